@@ -1,0 +1,243 @@
+"""``python -m board``: everything a batch job needs, with Chinese errors and exit codes.
+
+Exit 0 on success; 2 with the Chinese problem list on stderr for bad input or a refused
+action; never a traceback for something the user can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import sys
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from board.auth import add_user, get_user, parse_role
+from board.db import get_engine, migrate, unit_of_work
+from board.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
+from board.errors import BoardError
+from board.money import format_yuan
+from board.overview import period_overview
+from board.periods import check_period
+from board.snapshot import verify_chain
+from board.villages import add_village, get_village
+from board.workflow import (
+    amend_period,
+    approve_period,
+    publish_period,
+    reject_period,
+    submit_period,
+)
+from models import Village
+
+# Feature modules that add their own sub-commands: each has ``register(subparsers)``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def open_engine(args) -> Engine:
+    """The engine for ``--db`` (or the settings), migrated to the newest schema."""
+    engine = get_engine(args.db)
+    migrate(engine)
+    return engine
+
+
+def print_problems(error: BoardError) -> None:
+    print("操作未完成，发现以下问题：", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  - {problem}", file=sys.stderr)
+
+
+def cmd_init_db(args) -> int:
+    open_engine(args)
+    print("数据库已就绪。")
+    return 0
+
+
+def cmd_seed_demo(args) -> int:
+    engine = open_engine(args)
+    with unit_of_work(engine) as session:
+        village = seed_demo(session, end_period=args.end)
+        session.commit()
+    print(f"已创建演示社区“{village.name}”（代码 {DEMO_VILLAGE[0]}），含 24 个月已公开数据。")
+    print("演示账号（密码均为 " + DEMO_PASSWORD + "）：" + "、".join(u for u, _, _ in DEMO_USERS))
+    return 0
+
+
+def cmd_village_add(args) -> int:
+    engine = open_engine(args)
+    with unit_of_work(engine) as session:
+        village = add_village(
+            session, code=args.code, name=args.name, township_code=args.township,
+            hotline=args.hotline or "", board_address=args.address or "",
+        )
+        session.commit()
+    print(f"已添加村/社区：{village.name}（{village.code}）")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("密码：")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user_add(args) -> int:
+    engine = open_engine(args)
+    role = parse_role(args.role)
+    password = _read_password()
+    with unit_of_work(engine) as session:
+        user = add_user(
+            session, username=args.username, password=password, role=role,
+            display_name=args.name or "", village_codes=tuple(args.village or ()),
+            township_code=args.township,
+        )
+        session.commit()
+    print(f"已添加用户：{user.username}（{role.value}）")
+    return 0
+
+
+def _village(session, code: str) -> Village:
+    return get_village(session, code)
+
+
+def cmd_period_show(args) -> int:
+    engine = open_engine(args)
+    check_period(args.period)
+    with unit_of_work(engine) as session:
+        overview = period_overview(session, _village(session, args.village), args.period)
+    if args.json:
+        print(json.dumps(overview, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{overview['village_name']} {overview['period']}：{overview['status_label']}")
+    for acc in overview["accounts"]:
+        print(
+            f"  {acc['label']}：月初 {format_yuan(acc['opening_fen'])}  收入 {format_yuan(acc['income_fen'])}"
+            f"  支出 {format_yuan(acc['expense_fen'])}  月末 {format_yuan(acc['closing_fen'])}"
+        )
+    print(
+        f"  合计：月初 {format_yuan(overview['opening_fen'])}  收入 {format_yuan(overview['income_fen'])}"
+        f"  支出 {format_yuan(overview['expense_fen'])}  月末 {format_yuan(overview['closing_fen'])}"
+    )
+    if overview["snapshot_hash"]:
+        print(f"  公开版本：第{overview['snapshot_version']}版  哈希 {overview['snapshot_hash']}")
+    if overview["rejection_comment"]:
+        print(f"  退回意见：{overview['rejection_comment']}")
+    return 0
+
+
+_STEPS = {
+    "submit": (submit_period, "已提交审核"),
+    "approve": (approve_period, "已审核通过"),
+    "reject": (reject_period, "已退回修改"),
+    "publish": (publish_period, "已公开"),
+    "amend": (amend_period, "已开始更正，月份回到草稿状态"),
+}
+
+
+def cmd_period_step(args) -> int:
+    engine = open_engine(args)
+    check_period(args.period)
+    step, done = _STEPS[args.step]
+    with unit_of_work(engine) as session:
+        user = get_user(session, args.by)
+        village = _village(session, args.village)
+        kwargs = {"village": village, "period": args.period, "user": user}
+        if args.step == "reject":
+            kwargs["comment"] = args.comment or ""
+        elif args.step == "amend":
+            kwargs["reason"] = args.comment or ""
+        result = step(session, **kwargs)
+        session.commit()
+    print(f"{village.name} {args.period}：{done}")
+    if args.step == "publish":
+        print(f"  第{result.version}版  哈希 {result.content_hash}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    engine = open_engine(args)
+    with unit_of_work(engine) as session:
+        village = _village(session, args.village)
+        report = verify_chain(session, village.id)
+    if report.ok:
+        print(f"{village.name}：{report.checked} 个公开版本全部核验通过。")
+        return 0
+    print(f"{village.name}：核验发现 {len(report.problems)} 个问题：", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors and exit code 2."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"参数有误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m board", description="三务公开栏 命令行工具")
+    parser.add_argument("--db", help="数据库地址（默认读取 DATABASE_URL 或 data/sanwu.db）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("init-db", help="创建或升级数据库").set_defaults(func=cmd_init_db)
+    p = sub.add_parser("seed-demo", help="生成演示乡镇和社区（24 个月已公开数据）")
+    p.add_argument("--end", help="最后一个演示月份 YYYY-MM（默认上个月）")
+    p.set_defaults(func=cmd_seed_demo)
+
+    village = sub.add_parser("village", help="村/社区").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = village.add_parser("add", help="添加村/社区")
+    p.add_argument("--code", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--township", help="乡镇/街道代码（不存在时创建）")
+    p.add_argument("--hotline", help="监督电话")
+    p.add_argument("--address", help="公开栏地址")
+    p.set_defaults(func=cmd_village_add)
+
+    user = sub.add_parser("user", help="用户").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = user.add_parser("add", help="添加用户（密码从标准输入读取）")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", required=True, help="admin / township / clerk / supervisor / grid")
+    p.add_argument("--village", action="append", help="绑定的村/社区代码，可多次给出")
+    p.add_argument("--township", help="乡镇/街道代码（乡镇工作人员）")
+    p.add_argument("--name", help="显示名称")
+    p.set_defaults(func=cmd_user_add)
+
+    period = sub.add_parser("period", help="月份").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = period.add_parser("show", help="查看月份状态和收支合计")
+    p.add_argument("--village", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true", help="只输出 JSON")
+    p.set_defaults(func=cmd_period_show)
+    for step in _STEPS:
+        p = period.add_parser(step, help=_STEPS[step][1])
+        p.add_argument("--village", required=True)
+        p.add_argument("--period", required=True)
+        p.add_argument("--by", required=True, help="操作人用户名")
+        p.add_argument("--comment", help="退回意见或更正说明")
+        p.set_defaults(func=cmd_period_step, step=step)
+
+    p = sub.add_parser("verify", help="核验公开版本的哈希链")
+    p.add_argument("--village", required=True)
+    p.set_defaults(func=cmd_verify)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BoardError as error:
+        print_problems(error)
+        return 2
+    except OperationalError as error:
+        print(f"无法连接或使用数据库：{type(error.orig).__name__}。请检查 --db 或 DATABASE_URL。", file=sys.stderr)
+        return 3

@@ -1,0 +1,59 @@
+"""Period overview for staff and the CLI: status and totals per account and in all."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from board.records import ACCOUNT_LABELS, account_totals, load_records, require_period, sum_totals
+from board.snapshot import latest_snapshot, load_snapshot
+from board.workflow import STATUS_LABELS
+from models import Period, PeriodStatus, Village
+
+
+def period_overview(session: Session, village: Village, period: str) -> dict:
+    """Published months report their snapshot's figures; others the current draft's."""
+    row = require_period(session, village, period)
+    snapshot = latest_snapshot(session, village.id, period)
+    result = {
+        "village": village.code,
+        "village_name": village.name,
+        "period": period,
+        "status": row.status.value,
+        "status_label": STATUS_LABELS[row.status],
+        "row_version": row.row_version,
+        "rejection_comment": row.rejection_comment,
+        "amendment_reason": row.amendment_reason,
+        "snapshot_hash": None,
+        "snapshot_version": None,
+    }
+    if row.status == PeriodStatus.published and snapshot is not None:
+        content = load_snapshot(snapshot)
+        finance = content["finance"]
+        result["accounts"] = [
+            {k: a[k] for k in ("account", "label", "opening_fen", "income_fen", "expense_fen", "closing_fen")}
+            for a in finance["accounts"]
+        ]
+        result.update(finance["totals"])
+        result["ledger_lines"] = len(finance["ledger"])
+        result["snapshot_hash"] = snapshot.content_hash
+        result["snapshot_version"] = snapshot.version
+        return result
+    records = load_records(session, village, row)
+    per_account = account_totals(records)
+    result["accounts"] = [
+        {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
+    ]
+    result.update(sum_totals(per_account))
+    result["ledger_lines"] = len(records.ledger)
+    if snapshot is not None:
+        result["snapshot_hash"] = snapshot.content_hash
+        result["snapshot_version"] = snapshot.version
+    return result
+
+
+def periods_overview(session: Session, village: Village) -> list[dict]:
+    """Every month of a village, newest first, with status and totals."""
+    rows = session.exec(
+        select(Period).where(Period.village_id == village.id).order_by(Period.period.desc())
+    ).all()
+    return [period_overview(session, village, row.period) for row in rows]

@@ -1,0 +1,111 @@
+"""A period's draft records (what the clerk entered), loaded in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from board.errors import BoardError
+from board.periods import check_period
+from models import (
+    AccountBalance,
+    AffairItem,
+    Beneficiary,
+    Debt,
+    FixedAsset,
+    LedgerEntry,
+    PartyItem,
+    Period,
+    Resource,
+    ServiceItem,
+    Village,
+)
+
+ACCOUNT_LABELS = {"cash": "现金", "bank": "银行存款"}
+DIRECTION_LABELS = {"in": "收入", "out": "支出"}
+
+
+@dataclass
+class PeriodRecords:
+    village: Village
+    period: Period
+    balances: list[AccountBalance] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    assets: list[FixedAsset] = field(default_factory=list)
+    debts: list[Debt] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    party: list[PartyItem] = field(default_factory=list)
+    affairs: list[AffairItem] = field(default_factory=list)
+    beneficiaries: dict[int, list[Beneficiary]] = field(default_factory=dict)
+    services: list[ServiceItem] = field(default_factory=list)
+
+
+def find_period(session: Session, village: Village, period: str) -> Period | None:
+    check_period(period)
+    return session.exec(
+        select(Period).where(Period.village_id == village.id, Period.period == period)
+    ).first()
+
+
+def get_or_create_period(session: Session, village: Village, period: str) -> Period:
+    row = find_period(session, village, period)
+    if row is None:
+        row = Period(village_id=village.id, period=period)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def require_period(session: Session, village: Village, period: str) -> Period:
+    row = find_period(session, village, period)
+    if row is None:
+        raise BoardError(f"{village.name}还没有 {period} 的数据", field="月份")
+    return row
+
+
+def load_records(session: Session, village: Village, period: Period) -> PeriodRecords:
+    pid = period.id
+
+    def rows(model, *order):
+        return list(session.exec(select(model).where(model.period_id == pid).order_by(*order)))
+
+    records = PeriodRecords(
+        village=village,
+        period=period,
+        balances=rows(AccountBalance, AccountBalance.account),
+        ledger=rows(LedgerEntry, LedgerEntry.line_no, LedgerEntry.id),
+        assets=rows(FixedAsset, FixedAsset.id),
+        debts=rows(Debt, Debt.id),
+        resources=rows(Resource, Resource.id),
+        party=rows(PartyItem, PartyItem.item_date, PartyItem.id),
+        affairs=rows(AffairItem, AffairItem.item_date, AffairItem.id),
+        services=rows(ServiceItem, ServiceItem.sort_order, ServiceItem.id),
+    )
+    affair_ids = [a.id for a in records.affairs]
+    if affair_ids:
+        for b in session.exec(
+            select(Beneficiary).where(Beneficiary.affair_id.in_(affair_ids)).order_by(Beneficiary.id)
+        ):
+            records.beneficiaries.setdefault(b.affair_id, []).append(b)
+    return records
+
+
+def account_totals(records: PeriodRecords) -> dict[str, dict[str, int]]:
+    """Opening, income, expense and closing per account, from the entered records."""
+    totals = {
+        acc: {"opening_fen": 0, "income_fen": 0, "expense_fen": 0, "closing_fen": 0}
+        for acc in ACCOUNT_LABELS
+    }
+    for b in records.balances:
+        totals[b.account.value]["opening_fen"] = b.opening_fen
+        totals[b.account.value]["closing_fen"] = b.closing_fen
+    for line in records.ledger:
+        key = "income_fen" if line.direction.value == "in" else "expense_fen"
+        totals[line.account.value][key] += line.amount_fen
+    return totals
+
+
+def sum_totals(per_account: dict[str, dict[str, int]]) -> dict[str, int]:
+    keys = ("opening_fen", "income_fen", "expense_fen", "closing_fen")
+    return {k: sum(acc[k] for acc in per_account.values()) for k in keys}

@@ -1,0 +1,323 @@
+"""Published snapshots: one immutable JSON document per village-month version.
+
+Every public output (board, PDF, static HTML, digest) renders from this document, so
+they all show the same numbers.  Personal data is masked here, once.  The hash covers
+the canonical JSON and the previous snapshot's hash, chaining a village's history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from board.periods import period_bounds, shift_period
+from board.privacy import mask_id_number, mask_phone, mask_text
+from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, sum_totals
+from models import PublishedPeriod, Township, User, Village
+
+SCHEMA_VERSION = 1
+MAJOR_PAYMENT_FEN = 5_000_000  # 5万元: 四议两公开 / 专项公开
+HISTORY_MONTHS = 24
+CONTRACT_WARNING_DAYS = 90
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def canonical_json(content: dict) -> str:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def snapshot_hash(canonical: str, prev_hash: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("utf-8")).hexdigest()
+
+
+def short_hash(content_hash: str) -> str:
+    return content_hash[:12]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _display_name(session: Session, username: str | None) -> str:
+    if not username:
+        return ""
+    user = session.exec(select(User).where(User.username == username)).first()
+    return user.display_name if user else username
+
+
+def latest_snapshot(session: Session, village_id: int, period: str) -> PublishedPeriod | None:
+    return session.exec(
+        select(PublishedPeriod)
+        .where(PublishedPeriod.village_id == village_id, PublishedPeriod.period == period)
+        .order_by(PublishedPeriod.version.desc())
+    ).first()
+
+
+def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | None:
+    return session.exec(
+        select(PublishedPeriod)
+        .where(PublishedPeriod.village_id == village_id)
+        .order_by(PublishedPeriod.id.desc())
+    ).first()
+
+
+def _history(session: Session, village_id: int, period: str) -> list[dict]:
+    """Totals of the previous published months (latest version each), oldest first."""
+    first = shift_period(period, -(HISTORY_MONTHS - 1))
+    rows = session.exec(
+        select(PublishedPeriod)
+        .where(
+            PublishedPeriod.village_id == village_id,
+            PublishedPeriod.period >= first,
+            PublishedPeriod.period < period,
+        )
+        .order_by(PublishedPeriod.period, PublishedPeriod.version)
+    ).all()
+    latest = {row.period: row for row in rows}
+    history = []
+    for p in sorted(latest):
+        content = json.loads(latest[p].content_json)
+        history.append(
+            {
+                "period": p,
+                **content["finance"]["totals"],
+                "expense_by_category": content["finance"]["expense_by_category"],
+                "income_by_category": content["finance"]["income_by_category"],
+            }
+        )
+    return history
+
+
+def _by_category(lines: list[dict]) -> list[dict]:
+    sums: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for line in lines:
+        sums[line["category"]] += line["amount_fen"]
+        counts[line["category"]] += 1
+    return [
+        {"category": c, "amount_fen": sums[c], "count": counts[c]}
+        for c in sorted(sums, key=lambda c: (-sums[c], c))
+    ]
+
+
+def build_content(
+    session: Session,
+    records: PeriodRecords,
+    *,
+    version: int,
+    published_at: datetime,
+    published_by: str,
+    amendment_reason: str = "",
+) -> dict:
+    """The public document for one village-month, with personal data already masked."""
+    village: Village = records.village
+    period = records.period
+    township = session.get(Township, village.township_id) if village.township_id else None
+    _, last_day = period_bounds(period.period)
+
+    ledger = [
+        {
+            "line": i,
+            "date": line.entry_date.isoformat(),
+            "voucher_no": line.voucher_no,
+            "summary": mask_text(line.summary),
+            "category": line.category,
+            "direction": line.direction.value,
+            "amount_fen": line.amount_fen,
+            "counterparty": mask_text(line.counterparty),
+            "handler": mask_text(line.handler),
+            "account": line.account.value,
+            "major": line.amount_fen >= MAJOR_PAYMENT_FEN,
+        }
+        for i, line in enumerate(records.ledger, start=1)
+    ]
+    incomes = [x for x in ledger if x["direction"] == "in"]
+    expenses = [x for x in ledger if x["direction"] == "out"]
+    per_account = account_totals(records)
+
+    assets = [
+        {
+            "name": a.name,
+            "category": a.category,
+            "acquired_on": _iso(a.acquired_on),
+            "quantity": a.quantity,
+            "original_value_fen": a.original_value_fen,
+            "location": a.location,
+            "status": a.status,
+        }
+        for a in records.assets
+    ]
+    asset_groups: dict[str, list[dict]] = defaultdict(list)
+    for a in assets:
+        asset_groups[a["category"] or "其他"].append(a)
+
+    debts = {"receivable": [], "payable": []}
+    for d in records.debts:
+        debts[d.kind.value].append(
+            {
+                "counterparty": mask_text(d.counterparty),
+                "amount_fen": d.amount_fen,
+                "due_on": _iso(d.due_on),
+                "note": mask_text(d.note),
+            }
+        )
+
+    warn_until = last_day + timedelta(days=CONTRACT_WARNING_DAYS)
+    resources = [
+        {
+            "kind": r.kind,
+            "name": r.name,
+            "area": r.area,
+            "holder": mask_text(r.holder),
+            "contract_start": _iso(r.contract_start),
+            "contract_end": _iso(r.contract_end),
+            "annual_fee_fen": r.annual_fee_fen,
+            "expiring_soon": bool(r.contract_end and r.contract_end <= warn_until),
+        }
+        for r in records.resources
+    ]
+
+    affairs = []
+    for item in records.affairs:
+        people = [
+            {
+                "name": b.name,
+                "group": b.group_name,
+                "id_number": mask_id_number(b.id_number) if b.id_number else "",
+                "phone": mask_phone(b.phone) if b.phone else "",
+                "amount_fen": b.amount_fen,
+                "note": mask_text(b.note),
+            }
+            for b in records.beneficiaries.get(item.id, [])
+        ]
+        affairs.append(
+            {
+                "category": item.category,
+                "date": item.item_date.isoformat(),
+                "title": mask_text(item.title),
+                "description": mask_text(item.description),
+                "amount_fen": item.amount_fen,
+                "beneficiaries": people,
+                "beneficiary_count": len(people),
+                "beneficiary_total_fen": sum(p["amount_fen"] for p in people),
+            }
+        )
+
+    history = _history(session, village.id, period.period)
+    previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
+    totals = sum_totals(per_account)
+
+    return {
+        "schema": SCHEMA_VERSION,
+        "village": {
+            "code": village.code,
+            "name": village.name,
+            "township": township.name if township else "",
+            "hotline": village.hotline,
+            "board_address": village.board_address,
+            "demo": village.is_demo,
+        },
+        "period": period.period,
+        "version": version,
+        "amendment_reason": amendment_reason,
+        "published_at": published_at.astimezone(timezone.utc).isoformat(),
+        "published_on": published_at.astimezone(timezone.utc).astimezone(SHANGHAI).date().isoformat(),
+        "published_by": _display_name(session, published_by),
+        "workflow": {
+            "submitted_by": _display_name(session, period.submitted_by),
+            "submitted_at": period.submitted_at.isoformat() if period.submitted_at else None,
+            "approved_by": _display_name(session, period.approved_by),
+            "approved_at": period.approved_at.isoformat() if period.approved_at else None,
+        },
+        "finance": {
+            "totals": totals,
+            "accounts": [
+                {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
+            ],
+            "ledger": ledger,
+            "income_by_category": _by_category(incomes),
+            "expense_by_category": _by_category(expenses),
+            "largest_expenses": sorted(expenses, key=lambda x: (-x["amount_fen"], x["line"]))[:5],
+            "major_payments": [x for x in expenses if x["major"]],
+            "assets": {
+                "items": assets,
+                "total_fen": sum(a["original_value_fen"] for a in assets),
+                "by_category": [
+                    {
+                        "category": c,
+                        "count": len(items),
+                        "total_fen": sum(a["original_value_fen"] for a in items),
+                    }
+                    for c, items in sorted(asset_groups.items())
+                ],
+            },
+            "debts": {
+                **debts,
+                "receivable_total_fen": sum(d["amount_fen"] for d in debts["receivable"]),
+                "payable_total_fen": sum(d["amount_fen"] for d in debts["payable"]),
+            },
+            "resources": resources,
+        },
+        "party": [
+            {
+                "category": p.category,
+                "date": p.item_date.isoformat(),
+                "title": mask_text(p.title),
+                "description": mask_text(p.description),
+                "participants": p.participants,
+                "amount_fen": p.amount_fen,
+            }
+            for p in records.party
+        ],
+        "affairs": affairs,
+        "services": [
+            {
+                "name": s.name,
+                "materials": mask_text(s.materials),
+                "location": s.location,
+                "time_limit": s.time_limit,
+                "contact": s.contact,
+            }
+            for s in records.services
+        ],
+        "previous": previous,
+        "history": history + [{"period": period.period, **totals}],
+    }
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    problems: list[str]
+
+
+def verify_chain(session: Session, village_id: int) -> ChainReport:
+    """Recompute every snapshot hash of a village in publishing order."""
+    rows = session.exec(
+        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id)
+    ).all()
+    problems, prev = [], ""
+    for row in rows:
+        label = f"{row.period} 第{row.version}版"
+        if row.prev_hash != prev:
+            problems.append(f"{label}：链条断开，前一版的哈希不符")
+        if snapshot_hash(row.content_json, row.prev_hash) != row.content_hash:
+            problems.append(f"{label}：内容与哈希不符，公开后被改动过")
+        elif canonical_json(json.loads(row.content_json)) != row.content_json:
+            problems.append(f"{label}：内容不是规范编码")
+        prev = row.content_hash
+    return ChainReport(ok=not problems, checked=len(rows), problems=problems)
+
+
+def load_snapshot(row: PublishedPeriod) -> dict:
+    content = json.loads(row.content_json)
+    content["hash"] = row.content_hash
+    content["short_hash"] = short_hash(row.content_hash)
+    return content

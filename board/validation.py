@@ -1,0 +1,167 @@
+"""Checks a period must pass before it can be submitted or published.
+
+Pure functions over a period's records: they return every problem at once, each
+naming the section, the row and the field, in Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from board.errors import Problem
+from board.money import MAX_FEN, format_yuan
+from board.periods import period_bounds, shift_period
+from board.privacy import find_pii, id_checksum_ok
+from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals
+from board.snapshot import latest_snapshot
+from models import LedgerEntry, Period
+
+
+def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
+    if amount is None:
+        return []
+    if amount < 0 or (amount == 0 and not allow_zero):
+        return [Problem(row, field, "金额必须大于 0")]
+    if amount >= MAX_FEN:
+        return [Problem(row, field, f"金额 {format_yuan(amount)} 超过上限（10 亿元），请核对")]
+    return []
+
+
+def check_balances(records: PeriodRecords) -> list[Problem]:
+    """月初 + 收入 − 支出 = 月末, for every account."""
+    problems = []
+    for account, t in account_totals(records).items():
+        expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
+        if expected != t["closing_fen"]:
+            label = ACCOUNT_LABELS[account]
+            problems.append(
+                Problem(
+                    0,
+                    f"{label}·月末余额",
+                    f"月初 {format_yuan(t['opening_fen'])} + 收入 {format_yuan(t['income_fen'])} − "
+                    f"支出 {format_yuan(t['expense_fen'])} = {format_yuan(expected)}，"
+                    f"与填写的月末余额 {format_yuan(t['closing_fen'])} 不符，"
+                    f"相差 {format_yuan(t['closing_fen'] - expected)}",
+                )
+            )
+    return problems
+
+
+def _pii_problems(row: int, section: str, fields: dict[str, str | None]) -> list[Problem]:
+    problems = []
+    for name, text in fields.items():
+        for match in find_pii(text or ""):
+            problems.append(
+                Problem(row, f"{section}·{name}", f"含有未遮挡的{match.kind}，请删除或改为遮挡形式后再公开")
+            )
+    return problems
+
+
+def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = frozenset()) -> list[Problem]:
+    """Every problem in a period's records; ``other_vouchers`` are the village-year's other 凭证号."""
+    first, last = period_bounds(records.period.period)
+    problems = check_balances(records)
+
+    def in_period(day, row: int, field: str) -> list[Problem]:
+        if day is None or first <= day <= last:
+            return []
+        return [Problem(row, field, f"日期 {day} 不在 {records.period.period} 月内")]
+
+    seen_vouchers: dict[str, int] = {}
+    for i, line in enumerate(records.ledger, start=1):
+        problems += check_amount(line.amount_fen, i, "收支明细·金额")
+        problems += in_period(line.entry_date, i, "收支明细·日期")
+        if not (line.category or "").strip():
+            problems.append(Problem(i, "收支明细·科目", "科目（收支类别）不能为空"))
+        voucher = (line.voucher_no or "").strip()
+        if voucher:
+            if voucher in seen_vouchers:
+                problems.append(
+                    Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”与第{seen_vouchers[voucher]}行重复")
+                )
+            elif voucher in other_vouchers:
+                problems.append(Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”本年度其他月份已使用"))
+            seen_vouchers.setdefault(voucher, i)
+        problems += _pii_problems(
+            i, "收支明细", {"摘要": line.summary, "对方单位": line.counterparty, "经手人": line.handler}
+        )
+    for i, asset in enumerate(records.assets, start=1):
+        problems += check_amount(asset.original_value_fen, i, "固定资产·原值", allow_zero=True)
+        if asset.quantity is not None and asset.quantity < 0:
+            problems.append(Problem(i, "固定资产·数量", "数量不能为负数"))
+        problems += _pii_problems(i, "固定资产", {"名称": asset.name, "存放地点": asset.location})
+    for i, debt in enumerate(records.debts, start=1):
+        problems += check_amount(debt.amount_fen, i, "债权债务·金额")
+        problems += _pii_problems(i, "债权债务", {"对方": debt.counterparty, "备注": debt.note})
+    for i, res in enumerate(records.resources, start=1):
+        problems += check_amount(res.annual_fee_fen, i, "资源发包·年租金", allow_zero=True)
+        if res.contract_start and res.contract_end and res.contract_end < res.contract_start:
+            problems.append(Problem(i, "资源发包·合同到期", "合同到期日早于开始日"))
+        problems += _pii_problems(i, "资源发包", {"名称": res.name, "承包人": res.holder})
+    for i, item in enumerate(records.party, start=1):
+        problems += in_period(item.item_date, i, "党务·日期")
+        problems += check_amount(item.amount_fen, i, "党务·金额", allow_zero=True)
+        problems += _pii_problems(i, "党务", {"标题": item.title, "内容": item.description})
+    for i, item in enumerate(records.affairs, start=1):
+        problems += in_period(item.item_date, i, "村务·日期")
+        problems += check_amount(item.amount_fen, i, "村务·金额", allow_zero=True)
+        problems += _pii_problems(i, "村务", {"标题": item.title, "内容": item.description})
+        for j, b in enumerate(records.beneficiaries.get(item.id, []), start=1):
+            section = f"村务第{i}项名单"
+            if not (b.name or "").strip():
+                problems.append(Problem(j, f"{section}·姓名", "姓名不能为空"))
+            if b.id_number and not id_checksum_ok(b.id_number.strip()):
+                problems.append(Problem(j, f"{section}·身份证号", "身份证号位数或校验位不对，请核对"))
+            if b.phone and not (b.phone.strip().isdigit() and len(b.phone.strip()) == 11):
+                problems.append(Problem(j, f"{section}·手机号", "手机号应为 11 位数字"))
+            problems += check_amount(b.amount_fen, j, f"{section}·金额", allow_zero=True)
+            problems += _pii_problems(j, section, {"备注": b.note})
+    for i, svc in enumerate(records.services, start=1):
+        if not (svc.name or "").strip():
+            problems.append(Problem(i, "便民服务·事项", "事项名称不能为空"))
+        # 联系电话 of a service window is meant to be public, so only name and materials are scanned.
+        problems += _pii_problems(i, "便民服务", {"事项": svc.name, "所需材料": svc.materials})
+    return problems
+
+
+def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]:
+    year = records.period.period[:4]
+    rows = session.exec(
+        select(LedgerEntry.voucher_no)
+        .join(Period, Period.id == LedgerEntry.period_id)
+        .where(
+            Period.village_id == records.village.id,
+            Period.period.startswith(f"{year}-"),
+            Period.id != records.period.id,
+            LedgerEntry.voucher_no != "",
+        )
+    )
+    return {v.strip() for v in rows}
+
+
+def validate_period(session: Session, records: PeriodRecords) -> list[Problem]:
+    problems = validate_records(records, other_vouchers=other_vouchers_of_year(session, records))
+    return check_carry_forward(session, records) + problems
+
+
+
+def check_carry_forward(session: Session, records: PeriodRecords) -> list[Problem]:
+    """月初余额 must equal last month's published 月末余额 for each account."""
+    previous = latest_snapshot(session, records.village.id, shift_period(records.period.period, -1))
+    if previous is None:
+        return []
+    closings = {a["account"]: a["closing_fen"] for a in json.loads(previous.content_json)["finance"]["accounts"]}
+    problems = []
+    for account, t in account_totals(records).items():
+        if account in closings and t["opening_fen"] != closings[account]:
+            problems.append(
+                Problem(
+                    0,
+                    f"{ACCOUNT_LABELS[account]}·月初余额",
+                    f"月初余额 {format_yuan(t['opening_fen'])} 与上月公开的月末余额 "
+                    f"{format_yuan(closings[account])} 不一致",
+                )
+            )
+    return problems

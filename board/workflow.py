@@ -1,0 +1,180 @@
+"""Review-publish workflow: draft → submitted → approved → published, amendments after.
+
+# 村务监督委员会 = supervision committee; it approves or sends back a submitted month.
+Each function runs inside the caller's unit of work and commits nothing itself, so a
+refused step leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from board import audit
+from board.auth import require
+from board.errors import BoardError, ConflictError
+from board.records import get_or_create_period, load_records, require_period
+from board.snapshot import (
+    build_content,
+    canonical_json,
+    latest_chain_head,
+    latest_snapshot,
+    snapshot_hash,
+)
+from board.validation import validate_period
+from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
+
+STATUS_LABELS = {
+    PeriodStatus.draft: "草稿",
+    PeriodStatus.submitted: "待审核",
+    PeriodStatus.approved: "已审核待公开",
+    PeriodStatus.published: "已公开",
+}
+
+
+def _expect(period: Period, *statuses: PeriodStatus) -> None:
+    if period.status not in statuses:
+        wanted = "或".join(STATUS_LABELS[s] for s in statuses)
+        raise BoardError(
+            f"{period.period} 当前是“{STATUS_LABELS[period.status]}”，只有“{wanted}”状态才能进行此操作",
+            field="状态",
+        )
+
+
+def _touch(session: Session, period: Period, user: User, action: str, before: str, **extra) -> None:
+    period.row_version += 1
+    period.updated_at = utcnow()
+    session.add(period)
+    audit.record(
+        session,
+        username=user.username,
+        action=action,
+        village_id=period.village_id,
+        period=period.period,
+        entity="period",
+        entity_id=period.id,
+        before={"status": before},
+        after={"status": period.status.value, **extra},
+    )
+
+
+def ensure_valid(session: Session, village: Village, period: Period) -> None:
+    problems = validate_period(session, load_records(session, village, period))
+    if problems:
+        raise BoardError(problems)
+
+
+def submit_period(session: Session, *, village: Village, period: str, user: User) -> Period:
+    require(session, user, village, Role.clerk)
+    row = require_period(session, village, period)
+    _expect(row, PeriodStatus.draft)
+    ensure_valid(session, village, row)
+    before = row.status.value
+    row.status = PeriodStatus.submitted
+    row.submitted_by, row.submitted_at = user.username, utcnow()
+    row.rejection_comment = ""
+    _touch(session, row, user, "submit", before)
+    return row
+
+
+def approve_period(session: Session, *, village: Village, period: str, user: User, comment: str = "") -> Period:
+    require(session, user, village, Role.supervisor)
+    row = require_period(session, village, period)
+    _expect(row, PeriodStatus.submitted)
+    ensure_valid(session, village, row)
+    before = row.status.value
+    row.status = PeriodStatus.approved
+    row.approved_by, row.approved_at = user.username, utcnow()
+    _touch(session, row, user, "approve", before, comment=comment)
+    return row
+
+
+def reject_period(session: Session, *, village: Village, period: str, user: User, comment: str) -> Period:
+    require(session, user, village, Role.supervisor)
+    if not (comment or "").strip():
+        raise BoardError("退回时请写明原因，方便文书修改", field="退回意见")
+    row = require_period(session, village, period)
+    _expect(row, PeriodStatus.submitted, PeriodStatus.approved)
+    before = row.status.value
+    row.status = PeriodStatus.draft
+    row.rejection_comment = comment.strip()
+    row.approved_by = row.approved_at = None
+    _touch(session, row, user, "reject", before, comment=row.rejection_comment)
+    return row
+
+
+def publish_period(session: Session, *, village: Village, period: str, user: User) -> PublishedPeriod:
+    """Freeze the approved month into a new chained snapshot version."""
+    require(session, user, village, Role.supervisor, Role.clerk)
+    row = require_period(session, village, period)
+    _expect(row, PeriodStatus.approved)
+    records = load_records(session, village, row)
+    problems = validate_period(session, records)
+    if problems:
+        raise BoardError(problems)
+    previous = latest_snapshot(session, village.id, period)
+    version = previous.version + 1 if previous else 1
+    reason = row.amendment_reason.strip()
+    if version > 1 and not reason:
+        raise BoardError("更正版必须写明更正说明", field="更正说明")
+    now = utcnow()
+    content = build_content(
+        session, records, version=version, published_at=now, published_by=user.username,
+        amendment_reason=reason if version > 1 else "",
+    )
+    canonical = canonical_json(content)
+    head = latest_chain_head(session, village.id)
+    prev_hash = head.content_hash if head else ""
+    snapshot = PublishedPeriod(
+        village_id=village.id,
+        period=period,
+        version=version,
+        amendment_reason=content["amendment_reason"],
+        content_json=canonical,
+        content_hash=snapshot_hash(canonical, prev_hash),
+        prev_hash=prev_hash,
+        published_by=user.username,
+        published_at=now,
+    )
+    session.add(snapshot)
+    before = row.status.value
+    row.status = PeriodStatus.published
+    row.published_at = now
+    row.amendment_reason = ""
+    _touch(session, row, user, "publish", before, version=version, hash=snapshot.content_hash)
+    session.flush()
+    return snapshot
+
+
+def amend_period(session: Session, *, village: Village, period: str, user: User, reason: str) -> Period:
+    """Reopen a published month as a draft for a correction; the old version stays public."""
+    require(session, user, village, Role.clerk)
+    if not (reason or "").strip():
+        raise BoardError("请写明更正说明（为什么要更正），它会随更正版一起公开", field="更正说明")
+    row = require_period(session, village, period)
+    _expect(row, PeriodStatus.published)
+    before = row.status.value
+    row.status = PeriodStatus.draft
+    row.amendment_reason = reason.strip()
+    row.submitted_by = row.submitted_at = row.approved_by = row.approved_at = None
+    _touch(session, row, user, "amend", before, reason=row.amendment_reason)
+    return row
+
+
+def open_period(session: Session, *, village: Village, period: str, user: User) -> Period:
+    """The month a clerk starts entering; refuses to reopen a published one silently."""
+    require(session, user, village, Role.clerk)
+    return get_or_create_period(session, village, period)
+
+
+def ensure_editable(period: Period, *, expected_version: int | None = None) -> None:
+    """Drafts only; with ``expected_version`` also the optimistic check against a stale form."""
+    if period.status != PeriodStatus.draft:
+        raise BoardError(
+            f"{period.period} 是“{STATUS_LABELS[period.status]}”状态，不能修改；"
+            + ("已公开的月份请先提出更正" if period.status == PeriodStatus.published else "请先退回为草稿"),
+            field="状态",
+        )
+    if expected_version is not None and expected_version != period.row_version:
+        raise ConflictError(
+            "这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本"
+        )

@@ -1,0 +1,340 @@
+"""SQLModel tables of the 三务公开栏: constraints only, no behaviour.
+
+Money columns end in ``_fen`` and hold integer fen (BigInteger on every database,
+because SQLite stores NUMERIC as REAL).  Everything a village enters for a month hangs
+off ``Period``; what the public sees is only ever ``PublishedPeriod``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    township = "township"  # 乡镇/街道 staff: read-only over their township
+    clerk = "clerk"  # 村/社区 文书、报账员
+    supervisor = "supervisor"  # 村务监督委员会 / 民主理财小组
+    grid = "grid"  # 网格员
+
+
+class PeriodStatus(str, enum.Enum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    published = "published"
+
+
+class Direction(str, enum.Enum):
+    income = "in"
+    expense = "out"
+
+
+class Account(str, enum.Enum):
+    cash = "cash"  # 现金
+    bank = "bank"  # 银行存款
+
+
+class DebtKind(str, enum.Enum):
+    receivable = "receivable"  # 应收
+    payable = "payable"  # 应付
+
+
+def money_field(**kw):
+    return Field(sa_type=BigInteger, **kw)
+
+
+def text_field(**kw):
+    return Field(sa_column=Column(Text, nullable=False, server_default=""), **kw)
+
+
+class Township(SQLModel, table=True):
+    """乡镇/街道."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)
+    name: str = Field(max_length=100)
+
+
+class Village(SQLModel, table=True):
+    """村/社区."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=32)
+    name: str = Field(max_length=100)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    hotline: str = Field(default="", max_length=50)  # 监督电话
+    board_address: str = Field(default="", max_length=200)  # 公开栏 location
+    is_demo: bool = False
+
+
+class LedgerCategory(SQLModel, table=True):
+    """收支类别, editable per township (villages use the 2004 and the 2023 charts)."""
+
+    __table_args__ = (UniqueConstraint("township_id", "direction", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    direction: Direction
+    name: str = Field(max_length=50)
+    sort_order: int = 0
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=50)
+    display_name: str = Field(default="", max_length=50)
+    role: Role
+    password_hash: str = Field(max_length=200)
+    township_id: int | None = Field(default=None, foreign_key="township.id")
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserVillage(SQLModel, table=True):
+    """Which villages a clerk, supervisor or grid worker works for."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    village_id: int = Field(foreign_key="village.id", primary_key=True)
+
+
+class Period(SQLModel, table=True):
+    """One village-month (``YYYY-MM``) and its workflow state."""
+
+    __table_args__ = (UniqueConstraint("village_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    village_id: int = Field(foreign_key="village.id", index=True)
+    period: str = Field(max_length=7)
+    status: PeriodStatus = PeriodStatus.draft
+    # Optimistic lock: every save checks and bumps it, so two clerks cannot overwrite each other.
+    row_version: int = 1
+    amendment_reason: str = Field(default="", max_length=1000)  # 更正说明 for the next version
+    submitted_by: str | None = None
+    submitted_at: datetime | None = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    rejection_comment: str = Field(default="", max_length=1000)
+    published_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AccountBalance(SQLModel, table=True):
+    """Opening and closing balance of one account (现金/银行存款) for a period."""
+
+    __table_args__ = (UniqueConstraint("period_id", "account"),)
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    account: Account
+    opening_fen: int = money_field(default=0)
+    closing_fen: int = money_field(default=0)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """收支明细: one voucher line."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    line_no: int = 0
+    entry_date: date
+    voucher_no: str = Field(default="", max_length=30)  # 凭证号
+    summary: str = Field(default="", max_length=200)  # 摘要
+    category: str = Field(max_length=50)  # 科目 / 收支类别
+    direction: Direction
+    amount_fen: int = money_field()
+    counterparty: str = Field(default="", max_length=100)
+    handler: str = Field(default="", max_length=50)  # 经手人
+    account: Account = Account.bank
+
+
+class FixedAsset(SQLModel, table=True):
+    """固定资产登记 as at the end of the period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    name: str = Field(max_length=100)
+    category: str = Field(default="", max_length=50)
+    acquired_on: date | None = None
+    quantity: int = 1
+    original_value_fen: int = money_field(default=0)
+    location: str = Field(default="", max_length=100)
+    status: str = Field(default="在用", max_length=20)
+
+
+class Debt(SQLModel, table=True):
+    """债权债务: 应收 (owed to the village) or 应付 (owed by it)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    kind: DebtKind
+    counterparty: str = Field(max_length=100)
+    amount_fen: int = money_field()
+    due_on: date | None = None
+    note: str = Field(default="", max_length=200)
+
+
+class Resource(SQLModel, table=True):
+    """集体资源 (耕地、林地、水面、厂房…) and who holds the contract."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    kind: str = Field(max_length=30)
+    name: str = Field(max_length=100)
+    area: str = Field(default="", max_length=50)
+    holder: str = Field(default="", max_length=100)
+    contract_start: date | None = None
+    contract_end: date | None = None
+    annual_fee_fen: int = money_field(default=0)
+
+
+class PartyItem(SQLModel, table=True):
+    """党务公开 item."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    category: str = Field(max_length=30)
+    item_date: date
+    title: str = Field(max_length=200)
+    description: str = text_field()
+    participants: int | None = None
+    amount_fen: int | None = Field(default=None, sa_type=BigInteger)  # 党费
+
+
+class AffairItem(SQLModel, table=True):
+    """村务公开 item; subsidy items may carry a beneficiary list."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    category: str = Field(max_length=30)
+    item_date: date
+    title: str = Field(max_length=200)
+    description: str = text_field()
+    amount_fen: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Beneficiary(SQLModel, table=True):
+    """低保/救助/补贴 recipient: full ID and phone are staff-only, masked at publish time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    affair_id: int = Field(foreign_key="affairitem.id", index=True)
+    name: str = Field(max_length=50)
+    id_number: str = Field(default="", max_length=18)
+    phone: str = Field(default="", max_length=20)
+    group_name: str = Field(default="", max_length=30)  # 村民小组
+    amount_fen: int = money_field(default=0)
+    note: str = Field(default="", max_length=200)
+
+
+class ServiceItem(SQLModel, table=True):
+    """便民服务事项 and the materials a resident must bring."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    sort_order: int = 0
+    name: str = Field(max_length=100)
+    materials: str = text_field()
+    location: str = Field(default="", max_length=100)
+    time_limit: str = Field(default="", max_length=50)
+    contact: str = Field(default="", max_length=50)
+
+
+class PublishedPeriod(SQLModel, table=True):
+    """Immutable public snapshot of one village-month version.
+
+    ``content_hash`` is SHA-256 over the canonical JSON of the content together with the
+    previous snapshot's hash of the same village, so any edit or gap breaks the chain.
+    """
+
+    __table_args__ = (UniqueConstraint("village_id", "period", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    village_id: int = Field(foreign_key="village.id", index=True)
+    period: str = Field(max_length=7, index=True)
+    version: int = 1
+    amendment_reason: str = Field(default="", max_length=1000)
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(max_length=64, unique=True)
+    prev_hash: str = Field(default="", max_length=64)
+    published_by: str = Field(default="", max_length=50)
+    published_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    username: str = Field(max_length=50)
+    action: str = Field(max_length=50)
+    village_id: int | None = Field(default=None, index=True)
+    period: str = Field(default="", max_length=7)
+    entity: str = Field(default="", max_length=50)
+    entity_id: int | None = None
+    before_json: str = text_field()
+    after_json: str = text_field()
+
+
+class ImportMapping(SQLModel, table=True):
+    """Column mapping a clerk chose for an import kind, remembered per village."""
+
+    __table_args__ = (UniqueConstraint("village_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    village_id: int = Field(foreign_key="village.id")
+    kind: str = Field(max_length=30)
+    mapping_json: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Grid(SQLModel, table=True):
+    """网格: a grid worker's group and how its digest is delivered."""
+
+    __table_args__ = (UniqueConstraint("village_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    village_id: int = Field(foreign_key="village.id", index=True)
+    name: str = Field(max_length=50)
+    worker: str = Field(default="", max_length=50)
+    channel: str = Field(max_length=20)  # manual | robot | appchat | customer_group
+    key_ref: str = Field(default="", max_length=100)  # name of the env/secrets entry, never the key
+    chat_id: str = Field(default="", max_length=100)
+    sender: str = Field(default="", max_length=100)
+    active: bool = True
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One part of one push; the idempotency key makes enqueuing twice send once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)
+    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    period: str = Field(default="", max_length=7)
+    snapshot_version: int = 1
+    channel: str = Field(max_length=20)
+    target_ref: str = Field(default="", max_length=100)
+    kind: str = Field(max_length=20)  # text | markdown | file
+    part_no: int = 1
+    part_total: int = 1
+    payload: str = text_field()
+    file_name: str = Field(default="", max_length=200)
+    file_sha256: str = Field(default="", max_length=64)
+    status: str = Field(default="pending", max_length=20, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_errcode: int | None = None
+    last_error: str = Field(default="", max_length=500)  # scrubbed
+    provider_ref: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class WecomToken(SQLModel, table=True):
+    """Cached access token per app (corp id + a hash of the secret name, never the secret)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_key: str = Field(max_length=64, unique=True)
+    token: str = Field(max_length=600)
+    expires_at: datetime

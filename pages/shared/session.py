@@ -1,0 +1,79 @@
+"""Streamlit glue shared by the pages: the engine, the logged-in user, error display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from board.auth import authenticate, get_user, visible_villages
+from board.db import get_engine, migrate, unit_of_work
+from board.errors import BoardError
+from models import Role
+
+USER_KEY = "staff_user"
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    """Plain data kept in the browser session (never an ORM object)."""
+
+    username: str
+    display_name: str
+    role: Role
+
+
+@st.cache_resource
+def engine():
+    engine = get_engine()
+    migrate(engine)
+    return engine
+
+
+def current_user() -> StaffUser | None:
+    return st.session_state.get(USER_KEY)
+
+
+def log_in(username: str, password: str) -> StaffUser | None:
+    with unit_of_work(engine()) as session:
+        user = authenticate(session, username=username, password=password)
+        if user is None:
+            return None
+        staff = StaffUser(user.username, user.display_name, user.role)
+    st.session_state[USER_KEY] = staff
+    return staff
+
+
+def log_out() -> None:
+    st.session_state.pop(USER_KEY, None)
+
+
+def require_staff(*roles: Role) -> StaffUser:
+    """Stop the page unless a staff user with one of ``roles`` (or admin) is logged in.
+
+    Every staff page calls this first, so a deep link never shows staff data.
+    """
+    user = current_user()
+    if user is None:
+        st.warning("请先登录工作人员账号。")
+        st.stop()
+    if roles and user.role not in roles and user.role != Role.admin:
+        st.error("您的账号没有打开此页面的权限。")
+        st.stop()
+    return user
+
+
+def choose_village(user: StaffUser, *, key: str = "village") -> str | None:
+    """Sidebar choice among the villages this user may see; returns the village code."""
+    with unit_of_work(engine()) as session:
+        villages = [(v.code, v.name) for v in visible_villages(session, get_user(session, user.username))]
+    if not villages:
+        st.info("您的账号还没有绑定任何村/社区，请联系管理员。")
+        return None
+    names = dict(villages)
+    return st.sidebar.selectbox("村/社区", list(names), format_func=lambda c: f"{names[c]}（{c}）", key=key)
+
+
+def show_error(error: BoardError) -> None:
+    st.error("操作未完成，请根据下表修改：")
+    st.dataframe(error.as_rows(), hide_index=True, width="stretch")

@@ -1,0 +1,40 @@
+"""月份总览: every month of a village with its status and totals (read-only)."""
+
+import streamlit as st
+
+from board.db import unit_of_work
+from board.errors import BoardError
+from board.money import format_yuan
+from board.overview import periods_overview
+from board.villages import get_village
+from pages.shared.session import choose_village, engine, require_staff, show_error
+
+user = require_staff()
+st.title("月份总览")
+code = choose_village(user)
+if code:
+    try:
+        with unit_of_work(engine()) as session:
+            rows = periods_overview(session, get_village(session, code))
+    except BoardError as error:
+        show_error(error)
+        st.stop()
+    if not rows:
+        st.info("这个村/社区还没有任何月份的数据。")
+    st.dataframe(
+        [
+            {
+                "月份": r["period"],
+                "状态": r["status_label"],
+                "月初余额": format_yuan(r["opening_fen"], unit=False),
+                "本月收入": format_yuan(r["income_fen"], unit=False),
+                "本月支出": format_yuan(r["expense_fen"], unit=False),
+                "月末余额": format_yuan(r["closing_fen"], unit=False),
+                "公开版本": r["snapshot_version"] or "",
+                "哈希": (r["snapshot_hash"] or "")[:12],
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
