@@ -1,0 +1,356 @@
+"""Saving what clerks enter or import: one whole section of one month at a time.
+
+Every save checks the role, that the month is still a draft and that nobody saved it
+since the form was loaded (optimistic ``row_version``), validates every row, and then
+replaces the section in the caller's unit of work — all or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, delete, select
+
+from board import audit
+from board.auth import require
+from board.errors import BoardError, ConflictError, Problem
+from board.money import MAX_FEN, MoneyError, parse_money
+from board.records import get_or_create_period
+from board.workflow import ensure_editable
+from models import (
+    Account,
+    AccountBalance,
+    AffairItem,
+    Beneficiary,
+    Debt,
+    DebtKind,
+    Direction,
+    FixedAsset,
+    LedgerEntry,
+    PartyItem,
+    Period,
+    Resource,
+    Role,
+    ServiceItem,
+    User,
+    Village,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # model attribute
+    label: str  # 中文列名, used in messages and as the grid header
+    kind: str  # text | date | money | int | direction | account | debt_kind
+    required: bool = False
+    max_len: int = 200
+
+
+SECTIONS: dict[str, tuple[type, str, tuple[Column, ...]]] = {
+    "ledger": (LedgerEntry, "收支明细", (
+        Column("entry_date", "日期", "date", True),
+        Column("voucher_no", "凭证号", "text", max_len=30),
+        Column("summary", "摘要", "text", True),
+        Column("category", "科目", "text", True, 50),
+        Column("direction", "收支", "direction", True),
+        Column("amount_fen", "金额", "money", True),
+        Column("counterparty", "对方单位", "text", max_len=100),
+        Column("handler", "经手人", "text", max_len=50),
+        Column("account", "账户", "account", True),
+    )),
+    "balances": (AccountBalance, "账户余额", (
+        Column("account", "账户", "account", True),
+        Column("opening_fen", "月初余额", "money", True),
+        Column("closing_fen", "月末余额", "money", True),
+    )),
+    "assets": (FixedAsset, "固定资产", (
+        Column("name", "名称", "text", True, 100),
+        Column("category", "类别", "text", max_len=50),
+        Column("acquired_on", "购建日期", "date"),
+        Column("quantity", "数量", "int"),
+        Column("original_value_fen", "原值", "money"),
+        Column("location", "存放地点", "text", max_len=100),
+        Column("status", "状态", "text", max_len=20),
+    )),
+    "debts": (Debt, "债权债务", (
+        Column("kind", "类型", "debt_kind", True),
+        Column("counterparty", "对方", "text", True, 100),
+        Column("amount_fen", "金额", "money", True),
+        Column("due_on", "到期日", "date"),
+        Column("note", "备注", "text"),
+    )),
+    "resources": (Resource, "资源发包", (
+        Column("kind", "资源类型", "text", True, 30),
+        Column("name", "名称", "text", True, 100),
+        Column("area", "面积", "text", max_len=50),
+        Column("holder", "承包人", "text", max_len=100),
+        Column("contract_start", "合同开始", "date"),
+        Column("contract_end", "合同到期", "date"),
+        Column("annual_fee_fen", "年租金", "money"),
+    )),
+    "party": (PartyItem, "党务", (
+        Column("category", "类别", "text", True, 30),
+        Column("item_date", "日期", "date", True),
+        Column("title", "标题", "text", True),
+        Column("description", "内容", "text", max_len=5000),
+        Column("participants", "参加人数", "int"),
+        Column("amount_fen", "金额", "money"),
+    )),
+    "affairs": (AffairItem, "村务", (
+        Column("category", "类别", "text", True, 30),
+        Column("item_date", "日期", "date", True),
+        Column("title", "标题", "text", True),
+        Column("description", "内容", "text", max_len=5000),
+        Column("amount_fen", "金额", "money"),
+    )),
+    "services": (ServiceItem, "便民服务", (
+        Column("name", "事项", "text", True, 100),
+        Column("materials", "所需材料", "text", max_len=5000),
+        Column("location", "办理地点", "text", max_len=100),
+        Column("time_limit", "办理时限", "text", max_len=50),
+        Column("contact", "联系电话", "text", max_len=50),
+    )),
+}
+BENEFICIARY_COLUMNS = (
+    Column("name", "姓名", "text", True, 50),
+    Column("id_number", "身份证号", "text", max_len=18),
+    Column("phone", "手机号", "text", max_len=20),
+    Column("group_name", "村民小组", "text", max_len=30),
+    Column("amount_fen", "金额", "money"),
+    Column("note", "备注", "text"),
+)
+
+PARTY_CATEGORIES = ["三会一课", "主题党日", "发展党员", "党费收缴使用", "民主评议党员", "组织生活会", "换届选举", "其他"]
+AFFAIR_CATEGORIES = [
+    "村民(代表)会议决定及执行", "四议两公开", "工程项目", "低保·救助·补贴发放",
+    "宅基地审批", "资产资源发包租赁", "一事一议", "其他",
+]
+_DIRECTIONS = {"in": Direction.income, "收入": Direction.income, "收": Direction.income, "借": Direction.income,
+               "out": Direction.expense, "支出": Direction.expense, "支": Direction.expense, "贷": Direction.expense}
+_ACCOUNTS = {"cash": Account.cash, "现金": Account.cash, "库存现金": Account.cash,
+             "bank": Account.bank, "银行": Account.bank, "银行存款": Account.bank}
+_DEBT_KINDS = {"receivable": DebtKind.receivable, "应收": DebtKind.receivable, "应收款": DebtKind.receivable,
+               "payable": DebtKind.payable, "应付": DebtKind.payable, "应付款": DebtKind.payable}
+_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def parse_date(value) -> date:
+    """A date from a date, datetime, or text such as 2026-10-03, 2026/10/3, 2026年10月3日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = _DATE_RE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"“{str(value)[:20]}”不是日期，请写成 2026-10-03")
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        raise ValueError(f"“{value}”不是存在的日期") from None
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def _coerce(column: Column, value):
+    kind = column.kind
+    if kind == "text":
+        text = str(value).strip()
+        if len(text) > column.max_len:
+            raise ValueError(f"不能超过 {column.max_len} 个字")
+        return text
+    if kind == "date":
+        return parse_date(value)
+    if kind == "money":
+        if isinstance(value, int) and not isinstance(value, bool):
+            fen = value  # already fen below the UI
+        else:
+            try:
+                fen = parse_money(value)
+            except MoneyError as exc:
+                raise ValueError(str(exc)) from None
+        if not 0 <= fen < MAX_FEN:
+            raise ValueError("金额必须大于等于 0 且小于 10 亿元")
+        return fen
+    if kind == "int":
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"“{value}”不是整数") from None
+        if number < 0:
+            raise ValueError("不能为负数")
+        return number
+    table = {"direction": _DIRECTIONS, "account": _ACCOUNTS, "debt_kind": _DEBT_KINDS}[kind]
+    key = value.value if hasattr(value, "value") else str(value).strip()
+    if key not in table:
+        raise ValueError(f"“{key}”无法识别，可选：{'、'.join(k for k in table if not k.isascii())}")
+    return table[key]
+
+
+def clean_rows(columns: tuple[Column, ...], section_label: str, rows: list[dict]) -> tuple[list[dict], list[Problem]]:
+    """Typed rows and every problem (row numbers are 1-based positions in ``rows``)."""
+    cleaned, problems = [], []
+    for i, raw in enumerate(rows, start=1):
+        row = raw.get("_row", i) if isinstance(raw, dict) else i
+        out = {}
+        for column in columns:
+            value = raw.get(column.name)
+            if _blank(value):
+                if column.required:
+                    problems.append(Problem(row, f"{section_label}·{column.label}", "不能为空"))
+                out[column.name] = None
+                continue
+            try:
+                out[column.name] = _coerce(column, value)
+            except ValueError as exc:
+                problems.append(Problem(row, f"{section_label}·{column.label}", str(exc)))
+        if "beneficiaries" in raw:
+            out["beneficiaries"] = raw["beneficiaries"]
+        cleaned.append(out)
+    return cleaned, problems
+
+
+def _defaults(model: type, row: dict) -> dict:
+    """Drop Nones so the model's own defaults apply (e.g. empty text, quantity 1)."""
+    return {k: v for k, v in row.items() if v is not None and k != "beneficiaries"}
+
+
+def _section_summary(model: type, rows: list) -> dict:
+    summary: dict = {"rows": len(rows)}
+    if hasattr(model, "amount_fen"):
+        summary["amount_fen"] = sum((getattr(r, "amount_fen", 0) or 0) for r in rows)
+    if len(rows) <= 100:
+        summary["items"] = [
+            {k: v for k, v in r.model_dump().items() if k not in ("id", "period_id")} for r in rows
+        ]
+    return summary
+
+
+def _locked_period(session: Session, *, village: Village, period: str, user: User, expected_version: int | None) -> Period:
+    require(session, user, village, Role.clerk)
+    row = get_or_create_period(session, village, period)
+    ensure_editable(row, expected_version=expected_version)
+    return row
+
+
+def _bump(session: Session, row: Period, user: User, section: str, before: dict, after: dict) -> None:
+    # Compare-and-set on row_version, so a concurrent save in another process also conflicts.
+    loaded = row.row_version
+    result = session.execute(
+        update(Period)
+        .where(Period.id == row.id, Period.row_version == loaded)
+        .values(row_version=loaded + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError("这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本")
+    row.row_version = loaded + 1
+    audit.record(session, username=user.username, action=f"save:{section}", village_id=row.village_id,
+                 period=row.period, entity=section, entity_id=row.id, before=before, after=after)
+
+
+def save_section(
+    session: Session,
+    *,
+    village: Village,
+    period: str,
+    user: User,
+    section: str,
+    rows: list[dict],
+    expected_version: int | None = None,
+) -> Period:
+    """Replace one section of a draft month with ``rows`` (dicts keyed by model field names).
+
+    Values may be typed (date, int fen, enums) or text as a clerk types it ("1,234.50",
+    "2026/10/3", "收入", "现金").  Affairs rows may carry ``beneficiaries``: a list of dicts.
+    Raises BoardError listing every problem; nothing is written then.
+    """
+    if section not in SECTIONS:
+        raise BoardError(f"未知的数据类别“{section}”", field="类别")
+    model, label, columns = SECTIONS[section]
+    row = _locked_period(session, village=village, period=period, user=user, expected_version=expected_version)
+    cleaned, problems = clean_rows(columns, label, rows)
+    if section == "affairs":
+        for i, item in enumerate(cleaned, start=1):
+            people, more = clean_rows(BENEFICIARY_COLUMNS, f"村务第{i}项名单", item.get("beneficiaries") or [])
+            item["beneficiaries"] = people
+            problems += more
+    if section == "balances":
+        seen = [r.get("account") for r in cleaned if r.get("account")]
+        for account in {a for a in seen if seen.count(a) > 1}:
+            problems.append(Problem(0, f"{label}·账户", f"“{'现金' if account == Account.cash else '银行存款'}”填了不止一行"))
+    if problems:
+        raise BoardError(problems)
+
+    existing = list(session.exec(select(model).where(model.period_id == row.id)))
+    before = _section_summary(model, existing)
+    if section == "affairs":
+        affair_ids = [a.id for a in existing]
+        if affair_ids:
+            session.execute(delete(Beneficiary).where(Beneficiary.affair_id.in_(affair_ids)))
+    session.execute(delete(model).where(model.period_id == row.id))
+    created = []
+    for i, values in enumerate(cleaned, start=1):
+        extra = {"line_no": i} if section == "ledger" else {"sort_order": i} if section == "services" else {}
+        obj = model(period_id=row.id, **_defaults(model, values), **extra)
+        session.add(obj)
+        created.append((obj, values.get("beneficiaries") or []))
+    session.flush()
+    for obj, people in created:
+        for person in people:
+            session.add(Beneficiary(affair_id=obj.id, **_defaults(Beneficiary, person)))
+    _bump(session, row, user, section, before, _section_summary(model, [o for o, _ in created]))
+    session.flush()
+    return row
+
+
+def save_beneficiaries(
+    session: Session,
+    *,
+    village: Village,
+    period: str,
+    user: User,
+    affair_id: int,
+    rows: list[dict],
+    expected_version: int | None = None,
+) -> Period:
+    """Replace the recipient list (低保/救助/补贴名单) of one affair item of a draft month."""
+    row = _locked_period(session, village=village, period=period, user=user, expected_version=expected_version)
+    affair = session.get(AffairItem, affair_id)
+    if affair is None or affair.period_id != row.id:
+        raise BoardError("找不到这条村务事项，请刷新后重试", field="村务")
+    cleaned, problems = clean_rows(BENEFICIARY_COLUMNS, "名单", rows)
+    if problems:
+        raise BoardError(problems)
+    existing = list(session.exec(select(Beneficiary).where(Beneficiary.affair_id == affair_id)))
+    session.execute(delete(Beneficiary).where(Beneficiary.affair_id == affair_id))
+    for person in cleaned:
+        session.add(Beneficiary(affair_id=affair_id, **_defaults(Beneficiary, person)))
+    _bump(session, row, user, "beneficiaries", {"rows": len(existing)}, {"rows": len(cleaned)})
+    session.flush()
+    return row
+
+
+def section_rows(session: Session, *, period_row: Period, section: str) -> list[dict]:
+    """A section's current rows as plain dicts keyed by model field names (for grids and copies)."""
+    model, _, columns = SECTIONS[section]
+    order = model.line_no if section == "ledger" else model.id
+    rows = []
+    for obj in session.exec(select(model).where(model.period_id == period_row.id).order_by(order)):
+        values = {c.name: getattr(obj, c.name) for c in columns}
+        for key, value in values.items():
+            if hasattr(value, "value"):
+                values[key] = value.value
+        if section == "affairs":
+            values["id"] = obj.id
+            values["beneficiaries"] = [
+                {c.name: getattr(b, c.name) for c in BENEFICIARY_COLUMNS}
+                for b in session.exec(select(Beneficiary).where(Beneficiary.affair_id == obj.id).order_by(Beneficiary.id))
+            ]
+        rows.append(values)
+    return rows
