@@ -2,24 +2,12 @@
 
 import streamlit as st
 
-from pages.shared.session import current_user, log_in, log_out
+from pages.shared.session import current_user, log_out
 from models import Role
 
 st.set_page_config(page_title="三务公开栏", page_icon="📋", layout="wide")
 
 STAFF_ROLES = (Role.admin, Role.township, Role.clerk, Role.supervisor, Role.grid)
-
-
-def login_page() -> None:
-    st.title("工作人员登录")
-    st.caption("村民查看公开栏无需登录。")
-    with st.form("login"):
-        username = st.text_input("用户名")
-        password = st.text_input("密码", type="password")
-        if st.form_submit_button("登录", type="primary"):
-            if log_in(username, password):
-                st.rerun()
-            st.error("用户名或密码不对。")
 
 
 def logout_page() -> None:
@@ -38,7 +26,7 @@ staff_pages = [
 user = current_user()
 sections = {"公开栏": public_pages}
 if user is None:
-    sections["工作人员"] = [st.Page(login_page, title="工作人员登录", icon="🔑", url_path="login")]
+    sections["工作人员"] = [st.Page("pages/staff/login.py", title="工作人员登录", icon="🔑", url_path="login")]
 else:
     allowed = [
         st.Page(script, title=title, url_path=path)

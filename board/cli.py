@@ -34,7 +34,7 @@ from board.workflow import (
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli",)
 
 
 def open_engine(args) -> Engine:

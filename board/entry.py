@@ -157,7 +157,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
-def _coerce(column: Column, value):
+def coerce_value(column: Column, value):
     kind = column.kind
     if kind == "text":
         text = str(value).strip()
@@ -206,7 +206,7 @@ def clean_rows(columns: tuple[Column, ...], section_label: str, rows: list[dict]
                 out[column.name] = None
                 continue
             try:
-                out[column.name] = _coerce(column, value)
+                out[column.name] = coerce_value(column, value)
             except ValueError as exc:
                 problems.append(Problem(row, f"{section_label}·{column.label}", str(exc)))
         if "beneficiaries" in raw:

@@ -1,0 +1,432 @@
+"""What the public board shows, as plain data: sections of metrics, texts, tables and charts.
+
+Built from one published snapshot only.  The Streamlit page (phone view and kiosk) and
+the static HTML export both render this view, so they cannot disagree on a number.
+Every string here may contain user text: renderers must escape it (``html.escape`` for
+HTML, ``markdown_escape`` for Streamlit's markdown-rendering elements).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from board.charts import (
+    Chart,
+    assets_chart,
+    balance_trend_chart,
+    expense_category_chart,
+    income_expense_chart,
+    largest_expenses_chart,
+)
+from board.db import unit_of_work
+from board.money import format_wan, format_yuan
+from board.periods import check_period, period_label
+from board.public import published_periods, published_snapshot
+from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
+from board.villages import get_village
+from models import PublishedPeriod, Village
+
+DEFAULT_ROTATE_SECONDS = 15
+MIN_ROTATE_SECONDS = 5
+MAX_ROTATE_SECONDS = 600
+KIOSK_TABLE_ROWS = 7  # rows that fit one 1080 px kiosk slide at 28 px text
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str  # as people say it (万元)
+    detail: str = ""  # the exact amount in 元
+
+
+@dataclass(frozen=True)
+class Metrics:
+    items: tuple[Metric, ...]
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    tone: str = "plain"  # "plain" | "notice" (更正、演示) | "note" (small print)
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    label: str = ""
+    collapsed: bool = False  # phone/HTML: folded away behind ``label``
+    kiosk: bool = True  # shown on the kiosk (paginated)
+
+
+Block = Metrics | Text | Table | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    group: str  # 财务 / 村务 / 党务 / 便民服务 / 更正说明
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class BoardView:
+    village_code: str
+    village_name: str
+    township: str
+    period: str
+    version: int
+    published_on: str
+    hotline: str
+    hash: str
+    short_hash: str
+    demo: bool
+    amendment_reason: str
+    periods: tuple[str, ...]  # published months, newest first
+    sections: tuple[Section, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        return f"{self.village_name} 三务公开栏"
+
+    @property
+    def footer(self) -> str:
+        parts = [self.village_name, period_label(self.period), f"公开日期 {self.published_on}"]
+        if self.version > 1:
+            parts.append(f"第{self.version}版（已更正）")
+        if self.hotline:
+            parts.append(f"监督电话 {self.hotline}")
+        parts.append(f"核验码 {self.short_hash}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class BoardParams:
+    village: str | None
+    period: str | None
+    kiosk: bool
+    rotate: int
+    slide: int | None
+
+
+def _first(query: Mapping, name: str) -> str | None:
+    value = query.get(name)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    value = (value or "").strip()
+    return value or None
+
+
+def parse_board_params(query: Mapping) -> BoardParams:
+    """``?village=CODE&period=YYYY-MM&kiosk=1&rotate=SECONDS&slide=N``; bad numbers fall back to defaults."""
+    rotate = _first(query, "rotate")
+    slide = _first(query, "slide")
+    return BoardParams(
+        village=_first(query, "village"),
+        period=_first(query, "period"),
+        kiosk=_first(query, "kiosk") in ("1", "true", "yes"),
+        rotate=min(max(int(rotate), MIN_ROTATE_SECONDS), MAX_ROTATE_SECONDS)
+        if rotate and rotate.isdigit() else DEFAULT_ROTATE_SECONDS,
+        slide=int(slide) if slide and slide.isdigit() else None,
+    )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:~$&=^])")
+
+
+def markdown_escape(text: str) -> str:
+    """User text for Streamlit elements that render markdown (tables, captions, metrics)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def public_villages(engine: Engine) -> list[tuple[str, str]]:
+    """(code, name) of the villages that have published at least one month."""
+    with unit_of_work(engine) as session:
+        rows = session.exec(
+            select(Village.code, Village.name)
+            .where(Village.id.in_(select(PublishedPeriod.village_id).distinct()))
+            .order_by(Village.code)
+        ).all()
+    return [(code, name) for code, name in rows]
+
+
+def load_board(engine: Engine, village_code: str, period: str | None = None, *, kiosk: bool = False) -> BoardView:
+    """The board of a village-month (default: the newest published month)."""
+    if period is not None:
+        check_period(period)
+    with unit_of_work(engine) as session:
+        village = get_village(session, village_code)
+        snapshot = published_snapshot(session, village, period)
+        periods = published_periods(session, village)
+    return build_board(snapshot, periods, kiosk=kiosk)
+
+
+def _change(subject: str, fen: int) -> str:
+    if fen == 0:
+        return f"{subject}和上月一样。"
+    return f"{subject}比上月{'多' if fen > 0 else '少'}了{format_wan(abs(fen))}。"
+
+
+def compare_sentences(snapshot: dict) -> list[str]:
+    """"比上月" in plain words: balance, income, spending and the category that moved most."""
+    previous = snapshot.get("previous")
+    if not previous:
+        return ["上个月没有公开数据，无法和上月比较。"]
+    totals = snapshot["finance"]["totals"]
+    sentences = [
+        _change("月末账上的钱", totals["closing_fen"] - previous["closing_fen"]),
+        _change("本月收入", totals["income_fen"] - previous["income_fen"]),
+        _change("本月支出", totals["expense_fen"] - previous["expense_fen"]),
+    ]
+    now = {c["category"]: c["amount_fen"] for c in snapshot["finance"]["expense_by_category"]}
+    before = {c["category"]: c["amount_fen"] for c in previous.get("expense_by_category", [])}
+    moves = {c: now.get(c, 0) - before.get(c, 0) for c in set(now) | set(before)}
+    if moves:
+        category = max(sorted(moves), key=lambda c: abs(moves[c]))
+        if moves[category]:
+            word = "多" if moves[category] > 0 else "少"
+            sentences.append(f"支出变化最大的是{category}，比上月{word}花了{format_wan(abs(moves[category]))}。")
+    return sentences
+
+
+def _money_cell(fen: int | None) -> str:
+    return format_yuan(fen) if fen else ""
+
+
+def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
+    finance = snapshot["finance"]
+    totals = finance["totals"]
+    accounts = {a["account"]: a for a in finance["accounts"]}
+    balance = Section("balance", "财务", "账上有多少钱", (
+        Metrics((
+            Metric("月末账上共有", format_wan(totals["closing_fen"]), format_yuan(totals["closing_fen"])),
+            *(
+                Metric(f"其中{ACCOUNT_LABELS[acc]}", format_wan(accounts[acc]["closing_fen"]),
+                       format_yuan(accounts[acc]["closing_fen"]))
+                for acc in ACCOUNT_LABELS if acc in accounts
+            ),
+        )),
+        *(Text(s) for s in compare_sentences(snapshot)),
+    ))
+    flow = Section("income_expense", "财务", "这个月收了多少、花了多少", (
+        Metrics((
+            Metric("本月收入", format_wan(totals["income_fen"]), format_yuan(totals["income_fen"])),
+            Metric("本月支出", format_wan(totals["expense_fen"]), format_yuan(totals["expense_fen"])),
+            Metric("月初账上", format_wan(totals["opening_fen"]), format_yuan(totals["opening_fen"])),
+        )),
+        income_expense_chart(snapshot, kiosk=kiosk),
+    ))
+    largest = finance["largest_expenses"]
+    major = finance["major_payments"]
+    spending_blocks: list[Block] = [
+        expense_category_chart(snapshot, kiosk=kiosk),
+        largest_expenses_chart(snapshot, kiosk=kiosk),
+    ]
+    if major:
+        spending_blocks.append(Text(
+            f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x['amount_fen'] for x in major))}，"
+            "按规定须经“四议两公开”并专项公开。",
+            tone="notice",
+        ))
+    spending_blocks.append(Table(
+        ("日期", "事项", "类别", "金额", "5万元以上"),
+        tuple(
+            (x["date"], x["summary"], x["category"], format_yuan(x["amount_fen"]), "★" if x["major"] else "")
+            for x in largest
+        ),
+        label="支出最多的几笔",
+        kiosk=False,
+    ))
+    spending = Section("spending", "财务", "钱花在哪儿", tuple(spending_blocks))
+    trend = Section("trend", "财务", f"近{len(snapshot['history'])}个月账上余额", (
+        balance_trend_chart(snapshot, kiosk=kiosk),
+    ))
+    assets = finance["assets"]
+    assets_section = Section("assets", "财务", "村集体固定资产", (
+        Metrics((Metric("固定资产原值合计", format_wan(assets["total_fen"]), format_yuan(assets["total_fen"])),)),
+        assets_chart(snapshot, kiosk=kiosk),
+        Table(
+            ("类别", "项数", "原值"),
+            tuple((c["category"], str(c["count"]), format_yuan(c["total_fen"])) for c in assets["by_category"])
+            + (("合计", str(len(assets["items"])), format_yuan(assets["total_fen"])),),
+            label="按类别汇总",
+            kiosk=False,
+        ),
+    ))
+    debts = finance["debts"]
+    debt_rows = tuple(
+        (kind, d["counterparty"], format_yuan(d["amount_fen"]), d["due_on"] or "", d["note"])
+        for kind, key in (("别人欠村里", "receivable"), ("村里欠别人", "payable"))
+        for d in debts[key]
+    )
+    debts_section = Section("debts", "财务", "村里的债权债务", (
+        Metrics((
+            Metric("别人欠村里（应收）", format_wan(debts["receivable_total_fen"]), format_yuan(debts["receivable_total_fen"])),
+            Metric("村里欠别人（应付）", format_wan(debts["payable_total_fen"]), format_yuan(debts["payable_total_fen"])),
+        )),
+        Table(("类型", "单位或个人", "金额", "到期日", "说明"), debt_rows),
+    ))
+    sections = [balance, flow, spending, trend, assets_section, debts_section]
+    if finance["resources"]:
+        sections.append(Section("resources", "财务", "资源发包", (
+            Table(
+                ("类型", "名称", "面积", "承包方", "合同期", "年承包费", "提醒"),
+                tuple(
+                    (r["kind"], r["name"], r["area"], r["holder"],
+                     f"{r['contract_start'] or ''} 至 {r['contract_end'] or ''}",
+                     _money_cell(r["annual_fee_fen"]), "即将到期" if r["expiring_soon"] else "")
+                    for r in finance["resources"]
+                ),
+            ),
+        )))
+    sections.append(Section("ledger", "财务", "本月收支明细（逐笔）", (
+        Table(
+            ("日期", "凭证号", "摘要", "类别", "收支", "金额", "账户"),
+            tuple(
+                (x["date"], x["voucher_no"], x["summary"], x["category"], DIRECTION_LABELS[x["direction"]],
+                 format_yuan(x["amount_fen"]) + (" ★" if x["major"] else ""), ACCOUNT_LABELS.get(x["account"], x["account"]))
+                for x in finance["ledger"]
+            ),
+            label=f"展开查看本月全部{len(finance['ledger'])}笔收支",
+            collapsed=True,
+            kiosk=False,
+        ),
+    )))
+    return sections
+
+
+def _affairs_sections(snapshot: dict) -> list[Section]:
+    affairs = snapshot["affairs"]
+    with_people = [a for a in affairs if a["beneficiary_count"]]
+    others = [a for a in affairs if not a["beneficiary_count"]]
+    sections = []
+    if others:
+        sections.append(Section("affairs", "村务", "村务决定、项目和审批", (
+            Table(
+                ("日期", "类别", "事项", "内容及执行情况", "金额"),
+                tuple(
+                    (a["date"], a["category"], a["title"], a["description"], _money_cell(a["amount_fen"]))
+                    for a in others
+                ),
+            ),
+        )))
+    for n, item in enumerate(with_people, start=1):
+        sections.append(Section(f"subsidy_{n}", "村务", item["title"], (
+            Text(
+                f"{item['date']} 发放给{item['beneficiary_count']}户，合计{format_yuan(item['beneficiary_total_fen'])}。"
+                f"{item['description']}"
+            ),
+            # Only name, group and amount: the minimum a recipient list needs (no ID, no phone).
+            Table(
+                ("姓名", "组别", "金额", "备注"),
+                tuple((p["name"], p["group"], format_yuan(p["amount_fen"]), p["note"]) for p in item["beneficiaries"]),
+            ),
+        )))
+    if not affairs:
+        sections.append(Section("affairs", "村务", "村务公开", (Text("本月没有需要公开的村务事项。"),)))
+    return sections
+
+
+def _party_section(snapshot: dict) -> Section:
+    party = snapshot["party"]
+    if not party:
+        return Section("party", "党务", "党务公开", (Text("本月没有需要公开的党务事项。"),))
+    dues = sum(p["amount_fen"] or 0 for p in party if "党费" in p["category"])
+    new_members = [p for p in party if "发展党员" in p["category"]]
+    summary = [f"本月开展党务活动{len(party)}项"]
+    if new_members:
+        summary.append(f"发展党员事项{len(new_members)}项")
+    if dues:
+        summary.append(f"收缴党费{format_yuan(dues)}")
+    return Section("party", "党务", "党务公开", (
+        Text("，".join(summary) + "。"),
+        Table(
+            ("日期", "类别", "事项", "内容", "人数", "金额"),
+            tuple(
+                (p["date"], p["category"], p["title"], p["description"],
+                 str(p["participants"]) if p["participants"] else "", _money_cell(p["amount_fen"]))
+                for p in party
+            ),
+        ),
+    ))
+
+
+def _services_section(snapshot: dict) -> Section:
+    services = snapshot["services"]
+    contacts = sorted({s["contact"] for s in services if s["contact"]})
+    blocks: list[Block] = [Table(
+        ("服务事项", "所需材料", "办理地点", "办理时限"),
+        tuple((s["name"], s["materials"], s["location"], s["time_limit"]) for s in services),
+        label=f"展开查看全部{len(services)}项服务" if len(services) > KIOSK_TABLE_ROWS else "",
+        collapsed=len(services) > KIOSK_TABLE_ROWS,
+    )]
+    if contacts:
+        blocks.insert(0, Text("咨询电话：" + "、".join(contacts)))
+    return Section("services", "便民服务", "便民服务事项", tuple(blocks))
+
+
+def build_board(snapshot: dict, periods: list[str] | tuple[str, ...], *, kiosk: bool = False) -> BoardView:
+    """The whole board of one published snapshot."""
+    village = snapshot["village"]
+    sections: list[Section] = []
+    if snapshot["version"] > 1 or snapshot["amendment_reason"]:
+        sections.append(Section("amendment", "更正说明", "更正说明", (
+            Text(
+                f"本月公开内容已更正，现在显示的是第{snapshot['version']}版。"
+                f"更正原因：{snapshot['amendment_reason'] or '未填写'}",
+                tone="notice",
+            ),
+        )))
+    sections += _finance_sections(snapshot, kiosk)
+    sections += _affairs_sections(snapshot)
+    sections.append(_party_section(snapshot))
+    sections.append(_services_section(snapshot))
+    return BoardView(
+        village_code=village["code"],
+        village_name=village["name"],
+        township=village["township"],
+        period=snapshot["period"],
+        version=snapshot["version"],
+        published_on=snapshot["published_on"],
+        hotline=village["hotline"],
+        hash=snapshot["hash"],
+        short_hash=snapshot["short_hash"],
+        demo=bool(village.get("demo")),
+        amendment_reason=snapshot["amendment_reason"],
+        periods=tuple(periods),
+        sections=tuple(sections),
+    )
+
+
+def kiosk_slides(view: BoardView, rows: int = KIOSK_TABLE_ROWS) -> list[Section]:
+    """The kiosk's rotation: one slide per section, long tables split so nothing scrolls."""
+    slides = []
+    for section in view.sections:
+        blocks = [b for b in section.blocks if not isinstance(b, Table) or b.kiosk]
+        tables = [b for b in blocks if isinstance(b, Table)]
+        if not blocks:
+            continue
+        longest = max((len(t.rows) for t in tables), default=0)
+        pages = max(1, -(-longest // rows))
+        for page in range(pages):
+            page_blocks = [
+                replace(b, rows=b.rows[page * rows:(page + 1) * rows], collapsed=False) if isinstance(b, Table) else b
+                for b in blocks
+                if isinstance(b, Table) or page == 0
+            ]
+            title = section.title if pages == 1 else f"{section.title}（{page + 1}/{pages}）"
+            slides.append(replace(section, key=f"{section.key}_{page + 1}", title=title, blocks=tuple(page_blocks)))
+    return slides
+
+
+def kiosk_slide_index(slides: int, rotate: int, now: float, pinned: int | None = None) -> int:
+    """Which slide a kiosk shows: from the wall clock, so no counter has to survive a reconnect."""
+    if pinned is not None:
+        return pinned % slides
+    return int(now // rotate) % slides

@@ -1,0 +1,239 @@
+"""Plain-language digest of a published month, for residents' WeChat groups.
+
+Deterministic templates over the published snapshot only (and the previous month's totals
+it carries): every number in the text is an amount, count or date of the snapshot, or the
+difference of two of its totals.  Short sentences, no accounting words; beneficiaries are
+counted and summed, never named.
+"""
+
+from __future__ import annotations
+
+from board.links import board_url
+from board.money import format_wan
+from board.periods import period_label
+from board.splitting import TEXT_LIMIT_BYTES, split_message
+
+# Words residents do not use; the templates never contain them (tests check the output).
+JARGON = ("借方", "贷方", "科目", "凭证", "期初", "期末", "发生额", "明细账", "记账", "会计分录")
+MAX_PARTS = 5  # above this, a chat gets the short digest and the PDF instead
+_ORDINALS = "①②③"
+PROJECT_WORDS = ("项目", "工程", "一事一议")
+SUBSIDY_WORDS = ("低保", "救助", "补贴", "补助", "救济", "慰问")
+
+
+def _month(period: str) -> str:
+    return f"{int(period[5:7])}月"
+
+
+def _day(iso: str) -> str:
+    return f"{int(iso[5:7])}月{int(iso[8:10])}日"
+
+
+def _full_date(iso: str) -> str:
+    return f"{int(iso[:4])}年{_day(iso)}"
+
+
+def _title(snapshot: dict) -> str:
+    village = snapshot["village"]
+    name = village["name"]
+    if village.get("demo") and "演示" not in name:
+        name += "（演示数据）"
+    return f"【{name} {period_label(snapshot['period'])} 三务公开】"
+
+
+def _previous_block(snapshot: dict, previous: dict | None) -> dict | None:
+    """Last month's totals: from its own snapshot if given, else the block this snapshot carries."""
+    if previous is None:
+        return snapshot.get("previous")
+    finance = previous["finance"]
+    return {
+        "period": previous["period"],
+        **finance["totals"],
+        "expense_by_category": finance["expense_by_category"],
+        "income_by_category": finance["income_by_category"],
+    }
+
+
+def _more_or_less(diff: int) -> str:
+    if diff > 0:
+        return f"多了{format_wan(diff)}"
+    if diff < 0:
+        return f"少了{format_wan(-diff)}"
+    return "一样多"
+
+
+def _biggest_category_change(current: list[dict], before: list[dict]) -> tuple[str, int, int] | None:
+    now = {c["category"]: c["amount_fen"] for c in current}
+    then = {c["category"]: c["amount_fen"] for c in before}
+    changes = [(abs(now.get(c, 0) - then.get(c, 0)), c) for c in now.keys() | then.keys()]
+    changes = [(d, c) for d, c in changes if d]
+    if not changes:
+        return None
+    _, category = max(changes, key=lambda x: (x[0], x[1]))
+    return category, now.get(category, 0), then.get(category, 0)
+
+
+def _is_project(affair: dict) -> bool:
+    return any(w in affair["category"] for w in PROJECT_WORDS)
+
+
+def _is_subsidy(affair: dict) -> bool:
+    return affair["beneficiary_count"] > 0 or any(w in affair["category"] for w in SUBSIDY_WORDS)
+
+
+def _affair_groups(snapshot: dict) -> dict:
+    affairs = snapshot["affairs"]
+    projects = [a for a in affairs if _is_project(a)]
+    subsidies = [a for a in affairs if not _is_project(a) and _is_subsidy(a)]
+    return {
+        "project_count": len(projects),
+        "project_fen": sum(a["amount_fen"] or 0 for a in projects),
+        "subsidy_items": len(subsidies),
+        "subsidy_people": sum(a["beneficiary_count"] for a in subsidies),
+        "subsidy_fen": sum(a["beneficiary_total_fen"] or a["amount_fen"] or 0 for a in subsidies),
+        "other_count": len(affairs) - len(projects) - len(subsidies),
+    }
+
+
+def _expense_label(line: dict) -> str:
+    return line["summary"] or line["category"]
+
+
+def _money_lines(snapshot: dict) -> list[str]:
+    totals = snapshot["finance"]["totals"]
+    month = _month(snapshot["period"])
+    lines = [
+        f"{month}底，账上共有{format_wan(totals['closing_fen'])}（月初是{format_wan(totals['opening_fen'])}）。",
+        f"本月收入{format_wan(totals['income_fen'])}，支出{format_wan(totals['expense_fen'])}。",
+    ]
+    biggest = snapshot["finance"]["largest_expenses"][:3]
+    if biggest:
+        lines.append(f"花钱最多的{'三' if len(biggest) == 3 else '几'}笔：")
+        lines += [f"{_ORDINALS[i]} {_expense_label(x)}：{format_wan(x['amount_fen'])}" for i, x in enumerate(biggest)]
+    else:
+        lines.append("本月没有支出。")
+    return lines
+
+
+def _change_lines(snapshot: dict, before: dict | None) -> list[str]:
+    if not before:
+        return ["上个月没有公开数据，这次不作比较。"]
+    totals = snapshot["finance"]["totals"]
+    month = _month(before["period"])
+    lines = [
+        f"收入比{month}{_more_or_less(totals['income_fen'] - before['income_fen'])}，"
+        f"支出比{month}{_more_or_less(totals['expense_fen'] - before['expense_fen'])}。"
+    ]
+    change = _biggest_category_change(snapshot["finance"]["expense_by_category"], before["expense_by_category"])
+    if change:
+        category, now, then = change
+        lines.append(f"支出变化最大的是“{category}”：本月{format_wan(now)}，{month}{format_wan(then)}。")
+    return lines
+
+
+def _affair_lines(snapshot: dict) -> list[str]:
+    g = _affair_groups(snapshot)
+    lines = []
+    if g["project_count"]:
+        lines.append(f"工程和项目{g['project_count']}项，涉及金额{format_wan(g['project_fen'])}。")
+    else:
+        lines.append("本月没有工程和项目公开。")
+    if g["subsidy_items"]:
+        lines.append(
+            f"低保、救助和补贴：发给{g['subsidy_people']}人，共{format_wan(g['subsidy_fen'])}。"
+            "名单在公开栏上，身份证号和电话已经隐去。"
+        )
+    else:
+        lines.append("本月没有发放低保、救助和补贴。")
+    if g["other_count"]:
+        lines.append(f"其他村务公开事项{g['other_count']}项，详见公开栏。")
+    return lines
+
+
+def _party_item(item: dict) -> str:
+    details = [_day(item["date"])]
+    if item.get("participants"):
+        details.append(f"{item['participants']}人参加")
+    if item.get("amount_fen"):
+        details.append(format_wan(item["amount_fen"]))
+    return f"· {item['title']}（{'，'.join(details)}）"
+
+
+def _party_lines(snapshot: dict) -> list[str]:
+    party = snapshot["party"]
+    if not party:
+        return ["本月没有党务活动记录。"]
+    return [f"本月党组织活动{len(party)}次：", *(_party_item(p) for p in party)]
+
+
+def _hotline_sentence(snapshot: dict) -> str:
+    hotline = snapshot["village"].get("hotline")
+    if hotline:
+        return f"有疑问或意见，请打监督电话：{hotline}"
+    return "有疑问或意见，请找村务监督委员会"
+
+
+def build_digest(snapshot: dict, *, base_url: str, previous: dict | None = None, short: bool = False) -> str:
+    """The digest text of a published month; ``short`` fits one chat message."""
+    link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
+    if short:
+        return _short_digest(snapshot, _previous_block(snapshot, previous), link)
+    lines = [_title(snapshot)]
+    if snapshot.get("version", 1) > 1:
+        reason = snapshot.get("amendment_reason") or "内容有更正"
+        lines.append(f"更正说明（第{snapshot['version']}版）：{reason}")
+    sections = [
+        ("钱", _money_lines(snapshot)),
+        ("和上月比", _change_lines(snapshot, _previous_block(snapshot, previous))),
+        ("项目和补贴", _affair_lines(snapshot)),
+        ("党务", _party_lines(snapshot)),
+    ]
+    for heading, body in sections:
+        lines += ["", f"【{heading}】", *body]
+    lines += ["", "【监督】", _hotline_sentence(snapshot)]
+    if snapshot["village"].get("board_address"):
+        lines.append(f"公开栏位置：{snapshot['village']['board_address']}")
+    lines.append(f"完整内容（明细、名单、图表）：{link}")
+    if snapshot.get("published_on"):
+        lines.append(f"{_full_date(snapshot['published_on'])}公开。")
+    return "\n".join(lines)
+
+
+def _short_digest(snapshot: dict, before: dict | None, link: str) -> str:
+    totals = snapshot["finance"]["totals"]
+    title = _title(snapshot)
+    if snapshot.get("version", 1) > 1:
+        title += f"（第{snapshot['version']}版，已更正）"
+    sentences = [
+        f"{_month(snapshot['period'])}底账上有{format_wan(totals['closing_fen'])}。",
+        f"本月收入{format_wan(totals['income_fen'])}，支出{format_wan(totals['expense_fen'])}",
+    ]
+    biggest = snapshot["finance"]["largest_expenses"][:1]
+    if biggest:
+        sentences[-1] += f"，最大一笔是{_expense_label(biggest[0])}（{format_wan(biggest[0]['amount_fen'])}）"
+    sentences[-1] += "。"
+    if before:
+        month = _month(before["period"])
+        sentences.append(
+            f"收入比{month}{_more_or_less(totals['income_fen'] - before['income_fen'])}，"
+            f"支出{_more_or_less(totals['expense_fen'] - before['expense_fen'])}。"
+        )
+    g = _affair_groups(snapshot)
+    if g["subsidy_items"]:
+        sentences.append(f"低保、救助和补贴发给{g['subsidy_people']}人，共{format_wan(g['subsidy_fen'])}。")
+    if g["project_count"]:
+        sentences.append(f"工程和项目{g['project_count']}项，涉及{format_wan(g['project_fen'])}。")
+    if snapshot["party"]:
+        sentences.append(f"党组织活动{len(snapshot['party'])}次。")
+    sentences.append(_hotline_sentence(snapshot) + "。")
+    return "\n".join([title, "".join(sentences), f"详情：{link}"])
+
+
+def digest_parts(
+    snapshot: dict, *, base_url: str, previous: dict | None = None, limit: int = TEXT_LIMIT_BYTES
+) -> list[str]:
+    """The full digest split to ``limit`` bytes; the short one when that would be too many parts."""
+    parts = split_message(build_digest(snapshot, base_url=base_url, previous=previous), limit)
+    if len(parts) > MAX_PARTS:
+        parts = split_message(build_digest(snapshot, base_url=base_url, previous=previous, short=True), limit)
+    return parts

@@ -1,0 +1,177 @@
+"""The entry grids: a month's rows with money in 元 for the editor, and edited grids back to rows for saving.
+
+The editor shows 元 with two decimals; amounts go back through ``parse_money`` on their
+text, so money never passes through float arithmetic.  Codes (in/out, cash/bank,
+receivable/payable) are shown as the Chinese words the clerk picks from a list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from board.auth import require
+from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, section_rows
+from board.money import MoneyError, format_yuan, parse_money
+from board.periods import check_period, period_of, shift_period
+from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
+from board.review import balance_identity
+from board.villages import categories_for
+from board.workflow import STATUS_LABELS, open_period
+from models import Direction, Period, PeriodStatus, Role, User, Village
+
+CHOICE_LABELS = {
+    "direction": DIRECTION_LABELS,
+    "account": ACCOUNT_LABELS,
+    "debt_kind": {"receivable": "应收", "payable": "应付"},
+}
+
+
+def _blank(value) -> bool:
+    # NaN and NaT are the only values not equal to themselves.
+    return value is None or value != value or (isinstance(value, str) and not value.strip())
+
+
+def _to_cell(column: Column, value):
+    if value is None:
+        return None
+    if column.kind == "money":
+        return float(Decimal(value) / 100)
+    if column.kind in CHOICE_LABELS:
+        return CHOICE_LABELS[column.kind].get(value, value)
+    return value
+
+
+def _from_cell(column: Column, value):
+    if _blank(value):
+        return None
+    if column.kind == "money":
+        # Text, so save_section parses 元 (an int would be taken as fen already).
+        if isinstance(value, float) or type(value).__name__.startswith("float"):
+            return repr(float(value))
+        return str(value)
+    if column.kind == "int" and isinstance(value, float) and float(value).is_integer():
+        return int(value)
+    if column.kind == "date" and hasattr(value, "date") and callable(value.date):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def columns_of(section: str) -> tuple[Column, ...]:
+    return BENEFICIARY_COLUMNS if section == "beneficiaries" else SECTIONS[section][2]
+
+
+def to_grid(section: str, rows: list[dict]) -> list[dict]:
+    """Typed rows (fen, codes) → editor rows (元, Chinese choices); affairs keep their ``id``."""
+    columns = columns_of(section)
+    grid = []
+    for row in rows:
+        cells = {c.name: _to_cell(c, row.get(c.name)) for c in columns}
+        if section == "affairs":
+            cells["id"] = row.get("id")
+        grid.append(cells)
+    return grid
+
+
+def from_grid(section: str, grid: list[dict], beneficiaries: dict[int, list[dict]] | None = None) -> list[dict]:
+    """Editor rows → rows for ``save_section``; wholly empty rows are dropped.
+
+    Affairs rows keep the recipient list of the saved item they came from (by ``id``).
+    """
+    columns = columns_of(section)
+    rows = []
+    for cells in grid:
+        row = {c.name: _from_cell(c, cells.get(c.name)) for c in columns}
+        if all(v is None for v in row.values()):
+            continue
+        if section == "affairs":
+            affair_id = cells.get("id")
+            row["beneficiaries"] = (beneficiaries or {}).get(int(affair_id), []) if not _blank(affair_id) else []
+        rows.append(row)
+    return rows
+
+
+def _lenient(section: str, grid: list[dict]) -> list[dict]:
+    """Typed rows for live figures: codes and fen where the cell is valid, None elsewhere."""
+    codes = {kind: {label: code for code, label in labels.items()} for kind, labels in CHOICE_LABELS.items()}
+    typed = []
+    for row in from_grid(section, grid):
+        out = dict(row)
+        for column in columns_of(section):
+            value = row.get(column.name)
+            if value is None:
+                continue
+            if column.kind == "money":
+                try:
+                    out[column.name] = parse_money(value)
+                except MoneyError:
+                    out[column.name] = None
+            elif column.kind in codes:
+                out[column.name] = codes[column.kind].get(value, value)
+        typed.append(out)
+    return typed
+
+
+def grid_identity(balance_grid: list[dict], ledger_grid: list[dict]) -> list[dict]:
+    """The balance identity per account from the grids as they are being edited."""
+    return balance_identity(_lenient("balances", balance_grid), _lenient("ledger", ledger_grid))
+
+
+def running_totals(section: str, grid: list[dict]) -> list[tuple[str, str]]:
+    """(label, amount in 元) figures under a grid: rows and the money column sums."""
+    rows = _lenient(section, grid)
+    figures = [("行数", str(len(rows)))]
+    if section == "ledger":
+        for code, label in DIRECTION_LABELS.items():
+            total = sum(r["amount_fen"] or 0 for r in rows if r.get("direction") == code)
+            figures.append((f"{label}合计", format_yuan(total)))
+        return figures
+    for column in columns_of(section):
+        if column.kind == "money":
+            total = sum(r.get(column.name) or 0 for r in rows)
+            figures.append((f"{column.label}合计", format_yuan(total)))
+    return figures
+
+
+def entry_months(session: Session, *, village: Village, user: User) -> tuple[list[str], str]:
+    """Months a clerk can open, newest first, and the default: the month after the latest published one."""
+    require(session, user, village, Role.clerk)
+    rows = list(session.exec(select(Period).where(Period.village_id == village.id)))
+    published = [r.period for r in rows if r.status == PeriodStatus.published]
+    drafts = sorted((r.period for r in rows if r.status != PeriodStatus.published), reverse=True)
+    if published:
+        default = shift_period(max(published), 1)
+    elif drafts:
+        default = drafts[0]
+    else:
+        default = period_of(date.today())
+    return sorted({*(r.period for r in rows), default}, reverse=True), default
+
+
+def load_month(session: Session, *, village: Village, period: str, user: User) -> dict:
+    """Open (creating a draft if new) one month for entry: every grid in 元, plus the version to save against."""
+    check_period(period)
+    row = open_period(session, village=village, period=period, user=user)
+    sections = {key: section_rows(session, period_row=row, section=key) for key in SECTIONS}
+    return {
+        "village": village.code,
+        "village_name": village.name,
+        "period": period,
+        "status": row.status.value,
+        "status_label": STATUS_LABELS[row.status],
+        "editable": row.status == PeriodStatus.draft,
+        "row_version": row.row_version,
+        "rejection_comment": row.rejection_comment,
+        "amendment_reason": row.amendment_reason,
+        "grids": {key: to_grid(key, rows) for key, rows in sections.items()},
+        "beneficiaries": {a["id"]: a["beneficiaries"] for a in sections["affairs"]},
+        "affair_titles": {a["id"]: f"{a['item_date']} {a['title']}" for a in sections["affairs"]},
+        "categories": {
+            "in": categories_for(session, village, Direction.income),
+            "out": categories_for(session, village, Direction.expense),
+        },
+    }

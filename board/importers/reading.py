@@ -1,0 +1,170 @@
+"""Bytes of an uploaded file → one sheet as a grid of cell values, or a clear refusal.
+
+The format is decided by the file's first bytes, never by its name: clerks rename files,
+and bookkeeping software often saves HTML or CSV under ``.xls``.  Spreadsheets are read
+with python-calamine (it returns the cached values of formulas); CSV is decoded as
+UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import python_calamine as calamine
+
+from board.errors import BoardError
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+# Header rows, title rows and trailing 合计 rows a sheet may add on top of its data rows.
+_ROW_SLACK = 200
+
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NOT_SHEETS = {
+    b"%PDF": "PDF 文件",
+    b"\x89PNG": "PNG 图片",
+    b"\xff\xd8\xff": "JPEG 图片",
+    b"GIF8": "GIF 图片",
+    b"Rar!": "RAR 压缩包",
+    b"7z\xbc\xaf": "7z 压缩包",
+    b"\x1f\x8b": "gzip 压缩包",
+    b"MZ": "程序文件",
+}
+_FIELD = "文件"
+
+
+@dataclass
+class Table:
+    """One sheet: ``rows[i]`` is row ``i + 1`` as Excel shows it."""
+
+    sheet_name: str
+    rows: list[list]
+    file_kind: str  # xlsx | xls | ods | csv
+    notes: list[str] = field(default_factory=list)
+
+
+def _refuse(message: str) -> BoardError:
+    return BoardError(message, field=_FIELD)
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    choose: Callable[[list[list]], bool] | None = None,
+) -> Table:
+    """The first visible sheet for which ``choose(rows)`` is true (else the first visible one)."""
+    if not data:
+        raise _refuse("文件是空的")
+    if len(data) > max_bytes:
+        raise _refuse(
+            f"文件有 {len(data) / 1024 / 1024:.1f} MB，超过 {max_bytes // 1024 // 1024} MB 的上限；"
+            "请只保留本月的数据后再导入"
+        )
+    head = data[:8]
+    if head.startswith(_OLE2):
+        # An encrypted .xlsx is an OLE2 compound file holding an "EncryptedPackage" stream.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise _refuse("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再导入")
+        return _read_workbook(data, "xls", max_rows, choose)
+    if head.startswith(_ZIP):
+        return _read_workbook(data, "xlsx", max_rows, choose)
+    for magic, what in _NOT_SHEETS.items():
+        if head.startswith(magic):
+            raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
+    return _read_csv(data, filename, max_rows)
+
+
+def _read_workbook(data: bytes, file_kind: str, max_rows: int, choose) -> Table:
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise _refuse("文件设置了密码，无法读取。请在 Excel 中取消密码后另存再导入") from None
+    except (calamine.CalamineError, ValueError, OSError):
+        what = "Excel 表格（可能是 Word 文档或普通压缩包）" if file_kind == "xlsx" else "可读取的 Excel 表格"
+        raise _refuse(f"文件不是{what}，或已损坏。请在 Excel 中打开后另存为 .xlsx 再导入") from None
+    if file_kind == "xlsx" and "content.xml" in _zip_names(data):
+        file_kind = "ods"
+    notes, visible = [], []
+    for meta in book.sheets_metadata:
+        if meta.visible != calamine.SheetVisibleEnum.Visible:
+            notes.append(f"已跳过隐藏的工作表“{meta.name}”")
+        elif meta.typ == calamine.SheetTypeEnum.WorkSheet:
+            visible.append(meta.name)
+    if not visible:
+        raise _refuse("文件里没有可见的工作表（全部被隐藏了）。请在 Excel 中取消隐藏后再导入")
+    chosen = None
+    for name in visible:
+        rows = _sheet_rows(book, name, max_rows)
+        if chosen is None:
+            chosen = (name, rows)
+        if choose is None or choose(rows):
+            chosen = (name, rows)
+            break
+    name, rows = chosen
+    if len(visible) > 1:
+        notes.append(f"文件有 {len(visible)} 个工作表，只读取了“{name}”")
+    return Table(name, rows, file_kind, notes)
+
+
+def _zip_names(data: bytes) -> set[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return set(archive.namelist())
+    except zipfile.BadZipFile:
+        return set()
+
+
+def _sheet_rows(book, name: str, max_rows: int) -> list[list]:
+    try:
+        sheet = book.get_sheet_by_name(name)
+    except calamine.CalamineError:
+        raise _refuse(f"工作表“{name}”已损坏，无法读取") from None
+    _check_height(sheet.total_height, max_rows)
+    # Keep the empty area above the data so list positions stay Excel's row numbers.
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _check_height(rows: int, max_rows: int) -> None:
+    if rows > max_rows + _ROW_SLACK:
+        raise _refuse(f"表格有 {rows} 行，超过 {max_rows} 行的上限；请只保留本月的数据后再导入")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _read_csv(data: bytes, filename: str, max_rows: int) -> Table:
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError:
+        raise _refuse("文件不是表格，也不是 UTF-8 或 GBK 编码的 CSV 文本。请上传 .xlsx、.xls 或 .csv 文件") from None
+    if "\x00" in text:
+        raise _refuse("文件不是表格（含有二进制内容）。请上传 .xlsx、.xls 或 .csv 文件")
+    start = text.lstrip()[:200].lower()
+    if start.startswith(("<html", "<!doctype", "<table", "<?xml")):
+        raise _refuse("文件实际上是网页（HTML/XML）格式，不是真正的 Excel 表格。请在 Excel 中打开后另存为 .xlsx 再导入")
+    lines = text.splitlines()
+    _check_height(len(lines), max_rows)
+    sample = "\n".join(lines[:50])
+    delimiter = max(",\t;", key=sample.count) if sample else ","
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise _refuse("CSV 文件格式有误（引号不成对），请在 Excel 中打开后另存再导入") from None
+    name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    return Table(name, rows, "csv")

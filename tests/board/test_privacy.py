@@ -1,0 +1,58 @@
+import pytest
+
+from board.privacy import (
+    find_pii,
+    id_check_digit,
+    id_checksum_ok,
+    luhn_ok,
+    mask_id_number,
+    mask_phone,
+    mask_text,
+)
+
+VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example
+VALID_ID_2 = "32128319900101" + "001"  # body; check digit computed below
+
+
+def test_id_checksum():
+    assert id_checksum_ok(VALID_ID)
+    assert id_checksum_ok(VALID_ID.lower())
+    assert not id_checksum_ok("110105194912310021")  # wrong check digit
+    assert not id_checksum_ok("11010519491231002")  # 17 digits
+    full = VALID_ID_2 + id_check_digit(VALID_ID_2)
+    assert id_checksum_ok(full)
+
+
+def test_luhn():
+    assert luhn_ok("4111111111111111")
+    assert not luhn_ok("4111111111111112")
+
+
+def test_masks():
+    assert mask_id_number(VALID_ID) == "1101**********002X"
+    assert mask_id_number("3213" + "0" * 10 + "123x") == "3213**********123X"
+    assert mask_phone("13812345678") == "138****5678"
+
+
+def test_find_pii_in_free_text():
+    text = f"张三 身份证{VALID_ID}，电话13812345678，卡号4111111111111111，凭证号2026100300001"
+    kinds = [m.kind for m in find_pii(text)]
+    assert kinds == ["身份证号", "手机号", "银行卡号"]
+    masked = mask_text(text)
+    assert VALID_ID not in masked and "13812345678" not in masked and "4111111111111111" not in masked
+    assert "1101**********002X" in masked and "138****5678" in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "110105194912310021",  # 18 digits, bad checksum: not an ID
+        "金额12345678901元",  # 11 digits not starting with 1[3-9]
+        "23812345678",
+        "电话0523-88886600",  # landline
+        "1381234567",  # 10 digits
+        "138123456789",  # 12 digits
+    ],
+)
+def test_no_false_positives(text):
+    assert find_pii(text) == []

@@ -1,0 +1,198 @@
+"""Submit → approve → publish, refusals, amendments and the CLI, on SQLite and PostgreSQL."""
+
+import json
+
+import pytest
+from sqlmodel import select
+
+from board.auth import add_user, get_user
+from board.db import unit_of_work
+from board.entry import save_section
+from board.errors import BoardError, PermissionDenied
+from board.public import published_snapshot, published_versions
+from board.records import find_period
+from board.snapshot import verify_chain
+from board.villages import add_village, get_village
+from board.workflow import amend_period, approve_period, publish_period, reject_period, submit_period
+from models import AuditLog, PeriodStatus, Role
+from tests.helpers import run_cli
+
+PERIOD = "2026-10"
+VALID_ID = "11010519491231002X"
+
+
+def setup_village(engine) -> None:
+    with unit_of_work(engine) as session:
+        add_village(session, code="V1", name="测试村", township_code="T1", hotline="0523-1234567")
+        add_user(session, username="clerk", password="password1", role=Role.clerk, village_codes=("V1",))
+        add_user(session, username="sup", password="password1", role=Role.supervisor, village_codes=("V1",))
+        session.commit()
+
+
+LEDGER = [
+    {"entry_date": "2026-10-03", "voucher_no": "记001", "summary": "门面租金", "category": "经营收入",
+     "direction": "收入", "amount_fen": "1,800.00", "account": "银行存款"},
+    {"entry_date": "2026-10-08", "voucher_no": "记002", "summary": "排涝工程进度款", "category": "公益支出",
+     "direction": "支出", "amount_fen": "68,000.00", "account": "银行存款"},
+    {"entry_date": "2026-10-09", "voucher_no": "记003", "summary": "办公用品", "category": "管理费用",
+     "direction": "支出", "amount_fen": "235.50", "account": "现金"},
+]
+BALANCES = [
+    {"account": "银行存款", "opening_fen": "100,000.00", "closing_fen": "33,800.00"},
+    {"account": "现金", "opening_fen": "1,000.00", "closing_fen": "764.50"},
+]
+
+
+def enter_month(engine, *, ledger=LEDGER, balances=BALANCES, affairs=None, period=PERIOD) -> None:
+    with unit_of_work(engine) as session:
+        village, user = get_village(session, "V1"), get_user(session, "clerk")
+        save_section(session, village=village, period=period, user=user, section="ledger", rows=ledger)
+        save_section(session, village=village, period=period, user=user, section="balances", rows=balances)
+        if affairs is not None:
+            save_section(session, village=village, period=period, user=user, section="affairs", rows=affairs)
+        session.commit()
+
+
+def step(engine, fn, username, period=PERIOD, **kw):
+    with unit_of_work(engine) as session:
+        result = fn(session, village=get_village(session, "V1"), period=period, user=get_user(session, username), **kw)
+        session.commit()
+        return result
+
+
+def test_publish_builds_masked_chained_snapshot(engine):
+    setup_village(engine)
+    affairs = [{"category": "低保·救助·补贴发放", "item_date": "2026-10-10", "title": "10月低保发放",
+                "amount_fen": "580", "beneficiaries": [
+                    {"name": "张桂兰", "id_number": VALID_ID, "phone": "13812345678", "amount_fen": "580"}]}]
+    enter_month(engine, affairs=affairs)
+    step(engine, submit_period, "clerk")
+    step(engine, approve_period, "sup")
+    snapshot_row = step(engine, publish_period, "sup")
+    with unit_of_work(engine) as session:
+        village = get_village(session, "V1")
+        content = published_snapshot(session, village)
+        assert verify_chain(session, village.id).ok
+    totals = content["finance"]["totals"]
+    assert totals == {"opening_fen": 10_100_000, "income_fen": 180_000, "expense_fen": 6_823_550,
+                      "closing_fen": 3_456_450}
+    assert content["hash"] == snapshot_row.content_hash
+    assert content["finance"]["major_payments"][0]["amount_fen"] == 6_800_000
+    person = content["affairs"][0]["beneficiaries"][0]
+    assert person["id_number"] == "1101**********002X" and person["phone"] == "138****5678"
+    assert VALID_ID not in json.dumps(content) and "13812345678" not in json.dumps(content)
+
+
+def test_publish_refuses_unbalanced_month_naming_the_account(engine):
+    setup_village(engine)
+    enter_month(engine, balances=[{"account": "银行存款", "opening_fen": "100,000", "closing_fen": "33,800.01"},
+                                  BALANCES[1]])
+    with pytest.raises(BoardError) as info:
+        step(engine, submit_period, "clerk")
+    problem = info.value.problems[0]
+    assert problem.field == "银行存款·月末余额"
+    assert "相差 0.01元" in problem.message
+    with unit_of_work(engine) as session:  # nothing changed
+        assert published_versions(session, get_village(session, "V1"), PERIOD) == []
+
+
+def test_publish_refuses_pii_in_free_text_naming_the_row(engine):
+    setup_village(engine)
+    ledger = [dict(LEDGER[0]), dict(LEDGER[1]), dict(LEDGER[2], summary=f"报销 经手人身份证{VALID_ID}")]
+    enter_month(engine, ledger=ledger)
+    with pytest.raises(BoardError) as info:
+        step(engine, submit_period, "clerk")
+    assert [(p.row, p.field) for p in info.value.problems] == [(3, "收支明细·摘要")]
+    assert "身份证号" in info.value.problems[0].message
+
+
+def test_validation_lists_every_problem(engine):
+    setup_village(engine)
+    ledger = [dict(LEDGER[0], entry_date="2026-09-30"), dict(LEDGER[1], voucher_no="记001"), LEDGER[2]]
+    enter_month(engine, ledger=ledger)
+    with pytest.raises(BoardError) as info:
+        step(engine, submit_period, "clerk")
+    fields = {(p.row, p.field) for p in info.value.problems}
+    assert (1, "收支明细·日期") in fields
+    assert (2, "收支明细·凭证号") in fields
+
+
+def test_roles_are_enforced_in_the_domain(engine):
+    setup_village(engine)
+    enter_month(engine)
+    with pytest.raises(PermissionDenied):
+        step(engine, approve_period, "clerk")
+    with unit_of_work(engine) as session:
+        add_village(session, code="V2", name="邻村")
+        add_user(session, username="other", password="password1", role=Role.clerk, village_codes=("V2",))
+        session.commit()
+    with pytest.raises(PermissionDenied):
+        step(engine, submit_period, "other")
+
+
+def test_reject_amend_and_republish_keep_history(engine):
+    setup_village(engine)
+    enter_month(engine)
+    step(engine, submit_period, "clerk")
+    with pytest.raises(BoardError):
+        step(engine, reject_period, "sup", comment="  ")
+    step(engine, reject_period, "sup", comment="凭证记002缺少验收单")
+    with unit_of_work(engine) as session:
+        village = get_village(session, "V1")
+        row = find_period(session, village, PERIOD)
+        assert row.status == PeriodStatus.draft and row.rejection_comment == "凭证记002缺少验收单"
+    step(engine, submit_period, "clerk")
+    step(engine, approve_period, "sup")
+    first = step(engine, publish_period, "sup")
+    with pytest.raises(BoardError):  # published data is never changed in place
+        enter_month(engine)
+    step(engine, amend_period, "clerk", reason="记003金额录入有误，更正为 253.50 元")
+    ledger = [LEDGER[0], LEDGER[1], dict(LEDGER[2], amount_fen="253.50")]
+    enter_month(engine, ledger=ledger, balances=[BALANCES[0], dict(BALANCES[1], closing_fen="746.50")])
+    step(engine, submit_period, "clerk")
+    step(engine, approve_period, "sup")
+    second = step(engine, publish_period, "sup")
+    assert (first.version, second.version) == (1, 2)
+    assert second.prev_hash == first.content_hash
+    with unit_of_work(engine) as session:
+        village = get_village(session, "V1")
+        latest = published_snapshot(session, village, PERIOD)
+        original = published_snapshot(session, village, PERIOD, version=1)
+        assert verify_chain(session, village.id).ok
+        actions = [a.action for a in session.exec(select(AuditLog).order_by(AuditLog.id))]
+    assert latest["amendment_reason"].startswith("记003") and latest["finance"]["totals"]["expense_fen"] == 6_825_350
+    assert original["finance"]["totals"]["expense_fen"] == 6_823_550  # the old version stays visible
+    assert actions.count("publish") == 2 and "amend" in actions and "reject" in actions
+
+
+def test_opening_must_match_last_published_closing(engine):
+    setup_village(engine)
+    enter_month(engine)
+    step(engine, submit_period, "clerk")
+    step(engine, approve_period, "sup")
+    step(engine, publish_period, "sup")
+    enter_month(engine, period="2026-11", ledger=[],
+                balances=[{"account": "银行存款", "opening_fen": "33,800.00", "closing_fen": "33,800.00"},
+                          {"account": "现金", "opening_fen": "700", "closing_fen": "700"}])
+    with pytest.raises(BoardError) as info:
+        step(engine, submit_period, "clerk", period="2026-11")
+    assert [p.field for p in info.value.problems] == ["现金·月初余额"]
+
+
+def test_cli_workflow_and_period_show(db_url, engine):
+    setup_village(engine)
+    enter_month(engine)
+    for args in (["period", "submit", "--by", "clerk"], ["period", "approve", "--by", "sup"],
+                 ["period", "publish", "--by", "sup"]):
+        result = run_cli(*args[:2], "--village", "V1", "--period", PERIOD, *args[2:], db=db_url)
+        assert result.returncode == 0, result.stderr
+    shown = run_cli("period", "show", "--village", "V1", "--period", PERIOD, "--json", db=db_url)
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["status"] == "published" and len(data["snapshot_hash"]) == 64
+    assert (data["opening_fen"], data["income_fen"], data["expense_fen"], data["closing_fen"]) == (
+        10_100_000, 180_000, 6_823_550, 3_456_450)
+    bank = next(a for a in data["accounts"] if a["account"] == "bank")
+    assert bank["closing_fen"] == 3_380_000
+    again = run_cli("period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url)
+    assert again.returncode == 2 and "已公开" in again.stderr and "Traceback" not in again.stderr

@@ -1,0 +1,59 @@
+"""Navigation by role, the login gate and the read-only period overview."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from models import Role
+from pages.shared.session import USER_KEY, StaffUser
+from tests.helpers import ROOT
+
+CLERK = ("wenshu", "文书 李秀兰", Role.clerk)
+
+
+def test_public_board_needs_no_login(make_app):
+    at = make_app()
+    assert not at.exception
+    assert "三务公开栏" in at.title[0].value
+
+
+def test_staff_pages_are_not_registered_without_login(make_app):
+    at = make_app()
+    with pytest.raises(ValueError):
+        at.switch_page("pages/staff/overview.py")
+
+
+def test_login_with_wrong_password_is_refused(make_app):
+    at = make_app()
+    at.switch_page("pages/staff/login.py").run()
+    at.text_input[0].input("wenshu")
+    at.text_input[1].input("wrong-password")
+    at.button[0].click().run()
+    assert any("不对" in e.value for e in at.error)
+
+
+def test_login_then_overview_lists_published_months(make_app):
+    at = make_app()
+    at.switch_page("pages/staff/login.py").run()
+    at.text_input[0].input("wenshu")
+    at.text_input[1].input("sanwu-demo")
+    at.button[0].click().run()
+    assert not at.exception
+    at.switch_page("pages/staff/overview.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 24
+    assert set(table["状态"]) == {"已公开"}
+    assert table.iloc[0]["月份"] == "2026-10"
+
+
+STAFF_PAGES = sorted(p for p in (ROOT / "pages" / "staff").glob("*.py") if p.name != "login.py")
+
+
+@pytest.mark.parametrize("script", STAFF_PAGES, ids=lambda p: p.name)
+def test_every_staff_page_checks_login_itself(script, demo_url, monkeypatch):
+    """Run the page script without app.py, as a deep link in legacy mode would."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    at = AppTest.from_file(str(script), default_timeout=60).run()
+    assert not at.exception
+    assert any("请先登录" in w.value for w in at.warning)
+    assert not at.dataframe and not at.table and not at.metric
