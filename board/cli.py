@@ -23,7 +23,7 @@ from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
 from board.snapshot import verify_chain
-from board.villages import add_village, get_village
+from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import (
     amend_period,
     approve_period,
@@ -75,6 +75,20 @@ def cmd_village_add(args) -> int:
         )
         session.commit()
     print(f"已添加村/社区：{village.name}（{village.code}）")
+    return 0
+
+
+def cmd_category(args) -> int:
+    engine = open_engine(args)
+    with unit_of_work(engine) as session:
+        if args.action == "add":
+            add_category(session, township_code=args.township, direction=args.direction, name=args.name)
+        elif args.action == "remove":
+            remove_category(session, township_code=args.township, direction=args.direction, name=args.name)
+        session.commit()
+        chart = township_categories(session, args.township)
+    for direction, names in chart.items():
+        print(f"{direction}：{'、'.join(names) or '（无）'}")
     return 0
 
 
@@ -198,6 +212,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hotline", help="监督电话")
     p.add_argument("--address", help="公开栏地址")
     p.set_defaults(func=cmd_village_add)
+
+    category = sub.add_parser("category", help="乡镇的收支类别（科目）").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = category.add_parser("list", help="列出收支类别")
+    p.add_argument("--township", required=True)
+    p.set_defaults(func=cmd_category)
+    for action, text in (("add", "添加收支类别"), ("remove", "删除收支类别")):
+        p = category.add_parser(action, help=text)
+        p.add_argument("--township", required=True)
+        p.add_argument("--direction", required=True, help="收入 或 支出")
+        p.add_argument("--name", required=True)
+        p.set_defaults(func=cmd_category)
 
     user = sub.add_parser("user", help="用户").add_subparsers(dest="action", required=True, parser_class=_Parser)
     p = user.add_parser("add", help="添加用户（密码从标准输入读取）")

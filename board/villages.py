@@ -84,3 +84,57 @@ def categories_for(session: Session, village: Village, direction: Direction) -> 
         .order_by(LedgerCategory.sort_order)
     ).all()
     return list(rows) or DEFAULT_CATEGORIES[direction]
+
+
+def _parse_direction(value: str) -> Direction:
+    mapping = {"in": Direction.income, "收入": Direction.income, "out": Direction.expense, "支出": Direction.expense}
+    if value not in mapping:
+        raise BoardError(f"收支方向“{value}”无法识别，请写 收入 或 支出", field="收支")
+    return mapping[value]
+
+
+def add_category(session: Session, *, township_code: str, direction: str, name: str) -> LedgerCategory:
+    """Add a 收支类别 to a township's chart (e.g. the 2023 chart's 上级补助收入)."""
+    township = get_township(session, township_code)
+    kind = _parse_direction(direction)
+    name = (name or "").strip()
+    if not name or len(name) > 50:
+        raise BoardError("类别名称不能为空，且不超过 50 个字", field="类别")
+    exists = session.exec(
+        select(LedgerCategory).where(
+            LedgerCategory.township_id == township.id, LedgerCategory.direction == kind, LedgerCategory.name == name
+        )
+    ).first()
+    if exists:
+        raise BoardError(f"类别“{name}”已存在", field="类别")
+    count = len(session.exec(select(LedgerCategory).where(LedgerCategory.township_id == township.id)).all())
+    category = LedgerCategory(township_id=township.id, direction=kind, name=name, sort_order=count)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def remove_category(session: Session, *, township_code: str, direction: str, name: str) -> None:
+    """Remove a category from the chart; entries already using it keep their text."""
+    township = get_township(session, township_code)
+    category = session.exec(
+        select(LedgerCategory).where(
+            LedgerCategory.township_id == township.id,
+            LedgerCategory.direction == _parse_direction(direction),
+            LedgerCategory.name == (name or "").strip(),
+        )
+    ).first()
+    if category is None:
+        raise BoardError(f"类别“{name}”不存在", field="类别")
+    session.delete(category)
+
+
+def township_categories(session: Session, township_code: str) -> dict[str, list[str]]:
+    township = get_township(session, township_code)
+    rows = session.exec(
+        select(LedgerCategory).where(LedgerCategory.township_id == township.id).order_by(LedgerCategory.sort_order)
+    ).all()
+    return {
+        "收入": [c.name for c in rows if c.direction == Direction.income],
+        "支出": [c.name for c in rows if c.direction == Direction.expense],
+    }

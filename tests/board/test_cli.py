@@ -63,3 +63,16 @@ def test_period_show_json_is_the_only_stdout(demo_url):
     data = json.loads(result.stdout)
     assert data["snapshot_version"] == 2  # the demo's amended month
     assert {a["account"] for a in data["accounts"]} == {"cash", "bank"}
+
+
+def test_township_categories_are_editable(demo_url):
+    listed = run_cli("category", "list", "--township", "DEMO-T", db=demo_url)
+    assert listed.returncode == 0 and "补助收入" in listed.stdout
+    added = run_cli("category", "add", "--township", "DEMO-T", "--direction", "收入", "--name", "上级补助收入", db=demo_url)
+    assert added.returncode == 0 and "上级补助收入" in added.stdout
+    dup = run_cli("category", "add", "--township", "DEMO-T", "--direction", "收入", "--name", "上级补助收入", db=demo_url)
+    assert dup.returncode == 2 and "已存在" in dup.stderr
+    removed = run_cli("category", "remove", "--township", "DEMO-T", "--direction", "支出", "--name", "其他支出", db=demo_url)
+    assert removed.returncode == 0 and "其他支出" not in removed.stdout
+    bad = run_cli("category", "add", "--township", "DEMO-T", "--direction", "借", "--name", "x", db=demo_url)
+    assert bad.returncode == 2 and "收支方向" in bad.stderr

@@ -29,3 +29,11 @@ def test_models_and_migrations_agree(db_url):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
+
+
+def test_sqlite_file_uses_wal_and_foreign_keys(sqlite_url):
+    engine = get_engine(sqlite_url)
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
