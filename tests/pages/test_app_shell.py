@@ -22,21 +22,21 @@ def test_staff_pages_are_not_registered_without_login(make_app):
         at.switch_page("pages/staff/overview.py")
 
 
-def test_login_with_wrong_password_is_refused(make_app):
-    at = make_app()
+def log_in(at, username: str, password: str):
     at.switch_page("pages/staff/login.py").run()
-    at.text_input[0].input("wenshu")
-    at.text_input[1].input("wrong-password")
-    at.button[0].click().run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
+
+
+def test_login_with_wrong_password_is_refused(make_app):
+    at = log_in(make_app(), "wenshu", "wrong-password")
     assert any("不对" in e.value for e in at.error)
+    assert "staff_user" not in at.session_state
 
 
 def test_login_then_overview_lists_published_months(make_app):
-    at = make_app()
-    at.switch_page("pages/staff/login.py").run()
-    at.text_input[0].input("wenshu")
-    at.text_input[1].input("sanwu-demo")
-    at.button[0].click().run()
+    at = log_in(make_app(), "wenshu", "sanwu-demo")
     assert not at.exception
     at.switch_page("pages/staff/overview.py").run()
     assert not at.exception
