@@ -132,3 +132,11 @@ def visible_villages(session: Session, user: User) -> list[Village]:
     if ids is not None:
         query = query.where(Village.id.in_(ids or {-1}))
     return list(session.exec(query))
+
+
+def visible_townships(session: Session, user: User) -> list[Township]:
+    """Townships whose compliance a user may see: admin all, township staff their own."""
+    query = select(Township).order_by(Township.code)
+    if user.role != Role.admin:
+        query = query.where(Township.id == (user.township_id or -1))
+    return list(session.exec(query))

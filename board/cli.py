@@ -11,17 +11,20 @@ import getpass
 import importlib
 import json
 import sys
+from datetime import date
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from board.auth import add_user, get_user, parse_role
+from board.compliance import compliance_report
 from board.db import get_engine, migrate, unit_of_work
 from board.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
+from board.settings import get_settings
 from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import (
@@ -34,7 +37,7 @@ from board.workflow import (
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli",)
+COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli", "board.import_cli", "exports.wechat.cli")
 
 
 def open_engine(args) -> Engine:
@@ -171,6 +174,22 @@ def cmd_period_step(args) -> int:
     return 0
 
 
+def cmd_compliance(args) -> int:
+    engine = open_engine(args)
+    check_period(args.period)
+    with unit_of_work(engine) as session:
+        rows = compliance_report(
+            session, township_code=args.township, period=args.period, today=date.today(),
+            deadline_day=get_settings().deadline_day,
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['village_name']}（{row['village']}）：{row['status']}，{row['verdict']}")
+    return 0
+
+
 def cmd_verify(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
@@ -248,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--by", required=True, help="操作人用户名")
         p.add_argument("--comment", help="退回意见或更正说明")
         p.set_defaults(func=cmd_period_step, step=step)
+
+    p = sub.add_parser("compliance", help="乡镇各村某月是否按时公开")
+    p.add_argument("--township", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compliance)
 
     p = sub.add_parser("verify", help="核验公开版本的哈希链")
     p.add_argument("--village", required=True)

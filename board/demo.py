@@ -8,7 +8,7 @@ The months are entered and published through the real workflow.
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime, timezone
 
 from sqlmodel import Session, select
 
@@ -35,6 +35,7 @@ from models import (
     ServiceItem,
     User,
     Village,
+    utcnow,
 )
 
 DEMO_TOWNSHIP = ("DEMO-T", "青禾镇（演示）")
@@ -312,9 +313,16 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
         builder.fill_month(period, index)
         submit_period(session, village=village, period=period, user=users[Role.clerk])
         approve_period(session, village=village, period=period, user=users[Role.supervisor])
-        publish_period(session, village=village, period=period, user=users[Role.supervisor])
+        publish_period(session, village=village, period=period, user=users[Role.supervisor],
+                       now=_publication_time(period, index))
     _demo_amendment(session, village, shift_period(end_period, -4), users)
     return village
+
+
+def _publication_time(period: str, index: int) -> datetime:
+    """A realistic publication moment: a weekday morning early in the following month (Beijing time)."""
+    first, _ = period_bounds(shift_period(period, 1))
+    return min(datetime(first.year, first.month, 3 + index % 5, 1, 30, tzinfo=timezone.utc), utcnow())
 
 
 def _demo_amendment(session: Session, village: Village, period: str, users: dict) -> None:

@@ -30,6 +30,7 @@ class Settings:
     public_base_url: str
     font_path: str
     wecom_api_base: str
+    deadline_day: int = 10  # 公开期限: day of the following month (local practice, configurable)
     secrets: dict = field(default_factory=dict, repr=False)
 
     def secret(self, name: str) -> str | None:
@@ -54,5 +55,6 @@ def get_settings() -> Settings:
         public_base_url=pick("PUBLIC_BASE_URL", "http://localhost:8501").rstrip("/"),
         font_path=pick("SANWU_FONT_PATH", ""),
         wecom_api_base=pick("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/"),
+        deadline_day=int(pick("SANWU_DEADLINE_DAY", "10")),
         secrets=secrets,
     )

@@ -7,6 +7,8 @@ refused step leaves the database untouched.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from board import audit
@@ -102,8 +104,10 @@ def reject_period(session: Session, *, village: Village, period: str, user: User
     return row
 
 
-def publish_period(session: Session, *, village: Village, period: str, user: User) -> PublishedPeriod:
-    """Freeze the approved month into a new chained snapshot version."""
+def publish_period(
+    session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
+) -> PublishedPeriod:
+    """Freeze the approved month into a new chained snapshot version (``now``: for the demo's history)."""
     require(session, user, village, Role.supervisor, Role.clerk)
     row = require_period(session, village, period)
     _expect(row, PeriodStatus.approved)
@@ -116,7 +120,7 @@ def publish_period(session: Session, *, village: Village, period: str, user: Use
     reason = row.amendment_reason.strip()
     if version > 1 and not reason:
         raise BoardError("更正版必须写明更正说明", field="更正说明")
-    now = utcnow()
+    now = now or utcnow()
     content = build_content(
         session, records, version=version, published_at=now, published_by=user.username,
         amendment_reason=reason if version > 1 else "",

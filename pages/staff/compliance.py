@@ -1,0 +1,36 @@
+"""按时公开情况: which villages of a township published a month, and whether on time."""
+
+from datetime import date
+
+import streamlit as st
+
+from board.auth import get_user, visible_townships
+from board.compliance import compliance_report
+from board.db import unit_of_work
+from board.periods import period_of, shift_period
+from board.settings import get_settings
+from models import Role
+from pages.shared.session import engine, require_staff
+
+user = require_staff(Role.township)
+st.title("按时公开情况")
+with unit_of_work(engine()) as session:
+    townships = {t.code: t.name for t in visible_townships(session, get_user(session, user.username))}
+if not townships:
+    st.info("您的账号没有绑定乡镇/街道。")
+    st.stop()
+code = st.selectbox("乡镇/街道", list(townships), format_func=townships.get)
+months = [shift_period(period_of(date.today()), -i) for i in range(1, 13)]
+period = st.selectbox("月份", months)
+deadline_day = get_settings().deadline_day
+with unit_of_work(engine()) as session:
+    rows = compliance_report(session, township_code=code, period=period, today=date.today(), deadline_day=deadline_day)
+on_time = sum(r["on_time"] for r in rows)
+st.metric("按时公开", f"{on_time} / {len(rows)} 个村（社区）")
+st.caption(f"公开期限：次月 {deadline_day} 日（可用 SANWU_DEADLINE_DAY 设置）")
+st.dataframe(
+    [{"村/社区": r["village_name"], "状态": r["status"], "公开日期": r["published_on"], "期限": r["deadline"],
+      "情况": r["verdict"]} for r in rows],
+    hide_index=True,
+    width="stretch",
+)
