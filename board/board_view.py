@@ -9,6 +9,8 @@ HTML, ``markdown_escape`` for Streamlit's markdown-rendering elements).
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -34,7 +36,8 @@ from models import PublishedPeriod, Village
 DEFAULT_ROTATE_SECONDS = 15
 MIN_ROTATE_SECONDS = 5
 MAX_ROTATE_SECONDS = 600
-KIOSK_TABLE_ROWS = 7  # rows that fit one 1080 px kiosk slide at 28 px text
+VIEW_CACHE_SIZE = 256
+KIOSK_TABLE_ROWS = 10  # rows that fit one 1080 px kiosk slide at 28 px text
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class BoardView:
     demo: bool
     amendment_reason: str
     periods: tuple[str, ...]  # published months, newest first
+    closing_fen: int
     sections: tuple[Section, ...] = field(default=())
 
     @property
@@ -156,6 +160,12 @@ def public_villages(engine: Engine) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
+# A snapshot never changes once published, so its view (mostly plotly figures, which cost
+# far more to build than the snapshot costs to read) is built once per hash and shared.
+_views: OrderedDict[tuple, BoardView] = OrderedDict()
+_views_lock = threading.Lock()
+
+
 def load_board(engine: Engine, village_code: str, period: str | None = None, *, kiosk: bool = False) -> BoardView:
     """The board of a village-month (default: the newest published month)."""
     if period is not None:
@@ -163,8 +173,17 @@ def load_board(engine: Engine, village_code: str, period: str | None = None, *, 
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)
         snapshot = published_snapshot(session, village, period)
-        periods = published_periods(session, village)
-    return build_board(snapshot, periods, kiosk=kiosk)
+        periods = tuple(published_periods(session, village))
+    key = (snapshot["hash"], kiosk, periods)
+    with _views_lock:
+        view = _views.get(key)
+    if view is None:
+        view = build_board(snapshot, periods, kiosk=kiosk)
+        with _views_lock:
+            _views[key] = view
+            while len(_views) > VIEW_CACHE_SIZE:
+                _views.popitem(last=False)
+    return view
 
 
 def _change(subject: str, fen: int) -> str:
@@ -400,6 +419,7 @@ def build_board(snapshot: dict, periods: list[str] | tuple[str, ...], *, kiosk: 
         demo=bool(village.get("demo")),
         amendment_reason=snapshot["amendment_reason"],
         periods=tuple(periods),
+        closing_fen=snapshot["finance"]["totals"]["closing_fen"],
         sections=tuple(sections),
     )
 

@@ -20,7 +20,7 @@ from board.errors import BoardError
 from board.periods import period_bounds, shift_period
 from board.records import ACCOUNT_LABELS, find_period
 from board.review import balance_identity
-from board.workflow import open_period, ensure_editable
+from board.workflow import ensure_editable, open_period
 from models import Period, User, Village
 
 CARRIED_SECTIONS = ("services", "assets", "debts", "resources")

@@ -8,6 +8,7 @@ common colour-vision deficiencies) and every series is also told apart by text o
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -38,6 +39,14 @@ class Chart:
     caption: str
 
 
+def _label(text: str, *, wrap: int | None = None) -> str:
+    """User text as a plotly label: plotly reads a subset of HTML, so escape it; wrap for phones."""
+    text = str(text)
+    if wrap:
+        return "<br>".join(html.escape(text[i:i + wrap], quote=False) for i in range(0, len(text), wrap))
+    return html.escape(text, quote=False)
+
+
 def _wan(fen: int) -> float:
     return fen / 1_000_000
 
@@ -46,7 +55,7 @@ def _layout(fig: go.Figure, *, kiosk: bool, height: int | None = None) -> go.Fig
     size = 26 if kiosk else 14
     fig.update_layout(
         font={"family": FONT_STACK, "size": size, "color": "#1a1a1a"},
-        height=height or (560 if kiosk else 320),
+        height=height or (520 if kiosk else 320),
         margin={"l": 10, "r": 30, "t": 20, "b": 10},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
@@ -102,6 +111,7 @@ def income_expense_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
             marker={"color": colour, "pattern": {"shape": pattern}},
         )
     fig.update_yaxes(title_text="万元", tickformat=",.1f")
+    _room_for_labels(fig, [_wan(t[f]) for _, t in months for f in ("income_fen", "expense_fen")], axis="y")
     return Chart("income_expense", _layout(fig, kiosk=kiosk), income_expense_caption(snapshot))
 
 
@@ -120,7 +130,7 @@ def expense_category_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
     fig = go.Figure(
         go.Bar(
             orientation="h",
-            y=[c["category"] for c in categories],
+            y=[_label(c["category"]) for c in categories],
             x=[_wan(c["amount_fen"]) for c in categories],
             text=[format_wan(c["amount_fen"]) for c in categories],
             customdata=[f"{format_yuan(c['amount_fen'])}（{c['count']}笔）" for c in categories],
@@ -131,6 +141,7 @@ def expense_category_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
         )
     )
     fig.update_xaxes(title_text="万元", tickformat=",.1f")
+    _room_for_labels(fig, [_wan(c["amount_fen"]) for c in categories], axis="x")
     return Chart("expense_category", _layout(fig, kiosk=kiosk), expense_category_caption(snapshot))
 
 
@@ -147,15 +158,16 @@ def largest_expenses_caption(snapshot: dict) -> str:
 def largest_expenses_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
     """The five largest payments; those of 5万元 or more in vermillion with a hatch pattern."""
     items = list(reversed(snapshot["finance"]["largest_expenses"]))
-    labels = [f"{x['summary']}（{x['date'][5:]}）" for x in items]
+    labels = [_label(f"{x['summary']}（{x['date'][5:]}）", wrap=None if kiosk else 9) for x in items]
     fig = go.Figure(
         go.Bar(
             orientation="h",
-            y=labels,
+            y=list(range(len(items))),  # positions, not labels: two equal summaries stay two bars
             x=[_wan(x["amount_fen"]) for x in items],
             text=[format_wan(x["amount_fen"]) + ("（5万元以上）" if x["major"] else "") for x in items],
             customdata=[format_yuan(x["amount_fen"]) for x in items],
-            hovertemplate="%{y}：%{customdata}<extra></extra>",
+            hovertext=labels,
+            hovertemplate="%{hovertext}：%{customdata}<extra></extra>",
             textposition="outside",
             cliponaxis=False,
             marker={
@@ -165,6 +177,8 @@ def largest_expenses_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
         )
     )
     fig.update_xaxes(title_text="万元", tickformat=",.1f")
+    fig.update_yaxes(tickmode="array", tickvals=list(range(len(items))), ticktext=labels)
+    _room_for_labels(fig, [_wan(x["amount_fen"]) for x in items], axis="x")
     return Chart("largest_expenses", _layout(fig, kiosk=kiosk), largest_expenses_caption(snapshot))
 
 
@@ -219,7 +233,7 @@ def assets_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
     fig = go.Figure(
         go.Bar(
             orientation="h",
-            y=[c["category"] for c in groups],
+            y=[_label(c["category"]) for c in groups],
             x=[_wan(c["total_fen"]) for c in groups],
             text=[format_wan(c["total_fen"]) for c in groups],
             customdata=[f"{format_yuan(c['total_fen'])}（{c['count']}项）" for c in groups],
@@ -230,4 +244,5 @@ def assets_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
         )
     )
     fig.update_xaxes(title_text="万元", tickformat=",.0f")
+    _room_for_labels(fig, [_wan(c["total_fen"]) for c in groups], axis="x")
     return Chart("assets", _layout(fig, kiosk=kiosk), assets_caption(assets))

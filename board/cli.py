@@ -37,7 +37,7 @@ from board.workflow import (
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli", "board.import_cli", "exports.wechat.cli")
+COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli")
 
 
 def open_engine(args) -> Engine:

@@ -315,7 +315,8 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
         approve_period(session, village=village, period=period, user=users[Role.supervisor])
         publish_period(session, village=village, period=period, user=users[Role.supervisor],
                        now=_publication_time(period, index))
-    _demo_amendment(session, village, shift_period(end_period, -4), users)
+    if months > 4:  # the corrected month is the fifth from the end
+        _demo_amendment(session, village, shift_period(end_period, -4), users)
     return village
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from pydantic_core import PydanticUndefined
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, delete, select
 
 from board import audit
@@ -220,13 +221,25 @@ def _defaults(model: type, row: dict) -> dict:
     return {k: v for k, v in row.items() if v is not None and k != "beneficiaries"}
 
 
-def _section_summary(model: type, rows: list) -> dict:
-    summary: dict = {"rows": len(rows)}
+def _column_defaults(model: type) -> dict:
+    """The model's own field defaults, for rows inserted in bulk without building objects."""
+    return {
+        name: field.default
+        for name, field in model.model_fields.items()
+        if name != "id" and field.default is not PydanticUndefined and field.default_factory is None
+    }
+
+
+def _section_summary(session: Session, model: type, period_id: int) -> dict:
+    """Audit before/after of a section: count and sum always, the rows themselves when few."""
+    where = model.period_id == period_id
+    summary: dict = {"rows": session.exec(select(func.count()).select_from(model).where(where)).one()}
     if hasattr(model, "amount_fen"):
-        summary["amount_fen"] = sum((getattr(r, "amount_fen", 0) or 0) for r in rows)
-    if len(rows) <= 100:
+        summary["amount_fen"] = session.exec(select(func.coalesce(func.sum(model.amount_fen), 0)).where(where)).one()
+    if summary["rows"] <= 100:
         summary["items"] = [
-            {k: v for k, v in r.model_dump().items() if k not in ("id", "period_id")} for r in rows
+            {k: v for k, v in r.model_dump().items() if k not in ("id", "period_id")}
+            for r in session.exec(select(model).where(where).order_by(model.id))
         ]
     return summary
 
@@ -287,24 +300,32 @@ def save_section(
     if problems:
         raise BoardError(problems)
 
-    existing = list(session.exec(select(model).where(model.period_id == row.id)))
-    before = _section_summary(model, existing)
+    before = _section_summary(session, model, row.id)
     if section == "affairs":
-        affair_ids = [a.id for a in existing]
-        if affair_ids:
-            session.execute(delete(Beneficiary).where(Beneficiary.affair_id.in_(affair_ids)))
+        affair_ids = select(AffairItem.id).where(AffairItem.period_id == row.id)
+        session.execute(delete(Beneficiary).where(Beneficiary.affair_id.in_(affair_ids)))
     session.execute(delete(model).where(model.period_id == row.id))
-    created = []
-    for i, values in enumerate(cleaned, start=1):
-        extra = {"line_no": i} if section == "ledger" else {"sort_order": i} if section == "services" else {}
-        obj = model(period_id=row.id, **_defaults(model, values), **extra)
-        session.add(obj)
-        created.append((obj, values.get("beneficiaries") or []))
+    if section == "affairs":
+        # Affairs need their new ids for the recipient lists; they are few, so ORM objects are fine.
+        for values in cleaned:
+            obj = model(period_id=row.id, **_defaults(model, values))
+            session.add(obj)
+            session.flush()
+            for person in values.get("beneficiaries") or []:
+                session.add(Beneficiary(affair_id=obj.id, **_defaults(Beneficiary, person)))
+    elif cleaned:
+        # Bulk insert: a 100k-line import must not build 100k ORM objects.
+        base = {**_column_defaults(model), "period_id": row.id}
+        order_key = {"ledger": "line_no", "services": "sort_order"}.get(section)
+        payload = []
+        for i, values in enumerate(cleaned, start=1):
+            item = {**base, **_defaults(model, values)}
+            if order_key:
+                item[order_key] = i
+            payload.append(item)
+        session.execute(insert(model), payload)
     session.flush()
-    for obj, people in created:
-        for person in people:
-            session.add(Beneficiary(affair_id=obj.id, **_defaults(Beneficiary, person)))
-    _bump(session, row, user, section, before, _section_summary(model, [o for o, _ in created]))
+    _bump(session, row, user, section, before, _section_summary(session, model, row.id))
     session.flush()
     return row
 

@@ -175,3 +175,18 @@ def load_month(session: Session, *, village: Village, period: str, user: User) -
             "out": categories_for(session, village, Direction.expense),
         },
     }
+
+
+IMPORT_TOTAL_LABELS = {
+    "count": "行数", "income_count": "收入笔数", "expense_count": "支出笔数",
+    "income_fen": "收入合计", "expense_fen": "支出合计", "opening_fen": "月初余额", "closing_fen": "月末余额",
+    "receivable_fen": "应收合计", "payable_fen": "应付合计", "original_value_fen": "原值合计", "amount_fen": "金额合计",
+}
+
+
+def totals_text(totals: dict) -> list[tuple[str, str]]:
+    """An import preview's totals as (label, text), money in 元; unknown figures are left out."""
+    return [
+        (label, format_yuan(totals[key]) if key.endswith("_fen") else str(totals[key]))
+        for key, label in IMPORT_TOTAL_LABELS.items() if key in totals
+    ]

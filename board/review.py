@@ -175,6 +175,7 @@ def major_payments(ledger: list[dict]) -> list[dict]:
 def _cell(column, value):
     if value is None:
         return ""
+    value = _key(value) if column.kind in ("direction", "account", "debt_kind") else value
     if column.kind == "money":
         return format_yuan(value, unit=False)
     if column.kind == "direction":
@@ -189,11 +190,14 @@ def _cell(column, value):
 
 
 def section_table(section: str, rows: list[dict]) -> list[dict]:
-    """A section's typed rows with Chinese headers, money in 元 (what the reviewer reads)."""
-    _, _, columns = SECTIONS[section]
+    """Typed rows of a section (or ``beneficiaries``) with Chinese headers and money in 元.
+
+    ``行`` is the row's ``_row`` (its line in an imported file) when present.
+    """
+    columns = BENEFICIARY_COLUMNS if section == "beneficiaries" else SECTIONS[section][2]
     table = []
     for i, row in enumerate(rows, start=1):
-        cells = {"行": i, **{c.label: _cell(c, row.get(c.name)) for c in columns}}
+        cells = {"行": row.get("_row", i), **{c.label: _cell(c, row.get(c.name)) for c in columns}}
         if section == "affairs":
             cells["名单人数"] = len(row.get("beneficiaries") or [])
         table.append(cells)

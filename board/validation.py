@@ -69,7 +69,9 @@ def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = froze
             return []
         return [Problem(row, field, f"日期 {day} 不在 {records.period.period} 月内")]
 
-    seen_vouchers: dict[str, int] = {}
+    # One voucher (凭证) may carry several lines on the same day; a number reused on another
+    # day or in another month of the year is a mistake.
+    seen_vouchers: dict[str, tuple[int, object]] = {}
     for i, line in enumerate(records.ledger, start=1):
         problems += check_amount(line.amount_fen, i, "收支明细·金额")
         problems += in_period(line.entry_date, i, "收支明细·日期")
@@ -77,13 +79,13 @@ def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = froze
             problems.append(Problem(i, "收支明细·科目", "科目（收支类别）不能为空"))
         voucher = (line.voucher_no or "").strip()
         if voucher:
-            if voucher in seen_vouchers:
+            first_row, first_day = seen_vouchers.setdefault(voucher, (i, line.entry_date))
+            if first_row != i and first_day != line.entry_date:
                 problems.append(
-                    Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”与第{seen_vouchers[voucher]}行重复")
+                    Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”与第{first_row}行重复，但日期不同")
                 )
             elif voucher in other_vouchers:
                 problems.append(Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”本年度其他月份已使用"))
-            seen_vouchers.setdefault(voucher, i)
         problems += _pii_problems(
             i, "收支明细", {"摘要": line.summary, "对方单位": line.counterparty, "经手人": line.handler}
         )

@@ -17,7 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from board.db import unit_of_work
 from board.periods import period_label
+from board.public import published_snapshot
+from board.villages import get_village
 from exports.pdf import posting_period, render_pdf_document
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -176,13 +179,47 @@ def snapshot_json(snapshot: dict) -> bytes:
     return json.dumps(snapshot, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
+# kind → (button label, file name suffix, MIME type)
+DOWNLOAD_KINDS = {
+    "pdf": ("打印版 PDF（{size}）", "_{size}.pdf", "application/pdf"),
+    "xlsx": ("Excel 表格（.xlsx）", ".xlsx", XLSX_MIME),
+    "csv": ("收支明细 CSV", "_ledger.csv", CSV_MIME),
+    "json": ("原始数据 JSON", ".json", "application/json"),
+}
+
+
+def download_label(kind: str, *, size: str = "A4") -> str:
+    return DOWNLOAD_KINDS[kind][0].format(size=size)
+
+
+def download_filename(village_code: str, period: str, version: int, kind: str, *, size: str = "A4") -> str:
+    return f"{village_code}_{period}_v{version}" + DOWNLOAD_KINDS[kind][1].format(size=size)
+
+
+def snapshot_file(snapshot: dict, kind: str, *, size: str = "A4", base_url: str | None = None) -> Download:
+    """One download of a published month."""
+    label, _, mime = DOWNLOAD_KINDS[kind]
+    name = download_filename(snapshot["village"]["code"], snapshot["period"], snapshot["version"], kind, size=size)
+    if kind == "pdf":
+        pdf = render_pdf_document(snapshot, size=size, base_url=base_url)
+        return Download(label.format(size=size), name, pdf.data, mime, pdf.font.warning)
+    data = {"xlsx": snapshot_xlsx, "csv": ledger_csv, "json": snapshot_json}[kind](snapshot)
+    return Download(label, name, data, mime)
+
+
 def snapshot_downloads(snapshot: dict, *, size: str = "A4", base_url: str | None = None) -> list[Download]:
     """The four downloads of one published month, ready for download buttons."""
-    stem = f"{snapshot['village']['code']}_{snapshot['period']}_v{snapshot['version']}"
-    pdf = render_pdf_document(snapshot, size=size, base_url=base_url)
-    return [
-        Download(f"打印版 PDF（{size}）", f"{stem}_{size}.pdf", pdf.data, "application/pdf", pdf.font.warning),
-        Download("Excel 表格（.xlsx）", f"{stem}.xlsx", snapshot_xlsx(snapshot), XLSX_MIME),
-        Download("收支明细 CSV", f"{stem}_ledger.csv", ledger_csv(snapshot), CSV_MIME),
-        Download("原始数据 JSON", f"{stem}.json", snapshot_json(snapshot), "application/json"),
-    ]
+    return [snapshot_file(snapshot, kind, size=size, base_url=base_url) for kind in DOWNLOAD_KINDS]
+
+
+def published_file(engine, village_code: str, period: str, version: int, kind: str) -> bytes:
+    """Bytes of one download of a published version, made only when someone asks for it."""
+    with unit_of_work(engine) as session:
+        snapshot = published_snapshot(session, get_village(session, village_code), period, version=version)
+    return snapshot_file(snapshot, kind).data
+
+
+def published_downloads(session, village_code: str, period: str, *, size: str = "A4") -> list[Download]:
+    """Downloads of a village's published month (newest version), read through board.public."""
+    snapshot = published_snapshot(session, get_village(session, village_code), period)
+    return snapshot_downloads(snapshot, size=size)

@@ -12,6 +12,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -31,7 +32,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from xml.sax.saxutils import escape
 
 from board.errors import BoardError
 from board.links import board_url
@@ -118,7 +118,8 @@ class _Board:
         k = self.k
         self.body = ParagraphStyle("body", fontName=font, fontSize=8 * k, leading=10.5 * k, wordWrap="CJK")
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5 * k, leading=9.5 * k)
-        self.head = ParagraphStyle("head", parent=self.cell, textColor=colors.white, alignment=TA_CENTER)
+        self.centred = ParagraphStyle("centred", parent=self.cell, alignment=TA_CENTER)
+        self.head = ParagraphStyle("head", parent=self.centred, textColor=colors.white)
         self.title = ParagraphStyle("title", parent=self.body, fontSize=20 * k, leading=25 * k, textColor=HEAD_BG)
         self.h1 = ParagraphStyle(
             "h1", parent=self.body, fontSize=12 * k, leading=16 * k, textColor=colors.white,
@@ -150,7 +151,8 @@ class _Board:
         """A table that wraps text columns and sizes number columns to their widest value.
 
         ``kinds`` has one letter per column: "t" wrapped text, "n" a number or date
-        (never wrapped, right-aligned, as wide as its widest cell), "c" short centred text.
+        (never wrapped, right-aligned, as wide as its widest cell), "c" short centred text
+        (wrapped only past a fifth of the page width).
         """
         size = self.cell.fontSize
         totals = totals or []
@@ -161,7 +163,9 @@ class _Board:
                 continue
             texts = [str(r[i]) for r in rows + totals if not isinstance(r[i], Paragraph)]
             head_min = max(stringWidth(ch, self.font, size) for ch in header[i]) * 2 + 2 * self.pad
-            widths.append(max([self._text_width(t, size) for t in texts] + [head_min]))
+            widest = max([self._text_width(t, size) for t in texts] + [head_min])
+            # Short labels stay on one line unless a user typed something long; numbers never wrap.
+            widths.append(min(widest, self.width * 0.2) if kind == "c" else widest)
         fixed = sum(w for w in widths if w is not None)
         free = self.width - fixed
         if free <= 0:
@@ -175,9 +179,9 @@ class _Board:
             widths = [w + free / len(widths) for w in widths]
 
         def cell(value, i):
-            if isinstance(value, Paragraph) or kinds[i] != "t":
+            if isinstance(value, Paragraph) or kinds[i] == "n":
                 return value
-            return self.p(value)
+            return self.p(value, self.centred if kinds[i] == "c" else self.cell)
 
         data = [[Paragraph(escape(h), self.head) for h in header]]
         data += [[cell(v, i) for i, v in enumerate(r)] for r in rows]
@@ -234,6 +238,7 @@ class _Board:
             self.p(f"{village['township']}　公开栏地址：{village['board_address'] or '—'}", self.body),
             self.p(f"公开日期：{s['published_on']}　公示期：{start} 至 {end}（不少于{POSTING_DAYS}天）", self.body),
             self.p(f"监督电话：{village['hotline'] or '—'}　意见箱设在公开栏旁，欢迎监督", self.body),
+            self.p(f"网上公开栏：{url}", self.note),
         ]
         if village.get("demo"):
             left.append(self.p("本公开栏为演示数据，非真实村务。", self.note))
@@ -451,11 +456,13 @@ class _Board:
         )
 
 
-def render_pdf_document(snapshot: dict, *, size: str = "A4", base_url: str | None = None) -> RenderedPdf:
+def render_pdf_document(
+    snapshot: dict, *, size: str = "A4", base_url: str | None = None, font: FontChoice | None = None
+) -> RenderedPdf:
     """The PDF with its page count and the font it is set in (whose warning callers show)."""
     if size not in PAGE_SIZES:
         raise BoardError(f"纸张大小只能是 {'、'.join(PAGE_SIZES)}，收到“{size}”", field="纸张")
-    font = resolve_font()
+    font = font or resolve_font()
     base_url = base_url or get_settings().public_base_url
     board = _Board(snapshot, size, base_url, font.name)
     buffer = io.BytesIO()

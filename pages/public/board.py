@@ -6,6 +6,7 @@ published month on every tick.  All user text goes through ``markdown_escape``.
 """
 
 import time
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +28,7 @@ from board.board_view import (
 from board.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
 from board.errors import BoardError
 from board.periods import period_label
+from exports.downloads import DOWNLOAD_KINDS, download_filename, download_label, published_file
 from pages.shared.session import engine
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.
@@ -42,6 +44,7 @@ KIOSK_CSS = """
 .stApp [data-testid="stMetricLabel"] p {font-size: 32px !important;}
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] p {color: #333333 !important;}
 .stApp td, .stApp th {padding: 6px 12px !important; line-height: 1.35 !important;}
+.stApp th, .stApp th p {color: #1a1a1a !important; font-weight: 700 !important;}
 .st-key-kiosk-footer {position: fixed; left: 0; right: 0; bottom: 0; z-index: 100;
   background: #1a1a1a; padding: 10px 48px;}
 .st-key-kiosk-footer p {color: #ffffff !important; font-size: 24px !important; margin: 0;}
@@ -51,7 +54,10 @@ PHONE_CSS = """
 <style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] {padding: 12px 12px 48px 12px !important;}
-  .stApp [data-testid="stMetricValue"] p {font-size: 36px !important;}
+  .stApp h1 {font-size: 26px !important;}
+  .stApp h2 {font-size: 24px !important;}
+  .stApp h3 {font-size: 20px !important;}
+  .stApp [data-testid="stMetricValue"] p {font-size: 34px !important;}
 }
 </style>
 """
@@ -77,7 +83,7 @@ def show_chart(chart: Chart, *, kiosk: bool, key: str) -> None:
 
 
 def show_section(section: Section, *, kiosk: bool) -> None:
-    st.header(md(section.title), anchor=section.key)
+    (st.header if kiosk else st.subheader)(md(section.title), anchor=section.key)
     charts = [b for b in section.blocks if isinstance(b, Chart)]
     for block in section.blocks:
         if isinstance(block, Metrics):
@@ -133,10 +139,24 @@ def phone_board(view: BoardView) -> None:
         if section.group != group and section.group != section.title:
             group = section.group
             st.divider()
-            st.subheader(md(group))
+            st.header(md(group))
         show_section(section, kiosk=False)
+    downloads(view)
     st.divider()
     st.caption(md(view.footer))
+
+
+def downloads(view: BoardView) -> None:
+    """Download buttons; each file is made only when its button is pressed."""
+    st.subheader("下载本月公开内容")
+    for column, kind in zip(st.columns(len(DOWNLOAD_KINDS)), DOWNLOAD_KINDS):
+        column.download_button(
+            download_label(kind),
+            data=partial(published_file, engine(), view.village_code, view.period, view.version, kind),
+            file_name=download_filename(view.village_code, view.period, view.version, kind),
+            mime=DOWNLOAD_KINDS[kind][2],
+            on_click="ignore",
+        )
 
 
 def kiosk_board(code: str, period: str | None, rotate: int, pinned: int | None) -> None:

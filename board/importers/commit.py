@@ -1,0 +1,90 @@
+"""Saving a checked preview through board.entry, and the column mapping each village chose."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from board.entry import save_beneficiaries, save_section, section_rows
+from board.errors import BoardError, Problem
+from board.importers.columns import KINDS
+from board.importers.preview import ImportPreview
+from board.records import find_period
+from board.villages import categories_for
+from models import Account, Direction, ImportMapping, User, Village, utcnow
+
+
+def commit_import(
+    session: Session,
+    *,
+    village: Village,
+    period: str,
+    user: User,
+    preview: ImportPreview,
+    expected_version: int | None = None,
+    affair_id: int | None = None,
+) -> dict:
+    """Save ``preview.rows`` in the caller's unit of work (the caller commits): all or nothing.
+
+    A single-account journal replaces only that account's ledger lines and, when the file
+    had a 上月结转/期初余额 row, that account's opening and closing balance.
+    """
+    if preview.period != period:
+        raise BoardError(f"预览是按 {preview.period} 读取的，不能保存到 {period}，请重新预览", field="月份")
+    if preview.missing_fields:
+        raise BoardError([Problem(0, label, "文件中没有对应的列，请先选择列") for label in preview.missing_labels()])
+    if preview.problems:
+        raise BoardError(preview.problems)
+    common = {"village": village, "period": period, "user": user, "expected_version": expected_version}
+    summary = {"kind": preview.kind, "rows": len(preview.rows), **preview.totals}
+    if preview.kind == "beneficiaries":
+        if affair_id is None:
+            raise BoardError("请先选择这份名单属于哪一项村务", field="村务")
+        save_beneficiaries(session, affair_id=affair_id, rows=preview.rows, **common)
+        return summary
+    if preview.kind != "ledger" or preview.account is None:
+        save_section(session, section=preview.kind, rows=preview.rows, **common)
+        return summary
+    account = Account(preview.account)
+    existing = find_period(session, village, period)
+    kept = [r for r in section_rows(session, period_row=existing, section="ledger") if r["account"] != account.value] if existing else []
+    # Lines of the other account stay; the whole month is then kept in date order.
+    rows = sorted([*kept, *preview.rows], key=lambda r: r["entry_date"])
+    save_section(session, section="ledger", rows=rows, **common)
+    summary["kept_other_account_rows"] = len(kept)
+    if "opening_fen" in preview.totals:
+        balances = [b for b in section_rows(session, period_row=existing, section="balances") if b["account"] != account.value] if existing else []
+        balances.append({"account": account, "opening_fen": preview.totals["opening_fen"],
+                         "closing_fen": preview.totals["closing_fen"]})
+        save_section(session, section="balances", rows=balances, **{**common, "expected_version": None})
+        summary["balance_updated"] = account.value
+    return summary
+
+
+def remember_mapping(session: Session, *, village: Village, kind: str, mapping: dict[str, str]) -> None:
+    """Keep the clerk's column choice for ``kind`` so next month's file maps itself."""
+    if kind not in KINDS:
+        raise BoardError(f"未知的导入类别“{kind}”", field="类别")
+    row = session.exec(
+        select(ImportMapping).where(ImportMapping.village_id == village.id, ImportMapping.kind == kind)
+    ).first()
+    text = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
+    if row is None:
+        session.add(ImportMapping(village_id=village.id, kind=kind, mapping_json=text))
+    else:
+        row.mapping_json, row.updated_at = text, utcnow()
+        session.add(row)
+    session.flush()
+
+
+def remembered_mapping(session: Session, *, village: Village, kind: str) -> dict[str, str] | None:
+    row = session.exec(
+        select(ImportMapping).where(ImportMapping.village_id == village.id, ImportMapping.kind == kind)
+    ).first()
+    return json.loads(row.mapping_json) if row else None
+
+
+def known_categories(session: Session, village: Village) -> dict[Direction, list[str]]:
+    """The township's 收支类别 per direction, for the preview's unknown-category check."""
+    return {d: categories_for(session, village, d) for d in Direction}

@@ -1,0 +1,117 @@
+"""Cell value → typed value for one import field; a ValueError carries the Chinese message.
+
+Cells come as calamine gives them (str, float, int, bool, date, datetime, time) or as CSV
+text.  Money and dates reuse board.money.parse_money and board.entry.parse_date; the
+fast paths here only skip work those functions would do for plain numbers and dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import partial
+
+from board.entry import coerce_value, parse_date
+from board.importers.columns import ImportField
+from board.money import MoneyError, parse_money
+
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def is_blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def to_fen(value) -> int:
+    """Signed fen; the kind decides what a negative amount means."""
+    if isinstance(value, float) and abs(value) < 1e9:
+        scaled = value * 100
+        fen = round(scaled)
+        # Exact to the fen already: skip the text round trip (the common case for Excel numbers).
+        if abs(scaled - fen) < 1e-6:
+            return fen
+    try:
+        return parse_money(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def to_date(value, year: int) -> date:
+    """Excel dates, 2026-10-03, 2026/10/3, 2026年10月3日, 20261003, and 10月3日 in ``year``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if " " in text:  # "2026-10-03 00:00:00" from a text export
+        text = text.split(" ", 1)[0]
+    match = _MONTH_DAY.match(text) or _COMPACT.match(text)
+    if match:
+        parts = tuple(map(int, match.groups()))
+        try:
+            return date(*parts) if len(parts) == 3 else date(year, *parts)
+        except ValueError:
+            raise ValueError(f"“{text[:20]}”不是存在的日期") from None
+    return parse_date(text)
+
+
+def to_text(value, max_len: int) -> str:
+    if value.__class__ is str:
+        text = value.strip()
+        if len(text) > max_len:
+            raise ValueError(f"不能超过 {max_len} 个字（现有 {len(text)} 个）")
+        return text
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 组别 "3" or a phone number typed as a number
+    elif isinstance(value, datetime):
+        value = value.date()
+    text = str(value).strip()
+    if len(text) > max_len:
+        raise ValueError(f"不能超过 {max_len} 个字（现有 {len(text)} 个）")
+    return text
+
+
+def to_int(value) -> int:
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text.isdigit():
+            raise ValueError(f"“{text[:20]}”不是整数")
+        number = int(text)
+    if number < 0:
+        raise ValueError("不能为负数")
+    return number
+
+
+def to_id_number(value) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("身份证号被 Excel 存成了数字，后几位可能已经丢失；请把这一列设为“文本”格式后重新填写")
+    return to_text(value, 18).replace(" ", "").upper()
+
+
+def converter(field: ImportField, year: int) -> Callable:
+    kind = field.kind
+    if kind == "money":
+        return to_fen
+    if kind == "date":
+        return lambda value: to_date(value, year)
+    if kind == "int":
+        return to_int
+    if kind == "id_number":
+        return to_id_number
+    if kind == "text":
+        return partial(to_text, max_len=field.column.max_len if field.column else 200)
+    column = field.column
+
+    def enum(value):
+        # Enum cells reuse the entry form's own vocabulary (收入/支出, 现金/银行存款, 应收/应付).
+        return coerce_value(column, to_text(value, 20))
+
+    return enum

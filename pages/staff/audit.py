@@ -1,0 +1,41 @@
+"""操作日志: who changed what, when, before and after; filter by village and month."""
+
+import streamlit as st
+
+from board.audit_query import audit_rows
+from board.auth import get_user, visible_villages
+from board.db import unit_of_work
+from board.errors import BoardError
+from board.villages import get_village
+from models import Role
+from pages.shared.session import engine, require_staff, show_error
+
+user = require_staff(Role.township, Role.clerk, Role.supervisor)
+st.title("操作日志")
+
+with unit_of_work(engine()) as session:
+    villages = {v.code: v.name for v in visible_villages(session, get_user(session, user.username))}
+options = ["", *villages]
+code = st.selectbox("村/社区", options, format_func=lambda c: villages.get(c, "全部"), key="audit_village")
+period = st.text_input("月份（如 2026-10，留空为全部）", key="audit_period").strip()
+
+try:
+    with unit_of_work(engine()) as session:
+        village = get_village(session, code) if code else None
+        rows = audit_rows(session, user=get_user(session, user.username), village=village, period=period or None)
+except BoardError as error:
+    show_error(error)
+    st.stop()
+if not rows:
+    st.info("没有符合条件的记录。")
+    st.stop()
+st.caption(f"共 {len(rows)} 条（最多显示 500 条，最新的在前）。")
+st.dataframe(
+    [
+        {"时间": r["at"], "用户": r["username"], "操作": r["action_label"], "村/社区": r["village"],
+         "月份": r["period"], "修改前": r["before"], "修改后": r["after"]}
+        for r in rows
+    ],
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,129 @@
+"""Excel导入: upload → preview and problems → column mapping when needed → import all or nothing."""
+
+import streamlit as st
+
+from board.auth import get_user
+from board.db import unit_of_work
+from board.entry_form import entry_months, load_month, totals_text
+from board.errors import BoardError
+from board.importers import (
+    KIND_LABELS,
+    KINDS,
+    commit_import,
+    known_categories,
+    preview_import,
+    remember_mapping,
+    remembered_mapping,
+)
+from board.review import section_table
+from board.villages import get_village
+from models import Role
+from pages.shared.session import choose_village, engine, require_staff, show_error
+
+user = require_staff(Role.clerk)
+st.title("Excel导入")
+code = choose_village(user, key="import_village")
+if not code:
+    st.stop()
+
+
+def _context(session):
+    return get_village(session, code), get_user(session, user.username)
+
+
+try:
+    with unit_of_work(engine()) as session:
+        village, me = _context(session)
+        months, default = entry_months(session, village=village, user=me)
+except BoardError as error:
+    show_error(error)
+    st.stop()
+period = st.sidebar.selectbox("月份", months, index=months.index(default), key="import_period")
+kind = st.selectbox("导入内容", list(KIND_LABELS), format_func=KIND_LABELS.get, key="import_kind")
+
+# The month's version when the clerk started this import: saving refuses if someone saved since.
+loaded = st.session_state.get("import_month")
+if loaded is None or (loaded["village"], loaded["period"]) != (code, period):
+    try:
+        with unit_of_work(engine()) as session:
+            village, me = _context(session)
+            loaded = load_month(session, village=village, period=period, user=me)
+            session.commit()
+    except BoardError as error:
+        show_error(error)
+        st.stop()
+    st.session_state["import_month"] = loaded
+if not loaded["editable"]:
+    st.info(f"{period} 是“{loaded['status_label']}”状态，不能导入。")
+    st.stop()
+
+affair_id = None
+if kind == "beneficiaries":
+    if not loaded["affair_titles"]:
+        st.info("请先在“录入本月三务 → 村务”中保存这份名单所属的村务事项。")
+        st.stop()
+    titles = loaded["affair_titles"]
+    affair_id = st.selectbox("名单属于哪一项村务", list(titles), format_func=titles.get, key="import_affair")
+
+upload = st.file_uploader("选择文件（.xlsx / .xls / .csv）", type=["xlsx", "xls", "csv"], key="import_file")
+if upload is None:
+    st.caption("文件中的每一行都会先显示出来核对，点“导入”后才保存；有任何问题则一行也不保存。")
+    st.stop()
+
+mapping_key = f"import_mapping_{code}_{kind}"
+try:
+    with unit_of_work(engine()) as session:
+        village, _ = _context(session)
+        if mapping_key not in st.session_state:
+            st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
+        preview = preview_import(kind, upload.getvalue(), upload.name, period=period,
+                                 mapping=st.session_state[mapping_key],
+                                 known_categories=known_categories(session, village))
+except BoardError as error:
+    show_error(error)
+    st.stop()
+
+st.caption(f"工作表“{preview.sheet_name}”，第 {preview.header_row} 行为表头。")
+for check in preview.checks:
+    st.info(check)
+
+with st.expander("列的对应关系", expanded=bool(preview.missing_fields)):
+    if preview.missing_fields:
+        st.warning("文件中没有找到这些列，请选择对应的列：" + "、".join(preview.missing_labels()))
+    options = ["", *preview.headers]
+    with st.form("mapping"):
+        choice = {
+            f.name: st.selectbox(f.label, options, format_func=lambda h: h or "（不导入）",
+                                 index=options.index(preview.mapping.get(f.name, "")), key=f"map_{kind}_{f.name}")
+            for f in KINDS[kind]
+        }
+        if st.form_submit_button("按所选列重新预览"):
+            st.session_state[mapping_key] = choice
+            st.rerun()
+
+if preview.missing_fields:
+    st.stop()
+
+st.markdown("#### 预览")
+st.markdown(" · ".join(f"{label} **{value}**" for label, value in totals_text(preview.totals)))
+st.dataframe(section_table(kind, preview.rows), hide_index=True, width="stretch")
+if preview.problems:
+    st.error(f"发现 {len(preview.problems)} 个问题，请改好文件后重新上传（一行也不会保存）：")
+    st.dataframe([{"行号": p.row or "", "列": p.field, "问题": p.message} for p in preview.problems],
+                 hide_index=True, width="stretch")
+    st.stop()
+
+if st.button("导入", key="import_commit", type="primary"):
+    try:
+        with unit_of_work(engine()) as session:
+            village, me = _context(session)
+            summary = commit_import(session, village=village, period=period, user=me, preview=preview,
+                                    expected_version=loaded["row_version"], affair_id=affair_id)
+            remember_mapping(session, village=village, kind=kind, mapping=preview.mapping)
+            session.commit()
+    except BoardError as error:
+        show_error(error)
+        st.stop()
+    st.session_state.pop("import_month", None)
+    st.success(f"已导入 {summary['rows']} 行{KIND_LABELS[kind]}到 {period}。"
+               + " ".join(f"{label} {value}" for label, value in totals_text(summary)))

@@ -1,0 +1,105 @@
+"""The public board in headless Chromium: kiosk (1920×1080), phone (390×844) and the static export."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from board.db import get_engine, unit_of_work
+from board.money import format_wan
+from board.public import published_snapshot
+from board.villages import get_village
+from board.workflow import amend_period, approve_period, publish_period, submit_period
+from exports.html import export_html
+from models import User
+from tests.e2e.conftest import screenshot, wait_for_app
+from tests.helpers import DEMO_END
+
+pytestmark = pytest.mark.e2e
+
+KIOSK = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+
+
+def _closing(url: str) -> str:
+    with unit_of_work(get_engine(url)) as session:
+        snapshot = published_snapshot(session, get_village(session, "DEMO"), DEMO_END)
+    return format_wan(snapshot["finance"]["totals"]["closing_fen"])
+
+
+def _font_px(page, selector: str) -> float:
+    return page.eval_on_selector(selector, "el => parseFloat(getComputedStyle(el).fontSize)")
+
+
+def test_kiosk_and_phone_views(streamlit_server, browser, page_errors, demo_url):
+    closing = _closing(demo_url)
+    kiosk = page_errors(browser.new_page(viewport=KIOSK))
+    kiosk.goto(streamlit_server.url + "/?village=DEMO&kiosk=1&slide=0&rotate=600")
+    wait_for_app(kiosk)
+    value = kiosk.locator("[data-testid='stMetricValue'] p").first
+    value.wait_for()
+    assert value.inner_text() == closing
+    assert _font_px(kiosk, "[data-testid='stMetricValue'] p") >= 72
+    assert _font_px(kiosk, "[data-testid='stMarkdownContainer'] p") >= 28
+    assert not kiosk.locator("[data-testid='stSidebar']").is_visible()
+    assert kiosk.get_by_text("监督电话").is_visible()
+    # No scrolling within a slide, even the one with two charts.
+    assert kiosk.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
+                          "return m.scrollHeight <= m.clientHeight + 1; }")
+    screenshot(kiosk, "board-kiosk-1920x1080")
+    kiosk.goto(streamlit_server.url + "/?village=DEMO&kiosk=1&slide=2&rotate=600")
+    wait_for_app(kiosk)
+    kiosk.wait_for_selector(".js-plotly-plot .main-svg")
+    assert kiosk.locator(".modebar").count() == 0
+    assert kiosk.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
+                          "return m.scrollHeight <= m.clientHeight + 1; }")
+    screenshot(kiosk, "board-kiosk-spending-1920x1080")
+
+    phone = page_errors(browser.new_page(viewport=PHONE))
+    phone.goto(streamlit_server.url + "/?village=DEMO")
+    wait_for_app(phone)
+    phone.get_by_text(closing).first.wait_for()
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= 390")
+    screenshot(phone, "board-phone-390x844")
+    assert page_errors.errors == []
+    kiosk.close()
+    phone.close()
+
+
+def test_kiosk_picks_up_a_newly_published_version(streamlit_server, browser, page_errors, demo_url):
+    page = page_errors(browser.new_page(viewport=KIOSK))
+    page.goto(streamlit_server.url + "/?village=DEMO&kiosk=1&slide=0&rotate=5")
+    wait_for_app(page)
+    page.get_by_text("账上有多少钱").wait_for()
+    reason = "浏览器测试：补正一笔支出的类别"
+    with unit_of_work(get_engine(demo_url)) as session:
+        village = get_village(session, "DEMO")
+        users = {u.username: u for u in session.exec(select(User))}
+        amend_period(session, village=village, period=DEMO_END, user=users["wenshu"], reason=reason)
+        submit_period(session, village=village, period=DEMO_END, user=users["wenshu"])
+        approve_period(session, village=village, period=DEMO_END, user=users["jiandu"])
+        publish_period(session, village=village, period=DEMO_END, user=users["jiandu"])
+        session.commit()
+    # The next tick (≤ 5 s) re-reads the newest snapshot: the correction notice leads the rotation.
+    page.get_by_text(reason, exact=False).wait_for(timeout=15_000)
+    assert page.get_by_text("第2版（已更正）", exact=False).is_visible()
+    assert page_errors.errors == []
+    page.close()
+
+
+def test_static_export_offline(demo_url, tmp_path, browser, page_errors):
+    export_html(get_engine(demo_url), "DEMO", tmp_path, period=DEMO_END)
+    closing = _closing(demo_url)
+    for name, viewport in (("phone-390x844", PHONE), ("desktop-1920x1080", KIOSK)):
+        page = page_errors(browser.new_page(viewport=viewport))
+        remote = []
+        page.on("request", lambda r: remote.append(r.url) if not r.url.startswith("file://") else None)
+        page.goto((tmp_path / DEMO_END / "index.html").as_uri())
+        page.wait_for_selector(".chart .main-svg")
+        assert page.locator(".chart .main-svg").count() >= 5
+        assert page.locator(".metric .value").first.inner_text() == closing
+        assert page.locator(".modebar").count() == 0
+        screenshot(page, f"board-static-{name}")
+        assert remote == []
+        page.close()
+    assert page_errors.errors == []

@@ -1,0 +1,82 @@
+"""Fixtures for entry, review, carry-forward and audit tests: a small village on any database, and AppTest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from board.auth import add_user
+from board.db import unit_of_work
+from board.entry import save_section
+from board.villages import add_village
+from board.workflow import approve_period, publish_period, submit_period
+from models import Role
+from pages.shared.session import USER_KEY, StaffUser
+from tests.helpers import ROOT
+
+PASSWORD = "secret-pass-1"
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def ledger_line(day: date, summary: str, amount_fen: int, *, direction="out", category="管理费用",
+                account="bank", counterparty="", voucher="") -> dict:
+    return {"entry_date": day, "voucher_no": voucher, "summary": summary, "category": category,
+            "direction": direction, "amount_fen": amount_fen, "counterparty": counterparty,
+            "handler": "", "account": account}
+
+
+def enter_month(session, village, clerk, period: str, *, opening: int, lines: list[dict], **sections) -> None:
+    """Enter a balanced month (closing computed from the lines)."""
+    net = sum(l["amount_fen"] if l["direction"] == "in" else -l["amount_fen"] for l in lines)
+    save_section(session, village=village, period=period, user=clerk, section="ledger", rows=lines)
+    save_section(session, village=village, period=period, user=clerk, section="balances",
+                 rows=[{"account": "bank", "opening_fen": opening, "closing_fen": opening + net}])
+    for section, rows in sections.items():
+        save_section(session, village=village, period=period, user=clerk, section=section, rows=rows)
+
+
+def publish(session, village, clerk, supervisor, period: str) -> None:
+    submit_period(session, village=village, period=period, user=clerk)
+    approve_period(session, village=village, period=period, user=supervisor)
+    publish_period(session, village=village, period=period, user=supervisor)
+
+
+@pytest.fixture
+def village_setup(engine):
+    """Village V1 with a clerk, a supervisor, a township user; village V2 with its own clerk."""
+    with unit_of_work(engine) as session:
+        v1 = add_village(session, code="V1", name="一村", township_code="T1")
+        v2 = add_village(session, code="V2", name="二村", township_code="T2")
+        add_user(session, username="clerk1", password=PASSWORD, role=Role.clerk, village_codes=("V1",))
+        add_user(session, username="sup1", password=PASSWORD, role=Role.supervisor, village_codes=("V1",))
+        add_user(session, username="town1", password=PASSWORD, role=Role.township, township_code="T1")
+        add_user(session, username="clerk2", password=PASSWORD, role=Role.clerk, village_codes=("V2",))
+        session.commit()
+        ids = (v1.id, v2.id)
+    return engine, ids
+
+
+@pytest.fixture
+def make_app(demo_url, monkeypatch):
+    """``make_app(username, display, role, page)`` → AppTest of app.py logged in and switched to ``page``."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+
+    def make(username: str, role: Role, page: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state[USER_KEY] = StaffUser(username, username, role)
+        at.run()
+        at.switch_page(f"pages/staff/{page}.py")
+        return at.run()
+
+    return make
