@@ -21,6 +21,13 @@ public_pages = [
 # Each staff page: (script, title, url_path, roles that see it in the menu).
 staff_pages = [
     ("pages/staff/overview.py", "月份总览", "overview", STAFF_ROLES),
+    ("pages/staff/compliance.py", "按时公开情况", "compliance", (Role.township,)),
+    ("pages/staff/entry.py", "录入本月三务", "entry", (Role.clerk,)),
+    ("pages/staff/import.py", "Excel导入", "import", (Role.clerk,)),
+    ("pages/staff/review.py", "审核与公开", "review", (Role.supervisor, Role.township, Role.clerk)),
+    ("pages/staff/audit.py", "操作日志", "audit", (Role.township, Role.clerk, Role.supervisor)),
+    ("pages/staff/downloads.py", "打印与下载", "downloads", STAFF_ROLES),
+    ("pages/staff/share.py", "网格转发", "share", (Role.grid, Role.clerk)),
 ]
 
 user = current_user()

@@ -38,7 +38,11 @@ class ScrubFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "_sanwu_scrubbed", False):
-            record.msg = scrub(record.getMessage())
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):  # bad %-args: logging would report it; keep the text
+                message = f"{record.msg} {record.args}"
+            record.msg = scrub(message)
             record.args = None
             if record.exc_info and not record.exc_text:
                 record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info)).rstrip())

@@ -1,0 +1,464 @@
+"""The push outbox: every part of every push is a row, sent once, in order, with a retry policy.
+
+Enqueue is ``INSERT … ON CONFLICT DO NOTHING`` on the idempotency key, so enqueuing the
+same thing twice (or from two processes at once) sends it once.  Sending claims a row
+with a conditional UPDATE, calls the channel outside any transaction, then records the
+outcome.  A part waits until the previous part of its message is sent.  ``now`` is passed
+in, so retry timing is tested without sleeping.
+
+Statuses: pending → sending → sent | retry | failed | ambiguous; manual_pending →
+manual_done for the manual share and for customer-group tasks the worker confirms.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from board.db import unit_of_work
+from board.digest import build_digest, digest_parts
+from board.errors import BoardError
+from board.links import board_url
+from board.periods import period_label
+from board.settings import Settings
+from exports.wechat.channels import (
+    DEFAULT_TIMEOUT,
+    RATE_LIMITED,
+    ROBOT_PER_MINUTE,
+    AppChatChannel,
+    ChannelError,
+    CustomerGroupChannel,
+    RobotWebhookChannel,
+    SendResult,
+)
+from exports.wechat.grids import CHANNELS
+from exports.wechat.scrub import describe_error, scrub
+from models import Grid, OutboxMessage
+
+STATUS_LABELS = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "sent": "已发送",
+    "retry": "等待重试",
+    "failed": "失败",
+    "ambiguous": "结果不确定",
+    "manual_pending": "待转发",
+    "manual_done": "已转发",
+}
+KIND_LABELS = {"text": "文字", "file": "PDF 文件", "task": "群发任务", "share": "转发包"}
+DUE = ("pending", "retry")
+MAX_ATTEMPTS = 5
+STALE_SENDING = timedelta(minutes=15)
+RATE_WAIT_S = 65  # WeCom blocks for 60 s after 45009
+RATE_REPEAT_WAIT_S = 3600  # a second 45009 in a row: the hourly limit
+CORP_ID_NAME = "WECOM_CORP_ID"  # env var / secrets entry with the corp id for appchat and customer groups
+PDF_MIME = "application/pdf"
+
+_rng = random.Random()
+
+
+def idempotency_key(channel: str, target_ref: str, village_id: int, period: str, version: int, kind: str,
+                    part_no: int) -> str:
+    raw = "|".join([channel, target_ref, str(village_id), period, str(version), kind, str(part_no)])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def target_ref(grid: Grid) -> str:
+    """Where a grid's messages go: a robot or chat two grids share receives each message once."""
+    if grid.channel == "robot":
+        return grid.key_ref
+    if grid.channel == "appchat":
+        return grid.chat_id
+    return f"grid:{grid.id}"
+
+
+def pdf_file_name(snapshot: dict) -> str:
+    return f"{snapshot['village']['name']}{period_label(snapshot['period'])}三务公开.pdf"[:200]
+
+
+def plan_messages(grid: Grid, snapshot: dict, *, village_id: int, base_url: str, pdf: bytes | None,
+                  now: datetime) -> list[dict]:
+    """The outbox rows of one grid's push of one snapshot (not yet stored)."""
+    version = snapshot.get("version", 1)
+    link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
+    if grid.channel == "manual":
+        items = [("share", "", "", "")]
+    elif grid.channel == "customer_group":
+        text = build_digest(snapshot, base_url=base_url, short=True)
+        title = f"{snapshot['village']['name']}{period_label(snapshot['period'])}三务公开"
+        items = [("task", json.dumps({"text": text, "title": title, "url": link}, ensure_ascii=False), "", "")]
+    else:
+        items = [("text", part, "", "") for part in digest_parts(snapshot, base_url=base_url)]
+        if pdf:
+            items.append(
+                ("file", base64.b64encode(pdf).decode("ascii"), pdf_file_name(snapshot), hashlib.sha256(pdf).hexdigest())
+            )
+    ref = target_ref(grid)
+    status = "manual_pending" if grid.channel == "manual" else "pending"
+    return [
+        {
+            "idempotency_key": idempotency_key(grid.channel, ref, village_id, snapshot["period"], version, kind, n),
+            "grid_id": grid.id,
+            "village_id": village_id,
+            "period": snapshot["period"],
+            "snapshot_version": version,
+            "channel": grid.channel,
+            "target_ref": ref,
+            "kind": kind,
+            "part_no": n,
+            "part_total": len(items),
+            "payload": payload,
+            "file_name": file_name,
+            "file_sha256": sha,
+            "status": status,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "last_errcode": None,
+            "last_error": "",
+            "provider_ref": "",
+            "created_at": now,
+            "updated_at": now,
+            "sent_at": None,
+        }
+        for n, (kind, payload, file_name, sha) in enumerate(items, start=1)
+    ]
+
+
+def enqueue(engine: Engine, rows: list[dict]) -> list[int]:
+    """Store planned rows (a row whose key exists is left alone); ids in the planned order."""
+    if not rows:
+        return []
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage.__table__).values(rows).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    keys = [r["idempotency_key"] for r in rows]
+    with unit_of_work(engine) as session:
+        session.execute(statement)
+        session.commit()
+        ids = dict(
+            session.exec(
+                select(OutboxMessage.idempotency_key, OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(keys))
+            ).all()
+        )
+    return [ids[k] for k in keys]
+
+
+def claim(engine: Engine, message_id: int, now: datetime) -> bool:
+    """Mark a due row as sending; False if another worker has it or it is not due."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_(DUE),
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        .values(status="sending", attempts=OutboxMessage.attempts + 1, updated_at=now)
+    )
+    with unit_of_work(engine) as session:
+        claimed = session.execute(statement).rowcount == 1
+        session.commit()
+    return claimed
+
+
+def retry_delay(result: SendResult, attempts: int, previous_errcode: int | None) -> float:
+    """Seconds until the next attempt: the rate-limit wait, the channel's hint, or backoff with jitter."""
+    if result.errcode == RATE_LIMITED:
+        base = RATE_REPEAT_WAIT_S if previous_errcode == RATE_LIMITED else RATE_WAIT_S
+        return base + _rng.uniform(0, 10)
+    if result.retry_after_s is not None:
+        return result.retry_after_s
+    base = 5 * 2 ** max(attempts - 1, 0)
+    return base + _rng.uniform(0, base / 2)
+
+
+@dataclass(frozen=True)
+class _Target:
+    grid: Grid
+    channel: object | None
+    error: SendResult | None
+
+
+class _Channels:
+    """Channel objects for one run, built from each grid's key reference at send time."""
+
+    def __init__(self, engine: Engine, settings: Settings, timeout):
+        self._engine, self._settings, self._timeout = engine, settings, timeout
+        self._cache: dict[tuple[int, str], _Target] = {}
+
+    def for_row(self, grid: Grid, channel: str) -> _Target:
+        key = (grid.id, channel)
+        if key not in self._cache:
+            try:
+                self._cache[key] = _Target(grid, self._build(grid, channel), None)
+            except ChannelError as err:
+                self._cache[key] = _Target(grid, None, err.result)
+        return self._cache[key]
+
+    def _secret(self, name: str, what: str) -> str:
+        value = self._settings.secret(name) if name else None
+        if not value:
+            raise ChannelError(SendResult("failed", None, f"找不到{what}：请在环境变量或 secrets.toml 中设置 {name or '（未填写）'}"))
+        return value
+
+    def _build(self, grid: Grid, channel: str):
+        base = self._settings.wecom_api_base
+        if channel == "robot":
+            return RobotWebhookChannel(api_base=base, key=self._secret(grid.key_ref, "群机器人 key"), timeout=self._timeout)
+        kwargs = dict(
+            api_base=base,
+            corp_id=self._secret(CORP_ID_NAME, "企业 ID"),
+            secret=self._secret(grid.key_ref, "应用密钥"),
+            secret_name=grid.key_ref,
+            timeout=self._timeout,
+        )
+        if channel == "appchat":
+            return AppChatChannel(self._engine, **kwargs)
+        return CustomerGroupChannel(self._engine, **kwargs)
+
+
+def _deliver(target: _Target, row: OutboxMessage) -> SendResult:
+    if target.error is not None:
+        return target.error
+    grid, channel = target.grid, target.channel
+    if row.kind == "text":
+        if row.channel == "robot":
+            return channel.send_text(row.payload)
+        return channel.send_text(grid.chat_id, row.payload)
+    if row.kind == "file":
+        data = base64.b64decode(row.payload)
+        if hashlib.sha256(data).hexdigest() != row.file_sha256:
+            return SendResult("failed", None, "待发送的文件与登记的校验码不符，请重新推送")
+        if row.channel == "robot":
+            return channel.send_file(row.file_name, data, PDF_MIME)
+        return channel.send_file(grid.chat_id, row.file_name, data, PDF_MIME)
+    task = json.loads(row.payload)
+    chat_ids = [c.strip() for c in grid.chat_id.split(",") if c.strip()]
+    return channel.create_task(sender=grid.sender, chat_ids=chat_ids, text=task["text"], title=task["title"],
+                               url=task["url"])
+
+
+def _robot_wait(engine: Engine, row: OutboxMessage, now: datetime) -> datetime | None:
+    """When a robot may send again, if it already sent its 20 messages in the last minute."""
+    with unit_of_work(engine) as session:
+        recent = session.exec(
+            select(OutboxMessage.sent_at)
+            .where(
+                OutboxMessage.channel == "robot",
+                OutboxMessage.target_ref == row.target_ref,
+                OutboxMessage.status == "sent",
+                OutboxMessage.sent_at > now - timedelta(seconds=60),
+            )
+            .order_by(OutboxMessage.sent_at.desc())
+        ).all()
+    if len(recent) < ROBOT_PER_MINUTE:
+        return None
+    return recent[ROBOT_PER_MINUTE - 1] + timedelta(seconds=60)
+
+
+def _record(engine: Engine, message_id: int, result: SendResult, now: datetime) -> OutboxMessage:
+    with unit_of_work(engine) as session:
+        row = session.get(OutboxMessage, message_id)
+        previous_errcode = row.last_errcode
+        row.updated_at = now
+        row.last_errcode = result.errcode
+        row.last_error = result.error[:500]
+        row.next_attempt_at = None
+        if result.status == "sent":
+            row.status, row.sent_at = "sent", now
+            row.provider_ref = result.provider_ref
+            if row.kind == "file":
+                row.payload = ""  # the bytes are delivered; the checksum stays as the record
+        elif result.status == "manual_pending":
+            row.status, row.provider_ref = "manual_pending", result.provider_ref
+        elif result.status == "retry" and row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"
+            row.last_error = f"已尝试{row.attempts}次仍未成功：{result.error}"[:500]
+        elif result.status == "retry":
+            row.status = "retry"
+            row.next_attempt_at = now + timedelta(seconds=retry_delay(result, row.attempts, previous_errcode))
+        else:
+            row.status = result.status
+        session.add(row)
+        session.commit()
+        return row
+
+
+def _previous_parts_sent(engine: Engine, row: OutboxMessage) -> bool:
+    with unit_of_work(engine) as session:
+        blocking = session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.channel == row.channel,
+                OutboxMessage.target_ref == row.target_ref,
+                OutboxMessage.village_id == row.village_id,
+                OutboxMessage.period == row.period,
+                OutboxMessage.snapshot_version == row.snapshot_version,
+                OutboxMessage.part_no < row.part_no,
+                OutboxMessage.status != "sent",
+            )
+        ).first()
+    return blocking is None
+
+
+def recover_stale(engine: Engine, now: datetime) -> int:
+    """Rows left ``sending`` by a process that died mid-send: nobody knows if they arrived."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.updated_at < now - STALE_SENDING)
+        .values(status="ambiguous", updated_at=now, last_error="发送过程中断，结果不确定，请到群里确认")
+    )
+    with unit_of_work(engine) as session:
+        count = session.execute(statement).rowcount
+        session.commit()
+    return count
+
+
+def send_due(engine: Engine, *, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT,
+             only_ids: list[int] | None = None) -> list[int]:
+    """Send every due row (or only ``only_ids``), parts in order; returns the ids attempted."""
+    recover_stale(engine, now)
+    query = select(OutboxMessage).where(
+        OutboxMessage.status.in_(DUE),
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+    )
+    if only_ids is not None:
+        query = query.where(OutboxMessage.id.in_(only_ids))
+    with unit_of_work(engine) as session:
+        rows = list(session.exec(query.order_by(OutboxMessage.id)))
+        grids = {g.id: g for g in session.exec(select(Grid).where(Grid.id.in_({r.grid_id for r in rows})))}
+    groups: dict[tuple, list[OutboxMessage]] = {}
+    for row in rows:
+        key = (row.channel, row.target_ref, row.village_id, row.period, row.snapshot_version)
+        groups.setdefault(key, []).append(row)
+    channels = _Channels(engine, settings, timeout)
+    attempted: list[int] = []
+    for group in groups.values():
+        for row in sorted(group, key=lambda r: r.part_no):
+            if not _previous_parts_sent(engine, row):
+                break
+            if row.channel == "robot":
+                wait_until = _robot_wait(engine, row, now)
+                if wait_until is not None:
+                    _defer(engine, row.id, wait_until, now)
+                    break
+            if not claim(engine, row.id, now):
+                break
+            attempted.append(row.id)
+            try:
+                result = _deliver(channels.for_row(grids[row.grid_id], row.channel), row)
+            except Exception as exc:  # our own bug mid-send: the group may or may not have it
+                result = SendResult("ambiguous", None, f"发送时出现程序错误，结果不确定：{describe_error(exc)}")
+            if _record(engine, row.id, result, now).status != "sent":
+                break
+    return attempted
+
+
+def _defer(engine: Engine, message_id: int, until: datetime, now: datetime) -> None:
+    with unit_of_work(engine) as session:
+        row = session.get(OutboxMessage, message_id)
+        row.next_attempt_at, row.updated_at = until, now
+        row.last_error = "群机器人每分钟最多发 20 条，稍后自动发送"
+        session.add(row)
+        session.commit()
+
+
+def _get_message(session, message_id: int) -> OutboxMessage:
+    row = session.get(OutboxMessage, message_id)
+    if row is None:
+        raise BoardError(f"没有编号为 {message_id} 的推送记录", field="推送记录")
+    return row
+
+
+def requeue(engine: Engine, message_id: int, now: datetime) -> None:
+    """A person asks to send a failed or uncertain row again (a fresh set of attempts)."""
+    with unit_of_work(engine) as session:
+        row = _get_message(session, message_id)
+        if row.status not in ("failed", "ambiguous", "retry"):
+            raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，不能重发", field="推送记录")
+        row.status, row.attempts, row.next_attempt_at, row.updated_at = "pending", 0, None, now
+        session.add(row)
+        session.commit()
+
+
+def confirm_delivered(engine: Engine, message_id: int, *, by: str, now: datetime) -> None:
+    """A person saw it in the group: an uncertain send becomes sent, a pending forward done."""
+    with unit_of_work(engine) as session:
+        row = _get_message(session, message_id)
+        if row.status == "ambiguous":
+            row.status = "sent"
+        elif row.status == "manual_pending":
+            row.status = "manual_done"
+        else:
+            raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，无需确认", field="推送记录")
+        row.sent_at, row.updated_at = now, now
+        row.provider_ref = f"{row.provider_ref} 确认人:{scrub(by)}".strip()[:100]
+        session.add(row)
+        session.commit()
+
+
+def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: int | None = None,
+                 period: str | None = None) -> list[dict]:
+    """Outbox rows as plain dicts for pages and the CLI (never the file bytes)."""
+    query = select(OutboxMessage, Grid.name).join(Grid, Grid.id == OutboxMessage.grid_id, isouter=True)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    if village_id is not None:
+        query = query.where(OutboxMessage.village_id == village_id)
+    if period is not None:
+        query = query.where(OutboxMessage.period == period)
+    with unit_of_work(engine) as session:
+        found = session.exec(
+            query.order_by(OutboxMessage.period.desc(), OutboxMessage.grid_id, OutboxMessage.snapshot_version,
+                           OutboxMessage.part_no)
+        ).all()
+    return [
+        {
+            "id": m.id,
+            "grid": grid_name or "",
+            "channel": m.channel,
+            "channel_label": CHANNELS.get(m.channel, m.channel),
+            "period": m.period,
+            "version": m.snapshot_version,
+            "kind": m.kind,
+            "kind_label": KIND_LABELS.get(m.kind, m.kind),
+            "part_no": m.part_no,
+            "part_total": m.part_total,
+            "file_name": m.file_name,
+            "status": m.status,
+            "status_label": "待网格员在企业微信确认发送"
+            if m.channel == "customer_group" and m.status == "manual_pending"
+            else STATUS_LABELS.get(m.status, m.status),
+            "attempts": m.attempts,
+            "next_attempt_at": m.next_attempt_at,
+            "errcode": m.last_errcode,
+            "error": m.last_error,
+            "sent_at": m.sent_at,
+            "provider_ref": m.provider_ref,
+        }
+        for m, grid_name in found
+    ]
+
+
+def resend(engine: Engine, message_id: int, *, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT) -> None:
+    """The app's retry button: requeue a failed or uncertain row and send its message again."""
+    requeue(engine, message_id, now)
+    with unit_of_work(engine) as session:
+        row = session.get(OutboxMessage, message_id)
+        group = session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.channel == row.channel,
+                OutboxMessage.target_ref == row.target_ref,
+                OutboxMessage.village_id == row.village_id,
+                OutboxMessage.period == row.period,
+                OutboxMessage.snapshot_version == row.snapshot_version,
+            )
+        ).all()
+    send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=list(group))

@@ -1,0 +1,104 @@
+"""Push a published month's digest (and its PDF where the channel takes files) to a village's grids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from board.db import unit_of_work
+from board.errors import BoardError
+from board.public import published_snapshot
+from board.snapshot import latest_snapshot, load_snapshot
+from board.settings import Settings
+from board.villages import get_village
+from exports.pdf import render_pdf
+from exports.wechat.channels import DEFAULT_TIMEOUT
+from exports.wechat.grids import village_grids
+from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due, target_ref
+from models import Grid, OutboxMessage, PublishedPeriod
+
+FILE_CHANNELS = ("robot", "appchat")
+# ``push --due`` picks up each village's newest month if it was published this recently;
+# corrections of older months are pushed on purpose with ``push --village --period``.
+NEW_PUBLICATION_DAYS = 35
+
+
+@dataclass(frozen=True)
+class PushReport:
+    rows: list[dict]
+
+    def with_status(self, *statuses: str) -> list[dict]:
+        return [r for r in self.rows if r["status"] in statuses]
+
+    @property
+    def failed(self) -> list[dict]:
+        return self.with_status("failed")
+
+
+def _plan_for_grids(grids: list[Grid], snapshot: dict, village_id: int, settings: Settings, now: datetime) -> list[dict]:
+    pdf = None
+    if any(g.channel in FILE_CHANNELS for g in grids):
+        pdf = render_pdf(snapshot, base_url=settings.public_base_url)
+    rows: list[dict] = []
+    for grid in grids:
+        rows += plan_messages(grid, snapshot, village_id=village_id, base_url=settings.public_base_url,
+                              pdf=pdf if grid.channel in FILE_CHANNELS else None, now=now)
+    return rows
+
+
+def push_period(engine: Engine, *, village_code: str, period: str, grid_name: str | None = None,
+                now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT) -> PushReport:
+    """Enqueue the month's newest published version for the village's grids and send it."""
+    with unit_of_work(engine) as session:
+        village = get_village(session, village_code)
+        snapshot = published_snapshot(session, village, period)
+        grids = village_grids(session, village, grid_name)
+    if not grids:
+        raise BoardError(f"{village.name}还没有登记网格，请先用 grid add 登记", field="网格")
+    ids = enqueue(engine, _plan_for_grids(grids, snapshot, village.id, settings, now))
+    send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=ids)
+    return PushReport(message_rows(engine, ids=ids))
+
+
+def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, dict, list[Grid]]]:
+    """Each village's newest recent month, for grids whose destination has no rows for it yet."""
+    found = []
+    with unit_of_work(engine) as session:
+        recent = session.exec(
+            select(PublishedPeriod.village_id, PublishedPeriod.period)
+            .where(PublishedPeriod.published_at >= now - timedelta(days=NEW_PUBLICATION_DAYS))
+            .distinct()
+        ).all()
+        newest: dict[int, str] = {}
+        for village_id, period in recent:
+            newest[village_id] = max(period, newest.get(village_id, period))
+        for village_id, period in sorted(newest.items()):
+            grids = list(session.exec(select(Grid).where(Grid.village_id == village_id, Grid.active == True)))  # noqa: E712
+            if not grids:
+                continue
+            row = latest_snapshot(session, village_id, period)
+            done = set(
+                session.exec(
+                    select(OutboxMessage.channel, OutboxMessage.target_ref).where(
+                        OutboxMessage.village_id == village_id,
+                        OutboxMessage.period == period,
+                        OutboxMessage.snapshot_version == row.version,
+                    )
+                ).all()
+            )
+            todo = [g for g in grids if (g.channel, target_ref(g)) not in done]
+            if todo:
+                found.append((village_id, load_snapshot(row), todo))
+    return found
+
+
+def push_due(engine: Engine, *, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT) -> PushReport:
+    """For cron: enqueue new publications, then send everything whose time has come."""
+    new_ids: list[int] = []
+    for village_id, snapshot, grids in _new_publications(engine, now):
+        new_ids += enqueue(engine, _plan_for_grids(grids, snapshot, village_id, settings, now))
+    attempted = send_due(engine, now=now, settings=settings, timeout=timeout)
+    return PushReport(message_rows(engine, ids=sorted(set(new_ids) | set(attempted))))

@@ -1,0 +1,85 @@
+"""The grid worker's share pack: digest parts to copy, the PDF, the board QR, and the push record."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import qrcode
+from sqlalchemy.engine import Engine
+
+from board.db import unit_of_work
+from board.errors import BoardError
+from board.digest import build_digest, digest_parts
+from board.links import board_url
+from board.periods import period_label
+from board.public import published_snapshot
+from board.villages import get_village
+from exports.pdf import render_pdf
+from exports.wechat.grids import CHANNELS, village_grids
+from exports.wechat.outbox import confirm_delivered, enqueue, message_rows, pdf_file_name, plan_messages
+
+
+@dataclass(frozen=True)
+class SharePack:
+    title: str
+    period: str
+    version: int
+    parts: list[str]  # chat-sized, each with its (i/n) header when there are several
+    short: str
+    link: str
+    qr_png: bytes
+    pdf: bytes
+    pdf_name: str
+
+
+def qr_png(link: str) -> bytes:
+    buffer = io.BytesIO()
+    qrcode.make(link, box_size=8, border=2).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def share_pack(engine: Engine, village_code: str, period: str, *, base_url: str) -> SharePack:
+    with unit_of_work(engine) as session:
+        snapshot = published_snapshot(session, get_village(session, village_code), period)
+    link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
+    return SharePack(
+        title=f"{snapshot['village']['name']} {period_label(snapshot['period'])}",
+        period=snapshot["period"],
+        version=snapshot["version"],
+        parts=digest_parts(snapshot, base_url=base_url),
+        short=build_digest(snapshot, base_url=base_url, short=True),
+        link=link,
+        qr_png=qr_png(link),
+        pdf=render_pdf(snapshot, base_url=base_url),
+        pdf_name=pdf_file_name(snapshot),
+    )
+
+
+def share_status(engine: Engine, village_code: str, period: str) -> dict:
+    """The village's grids (manual ones can be marked forwarded) and the month's outbox rows."""
+    with unit_of_work(engine) as session:
+        village = get_village(session, village_code)
+        grids = [
+            {"id": g.id, "name": g.name, "worker": g.worker, "channel": g.channel, "channel_label": CHANNELS[g.channel]}
+            for g in village_grids(session, village)
+        ]
+    return {"grids": grids, "messages": message_rows(engine, village_id=village.id, period=period)}
+
+
+def mark_forwarded(engine: Engine, *, village_code: str, period: str, grid_id: int, by: str, base_url: str,
+                   now: datetime) -> None:
+    """“已转发”: record that the grid worker forwarded this month's pack to a manual grid."""
+    with unit_of_work(engine) as session:
+        village = get_village(session, village_code)
+        snapshot = published_snapshot(session, village, period)
+        grid = next((g for g in village_grids(session, village) if g.id == grid_id), None)
+    if grid is None or grid.channel != "manual":
+        raise BoardError("只有“手动转发”的网格需要点“已转发”", field="网格")
+    (message_id,) = enqueue(
+        engine, plan_messages(grid, snapshot, village_id=village.id, base_url=base_url, pdf=None, now=now)
+    )
+    row = message_rows(engine, ids=[message_id])[0]
+    if row["status"] == "manual_pending":
+        confirm_delivered(engine, message_id, by=by, now=now)

@@ -1,0 +1,111 @@
+"""网格转发: the month's digest in chat-sized parts to copy, the PDF, the board QR, and the push record."""
+
+from datetime import datetime, timezone
+
+import streamlit as st
+
+from board.db import unit_of_work
+from board.errors import BoardError
+from board.public import published_periods
+from board.settings import get_settings
+from board.snapshot import SHANGHAI
+from board.villages import get_village
+from exports.wechat.outbox import confirm_delivered, resend
+from exports.wechat.share import mark_forwarded, share_pack, share_status
+from models import Role
+from pages.shared.session import choose_village, engine, require_staff, show_error
+
+user = require_staff(Role.grid, Role.clerk)
+st.title("网格转发")
+st.caption("把本月公开内容转发到网格微信群：复制文字、发 PDF 和二维码，转发后点“已转发”。")
+
+
+@st.cache_data(show_spinner="正在生成转发包…", ttl=300, max_entries=16)
+def cached_pack(code: str, period: str, base_url: str):
+    return share_pack(engine(), code, period, base_url=base_url)
+
+
+def run(action, *args, **kwargs) -> None:
+    try:
+        action(engine(), *args, **kwargs)
+    except BoardError as error:
+        show_error(error)
+        st.stop()
+    st.rerun()
+
+
+code = choose_village(user)
+if code:
+    with unit_of_work(engine()) as session:
+        periods = published_periods(session, get_village(session, code))
+    if not periods:
+        st.info("这个村/社区还没有公开任何月份。")
+        st.stop()
+    period = st.selectbox("月份", periods)
+    settings = get_settings()
+    try:
+        pack = cached_pack(code, period, settings.public_base_url)
+        status = share_status(engine(), code, period)
+    except BoardError as error:
+        show_error(error)
+        st.stop()
+    now = datetime.now(timezone.utc)
+
+    st.subheader(f"① 复制文字（共 {len(pack.parts)} 段）")
+    st.caption("点每段右上角的复制按钮，按顺序粘贴到群里。")
+    for part in pack.parts:
+        st.code(part, language=None, wrap_lines=True)
+    with st.expander("短版（一条消息）"):
+        st.code(pack.short, language=None, wrap_lines=True)
+
+    st.subheader("② 发 PDF 和二维码")
+    left, right = st.columns(2)
+    left.download_button("下载 PDF", pack.pdf, file_name=pack.pdf_name, mime="application/pdf", on_click="ignore")
+    right.image(pack.qr_png, caption="扫码看完整公开栏", width=200)
+    right.download_button("下载二维码图片", pack.qr_png, file_name=f"{code}_{period}_二维码.png", mime="image/png",
+                          on_click="ignore")
+
+    st.subheader("③ 转发后点“已转发”")
+    manual = [g for g in status["grids"] if g["channel"] == "manual"]
+    forwarded = {m["grid"] for m in status["messages"] if m["status"] == "manual_done" and m["version"] == pack.version}
+    if not manual:
+        st.info("这个村/社区没有登记“手动转发”的网格。")
+    for grid in manual:
+        if grid["name"] in forwarded:
+            st.success(f"{grid['name']}：已转发")
+        elif st.button(f"{grid['name']}：已转发", key=f"fwd-{grid['id']}"):
+            run(mark_forwarded, village_code=code, period=period, grid_id=grid["id"], by=user.username,
+                base_url=settings.public_base_url, now=now)
+
+    st.subheader("推送记录")
+    messages = status["messages"]
+    if not messages:
+        st.caption("本月还没有推送记录。")
+    else:
+        st.dataframe(
+            [
+                {
+                    "网格": m["grid"],
+                    "方式": m["channel_label"],
+                    "版本": m["version"],
+                    "内容": f"{m['kind_label']} {m['part_no']}/{m['part_total']}",
+                    "状态": m["status_label"],
+                    "尝试次数": m["attempts"],
+                    "下次重试": m["next_attempt_at"].astimezone(SHANGHAI).strftime("%m-%d %H:%M") if m["next_attempt_at"] else "",
+                    "说明": m["error"],
+                }
+                for m in messages
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    for m in messages:
+        if m["status"] not in ("failed", "ambiguous"):
+            continue
+        label = f"{m['grid']} {m['kind_label']} {m['part_no']}/{m['part_total']}"
+        st.error(f"{label}：{m['status_label']}。{m['error']}")
+        cols = st.columns(2)
+        if cols[0].button("重新发送", key=f"resend-{m['id']}", help="结果不确定时，请先确认群里确实没有收到"):
+            run(resend, m["id"], now=now, settings=settings)
+        if m["status"] == "ambiguous" and cols[1].button("群里已收到", key=f"seen-{m['id']}"):
+            run(confirm_delivered, m["id"], by=user.username, now=now)

@@ -1,0 +1,190 @@
+"""The plain-language digest: every number traceable, no jargon, no personal data, byte limits."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from board.digest import JARGON, MAX_PARTS, build_digest, digest_parts
+from board.links import board_url
+from board.money import format_wan
+from board.privacy import find_pii
+from board.splitting import MARKDOWN_LIMIT_BYTES, TEXT_LIMIT_BYTES, byte_len, split_message
+
+BASE = "https://sanwu.example.cn"
+BRIEF_JARGON = ("借方", "贷方", "科目", "凭证", "期初", "期末")
+MONEY = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:万元|元)")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _date_numbers(iso: str) -> set[str]:
+    return {str(int(g)) for g in DATE.match(iso).groups() if g}
+
+
+def traceable(snapshot: dict) -> tuple[set[str], set[str], list[str]]:
+    """Amount words, other numbers and quoted texts a digest of ``snapshot`` may contain.
+
+    Only the figures a digest is about (totals, biggest payments, categories, affairs,
+    Party items, last month's totals and their differences), not every ledger line.
+    """
+    finance, before = snapshot["finance"], snapshot.get("previous")
+    fen = [*finance["totals"].values(), *(x["amount_fen"] for x in finance["largest_expenses"])]
+    fen += [c["amount_fen"] for c in finance["expense_by_category"] + finance["income_by_category"]]
+    fen += [a[k] or 0 for a in snapshot["affairs"] for k in ("amount_fen", "beneficiary_total_fen")]
+    fen += [p["amount_fen"] or 0 for p in snapshot["party"]]
+    numbers = {str(snapshot["version"]), str(len(snapshot["party"]))}
+    numbers |= {str(n) for n in range(len(snapshot["affairs"]) + 1)}  # counts of kinds of affairs
+    numbers |= {str(a["beneficiary_count"]) for a in snapshot["affairs"]}
+    numbers |= {str(p["participants"]) for p in snapshot["party"] if p["participants"]}
+    numbers |= _date_numbers(snapshot["period"]) | _date_numbers(snapshot["published_on"])
+    for p in snapshot["party"]:
+        numbers |= _date_numbers(p["date"])
+    if before:
+        fen += [before[k] for k in ("opening_fen", "closing_fen", "income_fen", "expense_fen")]
+        fen += [c["amount_fen"] for c in before["expense_by_category"]] + [0]
+        fen += [abs(finance["totals"][k] - before[k]) for k in ("income_fen", "expense_fen")]
+        numbers |= _date_numbers(before["period"])
+    village = snapshot["village"]
+    texts = [village["name"], village["hotline"], village["board_address"], snapshot["amendment_reason"]]
+    texts += [x["summary"] for x in finance["largest_expenses"]] + [p["title"] for p in snapshot["party"]]
+    texts += [c["category"] for c in finance["expense_by_category"]]
+    return {format_wan(v) for v in fen}, numbers, texts
+
+
+def assert_numbers_traceable(text: str, snapshot: dict) -> None:
+    amounts, numbers, texts = traceable(snapshot)
+    rest = text.replace(board_url(BASE, snapshot["village"]["code"], snapshot["period"]), " ")
+    for quoted in sorted((t for t in texts if len(t) >= 2 and t in rest), key=len, reverse=True):
+        rest = rest.replace(quoted, " ")
+    money = MONEY.findall(rest)
+    assert money, "the digest states amounts"
+    assert [m for m in money if m not in amounts] == []
+    others = NUMBER.findall(MONEY.sub(" ", rest))
+    assert [n for n in others if n not in numbers] == []
+
+
+def assert_plain_and_private(text: str, snapshot: dict) -> None:
+    assert [w for w in BRIEF_JARGON + JARGON if w in text] == []
+    assert find_pii(text) == []
+    assert "*" not in text  # no masked ID or phone either
+    people = {b["name"] for a in snapshot["affairs"] for b in a["beneficiaries"]}
+    people |= {line["handler"] for line in snapshot["finance"]["ledger"] if line["handler"]}
+    assert [p for p in people if p in text] == []
+
+
+def test_every_demo_month_round_trips_its_numbers(demo_snapshots):
+    for period, snapshot in demo_snapshots.items():
+        for short in (False, True):
+            text = build_digest(snapshot, base_url=BASE, short=short)
+            assert_numbers_traceable(text, snapshot)
+            assert_plain_and_private(text, snapshot)
+        parts = digest_parts(snapshot, base_url=BASE)
+        assert 1 <= len(parts) <= MAX_PARTS and all(byte_len(p) <= TEXT_LIMIT_BYTES for p in parts), period
+        assert byte_len(build_digest(snapshot, base_url=BASE, short=True)) <= TEXT_LIMIT_BYTES
+
+
+def test_the_number_check_catches_a_wrong_number(demo_snapshots):
+    snapshot = demo_snapshots["2026-06"]
+    text = build_digest(snapshot, base_url=BASE)
+    assert_numbers_traceable(text, snapshot)
+    for wrong in (text.replace("7.56万元", "7.57万元"), text.replace("发给11人", "发给12人"),
+                  text.replace("7人参加", "9人参加"), text + "\n另有3,000元"):
+        with pytest.raises(AssertionError):
+            assert_numbers_traceable(wrong, snapshot)
+
+
+def test_digest_says_what_residents_need(demo_snapshots):
+    snapshot = demo_snapshots["2026-06"]
+    text = build_digest(snapshot, base_url=BASE)
+    totals = snapshot["finance"]["totals"]
+    for expected in (
+        f"6月底，账上共有{format_wan(totals['closing_fen'])}",
+        f"本月收入{format_wan(totals['income_fen'])}，支出{format_wan(totals['expense_fen'])}",
+        "花钱最多的三笔", "① 6月社区干部基本报酬：1.92万元",
+        f"收入比5月多了{format_wan(totals['income_fen'] - snapshot['previous']['income_fen'])}",
+        "低保、救助和补贴：发给11人，共6,940元", "本月党组织活动4次",
+        "监督电话：0523-8888 6612", board_url(BASE, "DEMO", "2026-06"),
+        "更正说明（第2版）",
+    ):
+        assert expected in text
+    assert build_digest(snapshot, base_url=BASE) == text  # deterministic
+    short = build_digest(snapshot, base_url=BASE, short=True)
+    assert "第2版，已更正" in short and board_url(BASE, "DEMO", "2026-06") in short
+
+
+def test_previous_month_snapshot_gives_the_same_comparison_as_the_embedded_block(demo_snapshots):
+    snapshot = demo_snapshots["2026-06"]
+    assert build_digest(snapshot, base_url=BASE, previous=demo_snapshots["2026-05"]) == build_digest(
+        snapshot, base_url=BASE
+    )
+
+
+def test_a_quiet_month_without_history_still_reads_well(demo_snapshots):
+    snapshot = copy.deepcopy(demo_snapshots["2024-11"])
+    snapshot["village"]["hotline"] = ""
+    snapshot["party"], snapshot["affairs"] = [], []
+    snapshot["finance"]["largest_expenses"] = []
+    text = build_digest(snapshot, base_url=BASE)
+    for expected in ("上个月没有公开数据", "本月没有支出", "本月没有党务活动记录", "请找村务监督委员会"):
+        assert expected in text
+    assert_numbers_traceable(text, snapshot)
+
+
+def test_too_many_parts_fall_back_to_the_short_digest(demo_snapshots):
+    snapshot = copy.deepcopy(demo_snapshots["2026-06"])
+    snapshot["party"] *= 40
+    assert len(split_message(build_digest(snapshot, base_url=BASE))) > MAX_PARTS
+    assert digest_parts(snapshot, base_url=BASE) == [build_digest(snapshot, base_url=BASE, short=True)]
+
+
+def _bodies_restore(text: str, parts: list[str]) -> None:
+    """Parts without headers, read in order, are the text minus newlines at the cuts."""
+    n = len(parts)
+    pos = 0
+    text = text.strip("\n")
+    for i, part in enumerate(parts, start=1):
+        body = part
+        if n > 1:
+            header = f"({i}/{n})\n"
+            assert part.startswith(header)
+            body = part[len(header):]
+        while text[pos:pos + 1] == "\n" and not text.startswith(body, pos):
+            pos += 1
+        assert text.startswith(body, pos)
+        pos += len(body)
+    assert text[pos:].strip("\n") == ""
+
+
+ALPHABET = st.sampled_from(list("村务公开收入支出余额党员。！？；，\n ab1,.") + ["😀", "👍🏽", "\n\n", "𠀀", "é"])
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(text=st.lists(ALPHABET, max_size=900).map("".join), limit=st.sampled_from([16, 17, 23, 64, 300]))
+def test_split_respects_bytes_and_order_for_chinese_and_emoji(text, limit):
+    parts = split_message(text, limit)
+    assert all(byte_len(p) <= limit for p in parts)
+    if text.strip("\n"):
+        _bodies_restore(text, parts)
+    else:
+        assert parts == []
+
+
+@pytest.mark.parametrize("limit", [TEXT_LIMIT_BYTES, MARKDOWN_LIMIT_BYTES])
+def test_long_chinese_text_splits_at_channel_limits(limit):
+    paragraph = "村集体经济收入用于道路维修和路灯更换，全体村民监督。😀" * 12
+    text = "\n\n".join(f"第{i}段：{paragraph}" for i in range(40))
+    parts = split_message(text, limit)
+    assert len(parts) > 1 and all(byte_len(p) <= limit for p in parts)
+    assert all(p.split("\n", 1)[1].startswith("第") for p in parts)  # cut at paragraphs
+    _bodies_restore(text, parts)
+
+
+def test_a_paragraph_without_breaks_is_cut_after_punctuation_then_anywhere():
+    parts = split_message("收入。" * 30, 40)
+    assert all(p.endswith("。") for p in parts)
+    parts = split_message("😀" * 50, 40)
+    assert all(byte_len(p) <= 40 for p in parts) and "".join(p.split("\n", 1)[1] for p in parts) == "😀" * 50

@@ -1,0 +1,58 @@
+"""The grid worker's 网格转发 page: parts to copy, PDF and QR, “已转发”, failures with a retry button."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from board.db import get_engine, unit_of_work
+from board.public import published_snapshot
+from board.villages import get_village
+from exports.wechat.grids import add_grid
+from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due
+from models import Role
+from pages.shared.session import USER_KEY, StaffUser
+from tests.helpers import DEMO_END, ROOT
+from tests.wechat.conftest import FAST, NOW
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, wecom_env, settings, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    engine = get_engine(demo_url)
+    with unit_of_work(engine) as session:
+        village = get_village(session, "DEMO")
+        add_grid(session, village=village, name="三网格", channel="manual", worker="wangge")
+        robot = add_grid(session, village=village, name="一网格", channel="robot", key_ref="UNSET_ROBOT_KEY")
+        snapshot = published_snapshot(session, village, DEMO_END)
+        session.commit()
+    ids = enqueue(engine, plan_messages(robot, snapshot, village_id=village.id, base_url=settings.public_base_url,
+                                        pdf=None, now=NOW))
+    send_due(engine, now=NOW, settings=settings, timeout=FAST, only_ids=ids)  # fails: the key is not configured
+
+    at = AppTest.from_file(str(ROOT / "pages" / "staff" / "share.py"), default_timeout=60)
+    at.session_state[USER_KEY] = StaffUser("wangge", "网格员", Role.grid)
+    at.run()
+    assert not at.exception
+    codes = [c.value for c in at.code]
+    assert any("【钱】" in c for c in codes) and any("详情：" in c for c in codes)
+    assert "https://sanwu.example.cn/?village=DEMO&period=2026-10" in codes[0]
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载 PDF" in labels and "下载二维码图片" in labels and len(at.image) == 1
+    assert any("UNSET_ROBOT_KEY" in e.value for e in at.error)
+    assert "重新发送" in [b.label for b in at.button]
+
+    next(b for b in at.button if b.label == "三网格：已转发").click().run()
+    assert not at.exception
+    assert any("三网格：已转发" in s.value for s in at.success)
+    statuses = {(r["grid"], r["status"]) for r in message_rows(engine, period=DEMO_END)}
+    assert ("三网格", "manual_done") in statuses and ("一网格", "failed") in statuses
