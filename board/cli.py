@@ -27,13 +27,7 @@ from board.periods import check_period
 from board.settings import get_settings
 from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
-from board.workflow import (
-    amend_period,
-    approve_period,
-    publish_period,
-    reject_period,
-    submit_period,
-)
+from board.workflow import STEPS, run_step
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
@@ -145,30 +139,26 @@ def cmd_period_show(args) -> int:
     return 0
 
 
-_STEPS = {
-    "submit": (submit_period, "已提交审核"),
-    "approve": (approve_period, "已审核通过"),
-    "reject": (reject_period, "已退回修改"),
-    "publish": (publish_period, "已公开"),
-    "amend": (amend_period, "已开始更正，月份回到草稿状态"),
+_DONE = {
+    "submit": "已提交审核",
+    "approve": "已审核通过",
+    "reject": "已退回修改",
+    "publish": "已公开",
+    "amend": "已开始更正，月份回到草稿状态",
 }
 
 
 def cmd_period_step(args) -> int:
     engine = open_engine(args)
     check_period(args.period)
-    step, done = _STEPS[args.step]
     with unit_of_work(engine) as session:
         user = get_user(session, args.by)
         village = _village(session, args.village)
-        kwargs = {"village": village, "period": args.period, "user": user}
-        if args.step == "reject":
-            kwargs["comment"] = args.comment or ""
-        elif args.step == "amend":
-            kwargs["reason"] = args.comment or ""
-        result = step(session, **kwargs)
+        result = run_step(
+            session, village=village, period=args.period, user=user, step=args.step, comment=args.comment or ""
+        )
         session.commit()
-    print(f"{village.name} {args.period}：{done}")
+    print(f"{village.name} {args.period}：{_DONE[args.step]}")
     if args.step == "publish":
         print(f"  第{result.version}版  哈希 {result.content_hash}")
     return 0
@@ -260,8 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true", help="只输出 JSON")
     p.set_defaults(func=cmd_period_show)
-    for step in _STEPS:
-        p = period.add_parser(step, help=_STEPS[step][1])
+    for step, rule in STEPS.items():
+        p = period.add_parser(step, help=rule.label)
         p.add_argument("--village", required=True)
         p.add_argument("--period", required=True)
         p.add_argument("--by", required=True, help="操作人用户名")

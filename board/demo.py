@@ -8,7 +8,7 @@ The months are entered and published through the real workflow.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
@@ -311,10 +311,12 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
     for index in range(months):
         period = shift_period(end_period, index - months + 1)
         builder.fill_month(period, index)
-        submit_period(session, village=village, period=period, user=users[Role.clerk])
-        approve_period(session, village=village, period=period, user=users[Role.supervisor])
-        publish_period(session, village=village, period=period, user=users[Role.supervisor],
-                       now=_publication_time(period, index))
+        published = _publication_time(period, index)
+        submit_period(session, village=village, period=period, user=users[Role.clerk],
+                      now=published - timedelta(days=2))
+        approve_period(session, village=village, period=period, user=users[Role.supervisor],
+                       now=published - timedelta(days=1))
+        publish_period(session, village=village, period=period, user=users[Role.supervisor], now=published)
     if months > 4:  # the corrected month is the fifth from the end
         _demo_amendment(session, village, shift_period(end_period, -4), users)
     return village

@@ -14,55 +14,21 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
-from board import workflow
 from board.auth import require
 from board.entry import BENEFICIARY_COLUMNS, SECTIONS, section_rows
-from board.errors import BoardError
 from board.money import format_yuan
 from board.periods import shift_period
 from board.privacy import mask_id_number, mask_phone
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
 from board.snapshot import MAJOR_PAYMENT_FEN, latest_snapshot
 from board.validation import validate_period
-from board.workflow import STATUS_LABELS
-from models import Period, PeriodStatus, Role, User, Village
+from board.workflow import STATUS_LABELS, allowed_steps
+from models import Period, Role, User, Village
 
 TOTAL_LABELS = {"opening_fen": "月初余额", "income_fen": "本月收入", "expense_fen": "本月支出", "closing_fen": "月末余额"}
 _DEBT_LABELS = {"receivable": "应收", "payable": "应付"}
 
-# Who may take which step from which status.  The workflow functions enforce the same
-# rules; this table only decides which buttons a page offers.
-STEP_RULES: dict[str, tuple[tuple[Role, ...], tuple[PeriodStatus, ...], str]] = {
-    "submit": ((Role.clerk,), (PeriodStatus.draft,), "提交审核"),
-    "approve": ((Role.supervisor,), (PeriodStatus.submitted,), "审核通过"),
-    "reject": ((Role.supervisor,), (PeriodStatus.submitted, PeriodStatus.approved), "退回修改"),
-    "publish": ((Role.supervisor, Role.clerk), (PeriodStatus.approved,), "公开"),
-    "amend": ((Role.clerk,), (PeriodStatus.published,), "提出更正"),
-}
 REVIEW_ROLES = (Role.supervisor, Role.township, Role.clerk)
-
-
-def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
-    """Steps a role may take on a month in ``status`` (admin may take every step)."""
-    return [
-        step for step, (roles, statuses, _) in STEP_RULES.items()
-        if status in statuses and (role in roles or role == Role.admin)
-    ]
-
-
-def run_step(session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""):
-    """One workflow step by name, with the comment as 审核意见, 退回意见 or 更正说明."""
-    if step == "submit":
-        return workflow.submit_period(session, village=village, period=period, user=user)
-    if step == "approve":
-        return workflow.approve_period(session, village=village, period=period, user=user, comment=comment)
-    if step == "reject":
-        return workflow.reject_period(session, village=village, period=period, user=user, comment=comment)
-    if step == "publish":
-        return workflow.publish_period(session, village=village, period=period, user=user)
-    if step == "amend":
-        return workflow.amend_period(session, village=village, period=period, user=user, reason=comment)
-    raise BoardError(f"未知的操作“{step}”", field="操作")
 
 
 def _fen(value) -> int | None:

@@ -7,6 +7,7 @@ refused step leaves the database untouched.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -25,6 +26,22 @@ from board.snapshot import (
 from board.validation import validate_period
 from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
 
+@dataclass(frozen=True)
+class Step:
+    roles: tuple[Role, ...]  # admin may take every step
+    statuses: tuple[PeriodStatus, ...]  # the month must be in one of these
+    label: str
+
+
+# Who may take which step from which status: the workflow enforces it, pages offer buttons from it.
+STEPS: dict[str, Step] = {
+    "submit": Step((Role.clerk,), (PeriodStatus.draft,), "提交审核"),
+    "approve": Step((Role.supervisor,), (PeriodStatus.submitted,), "审核通过"),
+    "reject": Step((Role.supervisor,), (PeriodStatus.submitted, PeriodStatus.approved), "退回修改"),
+    "publish": Step((Role.supervisor, Role.clerk), (PeriodStatus.approved,), "公开"),
+    "amend": Step((Role.clerk,), (PeriodStatus.published,), "提出更正"),
+}
+
 STATUS_LABELS = {
     PeriodStatus.draft: "草稿",
     PeriodStatus.submitted: "待审核",
@@ -40,6 +57,23 @@ def _expect(period: Period, *statuses: PeriodStatus) -> None:
             f"{period.period} 当前是“{STATUS_LABELS[period.status]}”，只有“{wanted}”状态才能进行此操作",
             field="状态",
         )
+
+
+def _begin(session: Session, step: str, village: Village, period: str, user: User) -> Period:
+    """Check the role and the month's status for ``step``; the month row to change."""
+    rule = STEPS[step]
+    require(session, user, village, *rule.roles)
+    row = require_period(session, village, period)
+    _expect(row, *rule.statuses)
+    return row
+
+
+def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
+    """Steps a role may take on a month in ``status``."""
+    return [
+        name for name, rule in STEPS.items()
+        if status in rule.statuses and (role in rule.roles or role == Role.admin)
+    ]
 
 
 def _touch(session: Session, period: Period, user: User, action: str, before: str, **extra) -> None:
@@ -65,37 +99,35 @@ def ensure_valid(session: Session, village: Village, period: Period) -> None:
         raise BoardError(problems)
 
 
-def submit_period(session: Session, *, village: Village, period: str, user: User) -> Period:
-    require(session, user, village, Role.clerk)
-    row = require_period(session, village, period)
-    _expect(row, PeriodStatus.draft)
+def submit_period(
+    session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
+) -> Period:
+    row = _begin(session, "submit", village, period, user)
     ensure_valid(session, village, row)
     before = row.status.value
     row.status = PeriodStatus.submitted
-    row.submitted_by, row.submitted_at = user.username, utcnow()
+    row.submitted_by, row.submitted_at = user.username, now or utcnow()
     row.rejection_comment = ""
     _touch(session, row, user, "submit", before)
     return row
 
 
-def approve_period(session: Session, *, village: Village, period: str, user: User, comment: str = "") -> Period:
-    require(session, user, village, Role.supervisor)
-    row = require_period(session, village, period)
-    _expect(row, PeriodStatus.submitted)
+def approve_period(
+    session: Session, *, village: Village, period: str, user: User, comment: str = "", now: datetime | None = None
+) -> Period:
+    row = _begin(session, "approve", village, period, user)
     ensure_valid(session, village, row)
     before = row.status.value
     row.status = PeriodStatus.approved
-    row.approved_by, row.approved_at = user.username, utcnow()
+    row.approved_by, row.approved_at = user.username, now or utcnow()
     _touch(session, row, user, "approve", before, comment=comment)
     return row
 
 
 def reject_period(session: Session, *, village: Village, period: str, user: User, comment: str) -> Period:
-    require(session, user, village, Role.supervisor)
+    row = _begin(session, "reject", village, period, user)
     if not (comment or "").strip():
         raise BoardError("退回时请写明原因，方便文书修改", field="退回意见")
-    row = require_period(session, village, period)
-    _expect(row, PeriodStatus.submitted, PeriodStatus.approved)
     before = row.status.value
     row.status = PeriodStatus.draft
     row.rejection_comment = comment.strip()
@@ -107,10 +139,11 @@ def reject_period(session: Session, *, village: Village, period: str, user: User
 def publish_period(
     session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
 ) -> PublishedPeriod:
-    """Freeze the approved month into a new chained snapshot version (``now``: for the demo's history)."""
-    require(session, user, village, Role.supervisor, Role.clerk)
-    row = require_period(session, village, period)
-    _expect(row, PeriodStatus.approved)
+    """Freeze the approved month into a new chained snapshot version.
+
+    ``now`` (here and in the other steps) lets the demo give its history realistic dates.
+    """
+    row = _begin(session, "publish", village, period, user)
     records = load_records(session, village, row)
     problems = validate_period(session, records)
     if problems:
@@ -151,11 +184,9 @@ def publish_period(
 
 def amend_period(session: Session, *, village: Village, period: str, user: User, reason: str) -> Period:
     """Reopen a published month as a draft for a correction; the old version stays public."""
-    require(session, user, village, Role.clerk)
+    row = _begin(session, "amend", village, period, user)
     if not (reason or "").strip():
         raise BoardError("请写明更正说明（为什么要更正），它会随更正版一起公开", field="更正说明")
-    row = require_period(session, village, period)
-    _expect(row, PeriodStatus.published)
     before = row.status.value
     row.status = PeriodStatus.draft
     row.amendment_reason = reason.strip()
@@ -165,9 +196,24 @@ def amend_period(session: Session, *, village: Village, period: str, user: User,
 
 
 def open_period(session: Session, *, village: Village, period: str, user: User) -> Period:
-    """The month a clerk starts entering; refuses to reopen a published one silently."""
+    """The month a clerk starts entering (created as a draft when new)."""
     require(session, user, village, Role.clerk)
     return get_or_create_period(session, village, period)
+
+
+def run_step(session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""):
+    """One workflow step by name, with the comment as 审核意见, 退回意见 or 更正说明."""
+    if step == "submit":
+        return submit_period(session, village=village, period=period, user=user)
+    if step == "approve":
+        return approve_period(session, village=village, period=period, user=user, comment=comment)
+    if step == "reject":
+        return reject_period(session, village=village, period=period, user=user, comment=comment)
+    if step == "publish":
+        return publish_period(session, village=village, period=period, user=user)
+    if step == "amend":
+        return amend_period(session, village=village, period=period, user=user, reason=comment)
+    raise BoardError(f"未知的操作“{step}”", field="操作")
 
 
 def ensure_editable(period: Period, *, expected_version: int | None = None) -> None:

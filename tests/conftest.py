@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine, text
 
 from board.db import get_engine, migrate, unit_of_work
@@ -41,6 +42,16 @@ def _pg_reachable() -> str | None:
         return None
     except Exception as exc:  # any failure means "no server"
         return f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches():
+    """Streamlit keeps cache_resource (our engine) across AppTests: start each test clean."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 @pytest.fixture(scope="session")

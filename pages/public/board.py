@@ -53,7 +53,7 @@ KIOSK_CSS = """
 PHONE_CSS = """
 <style>
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] {padding: 12px 12px 48px 12px !important;}
+  [data-testid="stMainBlockContainer"] {padding: 56px 12px 48px 12px !important;}
   .stApp h1 {font-size: 26px !important;}
   .stApp h2 {font-size: 24px !important;}
   .stApp h3 {font-size: 20px !important;}

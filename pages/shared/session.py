@@ -9,6 +9,7 @@ import streamlit as st
 from board.auth import authenticate, get_user, visible_villages
 from board.db import get_engine, migrate, unit_of_work
 from board.errors import BoardError
+from board.villages import get_village
 from models import Role
 
 USER_KEY = "staff_user"
@@ -72,6 +73,11 @@ def choose_village(user: StaffUser, *, key: str = "village") -> str | None:
         return None
     names = dict(villages)
     return st.sidebar.selectbox("村/社区", list(names), format_func=lambda c: f"{names[c]}（{c}）", key=key)
+
+
+def village_and_user(session, code: str, user: StaffUser):
+    """The chosen village and the logged-in user as ORM rows of ``session``."""
+    return get_village(session, code), get_user(session, user.username)
 
 
 def show_error(error: BoardError) -> None:

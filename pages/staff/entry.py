@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from board.auth import get_user
 from board.carry import copy_recurring
 from board.db import unit_of_work
 from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS, save_beneficiaries, save_section
@@ -19,10 +18,9 @@ from board.entry_form import (
 )
 from board.errors import BoardError, ConflictError
 from board.money import format_yuan
-from board.review import run_step
-from board.villages import get_village
+from board.workflow import run_step
 from models import Role
-from pages.shared.session import choose_village, engine, require_staff, show_error
+from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
 
 STATE = "entry_month"
 ORDER = ("ledger", "balances", "assets", "debts", "resources", "party", "affairs", "services")
@@ -34,13 +32,9 @@ if not code:
     st.stop()
 
 
-def _context(session):
-    return get_village(session, code), get_user(session, user.username)
-
-
 def _load(period: str) -> None:
     with unit_of_work(engine()) as session:
-        village, me = _context(session)
+        village, me = village_and_user(session, code, user)
         st.session_state[STATE] = load_month(session, village=village, period=period, user=me)
         session.commit()  # a new month is created as a draft when first opened
     for key in [k for k in st.session_state if str(k).startswith("grid_")]:
@@ -56,7 +50,7 @@ def _fail(error: BoardError) -> None:
 
 try:
     with unit_of_work(engine()) as session:
-        village, me = _context(session)
+        village, me = village_and_user(session, code, user)
         months, default = entry_months(session, village=village, user=me)
 except BoardError as error:
     show_error(error)
@@ -85,7 +79,7 @@ if actions[0].button("复制上月固定事项", key="copy_recurring", disabled=
                      help="便民服务、固定资产、债权债务、资源发包、月初余额和每月固定收支（工资等）"):
     try:
         with unit_of_work(engine()) as session:
-            village, me = _context(session)
+            village, me = village_and_user(session, code, user)
             result = copy_recurring(session, village=village, period=period, user=me,
                                     expected_version=state["row_version"])
             session.commit()
@@ -104,7 +98,7 @@ if actions[1].button("重新载入", key="reload"):
 if actions[2].button("提交审核", key="submit", type="primary", disabled=not editable):
     try:
         with unit_of_work(engine()) as session:
-            village, me = _context(session)
+            village, me = village_and_user(session, code, user)
             run_step(session, village=village, period=period, user=me, step="submit")
             session.commit()
         _load(period)
@@ -165,7 +159,7 @@ def _editor(section: str, grid: list[dict], key: str) -> list[dict]:
 def _save(section: str, grid: list[dict], **target) -> None:
     try:
         with unit_of_work(engine()) as session:
-            village, me = _context(session)
+            village, me = village_and_user(session, code, user)
             if section == "beneficiaries":
                 save_beneficiaries(session, village=village, period=period, user=me,
                                    rows=from_grid(section, grid), expected_version=state["row_version"], **target)
@@ -182,7 +176,7 @@ def _save(section: str, grid: list[dict], **target) -> None:
                          hide_index=True, width="stretch")
         return
     with unit_of_work(engine()) as session:
-        village, me = _context(session)
+        village, me = village_and_user(session, code, user)
         st.session_state[STATE] = load_month(session, village=village, period=period, user=me)
     st.session_state["entry_notice"] = "已保存。"
     st.rerun()
@@ -233,7 +227,7 @@ if state["status"] == "published":
     if st.button("提出更正", key="amend"):
         try:
             with unit_of_work(engine()) as session:
-                village, me = _context(session)
+                village, me = village_and_user(session, code, user)
                 run_step(session, village=village, period=period, user=me, step="amend", comment=reason)
                 session.commit()
             _load(period)

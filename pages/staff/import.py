@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from board.auth import get_user
 from board.db import unit_of_work
 from board.entry_form import entry_months, load_month, totals_text
 from board.errors import BoardError
@@ -16,9 +15,8 @@ from board.importers import (
     remembered_mapping,
 )
 from board.review import section_table
-from board.villages import get_village
 from models import Role
-from pages.shared.session import choose_village, engine, require_staff, show_error
+from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.clerk)
 st.title("Excel导入")
@@ -27,13 +25,9 @@ if not code:
     st.stop()
 
 
-def _context(session):
-    return get_village(session, code), get_user(session, user.username)
-
-
 try:
     with unit_of_work(engine()) as session:
-        village, me = _context(session)
+        village, me = village_and_user(session, code, user)
         months, default = entry_months(session, village=village, user=me)
 except BoardError as error:
     show_error(error)
@@ -46,7 +40,7 @@ loaded = st.session_state.get("import_month")
 if loaded is None or (loaded["village"], loaded["period"]) != (code, period):
     try:
         with unit_of_work(engine()) as session:
-            village, me = _context(session)
+            village, me = village_and_user(session, code, user)
             loaded = load_month(session, village=village, period=period, user=me)
             session.commit()
     except BoardError as error:
@@ -73,7 +67,7 @@ if upload is None:
 mapping_key = f"import_mapping_{code}_{kind}"
 try:
     with unit_of_work(engine()) as session:
-        village, _ = _context(session)
+        village, _ = village_and_user(session, code, user)
         if mapping_key not in st.session_state:
             st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
         preview = preview_import(kind, upload.getvalue(), upload.name, period=period,
@@ -116,7 +110,7 @@ if preview.problems:
 if st.button("导入", key="import_commit", type="primary"):
     try:
         with unit_of_work(engine()) as session:
-            village, me = _context(session)
+            village, me = village_and_user(session, code, user)
             summary = commit_import(session, village=village, period=period, user=me, preview=preview,
                                     expected_version=loaded["row_version"], affair_id=affair_id)
             remember_mapping(session, village=village, kind=kind, mapping=preview.mapping)

@@ -5,23 +5,20 @@ Township staff see the same review read-only: no buttons, and the workflow refus
 
 import streamlit as st
 
-from board.auth import get_user
 from board.db import unit_of_work
 from board.errors import BoardError
 from board.money import format_yuan
 from board.review import (
-    STEP_RULES,
     beneficiary_table,
     build_review,
     difference_table,
     identity_table,
     major_payment_table,
     review_periods,
-    run_step,
 )
-from board.villages import get_village
+from board.workflow import STEPS, run_step
 from models import Role
-from pages.shared.session import choose_village, engine, require_staff, show_error
+from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.supervisor, Role.township, Role.clerk)
 st.title("审核与公开")
@@ -30,13 +27,9 @@ if not code:
     st.stop()
 
 
-def _context(session):
-    return get_village(session, code), get_user(session, user.username)
-
-
 try:
     with unit_of_work(engine()) as session:
-        village, me = _context(session)
+        village, me = village_and_user(session, code, user)
         months = review_periods(session, village=village, user=me)
 except BoardError as error:
     show_error(error)
@@ -52,7 +45,7 @@ period = st.sidebar.selectbox("月份", periods, index=periods.index(waiting[0])
 
 try:
     with unit_of_work(engine()) as session:
-        village, me = _context(session)
+        village, me = village_and_user(session, code, user)
         review = build_review(session, village=village, period=period, user=me)
 except BoardError as error:
     show_error(error)
@@ -111,16 +104,16 @@ if not steps:
     st.stop()
 comment = st.text_area("审核意见 / 退回原因", key="review_comment") if {"approve", "reject"} & set(steps) else ""
 for column, step in zip(st.columns(len(steps)), steps):
-    if column.button(STEP_RULES[step][2], key=f"step_{step}", type="primary" if step != "reject" else "secondary"):
+    if column.button(STEPS[step].label, key=f"step_{step}", type="primary" if step != "reject" else "secondary"):
         try:
             with unit_of_work(engine()) as session:
-                village, me = _context(session)
+                village, me = village_and_user(session, code, user)
                 result = run_step(session, village=village, period=period, user=me, step=step, comment=comment)
                 session.commit()
         except BoardError as error:
             show_error(error)
             st.stop()
-        done = f"{period}：{STEP_RULES[step][2]}完成。"
+        done = f"{period}：{STEPS[step].label}完成。"
         if step == "publish":
             done += f" 第{result.version}版，哈希 {result.content_hash[:12]}。"
         st.session_state["review_notice"] = done

@@ -122,3 +122,16 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def log_in(page, server, username: str, password: str = "sanwu-demo") -> None:
+    """Open the board, follow the login link and sign in (deep links are avoided, see docs)."""
+    page.goto(server.url + "/")
+    wait_for_app(page)
+    page.get_by_role("link", name="工作人员登录").click()
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_timeout(500)
+    wait_for_app(page)

@@ -58,7 +58,8 @@ def test_kiosk_and_phone_views(streamlit_server, browser, page_errors, demo_url)
     phone = page_errors(browser.new_page(viewport=PHONE))
     phone.goto(streamlit_server.url + "/?village=DEMO")
     wait_for_app(phone)
-    phone.get_by_text(closing).first.wait_for()
+    phone.locator("[data-testid='stMetricValue']").filter(has_text=closing).first.wait_for()
+    phone.wait_for_timeout(500)  # let Streamlit's fade-in finish before the screenshot
     assert phone.evaluate("() => document.documentElement.scrollWidth <= 390")
     screenshot(phone, "board-phone-390x844")
     assert page_errors.errors == []

@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import log_in, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +26,7 @@ def test_clerk_uploads_xlsx_and_sees_the_preview(streamlit_server, browser, page
     page = page_errors(browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True))
     # Headless Chromium has no save dialog: let Streamlit fall back to a plain download.
     page.add_init_script("delete window.showSaveFilePicker")
-    page.goto(streamlit_server.url + "/")
-    wait_for_app(page)
-    page.get_by_role("link", name="工作人员登录").click()
-    wait_for_app(page)
-    page.get_by_label("用户名").fill("wenshu")
-    page.get_by_label("密码").fill("sanwu-demo")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    log_in(page, streamlit_server, "wenshu")
     page.get_by_role("link", name="Excel导入").click()
     wait_for_app(page)
     page.wait_for_selector("text=选择文件")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import log_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +23,7 @@ def test_staff_deep_link_shows_no_staff_data(streamlit_server, browser, page_err
 
 def test_login_then_overview(streamlit_server, browser):
     page = browser.new_page()
-    page.goto(streamlit_server.url + "/")
-    wait_for_app(page)
-    page.get_by_role("link", name="工作人员登录").click()
-    wait_for_app(page)
-    page.get_by_label("用户名").fill("wenshu")
-    page.get_by_label("密码").fill("sanwu-demo")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    log_in(page, streamlit_server, "wenshu")
     page.get_by_role("link", name="月份总览").click()
     wait_for_app(page)
     page.wait_for_selector("text=月份总览")

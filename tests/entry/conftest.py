@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from board.auth import add_user
@@ -18,15 +17,6 @@ from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
 
 PASSWORD = "secret-pass-1"
-
-
-@pytest.fixture(autouse=True)
-def fresh_streamlit_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def ledger_line(day: date, summary: str, amount_fen: int, *, direction="out", category="管理费用",

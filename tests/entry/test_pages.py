@@ -12,7 +12,8 @@ from board.entry import save_section
 from board.entry_form import load_month
 from board.errors import PermissionDenied
 from board.public import published_snapshot
-from board.review import build_review, run_step
+from board.review import build_review
+from board.workflow import run_step
 from board.villages import add_village, get_village
 from models import Period, PeriodStatus, Role
 
@@ -198,7 +199,7 @@ def test_clerk_of_another_village_is_refused(make_app, demo_url):
 
 
 def test_audit_page_filters_by_village_and_month(make_app):
-    at = _copy_and_check(make_app("wenshu", Role.clerk, "entry"))
+    _copy_and_check(make_app("wenshu", Role.clerk, "entry"))
     audit = make_app("jiandu", Role.supervisor, "audit")
     audit.text_input(key="audit_period").input(NEXT).run()
     assert not audit.exception

@@ -9,7 +9,6 @@ from board.db import unit_of_work
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.review import (
-    allowed_steps,
     balance_identity,
     beneficiary_table,
     build_review,
@@ -17,8 +16,8 @@ from board.review import (
     empty_sections,
     major_payments,
     review_periods,
-    run_step,
 )
+from board.workflow import allowed_steps, run_step
 from board.villages import get_village
 from models import PeriodStatus, Role
 from tests.entry.conftest import enter_month, ledger_line, publish

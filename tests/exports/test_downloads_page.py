@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import DEMO_END, ROOT
-
-
-@pytest.fixture(autouse=True)
-def fresh_streamlit_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def test_grid_worker_downloads_a_published_month(demo_url, monkeypatch):

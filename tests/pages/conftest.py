@@ -1,21 +1,11 @@
 """AppTest fixtures: the real app.py on a private demo database."""
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
-
-
-@pytest.fixture(autouse=True)
-def fresh_streamlit_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture

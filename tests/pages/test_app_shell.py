@@ -4,7 +4,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models import Role
-from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
 
 CLERK = ("wenshu", "文书 李秀兰", Role.clerk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from board.db import get_engine, unit_of_work
@@ -15,15 +13,6 @@ from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import DEMO_END, ROOT
 from tests.wechat.conftest import FAST, NOW
-
-
-@pytest.fixture(autouse=True)
-def fresh_streamlit_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, wecom_env, settings, monkeypatch):
