@@ -16,7 +16,7 @@ def logout_page() -> None:
 
 
 public_pages = [
-    st.Page("pages/public/board.py", title="三务公开栏", icon="📋", url_path="board", default=True),
+    st.Page("pages/public/board.py", title="三务公开栏", icon=":material/campaign:", url_path="board", default=True),
 ]
 # Each staff page: (script, title, url_path, roles that see it in the menu).
 staff_pages = [
@@ -33,14 +33,14 @@ staff_pages = [
 user = current_user()
 sections = {"公开栏": public_pages}
 if user is None:
-    sections["工作人员"] = [st.Page("pages/staff/login.py", title="工作人员登录", icon="🔑", url_path="login")]
+    sections["工作人员"] = [st.Page("pages/staff/login.py", title="工作人员登录", icon=":material/login:", url_path="login")]
 else:
     allowed = [
         st.Page(script, title=title, url_path=path)
         for script, title, path, roles in staff_pages
         if user.role in roles or user.role == Role.admin
     ]
-    allowed.append(st.Page(logout_page, title=f"退出（{user.display_name}）", icon="🚪", url_path="logout"))
+    allowed.append(st.Page(logout_page, title=f"退出（{user.display_name}）", icon=":material/logout:", url_path="logout"))
     sections["工作人员"] = allowed
 
 st.navigation(sections).run()

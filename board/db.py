@@ -15,8 +15,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
+from board.errors import BoardError
 from board.settings import PROJECT_ROOT, get_settings
 
 _engines: dict[str, Engine] = {}
@@ -42,7 +44,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BoardError("数据库地址格式不对，应写成 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名", field="数据库") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise BoardError("只支持 SQLite 和 PostgreSQL 数据库", field="数据库")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

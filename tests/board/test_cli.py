@@ -53,9 +53,12 @@ def test_bad_input_never_shows_a_traceback(demo_url):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in result.stderr), (args, result.stderr)
 
 
-def test_unreachable_database_is_a_clear_message():
+def test_unreachable_or_malformed_database_is_a_clear_message():
     result = run_cli("init-db", db="postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 3 and "无法连接" in result.stderr and "Traceback" not in result.stderr
+    for url in ("not a url", "mysql://root@127.0.0.1/test"):
+        result = run_cli("init-db", db=url)
+        assert result.returncode == 2 and "数据库" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_period_show_json_is_the_only_stdout(demo_url):

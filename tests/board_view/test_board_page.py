@@ -14,6 +14,7 @@ from board.public import published_snapshot
 from board.records import get_or_create_period
 from board.villages import get_village
 from board.workflow import amend_period
+from exports.downloads import DOWNLOAD_KINDS, download_label, published_file
 from models import Account, Direction, LedgerEntry, User
 from tests.board_view.conftest import board_text
 from tests.helpers import DEMO_END
@@ -128,3 +129,15 @@ def test_kiosk_shows_one_slide_without_toolbar(open_board, demo_url):
     assert len(charts) == 2
     assert all(json.loads(c.proto.config)["staticPlot"] is True for c in charts)
     assert json.loads(charts[0].proto.spec)["layout"]["font"]["size"] >= 26
+
+
+def test_phone_board_offers_the_four_downloads_of_the_shown_version(open_board, demo_url):
+    at = open_board(village="DEMO", period="2026-06")
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == [download_label(kind) for kind in DOWNLOAD_KINDS]
+    # Each button's file is made on demand from the same published version the page shows.
+    engine = get_engine(demo_url)
+    data = json.loads(published_file(engine, "DEMO", "2026-06", 2, "json"))
+    assert data["version"] == 2 and data["amendment_reason"]
+    assert published_file(engine, "DEMO", "2026-06", 2, "pdf").startswith(b"%PDF")
+    assert published_file(engine, "DEMO", "2026-06", 1, "csv").startswith("\ufeff".encode())
