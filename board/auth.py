@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
@@ -91,10 +94,47 @@ def add_user(
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    user = session.exec(select(User).where(User.username == (username or "").strip())).first()
-    if user is None or not user.active or not verify_password(user.password_hash, password or ""):
+class LoginThrottle:
+    """Failed logins per username in this process: after ``limit`` within ``window`` seconds, wait."""
+
+    def __init__(self, limit: int = 5, window: float = 900.0):
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, username: str, now: float) -> None:
+        with self._lock:
+            recent = [t for t in self._failures.get(username, []) if now - t < self.window]
+            self._failures[username] = recent
+            if len(recent) >= self.limit:
+                wait = int((self.window - (now - recent[0])) // 60) + 1
+                raise PermissionDenied(f"密码错误次数过多，请 {wait} 分钟后再试", field="登录")
+
+    def failed(self, username: str, now: float) -> None:
+        with self._lock:
+            self._failures.setdefault(username, []).append(now)
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+
+login_throttle = LoginThrottle()
+# Verified when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def authenticate(session: Session, *, username: str, password: str, now: float | None = None) -> User | None:
+    """The user for a correct username and password, else None; raises when throttled."""
+    username = (username or "").strip()
+    now = time.monotonic() if now is None else now
+    login_throttle.check(username, now)
+    user = session.exec(select(User).where(User.username == username)).first()
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not ok:
+        login_throttle.failed(username, now)
         return None
+    login_throttle.succeeded(username)
     return user
 
 

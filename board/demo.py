@@ -16,7 +16,7 @@ from board.auth import add_user
 from board.errors import BoardError
 from board.periods import period_bounds, period_of, shift_period
 from board.privacy import id_check_digit
-from board.records import get_or_create_period
+from board.records import TRANSFER_CATEGORY, get_or_create_period
 from board.villages import add_village, ensure_township
 from board.workflow import amend_period, approve_period, publish_period, submit_period
 from models import (
@@ -200,8 +200,8 @@ class _DemoBuilder:
         need = cash_out - cash_in - self.balance[Account.cash] + 300_000
         if need > 0:
             amount = -(-need // 100_000) * 100_000
-            lines.insert(0, (1, "从银行提取备用金", "其他收入", "in", amount, "农商银行", "李秀兰", "cash"))
-            lines.insert(1, (1, "提取备用金转出", "其他支出", "out", amount, "备用金", "李秀兰", "bank"))
+            lines.insert(0, (1, "从银行提取备用金", TRANSFER_CATEGORY, "in", amount, "农商银行", "李秀兰", "cash"))
+            lines.insert(1, (1, "提取备用金", TRANSFER_CATEGORY, "out", amount, "备用金", "李秀兰", "bank"))
         opening = dict(self.balance)
         for n, (d, summary, category, direction, amount, who, handler, account) in enumerate(lines, start=1):
             acc = Account(account)

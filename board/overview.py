@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from board.records import ACCOUNT_LABELS, account_totals, load_records, require_period, sum_totals
+from board.records import ACCOUNT_LABELS, account_totals, load_records, require_period, village_totals
 from board.snapshot import latest_snapshot, load_snapshot
 from board.workflow import STATUS_LABELS
 from models import Period, PeriodStatus, Village
@@ -43,7 +43,7 @@ def period_overview(session: Session, village: Village, period: str) -> dict:
     result["accounts"] = [
         {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
     ]
-    result.update(sum_totals(per_account))
+    result.update(village_totals(records))
     result["ledger_lines"] = len(records.ledger)
     if snapshot is not None:
         result["snapshot_hash"] = snapshot.content_hash

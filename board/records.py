@@ -23,6 +23,9 @@ from models import (
 )
 
 ACCOUNT_LABELS = {"cash": "现金", "bank": "银行存款"}
+# 提现/存现 between the village's own cash and bank accounts: it moves each account's balance
+# but is neither income nor spending of the village, so village totals leave it out.
+TRANSFER_CATEGORY = "内部转账"
 DIRECTION_LABELS = {"in": "收入", "out": "支出"}
 
 
@@ -106,6 +109,25 @@ def account_totals(records: PeriodRecords) -> dict[str, dict[str, int]]:
     return totals
 
 
-def sum_totals(per_account: dict[str, dict[str, int]]) -> dict[str, int]:
+def is_transfer(category: str | None) -> bool:
+    return (category or "").strip() == TRANSFER_CATEGORY
+
+
+def transfer_totals(records: PeriodRecords) -> tuple[int, int]:
+    """Fen moved in and out of the accounts by 内部转账 lines."""
+    moved = {"in": 0, "out": 0}
+    for line in records.ledger:
+        if is_transfer(line.category):
+            moved[line.direction.value] += line.amount_fen
+    return moved["in"], moved["out"]
+
+
+def village_totals(records: PeriodRecords) -> dict[str, int]:
+    """Village-level 月初/收入/支出/月末: the accounts added up, internal transfers left out."""
+    per_account = account_totals(records)
     keys = ("opening_fen", "income_fen", "expense_fen", "closing_fen")
-    return {k: sum(acc[k] for acc in per_account.values()) for k in keys}
+    totals = {k: sum(acc[k] for acc in per_account.values()) for k in keys}
+    moved_in, moved_out = transfer_totals(records)
+    totals["income_fen"] -= moved_in
+    totals["expense_fen"] -= moved_out
+    return totals

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from board.periods import period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
-from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, sum_totals
+from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, is_transfer, village_totals
 from models import PublishedPeriod, Township, User, Village
 
 SCHEMA_VERSION = 1
@@ -133,12 +133,14 @@ def build_content(
             "counterparty": mask_text(line.counterparty),
             "handler": mask_text(line.handler),
             "account": line.account.value,
-            "major": line.amount_fen >= MAJOR_PAYMENT_FEN,
+            "transfer": is_transfer(line.category),
+            "major": line.amount_fen >= MAJOR_PAYMENT_FEN and not is_transfer(line.category),
         }
         for i, line in enumerate(records.ledger, start=1)
     ]
-    incomes = [x for x in ledger if x["direction"] == "in"]
-    expenses = [x for x in ledger if x["direction"] == "out"]
+    transfers = [x for x in ledger if x["transfer"]]
+    incomes = [x for x in ledger if x["direction"] == "in" and not x["transfer"]]
+    expenses = [x for x in ledger if x["direction"] == "out" and not x["transfer"]]
     per_account = account_totals(records)
 
     assets = [
@@ -211,7 +213,7 @@ def build_content(
 
     history = _history(session, village.id, period.period)
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
-    totals = sum_totals(per_account)
+    totals = village_totals(records)
 
     return {
         "schema": SCHEMA_VERSION,
@@ -225,7 +227,7 @@ def build_content(
         },
         "period": period.period,
         "version": version,
-        "amendment_reason": amendment_reason,
+        "amendment_reason": mask_text(amendment_reason),
         "published_at": published_at.astimezone(timezone.utc).isoformat(),
         "published_on": published_at.astimezone(timezone.utc).astimezone(SHANGHAI).date().isoformat(),
         "published_by": _display_name(session, published_by),
@@ -241,6 +243,10 @@ def build_content(
                 {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
             ],
             "ledger": ledger,
+            "transfers": {
+                "count": len(transfers),
+                "amount_fen": sum(x["amount_fen"] for x in transfers if x["direction"] == "out"),
+            },
             "income_by_category": _by_category(incomes),
             "expense_by_category": _by_category(expenses),
             "largest_expenses": sorted(expenses, key=lambda x: (-x["amount_fen"], x["line"]))[:5],

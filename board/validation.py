@@ -14,7 +14,7 @@ from board.errors import Problem
 from board.money import MAX_FEN, format_yuan
 from board.periods import period_bounds, shift_period
 from board.privacy import find_pii, id_checksum_ok
-from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals
+from board.records import ACCOUNT_LABELS, TRANSFER_CATEGORY, PeriodRecords, account_totals, transfer_totals
 from board.snapshot import latest_snapshot
 from models import LedgerEntry, Period
 
@@ -30,8 +30,18 @@ def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool =
 
 
 def check_balances(records: PeriodRecords) -> list[Problem]:
-    """月初 + 收入 − 支出 = 月末, for every account."""
+    """月初 + 收入 − 支出 = 月末 for every account; 内部转账 must leave one account as it enters the other."""
     problems = []
+    moved_in, moved_out = transfer_totals(records)
+    if moved_in != moved_out:
+        problems.append(
+            Problem(
+                0,
+                f"收支明细·{TRANSFER_CATEGORY}",
+                f"内部转账转入 {format_yuan(moved_in)} 与转出 {format_yuan(moved_out)} 不相等，"
+                "提现或存现应在现金和银行存款两边各记一笔",
+            )
+        )
     for account, t in account_totals(records).items():
         expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
         if expected != t["closing_fen"]:

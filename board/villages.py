@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from board.errors import BoardError
+from board.records import TRANSFER_CATEGORY
 from models import Direction, LedgerCategory, Township, Village
 
 DEFAULT_CATEGORIES = {
@@ -83,7 +84,7 @@ def categories_for(session: Session, village: Village, direction: Direction) -> 
         .where(LedgerCategory.township_id == village.township_id, LedgerCategory.direction == direction)
         .order_by(LedgerCategory.sort_order)
     ).all()
-    return list(rows) or DEFAULT_CATEGORIES[direction]
+    return [*(list(rows) or DEFAULT_CATEGORIES[direction]), TRANSFER_CATEGORY]
 
 
 def _parse_direction(value: str) -> Direction:

@@ -36,6 +36,7 @@ def current_user() -> StaffUser | None:
 
 
 def log_in(username: str, password: str) -> StaffUser | None:
+    """Raises BoardError when too many wrong passwords were tried for this username."""
     with unit_of_work(engine()) as session:
         user = authenticate(session, username=username, password=password)
         if user is None:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from board.errors import BoardError
 from pages.shared.session import log_in
 
 st.title("工作人员登录")
@@ -10,6 +11,9 @@ with st.form("login"):
     username = st.text_input("用户名")
     password = st.text_input("密码", type="password")
     if st.form_submit_button("登录", type="primary"):
-        if log_in(username, password):
-            st.rerun()
-        st.error("用户名或密码不对。")
+        try:
+            if log_in(username, password):
+                st.rerun()
+            st.error("用户名或密码不对。")
+        except BoardError as error:
+            st.error(error.problems[0].message)

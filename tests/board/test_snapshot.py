@@ -73,10 +73,15 @@ def test_snapshot_masks_beneficiaries_and_keeps_totals(demo_engine):
     assert not re.search(r"3299\d{14}", text)  # no full demo ID number anywhere
     assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text)  # no full mobile number
     finance = content["finance"]
-    ledger_in = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "in")
-    ledger_out = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "out")
+    # Village totals are the ledger's lines, internal transfers (提现) left out.
+    ledger_in = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "in" and not x["transfer"])
+    ledger_out = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "out" and not x["transfer"])
     assert finance["totals"]["income_fen"] == ledger_in
     assert finance["totals"]["expense_fen"] == ledger_out
+    per_account = {k: sum(a[k] for a in finance["accounts"]) for k in ("income_fen", "expense_fen")}
+    assert per_account["income_fen"] - ledger_in == finance["transfers"]["amount_fen"] > 0
+    assert per_account["expense_fen"] - ledger_out == finance["transfers"]["amount_fen"]
+    assert all(x["category"] != "内部转账" for x in finance["expense_by_category"] + finance["largest_expenses"])
     t = finance["totals"]
     assert t["opening_fen"] + t["income_fen"] - t["expense_fen"] == t["closing_fen"]
     assert content["village"]["demo"] is True

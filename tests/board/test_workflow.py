@@ -196,3 +196,47 @@ def test_cli_workflow_and_period_show(db_url, engine):
     assert bank["closing_fen"] == 3_380_000
     again = run_cli("period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url)
     assert again.returncode == 2 and "已公开" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_internal_transfer_moves_accounts_but_is_not_income_or_spending(engine):
+    setup_village(engine)
+    transfer = [
+        {"entry_date": "2026-10-10", "voucher_no": "记004", "summary": "提取备用金", "category": "内部转账",
+         "direction": "支出", "amount_fen": "500", "account": "银行存款"},
+        {"entry_date": "2026-10-10", "voucher_no": "记004", "summary": "提取备用金", "category": "内部转账",
+         "direction": "收入", "amount_fen": "500", "account": "现金"},
+    ]
+    balances = [dict(BALANCES[0], closing_fen="33,300.00"), dict(BALANCES[1], closing_fen="1,264.50")]
+    enter_month(engine, ledger=LEDGER + transfer[:1], balances=[BALANCES[0], BALANCES[1]])
+    with pytest.raises(BoardError) as info:  # one leg only: refused, naming the transfer
+        step(engine, submit_period, "clerk")
+    assert any(p.field == "收支明细·内部转账" for p in info.value.problems)
+    enter_month(engine, ledger=LEDGER + transfer, balances=balances)
+    step(engine, submit_period, "clerk")
+    step(engine, approve_period, "sup")
+    step(engine, publish_period, "sup")
+    with unit_of_work(engine) as session:
+        finance = published_snapshot(session, get_village(session, "V1"))["finance"]
+    assert finance["totals"] == {"opening_fen": 10_100_000, "income_fen": 180_000, "expense_fen": 6_823_550,
+                                 "closing_fen": 3_456_450}
+    cash = next(a for a in finance["accounts"] if a["account"] == "cash")
+    assert (cash["income_fen"], cash["closing_fen"]) == (50_000, 126_450)
+    assert finance["transfers"] == {"count": 2, "amount_fen": 50_000}
+    assert "内部转账" not in [c["category"] for c in finance["expense_by_category"]]
+
+
+def test_login_is_throttled_per_username_and_hides_unknown_names(engine):
+    from board.auth import authenticate, login_throttle
+
+    setup_village(engine)
+    with unit_of_work(engine) as session:
+        assert authenticate(session, username="clerk", password="password1", now=0.0).username == "clerk"
+        for i in range(5):
+            assert authenticate(session, username="clerk", password="wrong", now=float(i)) is None
+        with pytest.raises(PermissionDenied, match="分钟后再试"):
+            authenticate(session, username="clerk", password="password1", now=10.0)
+        # Another username is not affected; after the window the right password works again.
+        assert authenticate(session, username="sup", password="password1", now=10.0).username == "sup"
+        assert authenticate(session, username="clerk", password="password1", now=1000.0).username == "clerk"
+        assert authenticate(session, username="nobody", password="x", now=1001.0) is None
+    login_throttle.succeeded("nobody")
