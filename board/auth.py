@@ -138,6 +138,11 @@ def authenticate(session: Session, *, username: str, password: str, now: float |
     return user
 
 
+def active_user(session: Session, username: str) -> User | None:
+    user = session.exec(select(User).where(User.username == username)).first()
+    return user if user is not None and user.active else None
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from board.auth import authenticate, get_user, visible_villages
+from board.auth import active_user, authenticate, get_user, visible_villages
 from board.db import get_engine, migrate, unit_of_work
 from board.errors import BoardError
 from board.villages import get_village
@@ -59,6 +59,16 @@ def require_staff(*roles: Role) -> StaffUser:
     if user is None:
         st.warning("请先登录工作人员账号。")
         st.stop()
+    # Re-read the account on every run: a deactivated or re-assigned user loses access at once.
+    with unit_of_work(engine()) as session:
+        row = active_user(session, user.username)
+        current = StaffUser(row.username, row.display_name, row.role) if row is not None else None
+    if current != user:
+        log_out()
+        if current is None:
+            st.warning("您的账号已停用，请联系管理员。")
+            st.stop()
+        st.session_state[USER_KEY] = user = current
     if roles and user.role not in roles and user.role != Role.admin:
         st.error("您的账号没有打开此页面的权限。")
         st.stop()

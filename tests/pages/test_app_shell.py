@@ -1,9 +1,11 @@
 """Navigation by role, the login gate and the read-only period overview."""
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from models import Role
+from board.db import get_engine, unit_of_work
+from models import Role, User
 from tests.helpers import ROOT
 
 CLERK = ("wenshu", "文书 李秀兰", Role.clerk)
@@ -56,3 +58,17 @@ def test_every_staff_page_checks_login_itself(script, demo_url, monkeypatch):
     assert not at.exception
     assert any("请先登录" in w.value for w in at.warning)
     assert not at.dataframe and not at.table and not at.metric
+
+
+def test_a_deactivated_account_loses_access_at_once(make_app, demo_url):
+    at = make_app(user=CLERK)
+    at.switch_page("pages/staff/overview.py").run()
+    assert at.dataframe
+    with unit_of_work(get_engine(demo_url)) as session:
+        user = session.exec(select(User).where(User.username == "wenshu")).one()
+        user.active = False
+        session.add(user)
+        session.commit()
+    at.run()
+    assert any("已停用" in w.value for w in at.warning)
+    assert not at.dataframe
