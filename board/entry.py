@@ -154,8 +154,9 @@ def parse_date(value) -> date:
         raise ValueError(f"“{value}”不是存在的日期") from None
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+def is_blank(value) -> bool:
+    """None, NaN (and pandas NaT: the only values not equal to themselves) or blank text."""
+    return value is None or value != value or str(value).strip() == ""
 
 
 def coerce_value(column: Column, value):
@@ -201,7 +202,7 @@ def clean_rows(columns: tuple[Column, ...], section_label: str, rows: list[dict]
         out = {}
         for column in columns:
             value = raw.get(column.name)
-            if _blank(value):
+            if is_blank(value):
                 if column.required:
                     problems.append(Problem(row, f"{section_label}·{column.label}", "不能为空"))
                 out[column.name] = None

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from board.auth import require
-from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, section_rows
+from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
 from board.money import MoneyError, format_yuan, parse_money
 from board.periods import check_period, period_of, shift_period
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
@@ -29,11 +29,6 @@ CHOICE_LABELS = {
 }
 
 
-def _blank(value) -> bool:
-    # NaN and NaT are the only values not equal to themselves.
-    return value is None or value != value or (isinstance(value, str) and not value.strip())
-
-
 def _to_cell(column: Column, value):
     if value is None:
         return None
@@ -45,7 +40,7 @@ def _to_cell(column: Column, value):
 
 
 def _from_cell(column: Column, value):
-    if _blank(value):
+    if is_blank(value):
         return None
     if column.kind == "money":
         # Text, so save_section parses 元 (an int would be taken as fen already).
@@ -90,7 +85,7 @@ def from_grid(section: str, grid: list[dict], beneficiaries: dict[int, list[dict
             continue
         if section == "affairs":
             affair_id = cells.get("id")
-            row["beneficiaries"] = (beneficiaries or {}).get(int(affair_id), []) if not _blank(affair_id) else []
+            row["beneficiaries"] = (beneficiaries or {}).get(int(affair_id), []) if not is_blank(affair_id) else []
         rows.append(row)
     return rows
 
@@ -175,18 +170,3 @@ def load_month(session: Session, *, village: Village, period: str, user: User) -
             "out": categories_for(session, village, Direction.expense),
         },
     }
-
-
-IMPORT_TOTAL_LABELS = {
-    "count": "行数", "income_count": "收入笔数", "expense_count": "支出笔数",
-    "income_fen": "收入合计", "expense_fen": "支出合计", "opening_fen": "月初余额", "closing_fen": "月末余额",
-    "receivable_fen": "应收合计", "payable_fen": "应付合计", "original_value_fen": "原值合计", "amount_fen": "金额合计",
-}
-
-
-def totals_text(totals: dict) -> list[tuple[str, str]]:
-    """An import preview's totals as (label, text), money in 元; unknown figures are left out."""
-    return [
-        (label, format_yuan(totals[key]) if key.endswith("_fen") else str(totals[key]))
-        for key, label in IMPORT_TOTAL_LABELS.items() if key in totals
-    ]

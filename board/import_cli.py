@@ -13,21 +13,15 @@ from board.importers import (
     KIND_LABELS,
     KINDS,
     ImportPreview,
-    commit_import,
+    import_file,
     known_categories,
     preview_import,
-    remember_mapping,
     remembered_mapping,
+    totals_text,
 )
 from board.importers.columns import field_of
-from board.money import format_yuan
 from board.periods import check_period
 from board.villages import get_village
-
-_TOTAL_LABELS = {
-    "income_fen": "收入", "expense_fen": "支出", "opening_fen": "月初余额", "closing_fen": "月末余额",
-    "receivable_fen": "应收", "payable_fen": "应付", "original_value_fen": "原值", "amount_fen": "金额",
-}
 
 
 def _parse_map(kind: str, pairs: list[str]) -> dict[str, str]:
@@ -52,9 +46,7 @@ def _print_preview(preview: ImportPreview) -> None:
 
 
 def _totals_line(totals: dict) -> str:
-    parts = [f"共 {totals.get('count', 0)} 行"]
-    parts += [f"{label} {format_yuan(totals[key])}" for key, label in _TOTAL_LABELS.items() if key in totals]
-    return "  ".join(parts)
+    return "  ".join(f"{label} {value}" for label, value in totals_text(totals))
 
 
 def _refuse(preview: ImportPreview) -> int:
@@ -92,12 +84,10 @@ def cmd_import(args) -> int:
             return 0
         if not args.by:
             raise BoardError("保存需要用 --by 指定操作人用户名；只想检查文件请加 --check", field="--by")
-        summary = commit_import(
+        summary = import_file(
             session, village=village, period=args.period, user=get_user(session, args.by),
-            preview=preview, affair_id=args.affair_id,
+            preview=preview, mapping=mapping if given else None, affair_id=args.affair_id,
         )
-        if given:
-            remember_mapping(session, village=village, kind=args.kind, mapping=mapping)
         session.commit()
     print(f"已导入 {village.name} {args.period} {KIND_LABELS[args.kind]}：{_totals_line(preview.totals)}")
     if summary.get("kept_other_account_rows"):

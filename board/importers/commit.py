@@ -62,6 +62,28 @@ def commit_import(
     return summary
 
 
+def import_file(
+    session: Session,
+    *,
+    village: Village,
+    period: str,
+    user: User,
+    preview: ImportPreview,
+    mapping: dict[str, str] | None = None,
+    expected_version: int | None = None,
+    affair_id: int | None = None,
+) -> dict:
+    """Save a checked preview (all or nothing); ``mapping`` is the column choice the clerk made
+    for this file, remembered for next month's file.  ``None`` when the columns were recognised
+    or remembered already.  The caller commits.
+    """
+    summary = commit_import(session, village=village, period=period, user=user, preview=preview,
+                            expected_version=expected_version, affair_id=affair_id)
+    if mapping is not None:
+        remember_mapping(session, village=village, kind=preview.kind, mapping=mapping)
+    return summary
+
+
 def remember_mapping(session: Session, *, village: Village, kind: str, mapping: dict[str, str]) -> None:
     """Keep the clerk's column choice for ``kind`` so next month's file maps itself."""
     if kind not in KINDS:

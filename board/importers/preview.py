@@ -16,14 +16,19 @@ from board.importers.columns import (
     normalise_header,
     recognise,
 )
-from board.importers.reading import MAX_BYTES, MAX_ROWS, read_table
-from board.importers.values import converter, is_blank, to_fen
+from board.entry import is_blank
+from board.importers.reading import MAX_BYTES, MAX_ROWS, Table, read_table
+from board.importers.values import converter, to_fen
 from board.money import format_yuan
 from board.periods import check_period, period_bounds
+from board.villages import DEFAULT_CATEGORIES
 from models import Account, DebtKind, Direction
 
+# Totals of the month, checked against the lines; any other 合计/小计/累计 (本日合计, 本年累计,
+# 本页小计 ...) is skipped, since it repeats lines already counted.
 _TOTAL = {"合计", "本月合计", "本期合计", "总计", "月计", "本月发生额合计", "本期发生额合计"}
-_SKIP = {"小计", "本页合计", "过次页", "承前页", "转下页", "承上页", "本年累计", "累计", "本年合计", "本期累计"}
+_SUBTOTAL = re.compile(r"^本?[日月季年期页]?(?:发生额)?(?:合计|小计|累计)$")
+_SKIP = {"过次页", "承前页", "转下页", "承上页"}
 _OPENING = {"上月结转", "期初余额", "上期结转", "月初余额", "期初结存", "上年结转", "年初余额", "承上月", "上月结余"}
 _MARKER_NOISE = re.compile(r"[\s\u3000:：]")
 _MARKER_COLUMNS = 4  # 合计/结转 sit in the date, voucher or summary column
@@ -31,6 +36,24 @@ _DEFAULT_CATEGORY = {Direction.income: "其他收入", Direction.expense: "其�
 _ACCOUNT_NAMES = {Account.bank: "银行存款", Account.cash: "现金"}
 _ACCOUNT_OF = {a.value: a for a in Account}
 _DATED = {"ledger": "entry_date", "party": "item_date", "affairs": "item_date"}
+_TITLE_DIRECTION = re.compile(r"(收入|支出)(?:明细|清单|汇总|表)")
+_DIRECTION_WORDS = {"收入": Direction.income, "支出": Direction.expense}
+_FORMULA = "公式没有计算结果，请在 Excel 中打开后保存再导入"
+_UNDECIDED = "无法判断是收入还是支出，请增加“收支”列或分成收入、支出两列"
+
+TOTAL_LABELS = {
+    "count": "行数", "income_count": "收入笔数", "expense_count": "支出笔数",
+    "income_fen": "收入合计", "expense_fen": "支出合计", "opening_fen": "月初余额", "closing_fen": "月末余额",
+    "receivable_fen": "应收合计", "payable_fen": "应付合计", "original_value_fen": "原值合计", "amount_fen": "金额合计",
+}
+
+
+def totals_text(totals: dict) -> list[tuple[str, str]]:
+    """An import's totals as (label, text), money in 元; unknown figures are left out."""
+    return [
+        (label, format_yuan(totals[key]) if key.endswith("_fen") else str(totals[key]))
+        for key, label in TOTAL_LABELS.items() if key in totals
+    ]
 
 
 @dataclass
@@ -108,7 +131,7 @@ def preview_import(
         preview.checks.append(f"第{header + 1}行为表头，上方 {header} 行标题已跳过")
     if preview.missing_fields:
         return preview
-    _Reader(preview, rows, header, columns, max_rows, known_categories).run()
+    _Reader(preview, table, header, columns, max_rows, known_categories).run()
     return preview
 
 
@@ -130,8 +153,8 @@ _MARKER_LEN = max(map(len, _MARKERS)) + 6  # room for spaces such as "合  计"
 _MARKER_ENDS = {m[-1] for m in _MARKERS}  # a cheap filter before the lookup
 
 
-def _marker(cells: list, summary_index: int | None) -> str | None:
-    """"total", "skip" or "opening" for 合计/小计/上月结转 rows, else None."""
+def _marker(cells: list, summary_index: int | None) -> tuple[str, str] | None:
+    """("total" | "skip" | "opening", the marker text) for 合计/小计/上月结转 rows, else None."""
     candidates = cells[:_MARKER_COLUMNS]
     if summary_index is not None and _MARKER_COLUMNS <= summary_index < len(cells):
         candidates.append(cells[summary_index])
@@ -139,19 +162,21 @@ def _marker(cells: list, summary_index: int | None) -> str | None:
         if cell.__class__ is str and len(cell) <= _MARKER_LEN:
             text = cell.rstrip(" \u3000:：")
             if text and text[-1] in _MARKER_ENDS:
-                found = _MARKERS.get(text) or _MARKERS.get(_MARKER_NOISE.sub("", text))
+                text = _MARKER_NOISE.sub("", text)
+                found = _MARKERS.get(text) or ("skip" if _SUBTOTAL.match(text) else None)
                 if found:
-                    return found
+                    return found, text
     return None
 
 
 class _Reader:
     """One pass over the data rows of one sheet."""
 
-    def __init__(self, preview: ImportPreview, rows, header: int, columns: dict[str, int], max_rows: int,
+    def __init__(self, preview: ImportPreview, table: Table, header: int, columns: dict[str, int], max_rows: int,
                  known_categories):
         self.p = preview
-        self.rows = rows
+        self.table = table
+        self.rows = table.rows
         self.header = header
         self.columns = columns
         self.max_rows = max_rows
@@ -169,6 +194,13 @@ class _Reader:
             if f.column is not None and f.column.required and f.name in columns
         ]
         self.label = KIND_LABELS[preview.kind]
+        # After the month's 合计, a row with no amount and no date is a footer (会计主管：张三 ...).
+        self.date_specs = [(index, convert) for name, index, _, convert in self.specs
+                           if field_of(preview.kind, name).kind == "date" or name in ("month", "day")]
+        self.failed: set[str] = set()  # fields of the current row whose cell could not be read
+        self.undecided: list[tuple[dict, set[str]]] = []  # (row, its failed fields): 金额 without sign or 收支
+        self.signed_amounts = False
+        self.defaulted_categories = 0
 
     def problem(self, row: int, where: str, message: str) -> None:
         self.p.problems.append(Problem(row, where, message))
@@ -176,12 +208,34 @@ class _Reader:
     def header_of(self, name: str) -> str:
         return self.p.headers[self.columns[name]] if name in self.columns else field_of(self.p.kind, name).label
 
+    def empty_problem(self, row_no: int, names: tuple[str, ...], where: str, message: str) -> None:
+        """Report an empty cell, unless it is a formula saved without its result: then say that."""
+        formulas = [n for n in names if n in self.columns and self.table.uncached_formula(row_no, self.columns[n])]
+        for name in formulas:
+            self.problem(row_no, self.header_of(name), _FORMULA)
+        if not formulas:
+            self.problem(row_no, where, message)
+
+    def is_footer(self, cells: list) -> bool:
+        width = len(cells)
+        if any(i < width and not is_blank(cells[i]) for i in self.money_columns):
+            return False
+        for index, convert in self.date_specs:
+            if index < width and not is_blank(cells[index]):
+                try:
+                    convert(cells[index])
+                except ValueError:
+                    continue
+                return False
+        return True
+
     def run(self) -> None:
         p = self.p
         kind = p.kind
         summary_index = self.columns.get("summary", self.columns.get("name"))
         header_cells = self.rows[self.header]
-        blank = skipped = 0
+        blank = footer = 0
+        skipped: dict[str, int] = {}
         totals_rows: list[tuple[int, list]] = []
         opening_rows: list[tuple[int, list]] = []
         data_rows = 0
@@ -195,24 +249,30 @@ class _Reader:
             if _blank_row(cells):
                 blank += 1
                 continue
-            marker = _marker(cells, summary_index)
+            found = _marker(cells, summary_index)
+            marker = found[0] if found else None
             if marker == "total":
                 totals_rows.append((row_no, cells))
                 continue
             if marker == "skip":
-                skipped += 1
+                skipped[found[1]] = skipped.get(found[1], 0) + 1
                 continue
             if marker == "opening" and ledger:
                 opening_rows.append((row_no, cells))
                 continue
             if cells == header_cells:
-                skipped += 1  # the header repeated on every printed page
+                skipped["重复的表头"] = skipped.get("重复的表头", 0) + 1  # repeated on every printed page
+                continue
+            if totals_rows and self.is_footer(cells):
+                footer += 1
                 continue
             data_rows += 1
             if data_rows > self.max_rows:
                 raise BoardError(f"数据超过 {self.max_rows} 行的上限；请只保留本月的数据后再导入", field="文件")
             row = {"_row": row_no}
             width = len(cells)
+            failed = self.failed
+            failed.clear()
             for name, col, where, convert, money in specs:
                 if col >= width:
                     continue
@@ -223,6 +283,7 @@ class _Reader:
                     typed = convert(value)
                 except ValueError as exc:
                     self.problem(row_no, where, str(exc))
+                    failed.add(name)
                     continue
                 row[name] = typed
                 if money:
@@ -238,20 +299,28 @@ class _Reader:
                 if day is not None and not self.first <= day <= self.last:
                     self.problem(row_no, self.header_of(dated), f"日期 {day} 不在所选月份 {p.period} 内")
             for f in self.required:
-                if f.name not in row:
-                    self.problem(row_no, self.header_of(f.name), "不能为空")
+                # A 科目 follows from the 收支; without one, the missing 收支 is the problem to report.
+                if f.name not in row and f.name not in failed and not (
+                        ledger and f.name == "category" and "direction" not in row):
+                    self.empty_problem(row_no, (f.name,), self.header_of(f.name), "不能为空")
             p.rows.append(row)
         if blank:
             p.checks.append(f"跳过空行 {blank} 行")
         if skipped:
-            p.checks.append(f"跳过小计、累计或重复的表头行 {skipped} 行")
+            names = "、".join(f"“{text}”" for text in skipped)
+            p.checks.append(f"跳过{names}行 {sum(skipped.values())} 行（不重复计入）")
+        if footer:
+            p.checks.append(f"跳过合计行之后没有日期和金额的签名、备注行 {footer} 行")
         if not p.rows and not p.problems:
             self.problem(0, "文件", f"表头（第{p.header_row}行）下面没有数据行")
+        if ledger:
+            self.settle_directions()
         self.totals(opening_rows)
         for row_no, cells in totals_rows:
             self.check_total_row(row_no, cells)
         if ledger:
             self.ledger_checks()
+        p.problems.sort(key=lambda problem: problem.row or 0)
 
     def ledger_row(self, row: dict) -> None:
         row_no = row["_row"]
@@ -277,24 +346,99 @@ class _Reader:
                     self.problem(row_no, self.header_of(name), "金额为负数（红字冲销），请改成相反方向的正数金额")
                 row["direction"] = Direction.income if income else Direction.expense
                 row["amount_fen"] = abs(amount)
-            elif "amount_fen" not in row:
-                self.problem(row_no, "金额", "收入（借方）和支出（贷方）都为空或为 0")
+            elif "amount_fen" not in row and not self.failed & {"income_fen", "expense_fen", "amount_fen"}:
+                self.empty_problem(row_no, ("income_fen", "expense_fen", "amount_fen"), "金额",
+                                   "收入（借方）和支出（贷方）都为空或为 0")
         if "amount_fen" in row and "direction" not in row:
             amount = row["amount_fen"]
-            # A single signed 金额 column: negative or (200.00) is money out.
-            row["direction"] = Direction.expense if amount < 0 else Direction.income
             row["amount_fen"] = abs(amount)
+            if amount < 0:
+                # A signed 金额 column: negative or (200.00) is money out, so positive is money in.
+                row["direction"] = Direction.expense
+                self.signed_amounts = True
+            elif amount:
+                self.undecided.append((row, set(self.failed)))  # decided once the whole column is seen
         elif row.get("amount_fen", 0) < 0:
             self.problem(row_no, self.header_of("amount_fen"), "金额不能为负数")
         if row.get("amount_fen") == 0:
             self.problem(row_no, self.header_of("amount_fen"), "金额为 0")
-        if "category" not in row and "direction" in row:
-            row["category"] = _DEFAULT_CATEGORY[row["direction"]]
-            self.defaulted_categories = getattr(self, "defaulted_categories", 0) + 1
+        if "direction" in row:
+            self.default_category(row, self.failed)
         if "account" not in self.columns:
             if self.p.account is None:
                 self.p.account = self.title_account().value
             row["account"] = _ACCOUNT_OF[self.p.account]
+
+    def default_category(self, row: dict, failed: set[str]) -> None:
+        """Fill a missing 科目 from the direction; ``failed`` gets "category" when it is a problem."""
+        if "category" in row or "category" in failed:
+            return
+        summary = row.get("summary") or ""
+        if "voucher_no" not in row and "计" in summary:
+            # Most likely a 合计/累计 line the markers did not recognise: never count it as a real line.
+            self.problem(row["_row"], self.header_of("category"),
+                         f"这一行没有凭证号和科目，摘要“{summary[:20]}”像是合计行：合计行请删除，明细请填写科目")
+            failed.add("category")
+            return
+        row["category"] = _DEFAULT_CATEGORY[row["direction"]]
+        self.defaulted_categories += 1
+
+    def settle_directions(self) -> None:
+        """收支 of the rows of a 金额 column with neither sign nor 收支 column.
+
+        A positive amount is income only when the column also has negative amounts; otherwise
+        the 科目 decides (when it is a category of one direction only), then a title such as
+        “现金支出明细”, else the row is a problem: guessing would count spending as income.
+        """
+        if not self.undecided:
+            return
+        header = self.header_of("amount_fen")
+        if self.signed_amounts:
+            for row, failed in self.undecided:
+                row["direction"] = Direction.income
+                self.default_category(row, failed)
+            self.p.checks.append(f"“{header}”列有负数：正数记为收入，负数记为支出")
+            return
+        directions: dict[str, set[Direction]] = {}
+        for direction, names in (self.known or DEFAULT_CATEGORIES).items():
+            for name in names:
+                directions.setdefault(name, set()).add(direction)
+        titled = self.title_direction()
+        by_category = by_title = 0
+        titled_direction = titled[0] if titled else None
+        for row, failed in self.undecided:
+            own = directions.get(row.get("category"), set())
+            if len(own) == 1:
+                row["direction"] = next(iter(own))
+                by_category += 1
+            elif titled_direction:
+                row["direction"] = titled_direction
+                by_title += 1
+            else:
+                self.problem(row["_row"], header, _UNDECIDED)
+                continue
+            self.default_category(row, failed)
+        if by_category:
+            self.p.checks.append(f"“{header}”列没有正负号，也没有“收支”列：{by_category} 行按科目判断收入或支出")
+        if by_title:
+            self.p.checks.append(f"{titled[2]}注明{titled[1]}：{by_title} 行按标题记为{titled[1]}")
+
+    def title_parts(self) -> list[tuple[str, str]]:
+        """(what, text) of the title rows above the header, the sheet name and the file name."""
+        parts = [("标题", c.strip()) for cells in self.rows[: self.header] for c in cells
+                 if isinstance(c, str) and c.strip()]
+        return parts + [("工作表名", self.p.sheet_name), ("文件名", self.p.filename)]
+
+    def title_direction(self) -> tuple[Direction, str, str] | None:
+        """(direction, 收入|支出, where it is said) when the title names exactly one direction."""
+        found = {}
+        for what, text in self.title_parts():
+            for word in _TITLE_DIRECTION.findall(text):
+                found.setdefault(word, f"{what}“{text[:40]}”")
+        if len(found) != 1:
+            return None
+        [(word, source)] = found.items()
+        return _DIRECTION_WORDS[word], word, source
 
     def debt_row(self, row: dict) -> None:
         receivable, payable = row.pop("receivable_fen", None), row.pop("payable_fen", None)
@@ -314,15 +458,13 @@ class _Reader:
                 self.problem(row["_row"], self.header_of(name), "金额不能为负数")
 
     def title_account(self) -> Account:
-        title = " ".join(
-            str(c) for cells in self.rows[: self.header] for c in cells if isinstance(c, str)
-        ) + f" {self.p.sheet_name} {self.p.filename}"
-        if "现金" in title:
-            self.p.checks.append("标题注明“现金日记账”：全部记入现金账户")
-            return Account.cash
-        if "银行" in title:
-            self.p.checks.append("标题注明“银行存款日记账”：全部记入银行存款账户")
-            return Account.bank
+        parts = self.title_parts()
+        for word, account in (("现金", Account.cash), ("银行", Account.bank)):
+            for what, text in parts:
+                if word in text:
+                    self.p.checks.append(
+                        f"{what}“{text[:40]}”含“{word}”：全部记入{_ACCOUNT_NAMES[account]}账户")
+                    return account
         self.p.checks.append("文件没有注明账户（标题和“账户”列都没有）：默认全部记入银行存款，可在表格中修改")
         return Account.bank
 
@@ -369,6 +511,11 @@ class _Reader:
         return 0
 
     def check_total_row(self, row_no: int, cells: list) -> None:
+        if all(col >= len(cells) or is_blank(cells[col]) for col in self.money_columns):
+            for col in sorted(self.money_columns):
+                if self.table.uncached_formula(row_no, col):
+                    self.problem(row_no, self.p.headers[col], _FORMULA)
+            return
         agreed = []
         for col in sorted(self.money_columns):
             if col >= len(cells) or is_blank(cells[col]):
@@ -402,7 +549,7 @@ class _Reader:
         p = self.p
         if "category" not in self.columns and p.rows:
             p.checks.append("文件没有“科目”列：按收支方向记为“其他收入”/“其他支出”，可在表格中修改")
-        elif getattr(self, "defaulted_categories", 0):
+        elif self.defaulted_categories:
             p.checks.append(f"{self.defaulted_categories} 行科目为空：按收支方向记为“其他收入”/“其他支出”")
         if self.known is not None:
             unknown = sorted({

@@ -2,24 +2,27 @@
 
 The format is decided by the file's first bytes, never by its name: clerks rename files,
 and bookkeeping software often saves HTML or CSV under ``.xls``.  Spreadsheets are read
-with python-calamine (it returns the cached values of formulas); CSV is decoded as
-UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.
+with python-calamine (it returns the cached values of formulas, and reads .ods too); CSV
+is decoded as UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import python_calamine as calamine
 
 from board.errors import BoardError
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 20_000
+# A year of a big village's journal is well under this; MAX_BYTES bounds the work anyway.
+MAX_ROWS = 200_000
 # Header rows, title rows and trailing 合计 rows a sheet may add on top of its data rows.
 _ROW_SLACK = 200
 
@@ -44,8 +47,21 @@ class Table:
 
     sheet_name: str
     rows: list[list]
-    file_kind: str  # xlsx | xls | ods | csv
     notes: list[str] = field(default_factory=list)
+    data: bytes | None = None  # the .xlsx file, kept to look for formulas only when a row needs it
+    _formulas: set[tuple[int, int]] | None = None
+
+    def uncached_formula(self, row: int, column: int) -> bool:
+        """Whether the cell (1-based row, 0-based column) is a formula saved without its result.
+
+        Files written by programs (not Excel) carry formulas with no cached value; calamine
+        reads those as empty cells.
+        """
+        if self.data is None:
+            return False
+        if self._formulas is None:
+            self._formulas = _uncached_formulas(self.data, self.sheet_name)
+        return (row, column) in self._formulas
 
 
 def _refuse(message: str) -> BoardError:
@@ -73,25 +89,23 @@ def read_table(
         # An encrypted .xlsx is an OLE2 compound file holding an "EncryptedPackage" stream.
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _refuse("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再导入")
-        return _read_workbook(data, "xls", max_rows, choose)
+        return _read_workbook(data, False, max_rows, choose)
     if head.startswith(_ZIP):
-        return _read_workbook(data, "xlsx", max_rows, choose)
+        return _read_workbook(data, True, max_rows, choose)
     for magic, what in _NOT_SHEETS.items():
         if head.startswith(magic):
             raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
     return _read_csv(data, filename, max_rows)
 
 
-def _read_workbook(data: bytes, file_kind: str, max_rows: int, choose) -> Table:
+def _read_workbook(data: bytes, zipped: bool, max_rows: int, choose) -> Table:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise _refuse("文件设置了密码，无法读取。请在 Excel 中取消密码后另存再导入") from None
     except (calamine.CalamineError, ValueError, OSError):
-        what = "Excel 表格（可能是 Word 文档或普通压缩包）" if file_kind == "xlsx" else "可读取的 Excel 表格"
+        what = "Excel 表格（可能是 Word 文档或普通压缩包）" if zipped else "可读取的 Excel 表格"
         raise _refuse(f"文件不是{what}，或已损坏。请在 Excel 中打开后另存为 .xlsx 再导入") from None
-    if file_kind == "xlsx" and "content.xml" in _zip_names(data):
-        file_kind = "ods"
     notes, visible = [], []
     for meta in book.sheets_metadata:
         if meta.visible != calamine.SheetVisibleEnum.Visible:
@@ -111,15 +125,38 @@ def _read_workbook(data: bytes, file_kind: str, max_rows: int, choose) -> Table:
     name, rows = chosen
     if len(visible) > 1:
         notes.append(f"文件有 {len(visible)} 个工作表，只读取了“{name}”")
-    return Table(name, rows, file_kind, notes)
+    return Table(name, rows, notes, data if zipped else None)
 
 
-def _zip_names(data: bytes) -> set[str]:
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+# A cell holding only a formula and an empty (or no) value: <c r="F5"><f>1+2</f><v/></c>.
+_UNCACHED = re.compile(rb'<c [^>]*?r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+
+
+def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
+    """(row, column) of the formula cells without a cached value in one .xlsx sheet."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return set(archive.namelist())
-    except zipfile.BadZipFile:
-        return set()
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            sheet = next(s for s in book.iterfind("m:sheets/m:sheet", _NS) if s.get("name") == sheet_name)
+            rel_id = sheet.get(f"{{{_NS['r']}}}id")
+            target = next(r.get("Target") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            xml = archive.read(path)
+    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
+        return set()  # not an Office Open XML workbook (e.g. .ods): nothing to say
+    found = set()
+    for match in _UNCACHED.finditer(xml):
+        column = 0
+        for letter in match[1]:
+            column = column * 26 + letter - 64
+        found.add((int(match[2]), column - 1))
+    return found
 
 
 def _sheet_rows(book, name: str, max_rows: int) -> list[list]:
@@ -167,4 +204,4 @@ def _read_csv(data: bytes, filename: str, max_rows: int) -> Table:
     except csv.Error:
         raise _refuse("CSV 文件格式有误（引号不成对），请在 Excel 中打开后另存再导入") from None
     name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
-    return Table(name, rows, "csv")
+    return Table(name, rows)

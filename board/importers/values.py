@@ -10,22 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 
 from board.entry import coerce_value, parse_date
 from board.importers.columns import ImportField
-from board.money import MoneyError, parse_money
+from board.money import MAX_FEN, MoneyError, parse_money
 
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-def is_blank(value) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+_DECIMALS = re.compile(r"[.．]([0-9０-９]+)\s*(万|亿)?")
+_ALLOWED_DECIMALS = {None: 2, "万": 6, "亿": 10}  # 1.234567万 is still whole fen
 
 
 def to_fen(value) -> int:
-    """Signed fen; the kind decides what a negative amount means."""
+    """Signed fen; the kind decides what a negative amount means.
+
+    Refuses amounts finer than a fen: parse_money would round them, and in a cash book a
+    third decimal is a typo, not a fraction of a fen.
+    """
     if isinstance(value, float) and abs(value) < 1e9:
         scaled = value * 100
         fen = round(scaled)
@@ -33,9 +36,34 @@ def to_fen(value) -> int:
         if abs(scaled - fen) < 1e-6:
             return fen
     try:
-        return parse_money(value)
+        fen = parse_money(value)
     except MoneyError as exc:
         raise ValueError(str(exc)) from None
+    if _finer_than_fen(value):
+        raise ValueError(f"“{_shown(value)}”有超过两位小数（不到一分），请核对后改成精确到分的金额")
+    return fen
+
+
+def to_amount(value) -> int:
+    """A line's amount: what is saved must stay below 10 亿元 (合计 rows may add up to more)."""
+    fen = to_fen(value)
+    if abs(fen) >= MAX_FEN:
+        raise ValueError(f"金额 {_shown(value)} 达到或超过 10 亿元，请核对")
+    return fen
+
+
+def _shown(value) -> str:
+    return format(value, ".15g") if isinstance(value, float) else str(value).strip()[:30]
+
+
+def _finer_than_fen(value) -> bool:
+    if isinstance(value, float):
+        # 15 significant digits is what Excel shows: float noise such as 0.1+0.2 is not a third decimal.
+        return Decimal(format(value, ".15g")).as_tuple().exponent < -2
+    if not isinstance(value, str):
+        return False
+    match = _DECIMALS.search(value)
+    return bool(match) and len(match[1].rstrip("0０")) > _ALLOWED_DECIMALS[match[2]]
 
 
 def to_date(value, year: int) -> date:
@@ -44,7 +72,10 @@ def to_date(value, year: int) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float):
+        if not value.is_integer():
+            # Excel stores a typed 11.30 as the number 11.3: its day can no longer be known.
+            raise ValueError(f"“{value:g}”是数字，不是日期；请把日期写成 2026-11-30 这样的格式")
         value = int(value)
     text = str(value).strip()
     if " " in text:  # "2026-10-03 00:00:00" from a text export
@@ -82,7 +113,8 @@ def to_int(value) -> int:
         number = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if not text.isdecimal():
             raise ValueError(f"“{text[:20]}”不是整数")
         number = int(text)
     if number < 0:
@@ -99,7 +131,7 @@ def to_id_number(value) -> str:
 def converter(field: ImportField, year: int) -> Callable:
     kind = field.kind
     if kind == "money":
-        return to_fen
+        return to_amount
     if kind == "date":
         return lambda value: to_date(value, year)
     if kind == "int":

@@ -3,16 +3,16 @@
 import streamlit as st
 
 from board.db import unit_of_work
-from board.entry_form import entry_months, load_month, totals_text
+from board.entry_form import entry_months, load_month
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
     KINDS,
-    commit_import,
+    import_file,
     known_categories,
     preview_import,
-    remember_mapping,
     remembered_mapping,
+    totals_text,
 )
 from board.review import section_table
 from models import Role
@@ -65,6 +65,7 @@ if upload is None:
     st.stop()
 
 mapping_key = f"import_mapping_{code}_{kind}"
+chosen_key = f"{mapping_key}_chosen"  # the clerk picked the columns: remember them on import
 try:
     with unit_of_work(engine()) as session:
         village, _ = village_and_user(session, code, user)
@@ -93,6 +94,7 @@ with st.expander("列的对应关系", expanded=bool(preview.missing_fields)):
         }
         if st.form_submit_button("按所选列重新预览"):
             st.session_state[mapping_key] = choice
+            st.session_state[chosen_key] = True
             st.rerun()
 
 if preview.missing_fields:
@@ -111,9 +113,9 @@ if st.button("导入", key="import_commit", type="primary"):
     try:
         with unit_of_work(engine()) as session:
             village, me = village_and_user(session, code, user)
-            summary = commit_import(session, village=village, period=period, user=me, preview=preview,
-                                    expected_version=loaded["row_version"], affair_id=affair_id)
-            remember_mapping(session, village=village, kind=kind, mapping=preview.mapping)
+            chosen = st.session_state[mapping_key] if st.session_state.get(chosen_key) else None
+            summary = import_file(session, village=village, period=period, user=me, preview=preview, mapping=chosen,
+                                  expected_version=loaded["row_version"], affair_id=affair_id)
             session.commit()
     except BoardError as error:
         show_error(error)

@@ -19,7 +19,7 @@ def test_import_bank_journal_prints_totals_and_saves(demo_url, tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "已导入" in result.stdout
-    assert "共 4 行" in result.stdout and "收入 42,345.68元" in result.stdout and "支出 9,234.50元" in result.stdout
+    assert "行数 4" in result.stdout and "收入合计 42,345.68元" in result.stdout and "支出合计 9,234.50元" in result.stdout
     assert "月初余额 50,000.00元" in result.stdout and "月末余额 83,111.18元" in result.stdout
     with unit_of_work(get_engine(demo_url)) as session:
         row = find_period(session, get_village(session, "DEMO"), PERIOD)
@@ -50,7 +50,7 @@ def test_mapping_from_the_command_line_is_remembered(demo_url, tmp_path):
     mapped = run_cli(*args, "--by", "wenshu", "--map", "日期=时间点", "--map", "摘要=干了啥", "--map", "收入=进账", db=demo_url)
     assert mapped.returncode == 0, mapped.stderr
     again = run_cli(*args, "--check", db=demo_url)
-    assert again.returncode == 0 and "检查通过（未保存）" in again.stdout and "收入 50.00元" in again.stdout
+    assert again.returncode == 0 and "检查通过（未保存）" in again.stdout and "收入合计 50.00元" in again.stdout
 
 
 def test_not_a_spreadsheet_and_missing_user(demo_url, tmp_path):
