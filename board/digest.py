@@ -8,17 +8,52 @@ counted and summed, never named.
 
 from __future__ import annotations
 
+import re
+
 from board.links import board_url
 from board.money import format_wan
 from board.periods import period_label
+from board.privacy import mask_text
 from board.splitting import TEXT_LIMIT_BYTES, split_message
 
-# Words residents do not use; the templates never contain them (tests check the output).
+# Words residents do not use: the templates never contain them, and typed text containing
+# one is replaced by a plain label (tests check the output against this same list).
 JARGON = ("借方", "贷方", "科目", "凭证", "期初", "期末", "发生额", "明细账", "记账", "会计分录")
+GENERIC_EXPENSE = "一笔支出"
+GENERIC_PARTY = "一次党组织活动"
+GENERIC_CORRECTION = "内容有更正"
 MAX_PARTS = 5  # above this, a chat gets the short digest and the PDF instead
 _ORDINALS = "①②③"
 PROJECT_WORDS = ("项目", "工程", "一事一议")
 SUBSIDY_WORDS = ("低保", "救助", "补贴", "补助", "救济", "慰问")
+
+
+class _Screen:
+    """Decides whether typed text (summaries, categories, titles, notes) may reach residents.
+
+    Text naming a beneficiary (or a ledger handler) or using accounting words is replaced
+    by a plain label; the snapshot is masked already, this is the second line of defence.
+    """
+
+    def __init__(self, snapshot: dict):
+        names = {b["name"] for a in snapshot["affairs"] for b in a.get("beneficiaries", [])}
+        names |= {line.get("handler") or "" for line in snapshot["finance"].get("ledger", [])}
+        self._names = tuple(n for n in names if len(n.strip()) >= 2)
+
+    def ok(self, text: str | None) -> bool:
+        return bool(text) and not any(w in text for w in JARGON) and not any(n in text for n in self._names)
+
+    def pick(self, *candidates: str | None, fallback: str) -> str:
+        return next((c for c in candidates if self.ok(c)), fallback)
+
+
+def _mask_except(text: str, keep: tuple[str, ...]) -> str:
+    """``mask_text`` over the whole digest except the public hotline and the board link."""
+    keep = tuple(k for k in keep if k)
+    if not keep:
+        return mask_text(text)
+    pieces = re.split("(" + "|".join(map(re.escape, sorted(keep, key=len, reverse=True))) + ")", text)
+    return "".join(p if i % 2 else mask_text(p) for i, p in enumerate(pieces))
 
 
 def _month(period: str) -> str:
@@ -95,27 +130,33 @@ def _affair_groups(snapshot: dict) -> dict:
     }
 
 
-def _expense_label(line: dict) -> str:
-    return line["summary"] or line["category"]
+def _expense_label(line: dict, screen: _Screen) -> str:
+    return screen.pick(line["summary"], line["category"], fallback=GENERIC_EXPENSE)
 
 
-def _money_lines(snapshot: dict) -> list[str]:
+def _money_lines(snapshot: dict, screen: _Screen) -> list[str]:
     totals = snapshot["finance"]["totals"]
     month = _month(snapshot["period"])
     lines = [
         f"{month}底，账上共有{format_wan(totals['closing_fen'])}（月初是{format_wan(totals['opening_fen'])}）。",
         f"本月收入{format_wan(totals['income_fen'])}，支出{format_wan(totals['expense_fen'])}。",
     ]
+    transfers = snapshot["finance"].get("transfers") or {}
+    if transfers.get("count"):
+        lines.append(
+            f"另有{transfers['count']}笔是村里自己的现金和银行账户之间的转账"
+            f"（共{format_wan(transfers['amount_fen'])}），钱没有进出村里，不算收入和支出。"
+        )
     biggest = snapshot["finance"]["largest_expenses"][:3]
     if biggest:
         lines.append(f"花钱最多的{'三' if len(biggest) == 3 else '几'}笔：")
-        lines += [f"{_ORDINALS[i]} {_expense_label(x)}：{format_wan(x['amount_fen'])}" for i, x in enumerate(biggest)]
+        lines += [f"{_ORDINALS[i]} {_expense_label(x, screen)}：{format_wan(x['amount_fen'])}" for i, x in enumerate(biggest)]
     else:
         lines.append("本月没有支出。")
     return lines
 
 
-def _change_lines(snapshot: dict, before: dict | None) -> list[str]:
+def _change_lines(snapshot: dict, before: dict | None, screen: _Screen) -> list[str]:
     if not before:
         return ["上个月没有公开数据，这次不作比较。"]
     totals = snapshot["finance"]["totals"]
@@ -127,7 +168,8 @@ def _change_lines(snapshot: dict, before: dict | None) -> list[str]:
     change = _biggest_category_change(snapshot["finance"]["expense_by_category"], before["expense_by_category"])
     if change:
         category, now, then = change
-        lines.append(f"支出变化最大的是“{category}”：本月{format_wan(now)}，{month}{format_wan(then)}。")
+        which = f"的是“{category}”" if screen.ok(category) else "的一类"
+        lines.append(f"支出变化最大{which}：本月{format_wan(now)}，{month}{format_wan(then)}。")
     return lines
 
 
@@ -150,20 +192,21 @@ def _affair_lines(snapshot: dict) -> list[str]:
     return lines
 
 
-def _party_item(item: dict) -> str:
+def _party_item(item: dict, screen: _Screen) -> str:
     details = [_day(item["date"])]
     if item.get("participants"):
         details.append(f"{item['participants']}人参加")
     if item.get("amount_fen"):
         details.append(format_wan(item["amount_fen"]))
-    return f"· {item['title']}（{'，'.join(details)}）"
+    title = screen.pick(item["title"], item.get("category"), fallback=GENERIC_PARTY)
+    return f"· {title}（{'，'.join(details)}）"
 
 
-def _party_lines(snapshot: dict) -> list[str]:
+def _party_lines(snapshot: dict, screen: _Screen) -> list[str]:
     party = snapshot["party"]
     if not party:
         return ["本月没有党务活动记录。"]
-    return [f"本月党组织活动{len(party)}次：", *(_party_item(p) for p in party)]
+    return [f"本月党组织活动{len(party)}次：", *(_party_item(p, screen) for p in party)]
 
 
 def _hotline_sentence(snapshot: dict) -> str:
@@ -174,19 +217,30 @@ def _hotline_sentence(snapshot: dict) -> str:
 
 
 def build_digest(snapshot: dict, *, base_url: str, previous: dict | None = None, short: bool = False) -> str:
-    """The digest text of a published month; ``short`` fits one chat message."""
+    """The digest text of a published month; ``short`` fits one chat message.
+
+    Never carries personal numbers: whatever ``find_pii`` spots in the finished text is
+    masked (except the village's public hotline and the board link).
+    """
     link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
+    screen = _Screen(snapshot)
     if short:
-        return _short_digest(snapshot, _previous_block(snapshot, previous), link)
+        text = _short_digest(snapshot, _previous_block(snapshot, previous), link, screen)
+    else:
+        text = _full_digest(snapshot, _previous_block(snapshot, previous), link, screen)
+    return _mask_except(text, (snapshot["village"].get("hotline") or "", link))
+
+
+def _full_digest(snapshot: dict, before: dict | None, link: str, screen: _Screen) -> str:
     lines = [_title(snapshot)]
     if snapshot.get("version", 1) > 1:
-        reason = snapshot.get("amendment_reason") or "内容有更正"
+        reason = screen.pick(mask_text(snapshot.get("amendment_reason") or ""), fallback=GENERIC_CORRECTION)
         lines.append(f"更正说明（第{snapshot['version']}版）：{reason}")
     sections = [
-        ("钱", _money_lines(snapshot)),
-        ("和上月比", _change_lines(snapshot, _previous_block(snapshot, previous))),
+        ("钱", _money_lines(snapshot, screen)),
+        ("和上月比", _change_lines(snapshot, before, screen)),
         ("项目和补贴", _affair_lines(snapshot)),
-        ("党务", _party_lines(snapshot)),
+        ("党务", _party_lines(snapshot, screen)),
     ]
     for heading, body in sections:
         lines += ["", f"【{heading}】", *body]
@@ -199,7 +253,7 @@ def build_digest(snapshot: dict, *, base_url: str, previous: dict | None = None,
     return "\n".join(lines)
 
 
-def _short_digest(snapshot: dict, before: dict | None, link: str) -> str:
+def _short_digest(snapshot: dict, before: dict | None, link: str, screen: _Screen) -> str:
     totals = snapshot["finance"]["totals"]
     title = _title(snapshot)
     if snapshot.get("version", 1) > 1:
@@ -210,7 +264,7 @@ def _short_digest(snapshot: dict, before: dict | None, link: str) -> str:
     ]
     biggest = snapshot["finance"]["largest_expenses"][:1]
     if biggest:
-        sentences[-1] += f"，最大一笔是{_expense_label(biggest[0])}（{format_wan(biggest[0]['amount_fen'])}）"
+        sentences[-1] += f"，最大一笔是{_expense_label(biggest[0], screen)}（{format_wan(biggest[0]['amount_fen'])}）"
     sentences[-1] += "。"
     if before:
         month = _month(before["period"])

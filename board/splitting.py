@@ -1,13 +1,16 @@
 """Split a message into chat-sized parts by UTF-8 bytes (WeCom counts bytes, not characters).
 
 Cuts at a paragraph if it can, else at a line, else after 。！？；，, else between two
-characters; working on ``str`` never cuts a character in half.  Parts after splitting
+user-perceived characters (an emoji family, a flag, a letter with its accent stay whole;
+only a single such cluster longer than a part is cut, between code points).  Working on
+``str`` never cuts a code point in half.  Parts after splitting
 start with a ``(i/n)`` header line so readers see the order.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TEXT_LIMIT_BYTES = 2048  # WeCom text messages (robot, appchat)
 MARKDOWN_LIMIT_BYTES = 4096  # WeCom robot markdown
@@ -21,6 +24,40 @@ _LEVELS = (
 )
 
 
+_ZWJ = "\u200d"
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text/emoji variation selectors
+
+
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+def _extends(ch: str) -> bool:
+    """Code points that belong to the character before them (no new dependency for full UAX #29)."""
+    return (
+        ch in _JOINERS
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"  # skin-tone modifiers
+        or "\U000e0020" <= ch <= "\U000e007f"  # tag characters of subdivision flags
+        or unicodedata.combining(ch) != 0
+        or unicodedata.category(ch) in ("Mn", "Me", "Mc")  # also keycap U+20E3 and spacing marks
+    )
+
+
+def graphemes(text: str) -> list[str]:
+    """``text`` as user-perceived characters: ZWJ sequences, modifiers, marks and flag pairs joined."""
+    clusters: list[str] = []
+    for ch in text:
+        if clusters and (
+            _extends(ch)
+            or clusters[-1].endswith(_ZWJ)
+            or (_regional(ch) and len(clusters[-1]) == 1 and _regional(clusters[-1]))
+        ):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return clusters
+
+
 def byte_len(text: str) -> int:
     return len(text.encode("utf-8"))
 
@@ -30,7 +67,7 @@ def _pieces(text: str, limit: int, level: int = 0) -> list[str]:
     if byte_len(text) <= limit:
         return [text]
     if level == len(_LEVELS):
-        return list(text)
+        return [piece for g in graphemes(text) for piece in ([g] if byte_len(g) <= limit else list(g))]
     out: list[str] = []
     for piece in _LEVELS[level].split(text):
         if piece:

@@ -1,7 +1,8 @@
 """``python -m board digest | grid add | push``: the digest and its delivery from a batch job.
 
 ``push`` exits 0 when every part is sent or scheduled (retry, waiting for an earlier
-part, or waiting for a person to forward/confirm), 1 when something failed for good.
+part, or waiting for a person to forward/confirm), 1 when something failed for good,
+4 when a send's outcome is unknown and someone must look in the group.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.grids import CHANNELS, add_grid
 from exports.wechat.push import push_due, push_period
 
+EXIT_FAILED = 1
+EXIT_AMBIGUOUS = 4
 _WAITING = {
     "pending": "等待前一段发出后再发",
     "manual_pending": "等待网格员转发或在企业微信里确认",
@@ -87,10 +90,14 @@ def cmd_push(args) -> int:
         counts[row["status_label"]] = counts.get(row["status_label"], 0) + 1
     summary = "，".join(f"{label} {n}" for label, n in counts.items()) or "没有需要发送的内容"
     print(f"共 {len(report.rows)} 条：{summary}")
+    ambiguous = report.with_status("ambiguous")
+    if ambiguous:
+        print(f"有 {len(ambiguous)} 条结果不确定：消息可能已经发出，请到群里查看，"
+              "收到了就在“网格转发”页点“群里已收到”，没收到就点“重新发送”。", file=sys.stderr)
     if report.failed:
         print(f"有 {len(report.failed)} 条发送失败，需要人工处理（见上面的原因）。", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_AMBIGUOUS if ambiguous else 0
 
 
 def register(sub) -> None:
@@ -111,7 +118,12 @@ def register(sub) -> None:
     p.add_argument("--worker", help="网格员用户名")
     p.set_defaults(func=cmd_grid_add)
 
-    p = sub.add_parser("push", help="把某月摘要（和 PDF）推送到网格群；--due 发送所有到期的推送")
+    p = sub.add_parser(
+        "push",
+        help="把某月摘要（和 PDF）推送到网格群；--due 发送所有到期的推送",
+        description="退出码：0 全部已发送或已安排重试/等待转发；1 有发送失败需人工处理；"
+        "2 参数错误；4 有结果不确定的消息，需要有人到群里查看是否收到。",
+    )
     p.add_argument("--village")
     p.add_argument("--period")
     p.add_argument("--grid", help="只推送这个网格")

@@ -25,6 +25,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from board import audit
+from board.auth import get_user, require
 from board.db import unit_of_work
 from board.digest import build_digest, digest_parts
 from board.errors import BoardError
@@ -43,7 +45,7 @@ from exports.wechat.channels import (
 )
 from exports.wechat.grids import CHANNELS
 from exports.wechat.scrub import describe_error, scrub
-from models import Grid, OutboxMessage
+from models import Grid, OutboxMessage, Role, Village
 
 STATUS_LABELS = {
     "pending": "待发送",
@@ -63,6 +65,7 @@ RATE_WAIT_S = 65  # WeCom blocks for 60 s after 45009
 RATE_REPEAT_WAIT_S = 3600  # a second 45009 in a row: the hourly limit
 CORP_ID_NAME = "WECOM_CORP_ID"  # env var / secrets entry with the corp id for appchat and customer groups
 PDF_MIME = "application/pdf"
+STAFF_ROLES = (Role.grid, Role.clerk)  # who may resend, confirm or mark forwarded (admin always may)
 
 _rng = random.Random()
 
@@ -134,22 +137,58 @@ def plan_messages(grid: Grid, snapshot: dict, *, village_id: int, base_url: str,
     ]
 
 
+_MESSAGE_FIELDS = ("channel", "target_ref", "village_id", "period", "snapshot_version")
+
+
+def _message_key(row: dict | OutboxMessage) -> tuple:
+    """One message: a snapshot version sent to one destination (its parts share this)."""
+    if isinstance(row, dict):
+        return tuple(row[f] for f in _MESSAGE_FIELDS)
+    return tuple(getattr(row, f) for f in _MESSAGE_FIELDS)
+
+
+def _rows_of(key: tuple):
+    channel, ref, village_id, period, version = key
+    return select(OutboxMessage.id).where(
+        OutboxMessage.channel == channel,
+        OutboxMessage.target_ref == ref,
+        OutboxMessage.village_id == village_id,
+        OutboxMessage.period == period,
+        OutboxMessage.snapshot_version == version,
+    )
+
+
 def enqueue(engine: Engine, rows: list[dict]) -> list[int]:
-    """Store planned rows (a row whose key exists is left alone); ids in the planned order."""
+    """Store planned rows; ids in the planned order.
+
+    A message that already has rows is left as it is and its stored rows are returned:
+    re-planning after the text changed (another part count) must not mix old and new
+    parts or send the PDF twice.  Part 1 decides: whoever inserts it stores the other
+    parts in the same transaction; everyone else reuses them.
+    """
     if not rows:
         return []
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage.__table__).values(rows).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    keys = [r["idempotency_key"] for r in rows]
+    messages: dict[tuple, list[dict]] = {}
+    for row in rows:
+        messages.setdefault(_message_key(row), []).append(row)
+    ids: list[int] = []
     with unit_of_work(engine) as session:
-        session.execute(statement)
+        for key, parts in messages.items():
+            parts = sorted(parts, key=lambda r: r["part_no"])
+            first = (
+                insert(OutboxMessage.__table__)
+                .values(parts[0])
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(OutboxMessage.__table__.c.id)
+            )
+            if session.execute(first).first() is not None and parts[1:]:
+                session.execute(insert(OutboxMessage.__table__).values(parts[1:]).on_conflict_do_nothing(
+                    index_elements=["idempotency_key"]
+                ))
+            ids += session.exec(_rows_of(key).order_by(OutboxMessage.part_no)).all()
         session.commit()
-        ids = dict(
-            session.exec(
-                select(OutboxMessage.idempotency_key, OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(keys))
-            ).all()
-        )
-    return [ids[k] for k in keys]
+    return ids
 
 
 def claim(engine: Engine, message_id: int, now: datetime) -> bool:
@@ -295,15 +334,7 @@ def _record(engine: Engine, message_id: int, result: SendResult, now: datetime) 
 def _previous_parts_sent(engine: Engine, row: OutboxMessage) -> bool:
     with unit_of_work(engine) as session:
         blocking = session.exec(
-            select(OutboxMessage.id).where(
-                OutboxMessage.channel == row.channel,
-                OutboxMessage.target_ref == row.target_ref,
-                OutboxMessage.village_id == row.village_id,
-                OutboxMessage.period == row.period,
-                OutboxMessage.snapshot_version == row.snapshot_version,
-                OutboxMessage.part_no < row.part_no,
-                OutboxMessage.status != "sent",
-            )
+            _rows_of(_message_key(row)).where(OutboxMessage.part_no < row.part_no, OutboxMessage.status != "sent")
         ).first()
     return blocking is None
 
@@ -336,8 +367,7 @@ def send_due(engine: Engine, *, now: datetime, settings: Settings, timeout=DEFAU
         grids = {g.id: g for g in session.exec(select(Grid).where(Grid.id.in_({r.grid_id for r in rows})))}
     groups: dict[tuple, list[OutboxMessage]] = {}
     for row in rows:
-        key = (row.channel, row.target_ref, row.village_id, row.period, row.snapshot_version)
-        groups.setdefault(key, []).append(row)
+        groups.setdefault(_message_key(row), []).append(row)
     channels = _Channels(engine, settings, timeout)
     attempted: list[int] = []
     for group in groups.values():
@@ -377,21 +407,34 @@ def _get_message(session, message_id: int) -> OutboxMessage:
     return row
 
 
-def requeue(engine: Engine, message_id: int, now: datetime) -> None:
+def _staff_action(session, row: OutboxMessage, username: str, action: str, before: str) -> None:
+    """Only the village's grid workers and clerks (looked up afresh: a demoted user is refused); audited."""
+    village = session.get(Village, row.village_id)
+    require(session, get_user(session, username), village, *STAFF_ROLES)
+    audit.record(session, username=username, action=action, village_id=row.village_id, period=row.period,
+                 entity="outbox", entity_id=row.id, before={"status": before},
+        after={"status": row.status, "channel": row.channel, "part": f"{row.part_no}/{row.part_total}"})
+
+
+def requeue(engine: Engine, message_id: int, now: datetime, *, by: str) -> None:
     """A person asks to send a failed or uncertain row again (a fresh set of attempts)."""
     with unit_of_work(engine) as session:
         row = _get_message(session, message_id)
         if row.status not in ("failed", "ambiguous", "retry"):
             raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，不能重发", field="推送记录")
+        before = row.status
         row.status, row.attempts, row.next_attempt_at, row.updated_at = "pending", 0, None, now
+        _staff_action(session, row, by, "wechat:resend", before)
         session.add(row)
         session.commit()
 
 
 def confirm_delivered(engine: Engine, message_id: int, *, by: str, now: datetime) -> None:
-    """A person saw it in the group: an uncertain send becomes sent, a pending forward done."""
+    """A person saw it in the group: an uncertain send becomes sent; a manual forward or a
+    customer-group task the grid worker confirmed in WeCom becomes done."""
     with unit_of_work(engine) as session:
         row = _get_message(session, message_id)
+        before = row.status
         if row.status == "ambiguous":
             row.status = "sent"
         elif row.status == "manual_pending":
@@ -400,6 +443,7 @@ def confirm_delivered(engine: Engine, message_id: int, *, by: str, now: datetime
             raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，无需确认", field="推送记录")
         row.sent_at, row.updated_at = now, now
         row.provider_ref = f"{row.provider_ref} 确认人:{scrub(by)}".strip()[:100]
+        _staff_action(session, row, by, "wechat:confirm", before)
         session.add(row)
         session.commit()
 
@@ -447,18 +491,10 @@ def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: in
     ]
 
 
-def resend(engine: Engine, message_id: int, *, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT) -> None:
+def resend(engine: Engine, message_id: int, *, by: str, now: datetime, settings: Settings,
+           timeout=DEFAULT_TIMEOUT) -> None:
     """The app's retry button: requeue a failed or uncertain row and send its message again."""
-    requeue(engine, message_id, now)
+    requeue(engine, message_id, now, by=by)
     with unit_of_work(engine) as session:
-        row = session.get(OutboxMessage, message_id)
-        group = session.exec(
-            select(OutboxMessage.id).where(
-                OutboxMessage.channel == row.channel,
-                OutboxMessage.target_ref == row.target_ref,
-                OutboxMessage.village_id == row.village_id,
-                OutboxMessage.period == row.period,
-                OutboxMessage.snapshot_version == row.snapshot_version,
-            )
-        ).all()
+        group = session.exec(_rows_of(_message_key(session.get(OutboxMessage, message_id)))).all()
     send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=list(group))

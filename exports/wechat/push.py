@@ -21,8 +21,8 @@ from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due
 from models import Grid, OutboxMessage, PublishedPeriod
 
 FILE_CHANNELS = ("robot", "appchat")
-# ``push --due`` picks up each village's newest month if it was published this recently;
-# corrections of older months are pushed on purpose with ``push --village --period``.
+# ``push --due`` picks up every month whose newest version was published this recently
+# (not a village's whole history the day its grids are registered).
 NEW_PUBLICATION_DAYS = 35
 
 
@@ -64,22 +64,23 @@ def push_period(engine: Engine, *, village_code: str, period: str, grid_name: st
 
 
 def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, dict, list[Grid]]]:
-    """Each village's newest recent month, for grids whose destination has no rows for it yet."""
+    """Every village-month whose newest version was published recently, for grids whose
+    destination has no rows for that version yet: catch-up months and corrections
+    (version 2 of an older month) are pushed too, oldest month first."""
     found = []
     with unit_of_work(engine) as session:
-        recent = session.exec(
-            select(PublishedPeriod.village_id, PublishedPeriod.period)
-            .where(PublishedPeriod.published_at >= now - timedelta(days=NEW_PUBLICATION_DAYS))
-            .distinct()
-        ).all()
-        newest: dict[int, str] = {}
-        for village_id, period in recent:
-            newest[village_id] = max(period, newest.get(village_id, period))
-        for village_id, period in sorted(newest.items()):
-            grids = list(session.exec(select(Grid).where(Grid.village_id == village_id, Grid.active == True)))  # noqa: E712
-            if not grids:
-                continue
+        recent = set(
+            session.exec(
+                select(PublishedPeriod.village_id, PublishedPeriod.period, PublishedPeriod.version).where(
+                    PublishedPeriod.published_at >= now - timedelta(days=NEW_PUBLICATION_DAYS)
+                )
+            ).all()
+        )
+        for village_id, period in sorted({(v, p) for v, p, _ in recent}):
             row = latest_snapshot(session, village_id, period)
+            if (village_id, period, row.version) not in recent:
+                continue
+            grids = list(session.exec(select(Grid).where(Grid.village_id == village_id, Grid.active == True)))  # noqa: E712
             done = set(
                 session.exec(
                     select(OutboxMessage.channel, OutboxMessage.target_ref).where(

@@ -9,6 +9,7 @@ from datetime import datetime
 import qrcode
 from sqlalchemy.engine import Engine
 
+from board.auth import get_user, require
 from board.db import unit_of_work
 from board.errors import BoardError
 from board.digest import build_digest, digest_parts
@@ -18,7 +19,14 @@ from board.public import published_snapshot
 from board.villages import get_village
 from exports.pdf import render_pdf
 from exports.wechat.grids import CHANNELS, village_grids
-from exports.wechat.outbox import confirm_delivered, enqueue, message_rows, pdf_file_name, plan_messages
+from exports.wechat.outbox import (
+    STAFF_ROLES,
+    confirm_delivered,
+    enqueue,
+    message_rows,
+    pdf_file_name,
+    plan_messages,
+)
 
 
 @dataclass(frozen=True)
@@ -70,9 +78,10 @@ def share_status(engine: Engine, village_code: str, period: str) -> dict:
 
 def mark_forwarded(engine: Engine, *, village_code: str, period: str, grid_id: int, by: str, base_url: str,
                    now: datetime) -> None:
-    """“已转发”: record that the grid worker forwarded this month's pack to a manual grid."""
+    """“已转发”: record that the grid worker ``by`` forwarded this month's pack to a manual grid."""
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)
+        require(session, get_user(session, by), village, *STAFF_ROLES)
         snapshot = published_snapshot(session, village, period)
         grid = next((g for g in village_grids(session, village) if g.id == grid_id), None)
     if grid is None or grid.channel != "manual":

@@ -106,6 +106,12 @@ if code:
         st.error(f"{label}：{m['status_label']}。{m['error']}")
         cols = st.columns(2)
         if cols[0].button("重新发送", key=f"resend-{m['id']}", help="结果不确定时，请先确认群里确实没有收到"):
-            run(resend, m["id"], now=now, settings=settings)
+            run(resend, m["id"], by=user.username, now=now, settings=settings)
         if m["status"] == "ambiguous" and cols[1].button("群里已收到", key=f"seen-{m['id']}"):
+            run(confirm_delivered, m["id"], by=user.username, now=now)
+
+    tasks = [m for m in messages if m["channel"] == "customer_group" and m["status"] == "manual_pending"]
+    for m in tasks:
+        st.info(f"{m['grid']}：客户群群发任务已建好，网格员在企业微信里点“发送”后，请在这里确认。")
+        if st.button("已在企业微信确认发送", key=f"task-{m['id']}"):
             run(confirm_delivered, m["id"], by=user.username, now=now)

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
+from board.auth import add_user
 from board.db import unit_of_work
 from board.settings import get_settings
 from board.villages import add_village
 from exports.wechat.grids import add_grid
-from models import PublishedPeriod, Village
+from models import PublishedPeriod, Role, Village
 from tests.wechat.fake_wecom import FakeWeCom
 
 # Dummy credentials: distinctive so the canary checks can search for them anywhere.
@@ -88,6 +89,15 @@ def village_id(engine) -> int:
         village = add_village(session, code="C1", name="测试村", hotline="0523-1234 5678")
         session.commit()
         return village.id
+
+
+@pytest.fixture
+def worker(engine, village_id) -> str:
+    """The test village's grid worker, who may resend and confirm its messages."""
+    with unit_of_work(engine) as session:
+        add_user(session, username="wangge", password="sanwu-test", role=Role.grid, village_codes=("C1",))
+        session.commit()
+    return "wangge"
 
 
 @pytest.fixture

@@ -84,12 +84,22 @@ def test_push_exit_code_separates_retries_from_permanent_failures(demo_url, weco
     assert "企业可信IP" in failed.stderr and "发送失败" in failed.stderr
 
 
-def test_push_due_picks_up_the_newest_month_and_retries(demo_url, wecom_env, fake):
+def test_push_due_picks_up_the_newest_month_and_the_correction_and_retries(demo_url, wecom_env, fake):
     _add_grids(demo_url)
     fake.fault("webhook/send", "drop")
     due = run_cli("push", "--due", db=demo_url)
     assert due.returncode == 0, due.stderr
     rows = message_rows(get_engine(demo_url))
-    assert {r["period"] for r in rows} == {DEMO_END}
+    # The demo's June correction (version 2) was published just now, October early this month.
+    assert {(r["period"], r["version"]) for r in rows} == {("2026-06", 2), (DEMO_END, 1)}
     assert any(r["status"] == "retry" for r in rows)
     assert run_cli("push", "--due", "--village", "DEMO", db=demo_url).returncode == 2
+
+
+def test_push_exits_4_when_someone_must_check_the_group(demo_url, wecom_env, fake):
+    _add_grids(demo_url)
+    fake.fault("webhook/send", "malformed")
+    result = run_cli("push", "--village", "DEMO", "--period", DEMO_END, "--grid", "一网格", db=demo_url)
+    assert result.returncode == 4, result.stderr
+    assert "结果不确定" in result.stderr and "请到群里查看" in result.stderr
+    assert "退出码" in run_cli("push", "--help", db=demo_url).stdout

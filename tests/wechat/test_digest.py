@@ -15,7 +15,6 @@ from board.privacy import find_pii
 from board.splitting import MARKDOWN_LIMIT_BYTES, TEXT_LIMIT_BYTES, byte_len, split_message
 
 BASE = "https://sanwu.example.cn"
-BRIEF_JARGON = ("借方", "贷方", "科目", "凭证", "期初", "期末")
 MONEY = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:万元|元)")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -36,7 +35,9 @@ def traceable(snapshot: dict) -> tuple[set[str], set[str], list[str]]:
     fen += [c["amount_fen"] for c in finance["expense_by_category"] + finance["income_by_category"]]
     fen += [a[k] or 0 for a in snapshot["affairs"] for k in ("amount_fen", "beneficiary_total_fen")]
     fen += [p["amount_fen"] or 0 for p in snapshot["party"]]
-    numbers = {str(snapshot["version"]), str(len(snapshot["party"]))}
+    transfers = finance.get("transfers") or {"count": 0, "amount_fen": 0}
+    fen.append(transfers["amount_fen"])
+    numbers = {str(snapshot["version"]), str(len(snapshot["party"])), str(transfers["count"])}
     numbers |= {str(n) for n in range(len(snapshot["affairs"]) + 1)}  # counts of kinds of affairs
     numbers |= {str(a["beneficiary_count"]) for a in snapshot["affairs"]}
     numbers |= {str(p["participants"]) for p in snapshot["party"] if p["participants"]}
@@ -51,7 +52,7 @@ def traceable(snapshot: dict) -> tuple[set[str], set[str], list[str]]:
     village = snapshot["village"]
     texts = [village["name"], village["hotline"], village["board_address"], snapshot["amendment_reason"]]
     texts += [x["summary"] for x in finance["largest_expenses"]] + [p["title"] for p in snapshot["party"]]
-    texts += [c["category"] for c in finance["expense_by_category"]]
+    texts += [c["category"] for c in finance["expense_by_category"]] + [p["category"] for p in snapshot["party"]]
     return {format_wan(v) for v in fen}, numbers, texts
 
 
@@ -68,7 +69,7 @@ def assert_numbers_traceable(text: str, snapshot: dict) -> None:
 
 
 def assert_plain_and_private(text: str, snapshot: dict) -> None:
-    assert [w for w in BRIEF_JARGON + JARGON if w in text] == []
+    assert [w for w in JARGON if w in text] == []
     assert find_pii(text) == []
     assert "*" not in text  # no masked ID or phone either
     people = {b["name"] for a in snapshot["affairs"] for b in a["beneficiaries"]}
@@ -87,12 +88,62 @@ def test_every_demo_month_round_trips_its_numbers(demo_snapshots):
         assert byte_len(build_digest(snapshot, base_url=BASE, short=True)) <= TEXT_LIMIT_BYTES
 
 
+def _hostile(snapshot: dict) -> dict:
+    """Typed text a clerk might enter: names, ID and phone numbers, accounting words."""
+    snapshot = copy.deepcopy(snapshot)
+    person = next(b["name"] for a in snapshot["affairs"] for b in a["beneficiaries"])
+    finance = snapshot["finance"]
+    finance["largest_expenses"][0]["summary"] = f"支付{person}低保金"
+    finance["largest_expenses"][1]["summary"] = "借方：民政支出（记账凭证12号）"
+    finance["largest_expenses"][1]["category"] = "管理费用科目"
+    finance["largest_expenses"][2]["summary"] = "付款给13912345678的施工队"
+    top = max(finance["expense_by_category"], key=lambda c: c["amount_fen"])
+    top["category"] = "期末调整"
+    snapshot["previous"]["expense_by_category"] = []  # the top category is the biggest change
+    snapshot["party"][0]["title"] = f"走访{person}家"
+    snapshot["party"][1]["title"] = "学习贷方记账规则"
+    snapshot["party"][1]["category"] = "凭证学习"
+    snapshot["amendment_reason"] = f"{person}身份证号320123198001011237、电话13812345678录错，已更正"
+    snapshot["village"]["board_address"] = "村委会门口（联系人手机13700001111）"
+    return snapshot
+
+
+def test_typed_text_with_names_jargon_or_personal_numbers_never_reaches_residents(demo_snapshots):
+    snapshot = _hostile(demo_snapshots["2026-06"])
+    person = next(b["name"] for a in snapshot["affairs"] for b in a["beneficiaries"])
+    full = build_digest(snapshot, base_url=BASE)
+    short = build_digest(snapshot, base_url=BASE, short=True)
+    for text in (full, short):
+        assert [w for w in JARGON if w in text] == [] and person not in text and find_pii(text) == []
+        assert "13912345678" not in text and "13700001111" not in text
+    first, second, third = snapshot["finance"]["largest_expenses"][:3]
+    assert f"① {first['category']}：{format_wan(first['amount_fen'])}" in full  # falls back to the category
+    assert f"② 一笔支出：{format_wan(second['amount_fen'])}" in full  # the category is jargon too
+    assert f"③ 付款给139****5678的施工队：{format_wan(third['amount_fen'])}" in full  # masked, not dropped
+    assert "支出变化最大的一类：" in full
+    assert f"· {snapshot['party'][0]['category']}（" in full and "· 一次党组织活动（" in full
+    assert "更正说明（第2版）：内容有更正" in full
+    assert "联系人手机137****1111" in full
+    # A note without names or jargon is kept, with its personal numbers masked.
+    snapshot["amendment_reason"] = "参加人数录错，联系13812345678核对后已更正"
+    assert "更正说明（第2版）：参加人数录错，联系138****5678核对后已更正" in build_digest(snapshot, base_url=BASE)
+
+
+def test_the_public_hotline_and_the_link_are_not_masked(demo_snapshots):
+    snapshot = copy.deepcopy(demo_snapshots["2026-06"])
+    snapshot["village"]["hotline"] = "13812345678"
+    for short in (False, True):
+        assert "13812345678" in build_digest(snapshot, base_url=BASE, short=short)
+
+
 def test_the_number_check_catches_a_wrong_number(demo_snapshots):
     snapshot = demo_snapshots["2026-06"]
     text = build_digest(snapshot, base_url=BASE)
     assert_numbers_traceable(text, snapshot)
-    for wrong in (text.replace("7.56万元", "7.57万元"), text.replace("发给11人", "发给12人"),
-                  text.replace("7人参加", "9人参加"), text + "\n另有3,000元"):
+    income = format_wan(snapshot["finance"]["totals"]["income_fen"])
+    assert income in text
+    for wrong in (text.replace(income, format_wan(snapshot["finance"]["totals"]["income_fen"] + 77_000)),
+                  text.replace("发给11人", "发给12人"), text.replace("7人参加", "9人参加"), text + "\n另有3,000元"):
         with pytest.raises(AssertionError):
             assert_numbers_traceable(wrong, snapshot)
 
@@ -109,6 +160,8 @@ def test_digest_says_what_residents_need(demo_snapshots):
         "低保、救助和补贴：发给11人，共6,940元", "本月党组织活动4次",
         "监督电话：0523-8888 6612", board_url(BASE, "DEMO", "2026-06"),
         "更正说明（第2版）",
+        (f"另有{snapshot['finance']['transfers']['count']}笔是村里自己的现金和银行账户之间的转账"
+         f"（共{format_wan(snapshot['finance']['transfers']['amount_fen'])}），钱没有进出村里，不算收入和支出。"),
     ):
         assert expected in text
     assert build_digest(snapshot, base_url=BASE) == text  # deterministic
@@ -181,6 +234,45 @@ def test_long_chinese_text_splits_at_channel_limits(limit):
     assert len(parts) > 1 and all(byte_len(p) <= limit for p in parts)
     assert all(p.split("\n", 1)[1].startswith("第") for p in parts)  # cut at paragraphs
     _bodies_restore(text, parts)
+
+
+# Whole user-perceived characters: family (ZWJ), flags (regional-indicator pairs), skin tone,
+# keycap and heart (variation selector), combining accents; each entry is one cluster.
+CLUSTERS = ["👨‍👩‍👧‍👦", "👩🏽‍💻", "🇨🇳", "🇯🇵", "👍🏽", "1️⃣", "❤️", "e\u0301", "n\u0303\u0301", "村", "务", "a", "。", "，", "\n"]
+
+
+def _cut_offsets(text: str, parts: list[str]) -> list[int]:
+    """Where, in ``text``, each part but the last ends."""
+    n, pos, cuts = len(parts), 0, []
+    for i, part in enumerate(parts, start=1):
+        body = part[len(f"({i}/{n})\n"):] if n > 1 else part
+        while not text.startswith(body, pos):
+            pos += 1
+        pos += len(body)
+        cuts.append(pos)
+    return cuts[:-1]
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(clusters=st.lists(st.sampled_from(CLUSTERS), min_size=1, max_size=400), limit=st.sampled_from([40, 64, 300]))
+def test_split_never_cuts_an_emoji_flag_or_accented_letter(clusters, limit):
+    text = "".join(clusters).strip("\n")
+    boundaries, pos = set(), 0
+    for cluster in clusters:
+        pos += len(cluster)
+        boundaries.add(pos)
+    lead = len("".join(clusters)) - len("".join(clusters).lstrip("\n"))
+    parts = split_message(text, limit)
+    assert all(byte_len(p) <= limit for p in parts)
+    assert [c for c in _cut_offsets(text, parts) if c + lead not in boundaries] == []
+
+
+def test_family_emoji_and_flags_stay_whole_at_the_chat_limit():
+    for text, cluster in (("👨‍👩‍👧‍👦" * 200, "👨‍👩‍👧‍👦"), ("🇨🇳" * 700, "🇨🇳")):
+        parts = split_message(text, TEXT_LIMIT_BYTES)
+        assert len(parts) > 1 and all(byte_len(p) <= TEXT_LIMIT_BYTES for p in parts)
+        bodies = [p.split("\n", 1)[1] for p in parts]
+        assert all(b.replace(cluster, "") == "" for b in bodies) and "".join(bodies) == text
 
 
 def test_a_paragraph_without_breaks_is_cut_after_punctuation_then_anywhere():

@@ -66,6 +66,22 @@ def test_robot_sends_parts_in_order_then_the_whole_file_exactly_once(engine, vil
     assert ids_again == ids and len(fake.log()) == before
 
 
+def test_replanning_after_the_text_changed_reuses_the_stored_message(engine, village_id, make_grid, fake, settings,
+                                                                      demo_snapshots):
+    grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
+    rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, pdf=PDF, settings=settings)
+    assert [r["kind"] for r in rows.values()] == ["text", "file"] and _statuses(rows, ids) == ["sent", "sent"]
+    # Same version, but the digest template now yields more parts: nothing new is stored or sent.
+    longer = long_snapshot(demo_snapshots["2026-06"])
+    assert len(plan_messages(grid, longer, village_id=village_id, base_url="https://x.cn", pdf=PDF, now=NOW)) > 2
+    before = len(fake.log())
+    _, ids_again = _push(engine, grid, longer, village_id, pdf=PDF, settings=settings)
+    assert ids_again == ids and len(fake.log()) == before
+    with unit_of_work(engine) as session:
+        assert len(session.exec(select(OutboxMessage)).all()) == 2
+    assert len(fake.log("webhook/upload_media")) == 1
+
+
 def test_concurrent_enqueue_of_the_same_push_stores_each_part_once(engine, village_id, make_grid, demo_snapshots):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     planned = plan_messages(grid, long_snapshot(demo_snapshots["2026-06"]), village_id=village_id,
@@ -133,7 +149,7 @@ def test_dropped_connection_is_retried_and_delivered_once(engine, village_id, ma
     assert len(fake.delivered("webhook/send")) == 1
 
 
-def test_slow_reply_is_ambiguous_and_holds_back_later_parts(engine, village_id, make_grid, fake, settings,
+def test_slow_reply_is_ambiguous_and_holds_back_later_parts(engine, village_id, make_grid, fake, worker, settings,
                                                            demo_snapshots):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     fake.fault("webhook/send", "sleep", seconds=1.2)
@@ -146,18 +162,18 @@ def test_slow_reply_is_ambiguous_and_holds_back_later_parts(engine, village_id, 
     time.sleep(0.8)  # let the fake finish the slow request: it did deliver part 1
     assert len(fake.delivered("webhook/send")) == 1
     # The grid worker sees part 1 in the group and confirms; the rest follows in order.
-    confirm_delivered(engine, ids[0], by="wangge", now=NOW)
+    confirm_delivered(engine, ids[0], by=worker, now=NOW)
     send_due(engine, now=NOW, settings=settings, timeout=FAST)
     assert _statuses({r["id"]: r for r in message_rows(engine, ids=ids)}, ids) == ["sent"] * len(ids)
     assert [e["body"]["text"]["content"][:5] for e in fake.delivered("webhook/send")][:2] == ["(1/3)", "(2/3)"]
 
 
-def test_malformed_reply_is_ambiguous_never_sent(engine, village_id, make_grid, fake, settings, demo_snapshots):
+def test_malformed_reply_is_ambiguous_never_sent(engine, village_id, make_grid, fake, worker, settings, demo_snapshots):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     fake.fault("webhook/send", "malformed")
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
     assert rows[ids[0]]["status"] == "ambiguous"
-    requeue(engine, ids[0], NOW)  # a person checked the group: not there, send again
+    requeue(engine, ids[0], NOW, by=worker)  # a person checked the group: not there, send again
     send_due(engine, now=NOW, settings=settings, timeout=FAST)
     assert message_rows(engine, ids=ids)[0]["status"] == "sent"
 
@@ -173,7 +189,7 @@ def test_retried_upload_sends_the_whole_file(engine, village_id, make_grid, fake
     assert message_rows(engine, ids=ids)[1]["status"] == "sent"
 
 
-def test_bad_robot_key_fails_for_good_with_a_chinese_reason(engine, village_id, make_grid, fake, settings,
+def test_bad_robot_key_fails_for_good_with_a_chinese_reason(engine, village_id, make_grid, fake, worker, settings,
                                                            demo_snapshots, monkeypatch):
     monkeypatch.setenv("GRID_ROBOT_KEY", "removed-robot-key")
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
@@ -183,7 +199,7 @@ def test_bad_robot_key_fails_for_good_with_a_chinese_reason(engine, village_id, 
     assert send_due(engine, now=NOW + timedelta(days=1), settings=settings, timeout=FAST) == []
     # Key replaced; the retry button sends the whole message again, in order.
     monkeypatch.setenv("GRID_ROBOT_KEY", settings.secret("GRID_OTHER_ROBOT_KEY"))
-    resend(engine, ids[0], now=NOW, settings=settings, timeout=FAST)
+    resend(engine, ids[0], by=worker, now=NOW, settings=settings, timeout=FAST)
     assert _statuses({r["id"]: r for r in message_rows(engine, ids=ids)}, ids) == ["sent"] * len(ids)
 
 
@@ -299,7 +315,7 @@ def test_appchat_errors_map_to_retry_ambiguous_and_failed(engine, village_id, ma
     assert rows[ids[0]]["status"] == "failed" and rows[ids[0]]["errcode"] == 40001
 
 
-def test_customer_group_creates_a_task_the_worker_confirms(engine, village_id, make_grid, fake, settings,
+def test_customer_group_creates_a_task_the_worker_confirms(engine, village_id, make_grid, fake, worker, settings,
                                                           demo_snapshots):
     grid = make_grid("三网格", "customer_group", key_ref="GRID_APP_SECRET", sender="zhaoxiaoyan", chat_id="wrOgC1,wrOgC2")
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
@@ -310,7 +326,7 @@ def test_customer_group_creates_a_task_the_worker_confirms(engine, village_id, m
     assert body["chat_type"] == "group" and body["sender"] == "zhaoxiaoyan" and body["chat_id_list"] == ["wrOgC1", "wrOgC2"]
     assert body["attachments"][0]["link"]["url"] == "https://x.cn/?village=DEMO&period=2026-06"
     assert "6月底账上有" in body["text"]["content"]
-    confirm_delivered(engine, ids[0], by="wangge", now=NOW)
+    confirm_delivered(engine, ids[0], by=worker, now=NOW)
     assert message_rows(engine, ids=ids)[0]["status"] == "manual_done"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from board.db import get_engine, unit_of_work
@@ -9,7 +10,7 @@ from board.public import published_snapshot
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due
-from models import Role
+from models import AuditLog, Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import DEMO_END, ROOT
 from tests.wechat.conftest import FAST, NOW
@@ -22,11 +23,13 @@ def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, we
         village = get_village(session, "DEMO")
         add_grid(session, village=village, name="三网格", channel="manual", worker="wangge")
         robot = add_grid(session, village=village, name="一网格", channel="robot", key_ref="UNSET_ROBOT_KEY")
+        customer = add_grid(session, village=village, name="四网格", channel="customer_group",
+                            key_ref="GRID_APP_SECRET", sender="wangge")
         snapshot = published_snapshot(session, village, DEMO_END)
         session.commit()
-    ids = enqueue(engine, plan_messages(robot, snapshot, village_id=village.id, base_url=settings.public_base_url,
-                                        pdf=None, now=NOW))
-    send_due(engine, now=NOW, settings=settings, timeout=FAST, only_ids=ids)  # fails: the key is not configured
+    ids = [i for grid in (robot, customer) for i in enqueue(engine, plan_messages(
+        grid, snapshot, village_id=village.id, base_url=settings.public_base_url, pdf=None, now=NOW))]
+    send_due(engine, now=NOW, settings=settings, timeout=FAST, only_ids=ids)  # robot fails: the key is not configured
 
     at = AppTest.from_file(str(ROOT / "pages" / "staff" / "share.py"), default_timeout=60)
     at.session_state[USER_KEY] = StaffUser("wangge", "网格员", Role.grid)
@@ -45,3 +48,13 @@ def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, we
     assert any("三网格：已转发" in s.value for s in at.success)
     statuses = {(r["grid"], r["status"]) for r in message_rows(engine, period=DEMO_END)}
     assert ("三网格", "manual_done") in statuses and ("一网格", "failed") in statuses
+
+    # The customer-group task: the worker tapped 发送 in WeCom and confirms it here.
+    assert ("四网格", "manual_pending") in statuses
+    next(b for b in at.button if b.label == "已在企业微信确认发送").click().run()
+    assert not at.exception
+    assert ("四网格", "manual_done") in {(r["grid"], r["status"]) for r in message_rows(engine, period=DEMO_END)}
+    assert "已在企业微信确认发送" not in [b.label for b in at.button]
+    with unit_of_work(engine) as session:
+        actions = session.exec(select(AuditLog.action).where(AuditLog.username == "wangge")).all()
+    assert actions.count("wechat:confirm") == 2  # 已转发 and the task confirmation
