@@ -8,6 +8,7 @@ HTML, ``markdown_escape`` for Streamlit's markdown-rendering elements).
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -18,12 +19,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from board.charts import (
+    MAJOR_MARK,
     Chart,
     assets_chart,
     balance_trend_chart,
     expense_category_chart,
     income_expense_chart,
     largest_expenses_chart,
+    text_em,
 )
 from board.db import unit_of_work
 from board.money import format_wan, format_yuan
@@ -37,7 +40,17 @@ DEFAULT_ROTATE_SECONDS = 15
 MIN_ROTATE_SECONDS = 5
 MAX_ROTATE_SECONDS = 600
 VIEW_CACHE_SIZE = 256
-KIOSK_TABLE_ROWS = 10  # rows that fit one 1080 px kiosk slide at 28 px text
+KIOSK_TABLE_ROWS = 10  # one-line rows that fit one 1080 px kiosk slide at 28 px text
+# Kiosk geometry, for estimating how many lines a table cell wraps to: 28 px text on a
+# 1824 px wide slide, and Streamlit's st.table caps each cell at 25rem (400 px).
+KIOSK_FONT_PX = 28
+KIOSK_WIDTH_PX = 1824
+KIOSK_CELL_PX = 400
+KIOSK_CELL_PAD_PX = 24
+KIOSK_CELL_LINES = 3  # a longer cell is cut, pointing to the phone view
+KIOSK_TEXT_LINES = 3
+MORE_ON_PHONE = "…（详见手机版）"
+TRANSFER_MARK = "（内部转账，不计收支）"
 
 
 @dataclass(frozen=True)
@@ -214,6 +227,14 @@ def compare_sentences(snapshot: dict) -> list[str]:
     return sentences
 
 
+def transfer_note(finance: dict) -> str | None:
+    """The line under a full ledger saying how much moved between the village's own accounts."""
+    transfers = finance.get("transfers")
+    if not transfers or not transfers["count"]:
+        return None
+    return f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(transfers['amount_fen'])}"
+
+
 def _money_cell(fen: int | None) -> str:
     return format_yuan(fen) if fen else ""
 
@@ -256,7 +277,7 @@ def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
     spending_blocks.append(Table(
         ("日期", "事项", "类别", "金额", "5万元以上"),
         tuple(
-            (x["date"], x["summary"], x["category"], format_yuan(x["amount_fen"]), "★" if x["major"] else "")
+            (x["date"], x["summary"], x["category"], format_yuan(x["amount_fen"]), MAJOR_MARK if x["major"] else "")
             for x in largest
         ),
         label="支出最多的几笔",
@@ -304,14 +325,25 @@ def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
                 ),
             ),
         )))
+    ledger_rows = tuple(
+        (x["date"], x["voucher_no"], x["summary"] + (TRANSFER_MARK if x.get("transfer", False) else ""),
+         x["category"], DIRECTION_LABELS[x["direction"]],
+         format_yuan(x["amount_fen"]) + (f" {MAJOR_MARK}" if x["major"] and x["direction"] == "out" else ""),
+         ACCOUNT_LABELS.get(x["account"], x["account"]))
+        for x in finance["ledger"]
+    )
+    # The 本月合计 rows are the village totals, which leave out internal transfers.
+    ledger_rows += (
+        ("", "", "本月合计", "", DIRECTION_LABELS["in"], format_yuan(totals["income_fen"]), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals["expense_fen"]), ""),
+    )
+    note = transfer_note(finance)
+    if note:
+        ledger_rows += (("", "", note, "", "", "", ""),)
     sections.append(Section("ledger", "财务", "本月收支明细（逐笔）", (
         Table(
             ("日期", "凭证号", "摘要", "类别", "收支", "金额", "账户"),
-            tuple(
-                (x["date"], x["voucher_no"], x["summary"], x["category"], DIRECTION_LABELS[x["direction"]],
-                 format_yuan(x["amount_fen"]) + (" ★" if x["major"] else ""), ACCOUNT_LABELS.get(x["account"], x["account"]))
-                for x in finance["ledger"]
-            ),
+            ledger_rows,
             label=f"展开查看本月全部{len(finance['ledger'])}笔收支",
             collapsed=True,
             kiosk=False,
@@ -424,22 +456,71 @@ def build_board(snapshot: dict, periods: list[str] | tuple[str, ...], *, kiosk: 
     )
 
 
-def kiosk_slides(view: BoardView, rows: int = KIOSK_TABLE_ROWS) -> list[Section]:
-    """The kiosk's rotation: one slide per section, long tables split so nothing scrolls."""
+def _lines(text: str, per_line: float) -> int:
+    return sum(max(1, math.ceil(text_em(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _shorten(text: str, per_line: float, max_lines: int) -> str:
+    """``text`` cut to ``max_lines`` wrapped lines, ending with a pointer to the phone view."""
+    if _lines(text, per_line) <= max_lines:
+        return text
+    room = per_line * max_lines - text_em(MORE_ON_PHONE)
+    cut, used = [], 0.0
+    for ch in text.replace("\n", " "):
+        used += text_em(ch)
+        if used > room:
+            break
+        cut.append(ch)
+    return "".join(cut) + MORE_ON_PHONE
+
+
+def _kiosk_cell_em(columns: int) -> float:
+    """Characters (em) per line in a kiosk table cell; 10% slack because wrapping wastes some."""
+    px = min(KIOSK_CELL_PX, KIOSK_WIDTH_PX / columns) - KIOSK_CELL_PAD_PX
+    return px / KIOSK_FONT_PX * 0.9
+
+
+def _kiosk_pages(table: Table, budget: int) -> list[tuple[tuple[str, ...], ...]]:
+    """The table's rows, long cells cut, grouped so each group wraps to at most ``budget`` lines."""
+    per_line = _kiosk_cell_em(len(table.columns))
+    pages: list[list[tuple[str, ...]]] = [[]]
+    used = 0
+    for row in table.rows:
+        row = tuple(_shorten(c, per_line, KIOSK_CELL_LINES) for c in row)
+        height = max((_lines(c, per_line) for c in row), default=1)
+        if pages[-1] and used + height > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(row)
+        used += height
+    return [tuple(rows) for rows in pages]
+
+
+def kiosk_slides(view: BoardView, lines: int = KIOSK_TABLE_ROWS) -> list[Section]:
+    """The kiosk's rotation: one slide per section, long tables split so nothing scrolls.
+
+    Tables are paged by the lines their rows wrap to on the big screen (not by row count),
+    long cells and texts are cut with a pointer to the phone view.
+    """
+    text_per_line = (KIOSK_WIDTH_PX / KIOSK_FONT_PX) * 0.9
     slides = []
     for section in view.sections:
         blocks = [b for b in section.blocks if not isinstance(b, Table) or b.kiosk]
-        tables = [b for b in blocks if isinstance(b, Table)]
         if not blocks:
             continue
-        longest = max((len(t.rows) for t in tables), default=0)
-        pages = max(1, -(-longest // rows))
+        tables = [b for b in blocks if isinstance(b, Table)]
+        paged = {id(t): _kiosk_pages(t, max(1, lines // len(tables))) for t in tables}
+        pages = max((len(p) for p in paged.values()), default=1)
         for page in range(pages):
-            page_blocks = [
-                replace(b, rows=b.rows[page * rows:(page + 1) * rows], collapsed=False) if isinstance(b, Table) else b
-                for b in blocks
-                if isinstance(b, Table) or page == 0
-            ]
+            page_blocks = []
+            for b in blocks:
+                if isinstance(b, Table):
+                    chunks = paged[id(b)]
+                    page_blocks.append(replace(b, rows=chunks[page] if page < len(chunks) else (), collapsed=False))
+                elif page == 0:
+                    page_blocks.append(
+                        replace(b, text=_shorten(b.text, text_per_line, KIOSK_TEXT_LINES)) if isinstance(b, Text) else b
+                    )
             title = section.title if pages == 1 else f"{section.title}（{page + 1}/{pages}）"
             slides.append(replace(section, key=f"{section.key}_{page + 1}", title=title, blocks=tuple(page_blocks)))
     return slides

@@ -9,6 +9,7 @@ common colour-vision deficiencies) and every series is also told apart by text o
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -30,6 +31,10 @@ NEUTRAL_COLOUR = "#56B4E9"  # Okabe–Ito sky blue
 # No toolbar, no logo: residents only look; the kiosk gets a static plot (no hover boxes).
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 KIOSK_PLOTLY_CONFIG = {**PLOTLY_CONFIG, "staticPlot": True}
+# The narrowest plot area (px) a chart gets, for fitting the amount written past a bar:
+# a 390 px phone leaves about 200 px beside the category names; a kiosk column about 500.
+PLOT_PX = {False: 200, True: 500}
+MAJOR_MARK = "★"
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,11 @@ def _wan(fen: int) -> float:
     return fen / 1_000_000
 
 
+def text_em(text: str) -> float:
+    """Rendered width in em: CJK and full-width characters are 1, the rest about half."""
+    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in str(text))
+
+
 def _layout(fig: go.Figure, *, kiosk: bool, height: int | None = None) -> go.Figure:
     size = 26 if kiosk else 14
     fig.update_layout(
@@ -68,10 +78,20 @@ def _layout(fig: go.Figure, *, kiosk: bool, height: int | None = None) -> go.Fig
     return fig
 
 
-def _room_for_labels(fig: go.Figure, values: list[float], *, axis: str) -> None:
-    """Stretch the value axis so the amount written past the longest bar is not clipped."""
+def _room_for_labels(fig: go.Figure, values: list[float], labels: list[str], *, axis: str, kiosk: bool) -> None:
+    """Stretch the value axis so the amount written past each bar fits inside the plot.
+
+    A bar of value v with a label L px long needs the axis to reach v / (1 - L / plot).
+    Upright bars only need the label's height.
+    """
+    size = 26 if kiosk else 14
+    plot = PLOT_PX[kiosk]
+    reach = [1.0]
+    for value, label in zip(values, labels):
+        label_px = (text_em(label) * size if axis == "x" else size * 1.5) + 8
+        reach.append(value / (1 - min(label_px / plot, 0.6)))
     top = max(values, default=0) or 1
-    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(range=[0, top * 1.45])
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(range=[0, max(max(reach), top * 1.1)])
 
 
 def _difference(label_more: str, label_less: str, fen: int) -> str:
@@ -111,7 +131,9 @@ def income_expense_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
             marker={"color": colour, "pattern": {"shape": pattern}},
         )
     fig.update_yaxes(title_text="万元", tickformat=",.1f")
-    _room_for_labels(fig, [_wan(t[f]) for _, t in months for f in ("income_fen", "expense_fen")], axis="y")
+    fields = [(t, f) for _, t in months for f in ("income_fen", "expense_fen")]
+    _room_for_labels(fig, [_wan(t[f]) for t, f in fields], [format_wan(t[f]) for t, f in fields],
+                     axis="y", kiosk=kiosk)
     return Chart("income_expense", _layout(fig, kiosk=kiosk), income_expense_caption(snapshot))
 
 
@@ -141,7 +163,8 @@ def expense_category_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
         )
     )
     fig.update_xaxes(title_text="万元", tickformat=",.1f")
-    _room_for_labels(fig, [_wan(c["amount_fen"]) for c in categories], axis="x")
+    _room_for_labels(fig, [_wan(c["amount_fen"]) for c in categories], [format_wan(c["amount_fen"]) for c in categories],
+                     axis="x", kiosk=kiosk)
     return Chart("expense_category", _layout(fig, kiosk=kiosk), expense_category_caption(snapshot))
 
 
@@ -151,20 +174,25 @@ def largest_expenses_caption(snapshot: dict) -> str:
         return "本月没有支出。"
     top = largest[0]
     major = len(snapshot["finance"]["major_payments"])
-    tail = f"；5万元以上的支出共{major}笔" if major else ""
+    tail = f"；5万元以上的支出共{major}笔（图中标{MAJOR_MARK}）" if major else ""
     return f"本月支出最多的一笔是{top['summary']}，{format_wan(top['amount_fen'])}{tail}。"
 
 
 def largest_expenses_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
-    """The five largest payments; those of 5万元 or more in vermillion with a hatch pattern."""
+    """The five largest payments; those of 5万元 or more marked ★ and drawn in vermillion with a hatch."""
     items = list(reversed(snapshot["finance"]["largest_expenses"]))
-    labels = [_label(f"{x['summary']}（{x['date'][5:]}）", wrap=None if kiosk else 9) for x in items]
+    # On a phone the summary wraps every 9 characters and the date gets a line of its own.
+    labels = [
+        _label((MAJOR_MARK if x["major"] else "") + x["summary"], wrap=None if kiosk else 9)
+        + ("" if kiosk else "<br>") + _label(f"（{x['date'][5:]}）")
+        for x in items
+    ]
     fig = go.Figure(
         go.Bar(
             orientation="h",
             y=list(range(len(items))),  # positions, not labels: two equal summaries stay two bars
             x=[_wan(x["amount_fen"]) for x in items],
-            text=[format_wan(x["amount_fen"]) + ("（5万元以上）" if x["major"] else "") for x in items],
+            text=[format_wan(x["amount_fen"]) for x in items],
             customdata=[format_yuan(x["amount_fen"]) for x in items],
             hovertext=labels,
             hovertemplate="%{hovertext}：%{customdata}<extra></extra>",
@@ -178,7 +206,8 @@ def largest_expenses_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
     )
     fig.update_xaxes(title_text="万元", tickformat=",.1f")
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(items))), ticktext=labels)
-    _room_for_labels(fig, [_wan(x["amount_fen"]) for x in items], axis="x")
+    _room_for_labels(fig, [_wan(x["amount_fen"]) for x in items], [format_wan(x["amount_fen"]) for x in items],
+                     axis="x", kiosk=kiosk)
     return Chart("largest_expenses", _layout(fig, kiosk=kiosk), largest_expenses_caption(snapshot))
 
 
@@ -244,5 +273,6 @@ def assets_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
         )
     )
     fig.update_xaxes(title_text="万元", tickformat=",.0f")
-    _room_for_labels(fig, [_wan(c["total_fen"]) for c in groups], axis="x")
+    _room_for_labels(fig, [_wan(c["total_fen"]) for c in groups], [format_wan(c["total_fen"]) for c in groups],
+                     axis="x", kiosk=kiosk)
     return Chart("assets", _layout(fig, kiosk=kiosk), assets_caption(assets))

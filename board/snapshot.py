@@ -134,7 +134,10 @@ def build_content(
             "handler": mask_text(line.handler),
             "account": line.account.value,
             "transfer": is_transfer(line.category),
-            "major": line.amount_fen >= MAJOR_PAYMENT_FEN and not is_transfer(line.category),
+            # ≥5万元 payments need 四议两公开 / 专项公开; receipts and transfers are not flagged.
+            "major": line.direction.value == "out"
+            and line.amount_fen >= MAJOR_PAYMENT_FEN
+            and not is_transfer(line.category),
         }
         for i, line in enumerate(records.ledger, start=1)
     ]

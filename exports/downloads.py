@@ -21,6 +21,8 @@ from board.db import unit_of_work
 from board.periods import period_label
 from board.public import published_snapshot
 from board.villages import get_village
+from board.errors import BoardError
+from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -210,6 +212,17 @@ def snapshot_file(snapshot: dict, kind: str, *, size: str = "A4", base_url: str 
 def snapshot_downloads(snapshot: dict, *, size: str = "A4", base_url: str | None = None) -> list[Download]:
     """The four downloads of one published month, ready for download buttons."""
     return [snapshot_file(snapshot, kind, size=size, base_url=base_url) for kind in DOWNLOAD_KINDS]
+
+
+def pdf_font_warning() -> str | None:
+    """What a PDF button should say about the font, if anything (the fallback, or a bad SANWU_FONT_PATH).
+
+    Cheap: the font is registered once per process and the rest is a header read.
+    """
+    try:
+        return resolve_font().warning
+    except BoardError as error:
+        return error.problems[0].message
 
 
 def published_file(engine, village_code: str, period: str, version: int, kind: str) -> bytes:

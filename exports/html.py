@@ -55,6 +55,9 @@ nav a{color:#0b57a4}
 footer{margin-top:32px;padding-bottom:24px;border-top:1px solid #ccc}
 ul.months{list-style:none;padding:0;font-size:19px}
 ul.months li{padding:6px 0;border-bottom:1px solid #eee}
+/* Hashes, URLs and long user words must not push a 390 px phone page sideways. */
+h1,h2,h3,h4,p,li,summary,figcaption,.detail,.value{overflow-wrap:anywhere}
+td{overflow-wrap:break-word}
 """ % {"font": FONT_STACK}
 
 CHART_LOADER = """

@@ -26,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
+    LayoutError,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -33,6 +34,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from board.board_view import TRANSFER_MARK, transfer_note
+from board.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan, format_yuan
@@ -40,7 +43,7 @@ from board.periods import period_label
 from board.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.fonts import FontChoice, resolve_font
-from exports.pdf_charts import balance_trend_chart, expense_category_chart, income_expense_chart
+from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart, income_expense_chart
 
 PAGE_SIZES = {"A4": A4, "A3": A3, "A2": A2}
 # Poster sizes keep the A4 layout and scale type and spacing with the paper.
@@ -51,7 +54,6 @@ HEAD_BG = colors.HexColor("#b71c1c")
 STRIPE_BG = colors.HexColor("#f7f1ea")
 TOTAL_BG = colors.HexColor("#fde9d9")
 RULE = colors.HexColor("#999999")
-MAJOR_MARK = "★"
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,9 @@ class _Board:
         self.body = ParagraphStyle("body", fontName=font, fontSize=8 * k, leading=10.5 * k, wordWrap="CJK")
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5 * k, leading=9.5 * k)
         self.centred = ParagraphStyle("centred", parent=self.cell, alignment=TA_CENTER)
+        # Paragraph cells ignore the table's TEXTCOLOR, so highlighted rows need red styles.
+        self.cell_red = ParagraphStyle("cell_red", parent=self.cell, textColor=HEAD_BG)
+        self.centred_red = ParagraphStyle("centred_red", parent=self.centred, textColor=HEAD_BG)
         self.head = ParagraphStyle("head", parent=self.centred, textColor=colors.white)
         self.title = ParagraphStyle("title", parent=self.body, fontSize=20 * k, leading=25 * k, textColor=HEAD_BG)
         self.h1 = ParagraphStyle(
@@ -147,25 +152,29 @@ class _Board:
         weights: dict[int, float] | None = None,
         totals: list[list] | None = None,
         highlight: Iterable[int] = (),
+        notes: Iterable[str] = (),
     ) -> Table:
         """A table that wraps text columns and sizes number columns to their widest value.
 
         ``kinds`` has one letter per column: "t" wrapped text, "n" a number or date
         (never wrapped, right-aligned, as wide as its widest cell), "c" short centred text
-        (wrapped only past a fifth of the page width).
+        (wrapped only past a fifth of the page width).  Non-text columns are never narrower
+        than their header, so "到期日" or "金额（元）" stay on one line.  ``highlight`` rows
+        are printed in red; ``notes`` are full-width lines under the totals.
         """
         size = self.cell.fontSize
         totals = totals or []
+        notes = list(notes)
         widths: list[float | None] = []
         for i, kind in enumerate(kinds):
             if kind == "t":
                 widths.append(None)
                 continue
             texts = [str(r[i]) for r in rows + totals if not isinstance(r[i], Paragraph)]
-            head_min = max(stringWidth(ch, self.font, size) for ch in header[i]) * 2 + 2 * self.pad
-            widest = max([self._text_width(t, size) for t in texts] + [head_min])
+            widest = max(self._text_width(t, size) for t in [*texts, header[i]])
             # Short labels stay on one line unless a user typed something long; numbers never wrap.
-            widths.append(min(widest, self.width * 0.2) if kind == "c" else widest)
+            head = self._text_width(header[i], size)
+            widths.append(max(min(widest, self.width * 0.2), head) if kind == "c" else widest)
         fixed = sum(w for w in widths if w is not None)
         free = self.width - fixed
         if free <= 0:
@@ -178,20 +187,28 @@ class _Board:
         if not text_cols:
             widths = [w + free / len(widths) for w in widths]
 
-        def cell(value, i):
+        red = set(highlight)
+
+        def cell(value, i, r=None):
             if isinstance(value, Paragraph) or kinds[i] == "n":
                 return value
+            if r in red:
+                return self.p(value, self.centred_red if kinds[i] == "c" else self.cell_red)
             return self.p(value, self.centred if kinds[i] == "c" else self.cell)
 
         data = [[Paragraph(escape(h), self.head) for h in header]]
-        data += [[cell(v, i) for i, v in enumerate(r)] for r in rows]
-        data += [[cell(v, i) for i, v in enumerate(r)] for r in totals]
-        table = Table(data, colWidths=widths, repeatRows=1)
+        data += [[cell(v, i, r) for i, v in enumerate(row)] for r, row in enumerate(rows)]
+        data += [[cell(v, i) for i, v in enumerate(row)] for row in totals]
+        data += [[self.p(note)] + [""] * (len(header) - 1) for note in notes]
+        # splitInRow: one cell taller than a page (a 5,000-character description) is split
+        # across pages instead of failing the whole layout.  Cells sit at the top: reportlab
+        # splits vertically centred rows into many short pieces, each with its own header.
+        table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
         style = [
             ("FONT", (0, 0), (-1, -1), self.font, size),
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
             ("GRID", (0, 0), (-1, -1), 0.4 * self.k, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), self.pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), self.pad),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5 * self.k),
@@ -203,10 +220,12 @@ class _Board:
                 style.append(("ALIGN", (i, 1), (i, -1), align))
         for r in range(1, len(rows) + 1, 2):
             style.append(("BACKGROUND", (0, r + 1), (-1, r + 1), STRIPE_BG))
-        for r in highlight:
+        for r in red:
             style.append(("TEXTCOLOR", (0, r + 1), (-1, r + 1), HEAD_BG))
-        if totals:
+        if totals or notes:
             style.append(("BACKGROUND", (0, len(rows) + 1), (-1, -1), TOTAL_BG))
+        for r in range(len(data) - len(notes), len(data)):
+            style.append(("SPAN", (0, r), (-1, r)))
         table.setStyle(TableStyle(style))
         return table
 
@@ -285,20 +304,36 @@ class _Board:
                 for a in f["accounts"]]
         t = f["totals"]
         total = [["合计", y(t["opening_fen"]), y(t["income_fen"]), y(t["expense_fen"]), y(t["closing_fen"])]]
+        transfers = f.get("transfers") or {}
+        # An account's figures include money moved to the other account; the village total does not.
+        notes = [f"各账户的收入、支出含现金与银行存款之间的内部转账 {format_yuan(transfers['amount_fen'])}，"
+                 "合计不计内部转账。"] if transfers.get("count") else []
         return self.subsection("（一）收支总表（单位：元）") + [
-            self.table(["账户", "月初余额", "本月收入", "本月支出", "月末余额"], rows, kinds="cnnnn", totals=total)
+            self.table(["账户", "月初余额", "本月收入", "本月支出", "月末余额"], rows, kinds="cnnnn", totals=total,
+                       notes=notes)
         ]
 
     def charts(self) -> list:
         f, k = self.s["finance"], self.k
         w, h = self.width / 3, 46 * mm * k
+        history = self.s["history"][-TREND_MONTHS:]
         drawings = [
-            income_expense_chart(self.s["history"], font=self.font, width=w, height=h, scale=k),
+            income_expense_chart(history, font=self.font, width=w, height=h, scale=k),
             expense_category_chart(f["expense_by_category"], font=self.font, width=w, height=h, scale=k),
-            balance_trend_chart(self.s["history"], font=self.font, width=w, height=h, scale=k),
+            balance_trend_chart(history, font=self.font, width=w, height=h, scale=k),
         ]
-        table = Table([drawings], colWidths=[w] * 3)
-        table.setStyle(self.layout_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        # The same one-sentence captions as the online board (board.charts owns the wording).
+        caption = ParagraphStyle("caption", parent=self.note, alignment=TA_CENTER)
+        captions = [
+            Paragraph(escape(text), caption)
+            for text in (income_expense_caption(self.s), expense_category_caption(self.s), balance_trend_caption(history))
+        ]
+        table = Table([drawings, captions], colWidths=[w] * 3)
+        table.setStyle(self.layout_style([
+            ("LEFTPADDING", (0, 0), (-1, -1), 2 * k), ("RIGHTPADDING", (0, 0), (-1, -1), 2 * k),
+            ("LEFTPADDING", (0, 0), (-1, 0), 0), ("RIGHTPADDING", (0, 0), (-1, 0), 0),
+            ("VALIGN", (0, 1), (-1, 1), "TOP"),
+        ]))
         return [Spacer(0, 2 * k), table]
 
     def ledger(self) -> list:
@@ -307,7 +342,9 @@ class _Board:
         rows, marked = [], []
         for i, x in enumerate(f["ledger"]):
             summary = x["summary"]
-            if x["major"]:
+            if x.get("transfer", False):
+                summary += TRANSFER_MARK
+            if x["major"] and x["direction"] == "out":  # the ★ note below speaks of payments only
                 summary = f"{MAJOR_MARK}{summary}"
                 marked.append(i)
             income = y(x["amount_fen"]) if x["direction"] == "in" else ""
@@ -321,8 +358,9 @@ class _Board:
         story = self.subsection(f"（二）收支明细表（共 {len(rows)} 笔，单位：元）")
         if not rows:
             return story + [self.p("本月没有收支。", self.body)]
-        story.append(self.table(header, rows, kinds="nnntttnnct",
-                                weights={3: 2.6, 4: 1.2, 5: 1.6, 9: 0.9}, totals=total, highlight=marked))
+        note = transfer_note(f)
+        story.append(self.table(header, rows, kinds="nnntttnnct", weights={3: 2.6, 4: 1.2, 5: 1.6, 9: 0.9},
+                                totals=total, highlight=marked, notes=[note] if note else []))
         if marked:
             story.append(self.p(f"{MAJOR_MARK} 单笔 5 万元以上支出，已按“四议两公开”程序决策并专项公开。", self.note))
         return story
@@ -363,7 +401,7 @@ class _Board:
             name = r["name"] + ("（合同即将到期）" if r["expiring_soon"] else "")
             if r["expiring_soon"]:
                 soon.append(i)
-            rows.append([r["kind"], name, r["area"], r["holder"], self.p(term), y(r["annual_fee_fen"])])
+            rows.append([r["kind"], name, r["area"], r["holder"], term, y(r["annual_fee_fen"])])
         if not rows:
             return self.subsection("（五）资源发包与合同") + [self.p("暂无资源发包合同。", self.body)]
         return self.subsection("（五）资源发包与合同（单位：元）") + [
@@ -475,7 +513,15 @@ def render_pdf_document(
     )
     footer = f"{village['name']}　{period_label(snapshot['period'])}三务公开　第{snapshot['version']}版　校验码 {snapshot['short_hash']}"
     canvas = _page_canvas(footer, font.name, board.k)
-    doc.build(board.story(), canvasmaker=canvas)
+    try:
+        doc.build(board.story(), canvasmaker=canvas)
+    except LayoutError as exc:
+        # reportlab's message names flowables and points, which helps nobody at the village.
+        raise BoardError(
+            f"{village['name']} {period_label(snapshot['period'])} 的打印版排版失败：有一项内容过长，"
+            "一页纸放不下。请把过长的说明分成几条后重新公开。",
+            field="PDF",
+        ) from exc
     return RenderedPdf(buffer.getvalue(), doc.page, font)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from board.money import format_wan
 
@@ -18,6 +20,8 @@ EXPENSE_COLOR = colors.HexColor("#c62828")
 BALANCE_COLOR = colors.HexColor("#1565c0")
 GRID_COLOR = colors.HexColor("#dddddd")
 TREND_MONTHS = 12
+LABEL_SHARE = 0.35  # at most this much of the spending chart's width goes to category names
+ELLIPSIS = "…"
 
 
 def _wan(fen: int) -> float:
@@ -33,6 +37,15 @@ def _month_label(period: str) -> str:
 def _drawing(width: float, height: float, font: str) -> Drawing:
     # initialFontName keeps reportlab from declaring an unused, non-embedded Helvetica.
     return Drawing(width, height, initialFontName=font)
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with "…" so it is at most ``width`` wide (user-typed category names can be long)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + ELLIPSIS, font, size) > width:
+        text = text[:-1]
+    return text + ELLIPSIS
 
 
 def _title(drawing: Drawing, text: str, font: str, size: float) -> None:
@@ -90,12 +103,13 @@ def expense_category_chart(categories: list[dict], *, font: str, width: float, h
         return drawing
     rows = list(reversed(categories))  # reportlab draws the first bar at the bottom
     chart = HorizontalBarChart()
-    label_width = max(len(c["category"]) for c in rows) * size + 4 * scale
+    names = [_fit(c["category"], font, size, width * LABEL_SHARE) for c in rows]
+    label_width = max(stringWidth(n, font, size) for n in names) + 4 * scale
     chart.x, chart.y = label_width, 4 * scale
     chart.width = width - label_width - 16 * size / 2
     chart.height = height - chart.y - 2 * size - 8 * scale
     chart.data = [[_wan(c["amount_fen"]) for c in rows]]
-    chart.categoryAxis.categoryNames = [c["category"] for c in rows]
+    chart.categoryAxis.categoryNames = names
     chart.bars[0].fillColor = EXPENSE_COLOR
     chart.bars.strokeColor = None
     chart.barLabelFormat = lambda v: ""
@@ -126,6 +140,9 @@ def balance_trend_chart(history: list[dict], *, font: str, width: float, height:
     chart.lines[0].strokeColor = BALANCE_COLOR
     chart.lines[0].strokeWidth = 1.5 * scale
     chart.joinedLines = 1
+    # Markers: a village's first published month is a single point, which a bare line never draws.
+    chart.lines[0].symbol = makeMarker("FilledCircle", size=3 * scale, fillColor=BALANCE_COLOR,
+                                       strokeColor=BALANCE_COLOR)
     _style_axes(chart, font, size)
     drawing.add(chart)
     return drawing

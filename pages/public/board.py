@@ -28,7 +28,13 @@ from board.board_view import (
 from board.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
 from board.errors import BoardError
 from board.periods import period_label
-from exports.downloads import DOWNLOAD_KINDS, download_filename, download_label, published_file
+from exports.downloads import (
+    DOWNLOAD_KINDS,
+    download_filename,
+    download_label,
+    pdf_font_warning,
+    published_file,
+)
 from pages.shared.session import engine
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.
@@ -157,6 +163,9 @@ def downloads(view: BoardView) -> None:
             mime=DOWNLOAD_KINDS[kind][2],
             on_click="ignore",
         )
+    warning = pdf_font_warning()
+    if warning:
+        st.warning(md(warning))
 
 
 def kiosk_board(code: str, period: str | None, rotate: int, pinned: int | None) -> None:

@@ -141,3 +141,14 @@ def test_phone_board_offers_the_four_downloads_of_the_shown_version(open_board, 
     assert data["version"] == 2 and data["amendment_reason"]
     assert published_file(engine, "DEMO", "2026-06", 2, "pdf").startswith(b"%PDF")
     assert published_file(engine, "DEMO", "2026-06", 1, "csv").startswith("\ufeff".encode())
+
+
+def test_pdf_font_problem_is_shown_next_to_the_download_buttons(open_board, monkeypatch):
+    at = open_board(village="DEMO")
+    assert not at.exception
+    assert not [w for w in at.warning if "字体" in w.value]
+    monkeypatch.setenv("SANWU_FONT_PATH", "/nonexistent/font.ttf")
+    at = open_board(village="DEMO")
+    assert not at.exception
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("字体文件不存在：/nonexistent/font.ttf" in w for w in warnings), warnings

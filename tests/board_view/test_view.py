@@ -10,8 +10,11 @@ import pytest
 from board.board_view import (
     DEFAULT_ROTATE_SECONDS,
     KIOSK_TABLE_ROWS,
+    MORE_ON_PHONE,
+    TRANSFER_MARK,
     Chart,
     Table,
+    Text,
     build_board,
     compare_sentences,
     kiosk_slide_index,
@@ -20,11 +23,12 @@ from board.board_view import (
     markdown_escape,
     parse_board_params,
     public_villages,
+    transfer_note,
 )
 from board.charts import PLOTLY_CONFIG, expense_category_caption, largest_expenses_chart
 from board.db import get_engine, unit_of_work
 from board.errors import BoardError
-from board.money import format_wan
+from board.money import format_wan, format_yuan
 from board.public import published_periods, published_snapshot
 from board.villages import get_village
 from tests.helpers import DEMO_END
@@ -109,7 +113,7 @@ def test_captions_name_the_biggest_item(snapshots):
     top.update(summary="排涝沟渠清淤工程", amount_fen=6_800_000, major=True)
     snapshot["finance"]["major_payments"] = [top]
     chart = largest_expenses_chart(snapshot)
-    assert chart.caption == "本月支出最多的一笔是排涝沟渠清淤工程，6.8万元；5万元以上的支出共1笔。"
+    assert chart.caption == "本月支出最多的一笔是排涝沟渠清淤工程，6.8万元；5万元以上的支出共1笔（图中标★）。"
     category = snapshot["finance"]["expense_by_category"][0]
     assert expense_category_caption(snapshot).startswith(
         f"本月花钱最多的类别是{category['category']}，{format_wan(category['amount_fen'])}"
@@ -134,7 +138,9 @@ def test_kiosk_slides_fit_and_rotate(snapshots):
         for table in (b for b in slide.blocks if isinstance(b, Table)):
             assert len(table.rows) <= KIOSK_TABLE_ROWS and table.kiosk
     services = [s for s in slides if s.key.startswith("services_")]
-    assert len(services) == -(-32 // KIOSK_TABLE_ROWS) and services[0].title.endswith(f"（1/{len(services)}）")
+    assert len(services) >= -(-32 // KIOSK_TABLE_ROWS) and services[0].title.endswith(f"（1/{len(services)}）")
+    shown = [row[0] for s in services for b in s.blocks if isinstance(b, Table) for row in b.rows]
+    assert shown == [x["name"] for x in by_period[DEMO_END]["services"]]
     assert not any(s.key.startswith("ledger") for s in slides)
     assert [kiosk_slide_index(len(slides), 15, t) for t in (0, 14.9, 15, 15 * len(slides))] == [0, 0, 1, 0]
     assert kiosk_slide_index(len(slides), 15, 1000.0, pinned=len(slides) + 2) == 2
@@ -148,3 +154,75 @@ def test_load_board_errors_are_friendly(demo_engine):
     with pytest.raises(BoardError, match="格式不对"):
         load_board(demo_engine, "DEMO", "2026-13")
     assert public_villages(demo_engine) == [("DEMO", "青禾镇幸福社区（演示数据）")]
+
+
+def _kiosk_cells(slides, prefix):
+    return [cell for s in slides if s.key.startswith(prefix) for b in s.blocks if isinstance(b, Table)
+            for row in b.rows for cell in row]
+
+
+def test_kiosk_cuts_long_cells_and_pages_by_wrapped_lines(snapshots):
+    """A row of long text wraps to several lines on the big screen: fewer such rows fit one slide."""
+    by_period, periods = snapshots
+    snapshot = copy.deepcopy(by_period[DEMO_END])
+    for service in snapshot["services"]:
+        service["materials"] = "身份证、户口本、" * 75  # 600 characters
+    subsidy = next(a for a in snapshot["affairs"] if a["beneficiary_count"])
+    subsidy["description"] = "很长的说明。" * 800
+    other = next(a for a in snapshot["affairs"] if not a["beneficiary_count"])
+    other["description"] = "很长的描述内容。" * 600
+    slides = kiosk_slides(build_board(snapshot, periods, kiosk=True))
+    materials = [row[1] for s in slides if s.key.startswith("services_") for b in s.blocks if isinstance(b, Table)
+                 for row in b.rows]
+    assert len(materials) == len(snapshot["services"])
+    assert all(m.endswith(MORE_ON_PHONE) and len(m) <= 60 for m in materials)
+    services = [s for s in slides if s.key.startswith("services_")]
+    # Three-line rows: at most a third of the one-line rows fit a slide.
+    assert all(len(b.rows) <= KIOSK_TABLE_ROWS // 3 for s in services for b in s.blocks if isinstance(b, Table))
+    assert len(services) >= -(-len(snapshot["services"]) // (KIOSK_TABLE_ROWS // 3))
+    description = next(c for c in _kiosk_cells(slides, "affairs_") if c.startswith("很长的描述内容"))
+    assert description.endswith(MORE_ON_PHONE) and len(description) <= 60
+    texts = [b.text for s in slides if s.key.startswith("subsidy_") for b in s.blocks if isinstance(b, Text)]
+    assert texts and all(len(t) <= 200 and t.endswith(MORE_ON_PHONE) for t in texts)
+    # The phone view keeps every character.
+    phone = build_board(snapshot, periods)
+    assert any(other["description"] in row for s in phone.sections for b in s.blocks if isinstance(b, Table)
+               for row in b.rows)
+
+
+def test_ledger_marks_transfers_and_totals_leave_them_out(snapshots):
+    by_period, periods = snapshots
+    snapshot = by_period[DEMO_END]
+    finance = snapshot["finance"]
+    transfers = [x for x in finance["ledger"] if x["transfer"]]
+    assert transfers and finance["transfers"]["count"] == len(transfers)
+    view = build_board(snapshot, periods)
+    ledger = next(b for s in view.sections if s.key == "ledger" for b in s.blocks if isinstance(b, Table))
+    summaries = [row[2] for row in ledger.rows]
+    for x in transfers:
+        assert x["summary"] + TRANSFER_MARK in summaries
+    totals = {row[4]: row[5] for row in ledger.rows if row[2] == "本月合计"}
+    assert totals == {"收入": format_yuan(finance["totals"]["income_fen"]),
+                      "支出": format_yuan(finance["totals"]["expense_fen"])}
+    everything_in = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "in")
+    assert format_yuan(everything_in) != totals["收入"]
+    assert ledger.rows[-1][2] == f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance['transfers']['amount_fen'])}"
+    without = copy.deepcopy(snapshot)
+    without["finance"]["transfers"] = {"count": 0, "amount_fen": 0}
+    assert transfer_note(without["finance"]) is None
+
+
+def test_largest_expense_labels_fit_a_phone(snapshots):
+    snapshot = copy.deepcopy(snapshots[0][DEMO_END])
+    top = snapshot["finance"]["largest_expenses"][0]
+    top.update(summary="排涝沟渠清淤及泵站维修工程结算款", amount_fen=12_345_678, major=True)
+    spec = largest_expenses_chart(snapshot).figure.to_plotly_json()
+    bar = spec["data"][0]
+    assert not any("5万元以上" in t for t in bar["text"])
+    labels = spec["layout"]["yaxis"]["ticktext"]
+    major = labels[-1]  # the largest payment is drawn last (top bar)
+    assert major.startswith("★排涝沟渠清淤及泵<br>站维修工程结算款<br>") and major.endswith(f"<br>（{top['date'][5:]}）")
+    assert all(label.split("<br>")[-1].startswith("（") for label in labels)
+    # The axis reaches far enough that "12.35万元" fits past the longest bar in ~200 px of plot.
+    low, high = spec["layout"]["xaxis"]["range"]
+    assert low == 0 and high >= max(bar["x"]) * 1.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from board.board_view import kiosk_slides, load_board
 from board.db import get_engine, unit_of_work
 from board.money import format_wan
 from board.public import published_snapshot
@@ -27,6 +28,12 @@ def _closing(url: str) -> str:
     return format_wan(snapshot["finance"]["totals"]["closing_fen"])
 
 
+def _fits(page) -> bool:
+    """The kiosk slide needs no scrolling."""
+    return page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
+                         "return m.scrollHeight <= m.clientHeight + 1; }")
+
+
 def _font_px(page, selector: str) -> float:
     return page.eval_on_selector(selector, "el => parseFloat(getComputedStyle(el).fontSize)")
 
@@ -44,16 +51,24 @@ def test_kiosk_and_phone_views(streamlit_server, browser, page_errors, demo_url)
     assert not kiosk.locator("[data-testid='stSidebar']").is_visible()
     assert kiosk.get_by_text("监督电话").is_visible()
     # No scrolling within a slide, even the one with two charts.
-    assert kiosk.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
-                          "return m.scrollHeight <= m.clientHeight + 1; }")
+    assert _fits(kiosk)
     screenshot(kiosk, "board-kiosk-1920x1080")
     kiosk.goto(streamlit_server.url + "/?village=DEMO&kiosk=1&slide=2&rotate=600")
     wait_for_app(kiosk)
     kiosk.wait_for_selector(".js-plotly-plot .main-svg")
     assert kiosk.locator(".modebar").count() == 0
-    assert kiosk.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
-                          "return m.scrollHeight <= m.clientHeight + 1; }")
+    assert _fits(kiosk)
     screenshot(kiosk, "board-kiosk-spending-1920x1080")
+    # A table slide whose rows wrap (便民服务: long lists of materials).
+    slides = kiosk_slides(load_board(get_engine(demo_url), "DEMO", kiosk=True))
+    services = next(i for i, s in enumerate(slides) if s.key.startswith("services_"))
+    kiosk.goto(streamlit_server.url + f"/?village=DEMO&kiosk=1&slide={services}&rotate=600")
+    wait_for_app(kiosk)
+    kiosk.get_by_text(slides[services].title).wait_for()
+    rows = kiosk.locator("[data-testid='stTable'] tr")
+    rows.nth(4).wait_for()
+    assert _fits(kiosk)
+    screenshot(kiosk, "board-kiosk-services-1920x1080")
 
     phone = page_errors(browser.new_page(viewport=PHONE))
     phone.goto(streamlit_server.url + "/?village=DEMO")
@@ -100,6 +115,8 @@ def test_static_export_offline(demo_url, tmp_path, browser, page_errors):
         assert page.locator(".chart .main-svg").count() >= 5
         assert page.locator(".metric .value").first.inner_text() == closing
         assert page.locator(".modebar").count() == 0
+        # Nothing (the 64-character 完整核验码 included) pushes the page sideways.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
         screenshot(page, f"board-static-{name}")
         assert remote == []
         page.close()

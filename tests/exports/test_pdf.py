@@ -8,19 +8,26 @@ import re
 import subprocess
 import zipfile
 
+import numpy as np
 import pdfplumber
 import pytest
+from PIL import Image
 from pypdf import PdfReader
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.lib.pagesizes import A2, A3, A4
+from reportlab.lib.units import mm
 from sqlmodel import select
 
 from board.db import get_engine, unit_of_work
+from board.charts import balance_trend_caption, expense_category_caption, income_expense_caption
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_yuan
 from board.settings import get_settings
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
+from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart
 from models import Beneficiary
 from tests.exports.conftest import BIG_CODE, BIG_LINES, EMPTY_CODE, HUGE_FEN, read_snapshot, require_tool
 from tests.helpers import DEMO_END, run_cli
@@ -206,3 +213,131 @@ def test_cli_refuses_an_unpublished_month(board_db, tmp_path):
     assert result.returncode == 2
     assert "还没有公开" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def compact(data: bytes) -> str:
+    return re.sub(r"\s", "", "".join(page_texts(data)))
+
+
+def test_transfers_are_marked_and_left_out_of_the_month_total(demo_pdf):
+    data, _, snapshot = demo_pdf
+    finance = snapshot["finance"]
+    transfers = [x for x in finance["ledger"] if x["transfer"]]
+    assert transfers and finance["transfers"]["count"] == len(transfers)
+    text = compact(data)
+    lines = "\n".join(page_texts(data)).splitlines()
+    for x in transfers:
+        # The row's line plus its wrapped continuation lines (other cells' text sits in between).
+        start = next(i for i, line in enumerate(lines) if f" {x['voucher_no']} " in f" {line} ")
+        end = next(i for i in range(start + 1, len(lines)) if re.match(r"\d+ \d{4}-\d\d-\d\d ", lines[i]))
+        block = "".join(lines[start:end]).replace(" ", "")
+        assert re.search(re.escape(x["summary"]) + "（内部转账，不计.*收支）", block), block
+    assert f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance['transfers']['amount_fen'])}" in text
+    month_total = next(line for line in lines if line.startswith("本月合计")).split()[1:]
+    assert month_total == [yuan(finance["totals"]["income_fen"]), yuan(finance["totals"]["expense_fen"])]
+    every_line_in = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "in")
+    assert every_line_in == finance["totals"]["income_fen"] + sum(x["amount_fen"] for x in transfers
+                                                                  if x["direction"] == "in")
+    assert "合计不计内部转账" in text
+
+
+def test_every_chart_has_its_plain_chinese_caption(demo_pdf):
+    data, _, snapshot = demo_pdf
+    history = snapshot["history"][-TREND_MONTHS:]
+    captions = (income_expense_caption(snapshot), expense_category_caption(snapshot), balance_trend_caption(history))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        margin = 12 * mm
+        third = (page.width - 2 * margin) / 3
+        # Each caption sits under its own chart: read each third of the page on its own.
+        for i, caption in enumerate(captions):
+            column = page.crop((margin + i * third, 0, margin + (i + 1) * third, page.height)).extract_text()
+            assert caption in re.sub(r"\s", "", column), caption
+
+
+def test_short_columns_keep_their_header_on_one_line(demo_pdf):
+    data, _, _ = demo_pdf
+    lines = "\n".join(page_texts(data)).splitlines()
+    assert "类型 对方 金额 到期日 说明" in lines
+    assert "日期 类别 事项 内容 金额（元）" in lines
+
+
+def _red(char) -> bool:
+    colour = char.get("non_stroking_color") or ()
+    return len(colour) == 3 and colour[0] > 0.6 and colour[1] < 0.2 and colour[2] < 0.2
+
+
+def test_highlighted_rows_are_red_in_every_cell(board_db):
+    """Expiring contracts and ≥5万元 payments: the wrapped text cells are red too, not just the numbers."""
+    snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
+    expiring = [r for r in snapshot["finance"]["resources"] if r["expiring_soon"]]
+    assert expiring
+    payment = next(x for x in snapshot["finance"]["ledger"] if x["direction"] == "out" and not x["transfer"])
+    payment.update(summary="排涝沟渠清淤工程款", counterparty="县水利工程公司", major=True)
+    with pdfplumber.open(io.BytesIO(render_pdf_document(snapshot).data)) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    text = "".join(c["text"] for c in chars)
+    resources = text.index("资源发包与合同")
+    for red_text, after in [(r["holder"], resources) for r in expiring] + [(payment["summary"], 0),
+                                                                          (payment["counterparty"], 0)]:
+        start = text.index(red_text, after)
+        assert all(_red(c) for c in chars[start:start + len(red_text)]), red_text
+    plain = text.index("序号")
+    assert not _red(chars[plain])
+
+
+LONG = "很长的描述内容。" * 600  # 4,800 characters: within the 5,000 allowed, taller than a page
+
+
+def test_a_cell_taller_than_a_page_is_split_not_fatal(board_db):
+    snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
+    normal = render_pdf_document(snapshot).pages
+    snapshot["affairs"][0]["description"] = LONG
+    snapshot["services"][0]["materials"] = "身份证、户口本、" * 250
+    for size in ("A4", "A3"):
+        pdf = render_pdf_document(snapshot, size=size)
+        assert pdf.pages > normal if size == "A4" else pdf.pages >= 2
+        text = compact(pdf.data)
+        assert text.count("很长的描述内容。") == 600
+        assert text.count("身份证、户口本、") >= 250
+        assert "审核签字" in text
+
+
+def test_a_layout_that_cannot_fit_is_a_chinese_board_error(board_db):
+    snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
+    snapshot["village"]["name"] = "村" * 6000  # the header block cannot be split across pages
+    with pytest.raises(BoardError, match="一页纸放不下") as caught:
+        render_pdf_document(snapshot)
+    assert "LayoutError" not in str(caught.value) and "Flowable" not in str(caught.value)
+
+
+def _blue_pixels(drawing, tmp_path) -> int:
+    """Pixels of the balance-line colour when the drawing is rendered through a PDF."""
+    path = tmp_path / "chart.pdf"
+    path.write_bytes(renderPDF.drawToString(drawing))
+    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "chart")],
+                   check=True)
+    pixels = np.asarray(Image.open(tmp_path / "chart.png").convert("RGB"), dtype=int)
+    return int((np.abs(pixels - [0x15, 0x65, 0xC0]).max(axis=2) < 40).sum())
+
+
+def test_first_month_trend_shows_its_single_point(tmp_path):
+    font = resolve_font().name
+    history = [{"period": "2026-10", "closing_fen": 123_456_00}]
+    drawing = balance_trend_chart(history, font=font, width=180, height=130)
+    assert _blue_pixels(drawing, tmp_path) > 10
+
+
+def test_long_category_names_are_cut_not_squeezing_the_bars():
+    font = resolve_font().name
+    long_name = "村集体经济组织专项经费及其他各类零星支出合并列报类别" * 2
+    drawing = expense_category_chart(
+        [{"category": long_name, "amount_fen": 5_000_000, "count": 1},
+         {"category": "公益支出", "amount_fen": 2_000_000, "count": 2}],
+        font=font, width=180, height=130,
+    )
+    chart = next(c for c in drawing.contents if isinstance(c, HorizontalBarChart))
+    assert chart.x <= 180 * 0.4 and chart.width >= 180 * 0.3
+    names = chart.categoryAxis.categoryNames
+    assert names[1].endswith("…") and long_name.startswith(names[1][:-1])
+    assert names[0] == "公益支出"
