@@ -27,17 +27,9 @@ from board.demo import seed_demo  # noqa: E402
 from board.overview import period_overview  # noqa: E402
 from board.villages import get_village  # noqa: E402
 from board.workflow import amend_period, approve_period, publish_period, submit_period  # noqa: E402
+from bench.timing import timed  # noqa: E402
 
 END = "2026-10"
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def run(label: str, url: str) -> None:

@@ -29,18 +29,10 @@ from board.public import published_snapshot  # noqa: E402
 from board.villages import get_village  # noqa: E402
 from exports.fonts import resolve_font  # noqa: E402
 from exports.pdf import render_many, render_pdf_document  # noqa: E402
+from bench.timing import timed  # noqa: E402
 
 END = "2026-10"
 VILLAGES = 100
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def minimal_pdf(font: str) -> bytes:

@@ -8,7 +8,9 @@ import streamlit as st
 
 from board.auth import active_user, authenticate, get_user, visible_villages
 from board.db import get_engine, migrate, unit_of_work
+from board.entry_form import entry_months
 from board.errors import BoardError
+from board.public import published_periods
 from board.villages import get_village
 from models import Role
 
@@ -84,6 +86,28 @@ def choose_village(user: StaffUser, *, key: str = "village") -> str | None:
         return None
     names = dict(villages)
     return st.sidebar.selectbox("村/社区", list(names), format_func=lambda c: f"{names[c]}（{c}）", key=key)
+
+
+def choose_published_period(code: str, *, key: str | None = None) -> str:
+    """A month chooser over the village's published months; stops the page when there are none."""
+    with unit_of_work(engine()) as session:
+        periods = published_periods(session, get_village(session, code))
+    if not periods:
+        st.info("这个村/社区还没有公开任何月份。")
+        st.stop()
+    return st.selectbox("月份", periods, key=key)
+
+
+def choose_entry_month(code: str, user: StaffUser, *, key: str) -> str:
+    """Sidebar choice of the month a clerk works on (default: the month after the latest published)."""
+    try:
+        with unit_of_work(engine()) as session:
+            village, me = village_and_user(session, code, user)
+            months, default = entry_months(session, village=village, user=me)
+    except BoardError as error:
+        show_error(error)
+        st.stop()
+    return st.sidebar.selectbox("月份", months, index=months.index(default), key=key)
 
 
 def village_and_user(session, code: str, user: StaffUser):

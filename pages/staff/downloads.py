@@ -4,24 +4,18 @@ import streamlit as st
 
 from board.db import unit_of_work
 from board.errors import BoardError
-from board.public import published_periods
-from board.villages import get_village
 from exports.downloads import published_downloads
 from exports.pdf import PAGE_SIZES
-from pages.shared.session import choose_village, engine, require_staff, show_error
+from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
 
 user = require_staff()
 st.title("打印与下载")
 st.caption("从已公开的版本生成，与公开栏上的数字完全一致；个人信息已遮挡。")
 code = choose_village(user)
 if code:
-    with unit_of_work(engine()) as session:
-        periods = published_periods(session, get_village(session, code))
-    if not periods:
-        st.info("这个村/社区还没有公开任何月份。")
-        st.stop()
     left, right = st.columns(2)
-    period = left.selectbox("月份", periods)
+    with left:
+        period = choose_published_period(code)
     size = right.radio("PDF 纸张", list(PAGE_SIZES), horizontal=True, help="A3、A2 为张贴用的海报尺寸")
     try:
         with unit_of_work(engine()) as session:

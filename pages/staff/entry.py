@@ -9,7 +9,6 @@ from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS, save_bene
 from board.entry_form import (
     CHOICE_LABELS,
     columns_of,
-    entry_months,
     from_grid,
     grid_identity,
     load_month,
@@ -20,7 +19,7 @@ from board.errors import BoardError, ConflictError
 from board.money import format_yuan
 from board.workflow import run_step
 from models import Role
-from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
+from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 
 STATE = "entry_month"
 ORDER = ("ledger", "balances", "assets", "debts", "resources", "party", "affairs", "services")
@@ -48,14 +47,7 @@ def _fail(error: BoardError) -> None:
     show_error(error)
 
 
-try:
-    with unit_of_work(engine()) as session:
-        village, me = village_and_user(session, code, user)
-        months, default = entry_months(session, village=village, user=me)
-except BoardError as error:
-    show_error(error)
-    st.stop()
-period = st.sidebar.selectbox("月份", months, index=months.index(default), key="entry_period")
+period = choose_entry_month(code, user, key="entry_period")
 state = st.session_state.get(STATE)
 if state is None or (state["village"], state["period"]) != (code, period):
     try:

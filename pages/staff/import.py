@@ -3,7 +3,7 @@
 import streamlit as st
 
 from board.db import unit_of_work
-from board.entry_form import entry_months, load_month
+from board.entry_form import load_month
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
@@ -16,7 +16,7 @@ from board.importers import (
 )
 from board.review import section_table
 from models import Role
-from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
+from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.clerk)
 st.title("Excel导入")
@@ -25,14 +25,7 @@ if not code:
     st.stop()
 
 
-try:
-    with unit_of_work(engine()) as session:
-        village, me = village_and_user(session, code, user)
-        months, default = entry_months(session, village=village, user=me)
-except BoardError as error:
-    show_error(error)
-    st.stop()
-period = st.sidebar.selectbox("月份", months, index=months.index(default), key="import_period")
+period = choose_entry_month(code, user, key="import_period")
 kind = st.selectbox("导入内容", list(KIND_LABELS), format_func=KIND_LABELS.get, key="import_kind")
 
 # The month's version when the clerk started this import: saving refuses if someone saved since.

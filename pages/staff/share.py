@@ -4,16 +4,13 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from board.db import unit_of_work
 from board.errors import BoardError
-from board.public import published_periods
 from board.settings import get_settings
 from board.snapshot import SHANGHAI
-from board.villages import get_village
 from exports.wechat.outbox import confirm_delivered, resend
 from exports.wechat.share import mark_forwarded, share_pack, share_status
 from models import Role
-from pages.shared.session import choose_village, engine, require_staff, show_error
+from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
 
 user = require_staff(Role.grid, Role.clerk)
 st.title("网格转发")
@@ -36,12 +33,7 @@ def run(action, *args, **kwargs) -> None:
 
 code = choose_village(user)
 if code:
-    with unit_of_work(engine()) as session:
-        periods = published_periods(session, get_village(session, code))
-    if not periods:
-        st.info("这个村/社区还没有公开任何月份。")
-        st.stop()
-    period = st.selectbox("月份", periods)
+    period = choose_published_period(code)
     settings = get_settings()
     try:
         pack = cached_pack(code, period, settings.public_base_url)
