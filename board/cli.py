@@ -12,11 +12,13 @@ import importlib
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from board.auth import add_user, get_user, parse_role
+from board.backup import backup_database
 from board.compliance import compliance_report
 from board.db import get_engine, migrate, unit_of_work
 from board.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
@@ -180,6 +182,13 @@ def cmd_compliance(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    engine = open_engine(args)
+    path = backup_database(engine, Path(args.output))
+    print(f"已备份到 {path}（{path.stat().st_size // 1024} KB）")
+    return 0
+
+
 def cmd_verify(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
@@ -263,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compliance)
+
+    p = sub.add_parser("backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump）")
+    p.add_argument("-o", "--output", required=True, help="备份文件路径（不能已存在）")
+    p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("verify", help="核验公开版本的哈希链")
     p.add_argument("--village", required=True)

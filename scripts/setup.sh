@@ -41,6 +41,7 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || fc-list 2>/dev/null | grep -qi 'wq
 if [ $dev -eq 1 ]; then
   command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
+  command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
 fi
 if [ ! -x .venv/bin/python ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   pkgs+=("python3-venv")

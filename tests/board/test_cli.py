@@ -1,6 +1,7 @@
 """The CLI as a batch job uses it: exit codes, Chinese errors, JSON on stdout only."""
 
 import json
+import subprocess
 
 from tests.helpers import DEMO_END, run_cli
 
@@ -79,3 +80,24 @@ def test_township_categories_are_editable(demo_url):
     assert removed.returncode == 0 and "其他支出" not in removed.stdout
     bad = run_cli("category", "add", "--township", "DEMO-T", "--direction", "借", "--name", "x", db=demo_url)
     assert bad.returncode == 2 and "收支方向" in bad.stderr
+
+
+def test_backup_sqlite_copy_verifies(demo_url, tmp_path):
+    target = tmp_path / "backup" / "sanwu.db"
+    result = run_cli("backup", "-o", str(target), db=demo_url)
+    assert result.returncode == 0, result.stderr
+    restored = f"sqlite:///{target}"
+    assert run_cli("verify", "--village", "DEMO", db=restored).returncode == 0
+    again = run_cli("backup", "-o", str(target), db=demo_url)
+    assert again.returncode == 2 and "已存在" in again.stderr
+
+
+def test_backup_postgresql_dumps_only_its_schema(pg_url, tmp_path):
+    assert run_cli("seed-demo", "--end", DEMO_END, db=pg_url).returncode == 0
+    target = tmp_path / "sanwu.dump"
+    result = run_cli("backup", "-o", str(target), db=pg_url)
+    assert result.returncode == 0, result.stderr
+    listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True)
+    schema = pg_url.rsplit("%3D", 1)[1]
+    assert f"TABLE DATA {schema} publishedperiod" in listing.stdout
+    assert "TABLE DATA public " not in listing.stdout
