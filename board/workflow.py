@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from board import audit
 from board.auth import require
@@ -143,6 +144,8 @@ def publish_period(
 
     ``now`` (here and in the other steps) lets the demo give its history realistic dates.
     """
+    # Serialise publishes per village on PostgreSQL, so each one chains onto the newest head.
+    session.exec(select(Village.id).where(Village.id == village.id).with_for_update()).one()
     row = _begin(session, "publish", village, period, user)
     records = load_records(session, village, row)
     problems = validate_period(session, records)
@@ -178,7 +181,11 @@ def publish_period(
     row.published_at = now
     row.amendment_reason = ""
     _touch(session, row, user, "publish", before, version=version, hash=snapshot.content_hash)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The chain's unique successor rule caught a concurrent publish (SQLite has no row locks).
+        raise ConflictError("刚才有人同时公开了本村的数据，这次公开没有保存，请重新点“公开”。", field="公开") from None
     return snapshot
 
 

@@ -251,7 +251,11 @@ class PublishedPeriod(SQLModel, table=True):
     previous snapshot's hash of the same village, so any edit or gap breaks the chain.
     """
 
-    __table_args__ = (UniqueConstraint("village_id", "period", "version"),)
+    __table_args__ = (
+        UniqueConstraint("village_id", "period", "version"),
+        # One successor per snapshot: two concurrent publishes cannot fork a village's chain.
+        UniqueConstraint("village_id", "prev_hash", name="uq_publishedperiod_chain"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     village_id: int = Field(foreign_key="village.id", index=True)
     period: str = Field(max_length=7, index=True)

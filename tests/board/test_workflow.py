@@ -1,12 +1,13 @@
 """Submit → approve → publish, refusals, amendments and the CLI, on SQLite and PostgreSQL."""
 
 import json
+import threading
 
 import pytest
 from sqlmodel import select
 
 from board.auth import add_user, get_user
-from board.db import unit_of_work
+from board.db import get_engine, migrate, unit_of_work
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.public import published_snapshot, published_versions
@@ -240,3 +241,41 @@ def test_login_is_throttled_per_username_and_hides_unknown_names(engine):
         assert authenticate(session, username="clerk", password="password1", now=1000.0).username == "clerk"
         assert authenticate(session, username="nobody", password="x", now=1001.0) is None
     login_throttle.succeeded("nobody")
+
+
+def test_concurrent_publishes_never_fork_the_chain(pg_url):
+    """Two months of one village published at the same moment on PostgreSQL: one linear chain."""
+    engine = get_engine(pg_url)
+    migrate(engine)
+    setup_village(engine)
+    enter_month(engine)
+    november = [dict(LEDGER[0], entry_date="2026-11-03", voucher_no="记101")]
+    # November opens where October closes, so either may be published first.
+    enter_month(engine, period="2026-11", ledger=november,
+                balances=[{"account": "银行存款", "opening_fen": "33,800", "closing_fen": "35,600"},
+                          {"account": "现金", "opening_fen": "764.50", "closing_fen": "764.50"}])
+    for month in (PERIOD, "2026-11"):
+        step(engine, submit_period, "clerk", period=month)
+        step(engine, approve_period, "sup", period=month)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def publish(month: str) -> None:
+        try:
+            with unit_of_work(engine) as session:
+                village, sup = get_village(session, "V1"), get_user(session, "sup")
+                barrier.wait()
+                publish_period(session, village=village, period=month, user=sup)
+                session.commit()
+        except BoardError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(m,)) for m in (PERIOD, "2026-11")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []  # the row lock makes the second wait, then chain onto the first
+    with unit_of_work(engine) as session:
+        report = verify_chain(session, get_village(session, "V1").id)
+    assert report.ok and report.checked == 2, report.problems
