@@ -58,6 +58,8 @@ def add_user(
     problems = []
     if not username:
         problems.append("用户名不能为空")
+    elif len(username) > 50 or len(display_name or "") > 50:
+        problems.append("用户名和显示名称都不能超过 50 个字")
     elif session.exec(select(User).where(User.username == username)).first():
         problems.append(f"用户名“{username}”已存在")
     if len(password or "") < 8:

@@ -19,7 +19,10 @@ def backup_database(engine: Engine, target: Path) -> Path:
     target = Path(target)
     if target.exists():
         raise BoardError(f"备份文件“{target}”已存在，请换一个文件名", field="备份文件")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BoardError(f"无法创建备份目录：{exc.strerror}", field="备份文件") from None
     url = engine.url
     if url.get_backend_name() == "sqlite":
         # The backup API copies a consistent snapshot even while WAL writers are active.
@@ -27,6 +30,9 @@ def backup_database(engine: Engine, target: Path) -> Path:
         try:
             with sqlite3.connect(target) as copy:
                 source.backup(copy)
+        except sqlite3.Error as exc:
+            target.unlink(missing_ok=True)
+            raise BoardError(f"备份失败：{exc}", field="备份文件") from None
         finally:
             source.close()
         return target

@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import select
 
 from board.auth import add_user, get_user, parse_role
 from board.backup import backup_database
@@ -58,6 +59,9 @@ def cmd_init_db(args) -> int:
 def cmd_seed_demo(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
+        if args.if_empty and session.exec(select(Village.id)).first() is not None:
+            print("数据库里已有村/社区，不再生成演示数据。")
+            return 0
         village = seed_demo(session, end_period=args.end)
         session.commit()
     print(f"已创建演示社区“{village.name}”（代码 {DEMO_VILLAGE[0]}），含 24 个月已公开数据。")
@@ -220,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init-db", help="创建或升级数据库").set_defaults(func=cmd_init_db)
     p = sub.add_parser("seed-demo", help="生成演示乡镇和社区（24 个月已公开数据）")
     p.add_argument("--end", help="最后一个演示月份 YYYY-MM（默认上个月）")
+    p.add_argument("--if-empty", action="store_true", help="只在数据库里还没有任何村/社区时生成")
     p.set_defaults(func=cmd_seed_demo)
 
     village = sub.add_parser("village", help="村/社区").add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -295,4 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OperationalError as error:
         print(f"无法连接或使用数据库：{type(error.orig).__name__}。请检查 --db 或 DATABASE_URL。", file=sys.stderr)
+        return 3
+    except SQLAlchemyError as error:
+        # Never echo the statement: its parameters may hold a password hash or personal data.
+        cause = type(getattr(error, "orig", None) or error).__name__
+        print(f"数据库拒绝了这次操作（{cause}），没有保存任何内容。", file=sys.stderr)
         return 3

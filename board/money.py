@@ -9,7 +9,9 @@ MAX_FEN = 10**11  # amounts must stay below 10 亿元
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
 _UNIT = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 10**8, "亿元": 10**8}
-_PATTERN = re.compile(r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?|\.\d+)(?P<unit>万元|亿元|元|万|亿)?$")
+_PATTERN = re.compile(r"^(?P<neg>-)?(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?P<unit>万元|亿元|元|万|亿)?$")
+# Thousands separators only in groups of three: "1,23" is a decimal comma, not 123.
+_GROUPED = re.compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 
 class MoneyError(ValueError):
@@ -34,10 +36,16 @@ def parse_money(value) -> int:
     if isinstance(value, Decimal):
         value = format(value, "f")
     text = str(value).translate(_FULLWIDTH).strip()
-    text = re.sub(r"[\s,¥￥]|人民币|RMB", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s|[¥￥]|人民币|RMB", "", text, flags=re.IGNORECASE)
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
+        if text.startswith("-"):
+            raise MoneyError(f"“{str(value)[:30]}”既有括号又有负号，请只用一种表示负数")
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise MoneyError(f"“{str(value)[:30]}”的千分位逗号位置不对，小数请用小数点，如 1234.50")
+        text = text.replace(",", "")
     match = _PATTERN.match(text)
     if not match:
         raise MoneyError(f"“{str(value)[:30]}”不是有效金额，请写成 1234.50 或 1.2万 这样的格式")

@@ -11,10 +11,17 @@ from dataclasses import dataclass
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
-# Digit runs not glued to other digits; an ID may end in X.
-_ID_RE = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
-_CARD_RE = re.compile(r"(?<![0-9])\d{16,19}(?![0-9])")
+# Full-width digits typed with a Chinese input method, mapped one-to-one so positions stay put.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
+# Numbers as people write them: runs of ASCII digits, optionally grouped by one space or dash
+# (138-1234-5678, 110101 19900307 7233, 6222 0212 3456 7890 128), a mobile maybe with +86.
+_ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{5}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])", re.ASCII)
+_MOBILE_RE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])", re.ASCII)
+_CARD_RE = re.compile(r"(?<![0-9])[0-9]{4}(?:[ -]?[0-9]{4}){3}(?:[ -]?[0-9]{1,3})?(?![0-9])", re.ASCII)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", text.translate(_FULLWIDTH))
 
 
 def id_check_digit(body: str) -> str:
@@ -71,34 +78,46 @@ class PiiMatch:
 
 
 def find_pii(text: str) -> list[PiiMatch]:
-    """Unmasked personal numbers in free text: checksummed IDs, mobiles, Luhn-valid cards."""
+    """Unmasked personal numbers in free text: checksummed IDs, mobiles, Luhn-valid cards.
+
+    Full-width digits and numbers grouped by spaces or dashes count too.
+    """
     if not text:
         return []
+    plain = text.translate(_FULLWIDTH)
     found: list[PiiMatch] = []
     taken: set[int] = set()
-    for m in _ID_RE.finditer(text):
-        if id_checksum_ok(m.group()):
+
+    def free(m) -> bool:
+        return not taken.intersection(range(m.start(), m.end()))
+
+    for m in _ID_RE.finditer(plain):
+        if id_checksum_ok(_digits(m.group()).upper()):
             found.append(PiiMatch("身份证号", m.start(), m.end()))
             taken.update(range(m.start(), m.end()))
-    for m in _CARD_RE.finditer(text):
-        if m.start() not in taken and luhn_ok(m.group()):
+    for m in _CARD_RE.finditer(plain):
+        if free(m) and luhn_ok(_digits(m.group())):
             found.append(PiiMatch("银行卡号", m.start(), m.end()))
             taken.update(range(m.start(), m.end()))
-    for m in _MOBILE_RE.finditer(text):
-        if m.start() not in taken:
+    for m in _MOBILE_RE.finditer(plain):
+        if free(m):
             found.append(PiiMatch("手机号", m.start(), m.end()))
     return sorted(found, key=lambda p: p.start)
 
 
-_MASKERS = {"身份证号": mask_id_number, "手机号": mask_phone, "银行卡号": mask_bank_card}
+_MASKERS = {
+    "身份证号": mask_id_number,
+    "手机号": lambda digits: mask_phone(digits[-11:]),  # without a +86 prefix
+    "银行卡号": mask_bank_card,
+}
 
 
 def mask_text(text: str) -> str:
-    """Free text with every detected personal number masked in place."""
+    """Free text with every detected personal number masked in place (separators dropped)."""
     out, last = [], 0
     for match in find_pii(text):
         out.append(text[last : match.start])
-        out.append(_MASKERS[match.kind](text[match.start : match.end]))
+        out.append(_MASKERS[match.kind](_digits(text[match.start : match.end]).upper()))
         last = match.end
     out.append(text[last:])
     return "".join(out)

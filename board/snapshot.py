@@ -26,6 +26,20 @@ MAJOR_PAYMENT_FEN = 5_000_000  # 5万元: 四议两公开 / 专项公开
 HISTORY_MONTHS = 24
 CONTRACT_WARNING_DAYS = 90
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# (section, field) texts that are public on purpose and so never masked: a service window's phone.
+PUBLIC_TEXT_FIELDS = {("services", "contact")}
+_UNMASKED_KEYS = {"hotline", "contact"}  # the village's 监督电话 and the service windows' phones
+
+
+def mask_public_text(value):
+    """Mask personal numbers in every string of the public document, whatever field it sits in."""
+    if isinstance(value, dict):
+        return {k: v if k in _UNMASKED_KEYS else mask_public_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_public_text(v) for v in value]
+    if isinstance(value, str):
+        return mask_text(value)
+    return value
 
 
 def canonical_json(content: dict) -> str:
@@ -218,7 +232,7 @@ def build_content(
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
     totals = village_totals(records)
 
-    return {
+    return mask_public_text({
         "schema": SCHEMA_VERSION,
         "village": {
             "code": village.code,
@@ -297,7 +311,7 @@ def build_content(
         ],
         "previous": previous,
         "history": history + [{"period": period.period, **totals}],
-    }
+    })
 
 
 @dataclass(frozen=True)

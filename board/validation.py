@@ -15,8 +15,9 @@ from board.money import MAX_FEN, format_yuan
 from board.periods import period_bounds, shift_period
 from board.privacy import find_pii, id_checksum_ok
 from board.records import ACCOUNT_LABELS, TRANSFER_CATEGORY, PeriodRecords, account_totals, transfer_totals
-from board.snapshot import latest_snapshot
-from models import LedgerEntry, Period
+from board.sections import BENEFICIARY_COLUMNS, SECTIONS
+from board.snapshot import PUBLIC_TEXT_FIELDS, latest_snapshot
+from models import LedgerEntry, Period, PublishedPeriod
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -69,6 +70,24 @@ def _pii_problems(row: int, section: str, fields: dict[str, str | None]) -> list
     return problems
 
 
+def check_personal_data(records: PeriodRecords) -> list[Problem]:
+    """Every text a clerk typed becomes public: none may carry an unmasked ID, mobile or card number.
+
+    The recipients' own 身份证号/手机号 columns are exempt (masked at publish time), and so is a
+    service window's 联系电话, which is meant to be public.
+    """
+    problems = []
+    for key, (_, label, columns) in SECTIONS.items():
+        texts = [c for c in columns if c.kind == "text" and (key, c.name) not in PUBLIC_TEXT_FIELDS]
+        for i, row in enumerate(getattr(records, key), start=1):
+            problems += _pii_problems(i, label, {c.label: getattr(row, c.name) for c in texts})
+    people = [c for c in BENEFICIARY_COLUMNS if c.kind == "text" and c.name not in ("id_number", "phone")]
+    for i, item in enumerate(records.affairs, start=1):
+        for j, person in enumerate(records.beneficiaries.get(item.id, []), start=1):
+            problems += _pii_problems(j, f"村务第{i}项名单", {c.label: getattr(person, c.name) for c in people})
+    return problems
+
+
 def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = frozenset()) -> list[Problem]:
     """Every problem in a period's records; ``other_vouchers`` are the village-year's other 凭证号."""
     first, last = period_bounds(records.period.period)
@@ -96,30 +115,22 @@ def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = froze
                 )
             elif voucher in other_vouchers:
                 problems.append(Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”本年度其他月份已使用"))
-        problems += _pii_problems(
-            i, "收支明细", {"摘要": line.summary, "对方单位": line.counterparty, "经手人": line.handler}
-        )
     for i, asset in enumerate(records.assets, start=1):
         problems += check_amount(asset.original_value_fen, i, "固定资产·原值", allow_zero=True)
         if asset.quantity is not None and asset.quantity < 0:
             problems.append(Problem(i, "固定资产·数量", "数量不能为负数"))
-        problems += _pii_problems(i, "固定资产", {"名称": asset.name, "存放地点": asset.location})
     for i, debt in enumerate(records.debts, start=1):
         problems += check_amount(debt.amount_fen, i, "债权债务·金额")
-        problems += _pii_problems(i, "债权债务", {"对方": debt.counterparty, "备注": debt.note})
     for i, res in enumerate(records.resources, start=1):
         problems += check_amount(res.annual_fee_fen, i, "资源发包·年租金", allow_zero=True)
         if res.contract_start and res.contract_end and res.contract_end < res.contract_start:
             problems.append(Problem(i, "资源发包·合同到期", "合同到期日早于开始日"))
-        problems += _pii_problems(i, "资源发包", {"名称": res.name, "承包人": res.holder})
     for i, item in enumerate(records.party, start=1):
         problems += in_period(item.item_date, i, "党务·日期")
         problems += check_amount(item.amount_fen, i, "党务·金额", allow_zero=True)
-        problems += _pii_problems(i, "党务", {"标题": item.title, "内容": item.description})
     for i, item in enumerate(records.affairs, start=1):
         problems += in_period(item.item_date, i, "村务·日期")
         problems += check_amount(item.amount_fen, i, "村务·金额", allow_zero=True)
-        problems += _pii_problems(i, "村务", {"标题": item.title, "内容": item.description})
         for j, b in enumerate(records.beneficiaries.get(item.id, []), start=1):
             section = f"村务第{i}项名单"
             if not (b.name or "").strip():
@@ -129,13 +140,10 @@ def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = froze
             if b.phone and not (b.phone.strip().isdigit() and len(b.phone.strip()) == 11):
                 problems.append(Problem(j, f"{section}·手机号", "手机号应为 11 位数字"))
             problems += check_amount(b.amount_fen, j, f"{section}·金额", allow_zero=True)
-            problems += _pii_problems(j, section, {"备注": b.note})
     for i, svc in enumerate(records.services, start=1):
         if not (svc.name or "").strip():
             problems.append(Problem(i, "便民服务·事项", "事项名称不能为空"))
-        # 联系电话 of a service window is meant to be public, so only name and materials are scanned.
-        problems += _pii_problems(i, "便民服务", {"事项": svc.name, "所需材料": svc.materials})
-    return problems
+    return problems + check_personal_data(records)
 
 
 def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]:
@@ -160,10 +168,21 @@ def validate_period(session: Session, records: PeriodRecords) -> list[Problem]:
 
 
 def check_carry_forward(session: Session, records: PeriodRecords) -> list[Problem]:
-    """月初余额 must equal last month's published 月末余额 for each account."""
-    previous = latest_snapshot(session, records.village.id, shift_period(records.period.period, -1))
-    if previous is None:
+    """月初余额 must equal last month's published 月末余额, and months are published in order."""
+    before = session.exec(
+        select(PublishedPeriod.period)
+        .where(PublishedPeriod.village_id == records.village.id, PublishedPeriod.period < records.period.period)
+        .order_by(PublishedPeriod.period.desc())
+    ).first()
+    if before is None:
         return []
+    last_month = shift_period(records.period.period, -1)
+    if before != last_month:
+        # A gap would let a month start from any balance: the skipped month must be published first.
+        return [
+            Problem(0, "月份", f"{last_month} 还没有公开（最近公开的是 {before}），请按月份顺序公开")
+        ]
+    previous = latest_snapshot(session, records.village.id, last_month)
     closings = {a["account"]: a["closing_fen"] for a in json.loads(previous.content_json)["finance"]["accounts"]}
     problems = []
     for account, t in account_totals(records).items():

@@ -60,6 +60,10 @@ def add_village(
         problems.append("代码只能由字母、数字、- 和 _ 组成")
     if not name:
         problems.append("名称不能为空")
+    for value, label, limit in ((code, "代码", 32), (name, "名称", 100), (hotline, "监督电话", 50),
+                                (board_address, "公开栏地址", 200)):
+        if len(value or "") > limit:
+            problems.append(f"{label}不能超过 {limit} 个字")
     if code and session.exec(select(Village).where(Village.code == code)).first():
         problems.append(f"代码“{code}”已被使用")
     if problems:

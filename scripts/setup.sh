@@ -43,15 +43,19 @@ if [ $dev -eq 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
   command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
 fi
-if [ ! -x .venv/bin/python ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
-  pkgs+=("python3-venv")
+# A venv left half-made by an earlier failed run (no ensurepip) is rebuilt.
+if [ -d .venv ] && ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  rm -rf .venv
+fi
+if [ ! -d .venv ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  pkgs+=("python$("$python_bin" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv")
 fi
 if ! apt_install "${pkgs[@]}"; then
   [ -n "${CI:-}" ] && exit 1
   say "继续安装 Python 依赖；缺少的系统软件包会让部分功能或测试不可用。"
 fi
 
-if [ ! -x .venv/bin/python ]; then
+if [ ! -d .venv ]; then
   say "创建虚拟环境 .venv"
   "$python_bin" -m venv .venv
 fi

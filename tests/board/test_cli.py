@@ -101,3 +101,22 @@ def test_backup_postgresql_dumps_only_its_schema(pg_url, tmp_path):
     schema = pg_url.rsplit("%3D", 1)[1]
     assert f"TABLE DATA {schema} publishedperiod" in listing.stdout
     assert "TABLE DATA public " not in listing.stdout
+
+
+def test_seed_demo_if_empty_leaves_a_used_database_alone(sqlite_url):
+    assert run_cli("village", "add", "--code", "V1", "--name", "一村", db=sqlite_url).returncode == 0
+    result = run_cli("seed-demo", "--if-empty", db=sqlite_url)
+    assert result.returncode == 0 and "不再生成" in result.stdout
+    assert run_cli("period", "show", "--village", "DEMO", "--period", DEMO_END, db=sqlite_url).returncode == 2
+
+
+def test_overlong_input_and_unwritable_backup_are_clear_messages(pg_url, tmp_path):
+    long_name = run_cli("village", "add", "--code", "V1", "--name", "长" * 101, db=pg_url)
+    assert long_name.returncode == 2 and "不能超过 100 个字" in long_name.stderr
+    long_user = run_cli("user", "add", "--username", "u" * 51, "--role", "admin", db=pg_url, stdin="long-enough-pw\n")
+    assert long_user.returncode == 2 and "50" in long_user.stderr
+    long_township = run_cli("village", "add", "--code", "V2", "--name", "二村", "--township", "T" * 40, db=pg_url)
+    assert long_township.returncode == 3 and "没有保存" in long_township.stderr
+    assert "INSERT" not in long_township.stderr and "Traceback" not in long_township.stderr
+    backup = run_cli("backup", "-o", "/proc/no-such-dir/x.dump", db=pg_url)
+    assert backup.returncode == 2 and "Traceback" not in backup.stderr

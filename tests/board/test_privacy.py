@@ -56,3 +56,28 @@ def test_find_pii_in_free_text():
 )
 def test_no_false_positives(text):
     assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, kind, masked",
+    [
+        ("电话138-1234-5678", "手机号", "138****5678"),
+        ("电话 138 1234 5678 找我", "手机号", "138****5678"),
+        ("+8613812345678", "手机号", "138****5678"),
+        ("+86 138 1234 5678", "手机号", "138****5678"),
+        ("手机１３８１２３４５６７８", "手机号", "138****5678"),
+        ("110105 19491231 002X", "身份证号", "1101**********002X"),
+        ("身份证１１０１０５１９４９１２３１００２Ｘ", "身份证号", "1101**********002X"),
+        ("卡号 4111 1111 1111 1111", "银行卡号", "4111********1111"),
+        ("4111-1111-1111-1111", "银行卡号", "4111********1111"),
+    ],
+)
+def test_grouped_and_full_width_numbers_are_found_and_masked(text, kind, masked):
+    assert [m.kind for m in find_pii(text)] == [kind]
+    result = mask_text(text)
+    assert masked in result and not find_pii(result)
+
+
+@pytest.mark.parametrize("text", ["日期 2026-10-03 金额 1,234.50", "凭证 记10-001 至 记10-059", "١٣٨١٢٣٤٥٦٧٨"])
+def test_grouping_does_not_invent_numbers(text):
+    assert find_pii(text) == []

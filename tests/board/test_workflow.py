@@ -279,3 +279,19 @@ def test_concurrent_publishes_never_fork_the_chain(pg_url):
     with unit_of_work(engine) as session:
         report = verify_chain(session, get_village(session, "V1").id)
     assert report.ok and report.checked == 2, report.problems
+
+
+def test_months_are_published_in_order(engine):
+    setup_village(engine)
+    enter_month(engine)
+    step(engine, submit_period, "clerk")
+    step(engine, approve_period, "sup")
+    step(engine, publish_period, "sup")
+    december = [dict(LEDGER[0], entry_date="2026-12-03", voucher_no="记201")]
+    enter_month(engine, period="2026-12", ledger=december,
+                balances=[{"account": "银行存款", "opening_fen": "0", "closing_fen": "1,800"},
+                          {"account": "现金", "opening_fen": "0", "closing_fen": "0"}])
+    with pytest.raises(BoardError) as info:  # November was skipped: December may not start from 0
+        step(engine, submit_period, "clerk", period="2026-12")
+    assert [p.field for p in info.value.problems] == ["月份"]
+    assert "2026-11 还没有公开" in info.value.problems[0].message
