@@ -26,6 +26,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+os_id=$( (. /etc/os-release 2>/dev/null && echo "${ID:-}") || true)
+
 python_bin=""
 for candidate in python3.11 python3 python3.12 python3.13; do
   if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
@@ -39,7 +41,8 @@ fi
 pkgs=()
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || fc-list 2>/dev/null | grep -qi 'wqy' || pkgs+=(fonts-wqy-microhei)
 if [ $dev -eq 1 ]; then
-  command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+  # Ubuntu ships chromium only as a snap: there the tests use Playwright's own build (below).
+  if ! command -v chromium >/dev/null 2>&1 && [ "$os_id" != ubuntu ]; then pkgs+=(chromium); fi
   command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
   command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
 fi
@@ -67,4 +70,8 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r "$req"
   touch "$stamp"
+fi
+if [ $dev -eq 1 ] && [ "$os_id" = ubuntu ] && ! command -v chromium >/dev/null 2>&1; then
+  say "安装测试用浏览器（Playwright 的 Chromium）"
+  .venv/bin/python -m playwright install --with-deps chromium
 fi

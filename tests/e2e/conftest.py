@@ -71,12 +71,20 @@ class StreamlitServer:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        message = "Debian's chromium is not installed (bash scripts/setup.sh --dev installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    """Debian's chromium; on Ubuntu (a snap there) the build scripts/setup.sh installs via Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    for candidate in (CHROMIUM, shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    with sync_playwright() as p:
+        bundled = p.chromium.executable_path
+    if os.path.exists(bundled):
+        return bundled
+    message = "no Chromium found (bash scripts/setup.sh --dev installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
