@@ -147,24 +147,30 @@ def expense_category_caption(snapshot: dict) -> str:
     return f"本月花钱最多的类别是{top['category']}，{format_wan(top['amount_fen'])}，占全部支出的{share}%。"
 
 
-def expense_category_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
-    categories = list(reversed(snapshot["finance"]["expense_by_category"]))
+def _category_bars(rows: list[dict], key: str, unit: str, colour: str, tickformat: str, *, kiosk: bool) -> go.Figure:
+    """Horizontal bars per category, labelled in 万元 with the exact 元 and count on hover."""
+    amounts = [c[key] for c in rows]
     fig = go.Figure(
         go.Bar(
             orientation="h",
-            y=[_label(c["category"]) for c in categories],
-            x=[_wan(c["amount_fen"]) for c in categories],
-            text=[format_wan(c["amount_fen"]) for c in categories],
-            customdata=[f"{format_yuan(c['amount_fen'])}（{c['count']}笔）" for c in categories],
+            y=[_label(c["category"]) for c in rows],
+            x=[_wan(a) for a in amounts],
+            text=[format_wan(a) for a in amounts],
+            customdata=[f"{format_yuan(c[key])}（{c['count']}{unit}）" for c in rows],
             hovertemplate="%{y}：%{customdata}<extra></extra>",
             textposition="outside",
             cliponaxis=False,
-            marker={"color": EXPENSE_COLOUR},
+            marker={"color": colour},
         )
     )
-    fig.update_xaxes(title_text="万元", tickformat=",.1f")
-    _room_for_labels(fig, [_wan(c["amount_fen"]) for c in categories], [format_wan(c["amount_fen"]) for c in categories],
-                     axis="x", kiosk=kiosk)
+    fig.update_xaxes(title_text="万元", tickformat=tickformat)
+    _room_for_labels(fig, [_wan(a) for a in amounts], [format_wan(a) for a in amounts], axis="x", kiosk=kiosk)
+    return fig
+
+
+def expense_category_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
+    categories = list(reversed(snapshot["finance"]["expense_by_category"]))
+    fig = _category_bars(categories, "amount_fen", "笔", EXPENSE_COLOUR, ",.1f", kiosk=kiosk)
     return Chart("expense_category", _layout(fig, kiosk=kiosk), expense_category_caption(snapshot))
 
 
@@ -259,20 +265,5 @@ def assets_caption(assets: dict) -> str:
 def assets_chart(snapshot: dict, *, kiosk: bool = False) -> Chart:
     assets = snapshot["finance"]["assets"]
     groups = sorted(assets["by_category"], key=lambda c: c["total_fen"])
-    fig = go.Figure(
-        go.Bar(
-            orientation="h",
-            y=[_label(c["category"]) for c in groups],
-            x=[_wan(c["total_fen"]) for c in groups],
-            text=[format_wan(c["total_fen"]) for c in groups],
-            customdata=[f"{format_yuan(c['total_fen'])}（{c['count']}项）" for c in groups],
-            hovertemplate="%{y}：%{customdata}<extra></extra>",
-            textposition="outside",
-            cliponaxis=False,
-            marker={"color": NEUTRAL_COLOUR},
-        )
-    )
-    fig.update_xaxes(title_text="万元", tickformat=",.0f")
-    _room_for_labels(fig, [_wan(c["total_fen"]) for c in groups], [format_wan(c["total_fen"]) for c in groups],
-                     axis="x", kiosk=kiosk)
+    fig = _category_bars(groups, "total_fen", "项", NEUTRAL_COLOUR, ",.0f", kiosk=kiosk)
     return Chart("assets", _layout(fig, kiosk=kiosk), assets_caption(assets))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import datetime, timezone
 
 import pytest
@@ -17,10 +18,11 @@ from exports.wechat.grids import add_grid
 from models import PublishedPeriod, Role, Village
 from tests.wechat.fake_wecom import FakeWeCom
 
-# Dummy credentials: distinctive so the canary checks can search for them anywhere.
-ROBOT_KEY = "canary-robot-key-3f9e71"
-OTHER_ROBOT_KEY = "canary-robot-key-other-55ab"
-APP_SECRET = "canary-app-secret-8c21d4"
+# Dummy credentials, new for every run: distinctive so the canary checks can search for them
+# anywhere, and never a fixed string that could pass for a committed secret.
+ROBOT_KEY = f"canary-robot-key-{secrets.token_hex(4)}"
+OTHER_ROBOT_KEY = f"canary-robot-key-other-{secrets.token_hex(4)}"
+APP_SECRET = f"canary-app-secret-{secrets.token_hex(4)}"
 CORP_ID = "wwcanarycorp01"
 CHAT_ID = "GRID01"
 NOW = datetime(2026, 11, 5, 9, 0, tzinfo=timezone.utc)
