@@ -85,13 +85,16 @@ def _decode(data: bytes, name: str) -> str:
     raise BoardError(f"{name} 不是 UTF-8 或 GBK 编码的文本", field="原文")
 
 
+# python-docx and pdfplumber are imported on use: every CLI command loads this module.
 def _docx_text(data: bytes, name: str) -> str:
+    import zipfile
+
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise BoardError(f"{name} 打不开，不是有效的 Word（.docx）文件（{type(exc).__name__}）", field="原文") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
