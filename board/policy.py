@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, or_
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from board import audit
 from board.auth import ROLE_LABELS, visible_village_ids
+from board.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied, Problem
 from board.policy_check import CheckResult, check_explainer
 from board.policy_fields import ANSWERS, FIELD_LABELS, QUESTIONS
@@ -429,3 +431,9 @@ def explainer_fields(row: PolicyExplainer) -> dict:
 
 def check_row(row: PolicyExplainer) -> CheckResult:
     return check_explainer(_snapshot_fields(row), deadline_on=row.deadline_on)
+
+
+def load_public_explainers(engine: Engine, village_code: str) -> list[dict]:
+    """The board's 政策问答 for a village: approved versions only, newest number first."""
+    with unit_of_work(engine) as session:
+        return public_explainers(session, get_village(session, village_code))

@@ -398,11 +398,11 @@ class PolicyExplainerVillage(SQLModel, table=True):
 
 
 class PolicyExplainerVersion(SQLModel, table=True):
-    """An approved explainer, immutable: ``content_hash`` chains it to its previous version."""
+    """An approved explainer version, immutable; ``content_hash`` chains it to the township's previous one."""
 
     __table_args__ = (
         UniqueConstraint("explainer_id", "version"),
-        UniqueConstraint("explainer_id", "prev_hash", name="uq_policyexplainerversion_chain"),
+        UniqueConstraint("township_id", "prev_hash", name="uq_policyexplainerversion_chain"),
     )
     id: int | None = Field(default=None, primary_key=True)
     explainer_id: int = Field(foreign_key="policyexplainer.id", index=True)

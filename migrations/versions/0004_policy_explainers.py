@@ -67,7 +67,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('content_hash'),
-    sa.UniqueConstraint('explainer_id', 'prev_hash', name='uq_policyexplainerversion_chain'),
+    sa.UniqueConstraint('township_id', 'prev_hash', name='uq_policyexplainerversion_chain'),
     sa.UniqueConstraint('explainer_id', 'version')
     )
     with op.batch_alter_table('policyexplainerversion', schema=None) as batch_op:

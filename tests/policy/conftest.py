@@ -11,7 +11,8 @@ from board.policy_extract import parse_markdown
 from board.villages import add_village
 from models import Role
 from tests.policy.documents import MEDICAL_PLAIN
-from tests.wechat.conftest import fake, fake_server, settings, wecom_env  # noqa: F401  (fixtures)
+from tests.pages.conftest import make_app  # noqa: F401  (fixtures)
+from tests.wechat.conftest import fake, fake_server, settings, wecom_env  # noqa: F401
 
 PEOPLE = {
     "worker": ("wangge", Role.grid, ("C1",), None),
