@@ -14,7 +14,7 @@ import streamlit.components.v1 as components
 BUTTON_HTML = """
 <button id="read-aloud" type="button" lang="zh-CN" aria-label="朗读%(what)s"
   style="font-size:18px;padding:8px 18px;border:2px solid #b71c1c;border-radius:8px;background:#fff;color:#b71c1c;cursor:pointer">
-  🔊 朗读%(what)s</button>
+  ▶ 朗读%(what)s</button>
 <script type="application/json" id="read-aloud-text">%(text)s</script>
 <script>
 (function () {
@@ -42,7 +42,7 @@ BUTTON_HTML = """
     if (mainland.length || voices.length) { utterance.voice = (mainland[0] || voices[0]); }
     utterance.onend = utterance.onerror = function () { button.textContent = label; };
     synth.speak(utterance);
-    button.textContent = "⏹ 停止朗读";
+    button.textContent = "■ 停止朗读";
   });
 })();
 </script>
