@@ -10,11 +10,23 @@ from board.cli import open_engine
 from board.db import unit_of_work
 from board.errors import BoardError
 from board.auth import get_user
-from board.policy import amend_explainer, approve_explainer, check_row, create_explainer, list_explainers, load_version
+from board.links import policy_url
+from board.policy import (
+    amend_explainer,
+    approve_explainer,
+    check_row,
+    create_explainer,
+    explainer_villages,
+    list_explainers,
+    load_version,
+    published_explainer,
+    today_shanghai,
+)
 from board.policy_check import check_document, check_explainer
 from board.policy_extract import draft_from_file
 from board.policy_view import issue_label
 from board.settings import get_settings
+from exports.policy_pdf import render_policy_sheet
 from exports.wechat.cli import EXIT_AMBIGUOUS, EXIT_FAILED, _describe
 from exports.wechat.policy_push import push_explainer
 
@@ -100,6 +112,18 @@ def cmd_push(args) -> int:
     return EXIT_AMBIGUOUS if report.with_status("ambiguous") else 0
 
 
+def cmd_sheet(args) -> int:
+    engine = open_engine(args)
+    with unit_of_work(engine) as session:
+        content = published_explainer(session, args.id)
+        village = explainer_villages(session, args.id)[0]
+    link = policy_url(get_settings().public_base_url, village.code, args.id)
+    out = Path(args.output)
+    out.write_bytes(render_policy_sheet(content, link=link, today=today_shanghai()))
+    print(f"已生成大字 A4 张贴版：{out}（{out.stat().st_size // 1024} KB）")
+    return 0
+
+
 def cmd_list(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
@@ -144,6 +168,11 @@ def register(sub) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--grid", help="只推送这个网格")
     p.set_defaults(func=cmd_push)
+
+    p = group.add_parser("sheet", help="生成大字 A4 张贴版 PDF（贴到村公开栏）")
+    p.add_argument("id", type=int)
+    p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    p.set_defaults(func=cmd_sheet)
 
     p = group.add_parser("list", help="列出政策问答（含草稿）")
     p.add_argument("--township", help="只列这个乡镇/街道")

@@ -45,6 +45,10 @@ def test_add_check_approve_list_push(demo_url, wecom_env, fake, tmp_path):
     assert "一网格" in pushed.stdout and "已发送" in pushed.stdout
     assert len(fake.delivered("webhook/send")) == 1
 
+    sheet = run_cli("policy", "sheet", "2", "-o", str(tmp_path / "sheet.pdf"), db=demo_url)
+    assert sheet.returncode == 0, sheet.stderr
+    assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
+
     missing = run_cli("policy", "add", "--from", str(tmp_path / "nope.pdf"), "--township", "DEMO-T", "--by", "zhen",
                       db=demo_url)
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
