@@ -13,7 +13,6 @@ from board.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied
 from board.policy import (
     amend_explainer,
-    approve_explainer,
     get_explainer,
     list_explainers,
     public_explainers,

@@ -11,6 +11,7 @@ from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
 from tests.policy.documents import MEDICAL
+from tests.policy.test_board_page import publish_demo_explainers
 
 PAGE = str(ROOT / "pages" / "staff" / "policy.py")
 
@@ -77,3 +78,16 @@ def test_the_author_cannot_approve_and_a_supervisor_cannot_write(demo_url, monke
     assert not supervisor.exception
     assert "自动起草" not in [b.label for b in supervisor.button]
     assert "审核通过并公开" in [b.label for b in supervisor.button]  # a one-village explainer
+
+
+def test_the_share_page_gives_the_copy_block_of_open_explainers(demo_url, monkeypatch, wecom_env):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    publish_demo_explainers(demo_url)
+    at = AppTest.from_file(str(ROOT / "pages" / "staff" / "share.py"), default_timeout=60)
+    at.session_state[USER_KEY] = StaffUser("wangge", "网格员", Role.grid)
+    at.run()
+    assert not at.exception
+    copies = [c.value for c in at.code if c.value.startswith("【政策问答")]
+    assert len(copies) == 1  # the expired one is not offered for forwarding
+    assert copies[0].startswith("【政策问答 第 1 期】明年的居民医保")
+    assert "https://sanwu.example.cn/?village=DEMO&policy=" in copies[0]
