@@ -50,7 +50,8 @@ _HEADINGS = {
 }
 _HEADING_RE = {k: re.compile(v) for k, v in _HEADINGS.items()}
 _ITEM_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])")
-_LINE_END = re.compile(r"[。！？；：:]$|^[^，。]{0,20}$")
+_LINE_END = re.compile(r"[。！？；：:]$")
+WRAP_SLACK = 2.5  # CJK characters a full PDF line may fall short of the widest (line-breaking rules)
 _BOILERPLATE = re.compile(r"通知如下|特此通知|各村（社区）|各有关单位|经研究决定|^(为|为了)(深入)?贯彻")
 _TITLE_FRAME = re.compile(r"^关于|的(通知|意见|办法|决定|方案|实施细则|公告|通告)$")
 _EFFECTIVE = re.compile(r"起执行|起施行|起实施|起调整|起享受|起开始")
@@ -133,7 +134,7 @@ def extract_text(name: str, data: bytes) -> str:
     if suffix == ".docx":
         text = _docx_text(data, name)
     elif suffix == ".pdf":
-        text = _pdf_text(data, name)
+        text = _unwrap(_pdf_text(data, name))
     else:
         text = _decode(data, name)
     return re.sub(r"[ \t\u3000]+\n", "\n", text.replace("\r\n", "\n")).strip()
@@ -168,15 +169,24 @@ def sentences(text: str) -> list[str]:
 
 
 def _unwrap(text: str) -> str:
-    """Join the lines a PDF wrapped mid-sentence (a line not ending a sentence, a heading or a list item)."""
+    """Join the lines a PDF wrapped mid-sentence: a line that reaches the right margin (as long as
+    the longest lines) and does not end a sentence continues on the next, unless that starts an item."""
+    lines = [line.strip() for line in text.splitlines()]
+    full = max((_width(line) for line in lines), default=0) - WRAP_SLACK
     out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if out and out[-1] and line and not _LINE_END.search(out[-1]) and not _ITEM_START.match(line):
+    wrapped = False
+    for line in lines:
+        if wrapped and line and not _ITEM_START.match(line):
             out[-1] += line
         else:
             out.append(line)
+        wrapped = _width(line) >= full and not _LINE_END.search(line)
     return "\n".join(out)
+
+
+def _width(line: str) -> float:
+    """A line's printed width in CJK characters (digits and Latin letters are about half as wide)."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in line)
 
 
 def _boilerplate(sentence: str) -> bool:

@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from board.errors import BoardError
 from board.policy_extract import draft_from_file, extract_text, parse_markdown
-from tests.policy.documents import ELDERLY, MEDICAL, MEDICAL_PLAIN, docx_bytes, pdf_bytes
+from tests.policy.documents import ELDERLY, FARMLAND, MEDICAL, MEDICAL_PLAIN, docx_bytes, pdf_bytes
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
@@ -76,3 +76,9 @@ def test_markdown_refuses_unknown_headings_and_bad_dates():
         parse_markdown("# 标题\n## 其他\n内容")
     with pytest.raises(BoardError, match="不是有效日期"):
         parse_markdown("# 标题\n截止日期：2026-13-01\n## 这是什么\n内容")
+
+
+@pytest.mark.parametrize("notice", [MEDICAL, ELDERLY, FARMLAND], ids=["medical", "elderly", "farmland"])
+def test_pdf_lines_wrapped_at_the_margin_are_joined_back_into_paragraphs(notice):
+    assert extract_text("通知.pdf", pdf_bytes(notice)) == "\n".join(notice)
+    assert extract_text("通知.docx", docx_bytes(notice)) == "\n".join(notice)
