@@ -12,11 +12,19 @@ from tests.policy.test_board_page import publish_demo_explainers
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
+# Headless Chromium has no voices: record what the button asks the phone to say instead.
+RECORD_SPEECH = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = function (u) { window.__spoken.push({text: u.text, lang: u.lang}); };
+}
+"""
 
 
 def test_phone_board_shows_explainers_with_read_aloud_buttons(demo_url, streamlit_server, browser, page_errors):
     publish_demo_explainers(demo_url)
     page = page_errors(browser.new_page(viewport=PHONE))
+    page.add_init_script(RECORD_SPEECH)
     page.goto(streamlit_server.url + "/?village=DEMO")
     wait_for_app(page)
     page.get_by_role("heading", name="政策问答").wait_for()
@@ -30,6 +38,11 @@ def test_phone_board_shows_explainers_with_read_aloud_buttons(demo_url, streamli
         labels.append(button.inner_text().strip())
         assert button.get_attribute("lang") == "zh-CN"
     assert labels.count("▶ 朗读本月摘要") == 1 and labels.count("▶ 朗读这期问答") == 2
+    policy = labels.index("▶ 朗读这期问答")
+    page.frame_locator("iframe").nth(policy).locator("#read-aloud").click()
+    spoken = [said for frame in page.frames for said in frame.evaluate("() => window.__spoken || []")]
+    assert len(spoken) == 1 and spoken[0]["lang"] == "zh-CN"
+    assert spoken[0]["text"].startswith("【政策问答 第 2 期】") and "https://" not in spoken[0]["text"]
     assert page.evaluate("() => document.documentElement.scrollWidth <= 390")
     screenshot(page, "policy-phone-390x844")
     assert page_errors.errors == []
