@@ -6,7 +6,7 @@ import pytest
 
 from board.db import get_engine
 from exports.html import export_html
-from tests.e2e.conftest import browser, chromium_path, page_errors, screenshot, streamlit_server, wait_for_app  # noqa: F401
+from tests.e2e.conftest import screenshot, wait_for_app
 from tests.helpers import DEMO_END
 from tests.policy.test_board_page import publish_demo_explainers
 
