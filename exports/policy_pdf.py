@@ -23,7 +23,7 @@ from board.policy_view import deadline_label, heading, scope_line, source_line
 from exports.fonts import resolve_font
 
 MIN_PT = 16  # the smallest type on the sheet: readable on a noticeboard by older residents
-QR_MM = 32
+QR_MM = 28
 RED = colors.HexColor("#b71c1c")
 SAND = colors.HexColor("#f4f1ea")
 
@@ -38,9 +38,9 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "kicker": ParagraphStyle("kicker", fontSize=18, leading=24, textColor=RED, **base),
         "title": ParagraphStyle("title", fontSize=28, leading=36, spaceAfter=6, **base),
         "one": ParagraphStyle("one", fontSize=20, leading=28, **base),
-        "q": ParagraphStyle("q", fontSize=19, leading=26, spaceBefore=8, textColor=RED, **base),
-        "a": ParagraphStyle("a", fontSize=17, leading=25, **base),
-        "note": ParagraphStyle("note", fontSize=MIN_PT, leading=22, **base),
+        "q": ParagraphStyle("q", fontSize=19, leading=25, spaceBefore=5, textColor=RED, **base),
+        "a": ParagraphStyle("a", fontSize=17, leading=23, **base),
+        "note": ParagraphStyle("note", fontSize=MIN_PT, leading=20, **base),
     }
 
 
@@ -67,7 +67,7 @@ def render_policy_sheet(content: dict, *, link: str, today: date) -> bytes:
         box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), SAND), ("BOX", (0, 0), (-1, -1), 1.5, RED),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 8),
                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
-        story += [Spacer(1, 4 * mm), box]
+        story += [Spacer(1, 2 * mm), box]
     for answer in content["answers"]:
         story.append(KeepTogether([_p(answer["question"], s["q"]), _p(answer["answer"] or "（未填写）", s["a"])]))
     if content.get("ask"):
@@ -75,9 +75,9 @@ def render_policy_sheet(content: dict, *, link: str, today: date) -> bytes:
     qr = Drawing(QR_MM * mm, QR_MM * mm)
     qr.add(QrCodeWidget(link, barWidth=QR_MM * mm, barHeight=QR_MM * mm, barBorder=2))
     facts = [f"原文：{source_line(content)}"] if source_line(content) else []
-    facts += [f"审核公开：{content['approved_on']}", f"核验码：{content['short_hash']}", "扫码在手机上看，还能点“朗读”听"]
+    facts += [f"审核公开 {content['approved_on']} · 核验码 {content['short_hash']}", "扫码在手机上看，还能点“朗读”听"]
     foot = Table([[[_p(f, s["note"]) for f in facts], qr]], colWidths=[doc.width - QR_MM * mm - 4 * mm, QR_MM * mm + 4 * mm])
     foot.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black)]))
-    story += [Spacer(1, 6 * mm), KeepTogether([foot])]
+    story += [Spacer(1, 2 * mm), KeepTogether([foot])]
     doc.build(story)
     return buffer.getvalue()

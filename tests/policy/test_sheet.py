@@ -23,6 +23,7 @@ def test_sheet_is_a4_in_large_type_with_every_answer(engine, world):
     assert sheet_file_name(content) == "政策问答第1期_明年的居民医保，现在开始交钱了.pdf"
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = pdf.pages
+        assert len(pages) == 1  # a short explainer fits one sheet for the noticeboard
         assert (round(pages[0].width), round(pages[0].height)) == (round(A4[0]), round(A4[1]))
         text = "".join(page.extract_text() for page in pages).replace("\n", "")
         sizes = {round(ch["size"], 1) for page in pages for ch in page.chars}
