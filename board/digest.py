@@ -48,7 +48,7 @@ class _Screen:
 
 
 def _mask_except(text: str, keep: tuple[str, ...]) -> str:
-    """``mask_text`` over the whole digest except the public hotline and the board link."""
+    """``mask_text`` over the whole digest except the board link."""
     keep = tuple(k for k in keep if k)
     if not keep:
         return mask_text(text)
@@ -220,7 +220,7 @@ def build_digest(snapshot: dict, *, base_url: str, previous: dict | None = None,
     """The digest text of a published month; ``short`` fits one chat message.
 
     Never carries personal numbers: whatever ``find_pii`` spots in the finished text is
-    masked (except the village's public hotline and the board link).
+    masked (except the board link; the hotline is a landline, masked in the snapshot otherwise).
     """
     link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
     screen = _Screen(snapshot)
@@ -228,7 +228,7 @@ def build_digest(snapshot: dict, *, base_url: str, previous: dict | None = None,
         text = _short_digest(snapshot, _previous_block(snapshot, previous), link, screen)
     else:
         text = _full_digest(snapshot, _previous_block(snapshot, previous), link, screen)
-    return _mask_except(text, (snapshot["village"].get("hotline") or "", link))
+    return _mask_except(text, (link,))
 
 
 def _full_digest(snapshot: dict, before: dict | None, link: str, screen: _Screen) -> str:
