@@ -2,7 +2,7 @@
 
 ``?village=CODE[&period=YYYY-MM]`` for phones; ``&kiosk=1[&rotate=SECONDS]`` for the big
 screen at the service centre, which rotates through the sections and re-reads the newest
-published month on every tick.  All user text goes through ``markdown_escape``.
+published month on every tick.  All user text goes through ``md`` (pages/shared/plain.py).
 """
 
 import time
@@ -21,7 +21,6 @@ from board.board_view import (
     kiosk_slide_index,
     kiosk_slides,
     load_board,
-    markdown_escape as md,
     parse_board_params,
     public_villages,
 )
@@ -35,6 +34,7 @@ from exports.downloads import (
     pdf_font_warning,
     published_file,
 )
+from pages.shared.plain import md
 from pages.shared.session import engine
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.
