@@ -38,7 +38,7 @@ _CHINESE_DIGITS = {
     **dict(zip("〇一二三四五六七八九", "0123456789")),
     **dict(zip("零壹贰叁肆伍陆柒捌玖", "0123456789")),
 }
-_YAO = "幺"  # "one" when reading out phone numbers; only a digit next to other digits
+_YAO = "幺"  # "one" when reading out phone numbers
 _DASHES = "-‐‑‒–—―−－﹣﹘⁃"
 _SEPARATORS = frozenset(" " + _DASHES + ".·•・‧/\\()[]{}【】〔〕〖〗<>+")
 _MAX_GAP = 3  # separator characters allowed between two groups of one number
@@ -89,6 +89,11 @@ def uscc_check_char(body: str) -> str | None:
 
 def uscc_ok(code: str) -> bool:
     return len(code) == 18 and uscc_check_char(code[:17]) == code[17].upper()
+
+
+def uscc_like(code: str) -> bool:
+    """A valid check character and the code's structure: category 1/2/3/9 and a known province."""
+    return uscc_ok(code) and code[1] in "1239" and code[2:4] in PROVINCES
 
 
 def birth_date(number: str, *, today: date | None = None) -> date | None:
@@ -148,7 +153,7 @@ class PiiMatch:
 def _normalise_char(ch: str) -> str:
     """What one character stands for when reading numbers: digits, a separator or itself."""
     if ch in _CHINESE_DIGITS:
-        return _CHINESE_DIGITS[ch]
+        return ch  # decided by its neighbours in ``normalise``
     value = unicodedata.decimal(ch, None)
     if value is not None:
         return str(value)
@@ -177,11 +182,15 @@ def normalise(text: str) -> tuple[str, list[int]]:
         for c in _normalise_char(ch):
             chars.append(c)
             origin.append(i)
+    # A Chinese digit is a digit only next to another digit: 王五 and 一事一议 are words,
+    # 一三八 and 幺三八 are numbers.
+    chinese = [c in _CHINESE_DIGITS or c == _YAO for c in chars]
     for k, c in enumerate(chars):
-        if c == _YAO and (
-            (k > 0 and chars[k - 1].isdigit()) or (k + 1 < len(chars) and chars[k + 1] in "0123456789" + _YAO)
+        if chinese[k] and (
+            (k > 0 and (chinese[k - 1] or chars[k - 1] in "0123456789"))
+            or (k + 1 < len(chars) and (chinese[k + 1] or chars[k + 1] in "0123456789"))
         ):
-            chars[k] = "1"
+            chars[k] = _CHINESE_DIGITS.get(c, "1")
     return "".join(chars), origin
 
 
@@ -226,7 +235,7 @@ def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset
         plausible = id_plausible(digits)
         if id_checksum_ok(digits) and plausible:
             return "身份证号", False
-        if uscc_ok(digits):
+        if len(groups) == 1 and uscc_like(digits):
             return None
         if id_checksum_ok(digits):
             return "身份证号", False
@@ -239,7 +248,8 @@ def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset
     if n == 15 and id_plausible(digits) and not _is_date_run(groups):
         return "身份证号", False
     if 16 <= n <= 19 and digits[0] != "0" and luhn_ok(digits):
-        amount = len(gaps) > 0 and "." in gaps[-1] and len(groups[-1]) <= 2
+        # 1234567890123456.78 is an amount; only its last gap may hold a decimal point.
+        amount = bool(gaps) and gaps[-1] == "." and len(groups[-1]) <= 2 and not any("." in g for g in gaps[:-1])
         if not (amount or _contains_date(groups) or _starts_with_year_month(digits)):
             return "银行卡号", False
     if n == 18 and plausible:
