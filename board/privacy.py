@@ -178,6 +178,10 @@ def normalise(text: str) -> tuple[str, list[int]]:
             origin.append(i)
             continue
         if ch in INVISIBLE:
+            # Stripped, but it still parts two digit groups: a code with hidden characters
+            # inside is no unbroken 统一社会信用代码.
+            chars.append(" ")
+            origin.append(i)
             continue
         for c in _normalise_char(ch):
             chars.append(c)
@@ -231,13 +235,15 @@ def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset
     if digits in public or (len(digits) < _MIN_DIGITS):
         return None
     n = len(digits)
+    plausible = n == 18 and digits[:17].isdigit() and id_plausible(digits)
     if n == 18 and digits[:17].isdigit():
-        plausible = id_plausible(digits)
-        if id_checksum_ok(digits) and plausible:
+        checksum = id_checksum_ok(digits)
+        if checksum and plausible:
             return "身份证号", False
-        if len(groups) == 1 and uscc_like(digits):
+        # A 统一社会信用代码 is one unbroken run; an ID's birth date outweighs its check character.
+        if not plausible and len(groups) == 1 and uscc_like(digits):
             return None
-        if id_checksum_ok(digits):
+        if checksum:
             return "身份证号", False
     if not digits.isdigit():
         return ("身份证号", True) if n == 18 and plausible else None
@@ -257,7 +263,8 @@ def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset
     return None
 
 
-# Which of two overlapping candidates wins: a certain ID, a card, a mobile, then a suspected ID.
+# Of two overlapping candidates the longer wins (it hides more); then a certain ID, a card, a
+# mobile, a suspected ID.
 _RANK = {("身份证号", False): 0, ("银行卡号", False): 1, ("手机号", False): 2, ("身份证号", True): 3}
 
 
@@ -304,7 +311,7 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
                     start = chain[i][0]
                     if found[0] == "手机号" and start > 0 and norm[start - 1] == "+":
                         start -= 1  # +86: the plus goes with the number
-                    candidates.append((_RANK[found], -len(digits), start, chain[j][1], found, digits.upper()))
+                    candidates.append((-len(digits), _RANK[found], start, chain[j][1], found, digits.upper()))
     found: list[PiiMatch] = []
     taken: list[tuple[int, int]] = []
     for _, _, start, end, (kind, suspect), digits in sorted(candidates):
