@@ -253,6 +253,8 @@ def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset
         return "手机号", False
     if n == 15 and id_plausible(digits) and not _is_date_run(groups):
         return "身份证号", False
+    if len(groups) == 2 and gaps[0] == ".":
+        return None  # a decimal number such as 4.186533033033034
     if 16 <= n <= 19 and digits[0] != "0" and luhn_ok(digits):
         # 1234567890123456.78 is an amount; only its last gap may hold a decimal point.
         amount = bool(gaps) and gaps[-1] == "." and len(groups[-1]) <= 2 and not any("." in g for g in gaps[:-1])

@@ -80,7 +80,7 @@ def check_personal_data(records: PeriodRecords, *, township_name: str = "") -> l
         {"名称": village.name, "所属乡镇": township_name, "监督电话": village.hotline, "公开栏地址": village.board_address},
         contact={"监督电话"},
     )
-    problems += _text_problems(0, "更正说明", {"更正说明": records.period.amendment_reason})
+    problems += _text_problems(0, "月份", {"更正说明": records.period.amendment_reason})
     for key, (_, label, columns) in SECTIONS.items():
         texts = [c for c in columns if c.kind == "text"]
         for i, row in enumerate(getattr(records, key), start=1):
