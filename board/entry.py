@@ -88,11 +88,11 @@ def coerce_value(column: Column, value):
     kind = column.kind
     if kind == "text":
         text = str(value).strip()
-        if column in _PERSONAL_COLUMNS:
+        if column.name in ("id_number", "phone") and column in _PERSONAL_COLUMNS:
             return _PERSONAL_COLUMNS[column](text)
         if len(text) > column.max_len:
             raise ValueError(f"不能超过 {column.max_len} 个字")
-        check_public_text(text, contact=column in _CONTACT_COLUMNS)
+        check_public_text(text, contact=column.name == "contact" and column in _CONTACT_COLUMNS)
         return text
     if kind == "date":
         return parse_date(value)

@@ -198,13 +198,17 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+_ATTENTION = re.compile(_DIGITISH.pattern[:-1] + "".join(sorted(INVISIBLE)) + "]")
+
+
 def invisible_characters(text: str) -> list[str]:
     """Zero-width and direction control characters in ``text`` (as U+XXXX), which input must not carry."""
-    return sorted({f"U+{ord(c):04X}" for c in text or "" if c in INVISIBLE})
+    return sorted({f"U+{ord(c):04X}" for c in _INVISIBLE_RE.findall(text or "")})
 
 
 def strip_invisible(text: str) -> str:
-    return "".join(c for c in text or "" if c not in INVISIBLE)
+    return _INVISIBLE_RE.sub("", text or "")
 
 
 def _is_date_run(groups: list[str]) -> bool:
@@ -405,6 +409,11 @@ def text_problems(text: str, *, contact: bool = False) -> list[str]:
 
     ``contact``: the text is a public phone number (监督电话, 联系电话), see ``public_phone_problem``.
     """
+    # One scan decides for nearly all texts: no invisible control and too few digits to matter.
+    if not text or _ATTENTION.search(text) is None:
+        return []
+    if _INVISIBLE_RE.search(text) is None and len(_DIGITISH.findall(text)) < _MIN_DIGITS:
+        return []
     problems = []
     hidden = invisible_characters(text)
     if hidden:
