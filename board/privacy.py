@@ -234,8 +234,14 @@ def _starts_with_year_month(digits: str) -> bool:
     return digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12"
 
 
-def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset[str]) -> tuple[str, bool] | None:
-    """(kind, suspect) for one candidate run of whole groups, or None if it is not personal."""
+def _classify(
+    digits: str, groups: list[str], gaps: list[str], public: frozenset[str], *, part_of_card_length: bool = False
+) -> tuple[str, bool] | None:
+    """(kind, suspect) for one candidate run of whole groups, or None if it is not personal.
+
+    ``part_of_card_length``: the run is only part of a chain that is itself 16-19 digits long, which
+    is one number and judged as a card as a whole.
+    """
     if digits in public or (len(digits) < _MIN_DIGITS):
         return None
     n = len(digits)
@@ -259,7 +265,7 @@ def _classify(digits: str, groups: list[str], gaps: list[str], public: frozenset
         return "身份证号", False
     if len(groups) == 2 and gaps[0] == ".":
         return None  # a decimal number such as 4.186533033033034
-    if 16 <= n <= 19 and digits[0] != "0" and luhn_ok(digits):
+    if 16 <= n <= 19 and digits[0] != "0" and not part_of_card_length and luhn_ok(digits):
         # 1234567890123456.78 is an amount; only its last gap may hold a decimal point.
         amount = bool(gaps) and gaps[-1] == "." and len(groups[-1]) <= 2 and not any("." in g for g in gaps[:-1])
         if not (amount or _contains_date(groups) or _starts_with_year_month(digits)):
@@ -300,7 +306,8 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
     public = frozenset(public_numbers)
     candidates = []
     for chain in _chains(norm):
-        if sum(e - s for s, e in chain) < _MIN_DIGITS:
+        total = sum(e - s for s, e in chain)
+        if total < _MIN_DIGITS:
             continue
         for i in range(len(chain)):
             groups: list[str] = []
@@ -312,7 +319,8 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
                 digits = "".join(groups)
                 if len(digits) > 19:
                     break
-                found = _classify(digits.upper(), groups, gaps, public)
+                whole = i == 0 and j == len(chain) - 1
+                found = _classify(digits.upper(), groups, gaps, public, part_of_card_length=16 <= total <= 19 and not whole)
                 if found:
                     start = chain[i][0]
                     if found[0] == "手机号" and start > 0 and norm[start - 1] == "+":
