@@ -131,7 +131,7 @@ def test_recipient_columns_are_validated_and_normalised(clerk_village):
     assert [tuple(r) for r in stored] == [("11010519491231002X", "13812345678"), ("", "13812345678"), ("", "13812345678")]
 
 
-def test_village_township_and_grid_texts_are_checked(engine):
+def test_village_township_grid_and_user_texts_are_checked(engine):
     with unit_of_work(engine) as session:
         with pytest.raises(BoardError, match="身份证号"):
             add_village(session, code="V9", name="测试村 11010519491231002X")
@@ -142,6 +142,9 @@ def test_village_township_and_grid_texts_are_checked(engine):
         with pytest.raises(BoardError, match="乡镇"):
             ensure_township(session, code="T9", name="青禾镇 138-1234-5678")
         village = add_village(session, code="V9", name="测试村", hotline="0523-8888 6612 转 801")
+        with pytest.raises(BoardError, match="显示名称"):
+            add_user(session, username="c9", password="password1", role=Role.clerk, village_codes=("V9",),
+                     display_name="文书 138 1234 5678")
         with pytest.raises(BoardError) as info:
             add_grid(session, village=village, name="第1网格 13812345678", channel="manual", worker="赵 一三八一二三四五六七八")
         assert {p.field for p in info.value.problems} == {"网格名称", "网格员"}
