@@ -360,11 +360,6 @@ def mask_text(text: str, *, public_numbers: frozenset[str] | set[str] = frozense
     return "".join(out)
 
 
-def _digits_only(value: str) -> str:
-    norm, _ = normalise((value or "").strip())
-    return "".join(c for c in norm if c.isdigit() or c in "Xx").upper()
-
-
 def _only_number(value: str) -> str | None:
     """The digits of ``value`` if it is one number with separators only, else None."""
     norm, _ = normalise((value or "").strip())

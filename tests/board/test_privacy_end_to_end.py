@@ -29,7 +29,7 @@ from board.privacy import find_pii, normalise
 from board.public import published_periods, published_snapshot
 from board.records import load_records, require_period
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
-from board.snapshot import build_content, canonical_json, load_snapshot
+from board.snapshot import build_content, canonical_json
 from board.villages import add_village, ensure_township, get_village
 from board.workflow import amend_period, publish_period, submit_period
 from exports.downloads import ledger_csv, snapshot_json, snapshot_xlsx
