@@ -1,13 +1,13 @@
 """Personal data (身份证号、手机号、银行卡号) detection and masking: one detector, normalisation first.
 
 A number is found however it was typed: the text is normalised character by character (NFKC,
-Chinese and other Unicode digits to ASCII, invisible format characters dropped), every normalised
+Chinese and other Unicode digits to ASCII, zero-width and bidi controls stripped), every normalised
 character remembering its position in the original, so masking replaces exactly the original span
 and leaves the surrounding text as it was.  Digit groups joined by short runs of separators
 (spaces, NBSP, hyphens and dashes, dots, slashes, brackets, a leading +) form chains; every run of
 whole groups of a chain is a candidate, judged by check digits and plausibility.
 
-What is deliberately not personal: 统一社会信用代码 (GB 32100 check character valid), landlines
+What is deliberately not personal: 统一社会信用代码 (GB 32100 check character and structure), landlines
 (an area code starts with 0, and no ID, mobile or card does), dates, amounts, voucher numbers that
 start with a year and month, and numbers the caller declares public (the village's own account).
 """
