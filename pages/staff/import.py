@@ -16,6 +16,7 @@ from board.importers import (
 )
 from board.review import section_table
 from models import Role
+from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.clerk)
@@ -71,9 +72,9 @@ except BoardError as error:
     show_error(error)
     st.stop()
 
-st.caption(f"工作表“{preview.sheet_name}”，第 {preview.header_row} 行为表头。")
+st.caption(f"工作表“{md(preview.sheet_name)}”，第 {preview.header_row} 行为表头。")
 for check in preview.checks:
-    st.info(check)
+    st.info(md(check))
 
 with st.expander("列的对应关系", expanded=bool(preview.missing_fields)):
     if preview.missing_fields:
