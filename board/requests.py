@@ -257,10 +257,13 @@ def get_request(session: Session, code: str) -> InfoRequest:
     return request
 
 
-def _staff_request(session: Session, code: str, user: User, roles: tuple[Role, ...]) -> tuple[InfoRequest, Village]:
+def _staff_request(session: Session, code: str, user: User | None,
+                   roles: tuple[Role, ...]) -> tuple[InfoRequest, Village]:
+    """The request, if ``user`` may act on it; ``None`` is the command-line operator (read-only use)."""
     request = get_request(session, code)
     village = session.get(Village, request.village_id)
-    require(session, user, village, *roles)
+    if user is not None:
+        require(session, user, village, *roles)
     return request, village
 
 
@@ -443,15 +446,16 @@ def _row(request: InfoRequest, village: Village, calendar: WorkCalendar, today: 
     }
 
 
-def inbox(session: Session, *, user: User, today: date, village_code: str | None = None,
+def inbox(session: Session, *, user: User | None, today: date, village_code: str | None = None,
           overdue_only: bool = False, open_only: bool = False) -> list[dict]:
-    """Requests of the villages a user may see, most urgent first."""
+    """Requests of the villages a user (``None``: the command-line operator) may see, most urgent first."""
     query = select(InfoRequest, Village).join(Village, Village.id == InfoRequest.village_id)
     if village_code:
         village = get_village(session, village_code)
-        require(session, user, village, *VIEWER_ROLES)
+        if user is not None:
+            require(session, user, village, *VIEWER_ROLES)
         query = query.where(InfoRequest.village_id == village.id)
-    else:
+    elif user is not None:
         if user.role not in VIEWER_ROLES and user.role != Role.admin:
             raise BoardError("您的账号不能查看居民申请", field="权限")
         ids = visible_village_ids(session, user)
@@ -472,7 +476,7 @@ def inbox(session: Session, *, user: User, today: date, village_code: str | None
     return rows
 
 
-def request_detail(session: Session, code: str, *, user: User, today: date) -> dict:
+def request_detail(session: Session, code: str, *, user: User | None, today: date) -> dict:
     """Everything staff see about one request; the phone stays masked here too."""
     request, village = _staff_request(session, code, user, VIEWER_ROLES)
     calendar = calendar_for(session, village)
