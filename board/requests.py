@@ -578,3 +578,45 @@ def refresh_open_deadlines(session: Session) -> int:
         _refresh(session, request)
         moved += request.due_on != before
     return moved
+
+
+def reply_letter(session: Session, code: str, *, user: User | None) -> dict:
+    """What the printable 答复书 shows; only for answered requests."""
+    request, village = _staff_request(session, code, user, VIEWER_ROLES)
+    if request.status != "replied":
+        raise BoardError("申请还没有答复，不能打印答复书", field="状态")
+    return {
+        "code": request.code,
+        "kind": request.kind,
+        "village_name": village.name,
+        "requester": request.requester_name or "申请人",
+        "phone": mask_phone(request.phone),
+        "received_on": request.received_on.isoformat(),
+        "due_on": request.due_on.isoformat() if request.due_on else "",
+        "subject": request.subject,
+        "question": request.question,
+        "reply_form": request.reply_form,
+        "reply_text": request.reply_text,
+        "replied_on": request.replied_on.isoformat(),
+    }
+
+
+def request_villages(session: Session) -> list[tuple[str, str]]:
+    """Every village residents may ask (code, name), in code order."""
+    return [(code, name) for code, name in session.exec(select(Village.code, Village.name).order_by(Village.code))]
+
+
+def statistics_rows(session: Session) -> list[dict]:
+    """Public statistics: one row per village and one total per township."""
+    rows = []
+    townships = {t.id: t for t in session.exec(select(Township))}
+    villages = list(session.exec(select(Village).order_by(Village.township_id, Village.code)))
+    by_township: dict[int | None, list[Village]] = {}
+    for village in villages:
+        by_township.setdefault(village.township_id, []).append(village)
+    for township_id, members in by_township.items():
+        township = townships.get(township_id)
+        for village in members:
+            rows.append({"scope": village.name, **request_stats(session, [village])})
+        rows.append({"scope": f"{township.name if township else '未归属乡镇'}合计", **request_stats(session, members)})
+    return rows

@@ -1,7 +1,9 @@
 """Submitting, following, answering and publishing a request."""
 
+import io
 from datetime import date
 
+import pdfplumber
 import pytest
 
 from board.db import unit_of_work
@@ -15,11 +17,13 @@ from board.requests import (
     publish_answer,
     published_answers,
     reply_contact,
+    reply_letter,
     reply_request,
     request_detail,
     request_stats,
 )
 from board.villages import get_village
+from exports.request_pdf import render_reply_letter
 from models import AuditLog, RequestEvent
 from sqlmodel import select
 from tests.requests.conftest import at, submit, user
@@ -147,3 +151,18 @@ def test_statistics(req_engine):
         stats = request_stats(session, [get_village(session, "V1"), get_village(session, "V2")])
     # Working days taken: 6 (to 2/28) and 21 (to 3/20): median 13.5.
     assert stats == {"received": 3, "answered": 2, "on_time": 1, "on_time_pct": 50.0, "median_workdays": 13.5}
+
+
+def test_reply_letter_pdf(req_engine):
+    code = submit(req_engine, now=at(2026, 2, 13))
+    with unit_of_work(req_engine) as session:
+        with pytest.raises(BoardError, match="还没有答复"):
+            reply_letter(session, code, user=user(session, "clerk1"))
+        reply_request(session, code, user=user(session, "clerk1"), form="予以公开", text="<b>见附件</b>",
+                      today=date(2026, 3, 2))
+        session.commit()
+        letter = reply_letter(session, code, user=user(session, "clerk1"))
+    with pdfplumber.open(io.BytesIO(render_reply_letter(letter))) as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+    assert "信息公开申请答复书" in text and code in text and "<b>见附件</b>" in text
+    assert "138****5678" in text and "13812345678" not in text
