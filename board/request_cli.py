@@ -30,7 +30,9 @@ from board.requests import (
     request_detail,
     shanghai_today,
 )
+from board.periods import check_period
 from board.villages import get_township
+from exports.wechat.reminders import STAFF_GRID_NAME, queue_catalogue_reminders, queue_request_reminders
 
 
 def _today(args) -> date:
@@ -119,6 +121,28 @@ def cmd_request_extend(args) -> int:
     return 0
 
 
+def _print_reminders(report, what: str) -> None:
+    print(f"{what}：今天应提醒 {report.due} 项，新加入发送队列 {report.queued} 条（用 push --due 发送）。")
+    if report.no_group:
+        print(f"  以下村/社区没有名为“{STAFF_GRID_NAME}”的企业微信群，无法提醒：{'、'.join(report.no_group)}")
+
+
+def cmd_request_remind(args) -> int:
+    engine = open_engine(args)
+    report = queue_request_reminders(engine, today=_today(args), now=datetime.now(timezone.utc))
+    _print_reminders(report, "答复期限提醒")
+    return 0
+
+
+def cmd_catalogue_remind(args) -> int:
+    engine = open_engine(args)
+    check_period(args.period)
+    report = queue_catalogue_reminders(engine, township_code=args.township, period=args.period, today=_today(args),
+                                       now=datetime.now(timezone.utc))
+    _print_reminders(report, "公开目录逾期提醒")
+    return 0
+
+
 def cmd_catalogue_import(args) -> int:
     engine = open_engine(args)
     try:
@@ -181,6 +205,10 @@ def register(sub) -> None:
     p.add_argument("--by", required=True, help="操作人用户名")
     p.set_defaults(func=cmd_request_extend)
 
+    p = request.add_parser("remind", help="答复期限前 3 个工作日和当天，通过企业微信提醒村里的工作人员")
+    p.add_argument("--today", help="按这一天计算 YYYY-MM-DD（默认今天）")
+    p.set_defaults(func=cmd_request_remind)
+
     catalogue = sub.add_parser("catalogue", help="乡镇公开目录（三项清单）").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
@@ -192,4 +220,9 @@ def register(sub) -> None:
     p.add_argument("--township", required=True, help="乡镇/街道代码")
     p.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     p.set_defaults(func=cmd_catalogue_export)
+    p = catalogue.add_parser("remind", help="按公开目录逾期或未公开的事项，通过企业微信提醒村里的工作人员")
+    p.add_argument("--township", required=True, help="乡镇/街道代码")
+    p.add_argument("--period", required=True, help="月份 YYYY-MM")
+    p.add_argument("--today", help="按这一天核对 YYYY-MM-DD（默认今天）")
+    p.set_defaults(func=cmd_catalogue_remind)
 
