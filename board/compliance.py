@@ -154,51 +154,85 @@ def _first_with(pubs: list[Publication], source: str, periods: set[str]) -> date
     return min(days) if days else None
 
 
-def judge_item(item: CatalogueItem, pubs: list[Publication], *, period: str, today: date,
-               calendar: WorkCalendar) -> dict:
-    """One village, one catalogue item, one month: verdict, deadline, date published, detail."""
-    result = {"item": item.name, "stream": item.stream, "timing": timing_label(item.timing, item.timing_n),
-              "deadline": "", "published_on": "", "verdict": "manual", "detail": ""}
+@dataclass(frozen=True)
+class Rule:
+    """One catalogue item's rule for one month, worked out once for all villages."""
+
+    name: str
+    stream: str
+    timing: str
+    kind: str  # manual | periodic | event
+    source: str = ""
+    note: str = ""
+    months: frozenset[str] = frozenset()
+    due: date | None = None
+    due_iso: str = ""
+    limit: int = 0
+
+
+def item_rule(item: CatalogueItem, *, period: str, calendar: WorkCalendar) -> Rule:
+    base = dict(name=item.name, stream=item.stream, timing=timing_label(item.timing, item.timing_n))
     if item.list_kind != "主动公开":
-        result["detail"] = "依申请答复，不按期公开" if item.list_kind == "依申请公开" else "不予公开"
-        return result
+        return Rule(**base, kind="manual", note="依申请答复，不按期公开" if item.list_kind == "依申请公开" else "不予公开")
     if not item.source or not item.timing:
-        result["detail"] = "无法从公开记录自动核对"
-        return result
+        return Rule(**base, kind="manual", note="无法从公开记录自动核对")
     if item.timing in ("monthly", "quarterly"):
         months = [period] if item.timing == "monthly" else quarter_months(period)
         # A deadline on a rest day moves to the next working day.
         due = calendar.on_or_after(deadline_for(months[-1], item.timing_n))
-        published = _first_with(pubs, item.source, set(months))
-        result.update(deadline=due.isoformat(), published_on=published.isoformat() if published else "")
-        if published is None:
-            result["verdict"] = "missing" if today > due else "pending"
-            if today > due:
-                result["detail"] = f"已逾期 {calendar.workdays_between(due, today)} 个工作日"
-        elif published <= due:
-            result["verdict"] = "on_time"
-        else:
-            result.update(verdict="late", detail=f"晚 {calendar.workdays_between(due, published)} 个工作日")
-        return result
+        return Rule(**base, kind="periodic", source=item.source, months=frozenset(months), due=due,
+                    due_iso=due.isoformat())
     limit = item.timing_n if item.timing == "event" else AT_ONCE_WORKDAYS
-    events = sorted({e for p in pubs if p.period == period for e in p.events if e.startswith(item.source + "@")})
+    return Rule(**base, kind="event", source=item.source, months=frozenset([period]), limit=limit)
+
+
+def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCalendar) -> dict:
+    """One village against one rule: verdict, deadline, date published, detail."""
+    if rule.kind == "manual":
+        return _result(rule, "manual", "", "", rule.note)
+    if rule.kind == "periodic":
+        due, source, months = rule.due, rule.source, rule.months
+        days = [p.published_on for p in pubs if p.period in months and source in p.sources]
+        if not days:
+            if today > due:
+                return _result(rule, "missing", rule.due_iso, "", f"已逾期 {_late_by(calendar, due, today)} 个工作日")
+            return _result(rule, "pending", rule.due_iso, "", "")
+        published = min(days)
+        if published <= due:
+            return _result(rule, "on_time", rule.due_iso, published.isoformat(), "")
+        return _result(rule, "late", rule.due_iso, published.isoformat(),
+                       f"晚 {_late_by(calendar, due, published)} 个工作日")
+    prefix = rule.source + "@"
+    events = sorted({e for p in pubs if p.period in rule.months for e in p.events if e.startswith(prefix)})
     if not events:
-        result["verdict"] = "none"
-        return result
+        return _result(rule, "none", "", "", "")
     late = []
     deadlines = []
     for event in events:
         day = date.fromisoformat(event.split("@", 1)[1])
-        due = calendar.add_workdays(day, limit)
+        due = calendar.add_workdays(day, rule.limit)
         deadlines.append(due)
         shown = min(p.published_on for p in pubs if event in p.events)
         if shown > due:
-            late.append(f"{day.month}月{day.day}日事项晚 {calendar.workdays_between(due, shown)} 个工作日")
-    published = min(p.published_on for p in pubs if p.period == period)
-    result.update(deadline=min(deadlines).isoformat(), published_on=published.isoformat(),
-                  verdict="late" if late else "on_time",
-                  detail="；".join(late) if late else f"{len(events)} 件均按时")
-    return result
+            late.append(f"{day.month}月{day.day}日事项晚 {_late_by(calendar, due, shown)} 个工作日")
+    published = min(p.published_on for p in pubs if p.period in rule.months)
+    return _result(rule, "late" if late else "on_time", min(deadlines).isoformat(), published.isoformat(),
+                   "；".join(late) if late else f"{len(events)} 件均按时")
+
+
+def _result(rule: Rule, verdict: str, deadline: str, published_on: str, detail: str) -> dict:
+    return {"item": rule.name, "stream": rule.stream, "timing": rule.timing, "deadline": deadline,
+            "published_on": published_on, "verdict": verdict, "detail": detail}
+
+
+def _late_by(calendar: WorkCalendar, due: date, day: date) -> int:
+    return calendar.workdays_between(due, day)
+
+
+def judge_item(item: CatalogueItem, pubs: list[Publication], *, period: str, today: date,
+               calendar: WorkCalendar) -> dict:
+    """One village, one catalogue item, one month."""
+    return judge(item_rule(item, period=period, calendar=calendar), pubs, today=today, calendar=calendar)
 
 
 def catalogue_report(session: Session, *, township_code: str, period: str, today: date,
@@ -229,10 +263,12 @@ def catalogue_report(session: Session, *, township_code: str, period: str, today
             parsed[key] = (frozenset(sources.split("|")) - {""}, frozenset(events.split("|")) - {""})
         pubs[village_id].append(Publication(p, published_on, *parsed[key]))
     report = []
+    rules = [item_rule(item, period=period, calendar=calendar) for item in items]
     for village_id, code, name in villages:
-        for item in items:
-            row = judge_item(item, pubs[village_id], period=period, today=today, calendar=calendar)
-            row.update(village=code, village_name=name, period=period)
+        village_pubs = pubs[village_id]
+        for rule in rules:
+            row = judge(rule, village_pubs, today=today, calendar=calendar)
+            row["village"], row["village_name"], row["period"] = code, name, period
             report.append(row)
     return report
 

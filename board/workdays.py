@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -54,8 +55,17 @@ class WorkCalendar:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     file_years: frozenset[int] = field(default_factory=frozenset)
+    # The library scans its whole table on every call; a township report asks tens of thousands.
+    _known: dict[date, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _running: dict[int, list[int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def is_workday(self, day: date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._lookup(day)
+        return known
+
+    def _lookup(self, day: date) -> bool:
         if day in self.workdays:
             return True
         if day in self.holidays:
@@ -78,11 +88,25 @@ class WorkCalendar:
                 left -= 1
         return day
 
+    def _year(self, year: int) -> list[int]:
+        """Running count of working days: element i = working days among the year's first i days."""
+        running = self._running.get(year)
+        if running is None:
+            running, first = [0], date(year, 1, 1)
+            for i in range((date(year + 1, 1, 1) - first).days):
+                running.append(running[-1] + self.is_workday(first + timedelta(days=i)))
+            self._running[year] = running
+        return running
+
+    def _through(self, day: date) -> int:
+        return self._year(day.year)[day.timetuple().tm_yday]
+
     def workdays_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when ``end`` is before ``start``."""
         if end < start:
             return -self.workdays_between(end, start)
-        return sum(self.is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+        whole_years = sum(self._year(year)[-1] for year in range(start.year, end.year))
+        return whole_years + self._through(end) - self._through(start)
 
     def on_or_after(self, day: date) -> date:
         """``day`` if it is a working day, else the next one (a deadline on a rest day moves on)."""
@@ -92,17 +116,29 @@ class WorkCalendar:
 
 
 def load_calendar(township_code: str | None = None, directory: Path | None = None) -> WorkCalendar:
-    """The national calendar with the directory's yearly files, then the township's, applied."""
+    """The national calendar with the directory's yearly files, then the township's, applied.
+
+    Kept while the files stay the same, so its per-day answers are worked out once.
+    """
     directory = calendar_dir() if directory is None else directory
     folders = [directory] + ([directory / township_code] if township_code else [])
+    files = tuple(
+        (path, path.stat().st_mtime_ns)
+        for folder in folders if folder.is_dir()
+        for path in sorted(folder.glob("[0-9][0-9][0-9][0-9].toml"))
+    )
+    return _build(files)
+
+
+@lru_cache(maxsize=64)
+def _build(files: tuple[tuple[Path, int], ...]) -> WorkCalendar:
     holidays: set[date] = set()
     workdays: set[date] = set()
     years: set[int] = set()
-    for folder in folders:
-        for path in sorted(folder.glob("[0-9][0-9][0-9][0-9].toml")) if folder.is_dir() else []:
-            rest, work, year = _read_file(path)
-            # A township's file wins over the national one for the same date.
-            holidays = (holidays - work) | rest
-            workdays = (workdays - rest) | work
-            years |= year
+    for path, _ in files:
+        rest, work, year = _read_file(path)
+        # A township's file wins over the national one for the same date.
+        holidays = (holidays - work) | rest
+        workdays = (workdays - rest) | work
+        years |= year
     return WorkCalendar(frozenset(holidays), frozenset(workdays), frozenset(years))

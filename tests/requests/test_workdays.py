@@ -1,8 +1,10 @@
 """Working days on the 2026 calendar (dates counted by hand from the State Council notice)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from board.errors import BoardError
 from board.workdays import WorkCalendar, load_calendar
@@ -63,3 +65,14 @@ def test_bad_calendar_file_names_the_file(tmp_path):
     (tmp_path / "2099.toml").write_text('holidays = ["2099-02-02"]\n', encoding="utf-8")
     with pytest.raises(BoardError, match="2099.toml"):
         load_calendar(directory=tmp_path)
+
+
+@given(st.dates(date(2025, 1, 1), date(2027, 12, 31)), st.integers(-400, 400))
+def test_workdays_between_counts_day_by_day(start, offset):
+    end = start + timedelta(days=offset)
+    low, high = min(start, end), max(start, end)
+    by_day = sum(CAL.is_workday(low + timedelta(days=i)) for i in range(1, (high - low).days + 1))
+    assert CAL.workdays_between(low, high) == by_day
+    assert CAL.workdays_between(high, low) == -by_day
+    if by_day:
+        assert CAL.add_workdays(low, by_day) <= high
