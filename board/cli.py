@@ -36,6 +36,7 @@ from models import Village
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli", "board.request_cli",
+    "exports.wechat.reminders_cli",
 )
 
 

@@ -30,12 +30,10 @@ from board.requests import (
     request_detail,
     shanghai_today,
 )
-from board.periods import check_period
 from board.villages import get_township
-from exports.wechat.reminders import STAFF_GRID_NAME, queue_catalogue_reminders, queue_request_reminders
 
 
-def _today(args) -> date:
+def today_arg(args) -> date:
     if getattr(args, "today", None):
         try:
             return date.fromisoformat(args.today)
@@ -53,7 +51,7 @@ def _line(row: dict) -> str:
 def cmd_request_list(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
-        rows = inbox(session, user=None, today=_today(args), village_code=args.village, overdue_only=args.overdue)
+        rows = inbox(session, user=None, today=today_arg(args), village_code=args.village, overdue_only=args.overdue)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -67,7 +65,7 @@ def cmd_request_list(args) -> int:
 def cmd_request_show(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
-        detail = request_detail(session, args.code, user=None, today=_today(args))
+        detail = request_detail(session, args.code, user=None, today=today_arg(args))
         session.commit()
     if args.json:
         print(json.dumps(detail, ensure_ascii=False, indent=2))
@@ -93,7 +91,7 @@ def cmd_request_reply(args) -> int:
         text = Path(args.text).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise BoardError(f"无法读取答复文件 {args.text}：{type(error).__name__}", field="答复内容") from None
-    today = _today(None)
+    today = today_arg(None)
     with unit_of_work(engine) as session:
         user = get_user(session, args.by)
         request = reply_request(session, args.code, user=user, form=args.form, text=text, reason=args.reason or "",
@@ -115,31 +113,9 @@ def cmd_request_extend(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
         due = extend_request(session, args.code, user=get_user(session, args.by), reason=args.reason,
-                             days=args.days, today=_today(None))
+                             days=args.days, today=today_arg(None))
         session.commit()
     print(f"{args.code.upper()}：答复期限已延长至 {due}。")
-    return 0
-
-
-def _print_reminders(report, what: str) -> None:
-    print(f"{what}：今天应提醒 {report.due} 项，新加入发送队列 {report.queued} 条（用 push --due 发送）。")
-    if report.no_group:
-        print(f"  以下村/社区没有名为“{STAFF_GRID_NAME}”的企业微信群，无法提醒：{'、'.join(report.no_group)}")
-
-
-def cmd_request_remind(args) -> int:
-    engine = open_engine(args)
-    report = queue_request_reminders(engine, today=_today(args), now=datetime.now(timezone.utc))
-    _print_reminders(report, "答复期限提醒")
-    return 0
-
-
-def cmd_catalogue_remind(args) -> int:
-    engine = open_engine(args)
-    check_period(args.period)
-    report = queue_catalogue_reminders(engine, township_code=args.township, period=args.period, today=_today(args),
-                                       now=datetime.now(timezone.utc))
-    _print_reminders(report, "公开目录逾期提醒")
     return 0
 
 
@@ -205,10 +181,6 @@ def register(sub) -> None:
     p.add_argument("--by", required=True, help="操作人用户名")
     p.set_defaults(func=cmd_request_extend)
 
-    p = request.add_parser("remind", help="答复期限前 3 个工作日和当天，通过企业微信提醒村里的工作人员")
-    p.add_argument("--today", help="按这一天计算 YYYY-MM-DD（默认今天）")
-    p.set_defaults(func=cmd_request_remind)
-
     catalogue = sub.add_parser("catalogue", help="乡镇公开目录（三项清单）").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
@@ -220,9 +192,4 @@ def register(sub) -> None:
     p.add_argument("--township", required=True, help="乡镇/街道代码")
     p.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     p.set_defaults(func=cmd_catalogue_export)
-    p = catalogue.add_parser("remind", help="按公开目录逾期或未公开的事项，通过企业微信提醒村里的工作人员")
-    p.add_argument("--township", required=True, help="乡镇/街道代码")
-    p.add_argument("--period", required=True, help="月份 YYYY-MM")
-    p.add_argument("--today", help="按这一天核对 YYYY-MM-DD（默认今天）")
-    p.set_defaults(func=cmd_catalogue_remind)
 

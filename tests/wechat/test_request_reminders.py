@@ -11,6 +11,7 @@ from exports.wechat.grids import add_grid
 from exports.wechat.outbox import send_due
 from exports.wechat.reminders import queue_catalogue_reminders, queue_request_reminders
 from models import Role
+from tests.helpers import run_cli
 from tests.wechat.conftest import FAST
 
 SUBMITTED = datetime(2026, 2, 13, 3, tzinfo=timezone.utc)  # due 2026-03-19 (20 working days)
@@ -73,3 +74,12 @@ def test_late_catalogue_items_remind_the_clerk(engine, fake, settings):
                                      now=now).queued == 0
     send_due(engine, now=now, settings=settings, timeout=FAST)
     assert "收支（未公开，期限 2026-11-10）" in texts(fake)[0]
+
+
+def test_remind_command(sqlite_engine, sqlite_url, wecom_env):
+    setup(sqlite_engine)
+    result = run_cli("remind", "requests", "--today", "2026-03-19", db=sqlite_url, env=wecom_env)
+    assert result.returncode == 0, result.stderr
+    assert "今天应提醒 1 项，新加入发送队列 1 条" in result.stdout
+    bad = run_cli("remind", "catalogue", "--township", "RT", db=sqlite_url, env=wecom_env)
+    assert bad.returncode == 2 and "--period" in bad.stderr
