@@ -110,13 +110,13 @@ def snapshot_sources(content: dict) -> tuple[set[str], set[str]]:
     return sources, events
 
 
-def ensure_coverage(session: Session, village_ids: list[int], periods: list[str]) -> int:
-    """Read each not yet indexed snapshot of these villages and months once; returns how many."""
+def ensure_coverage(session: Session, township_id: int, periods: list[str]) -> int:
+    """Read each not yet indexed snapshot of the township's villages in these months once."""
     missing = session.exec(
         select(PublishedPeriod)
         .outerjoin(SnapshotCoverage, SnapshotCoverage.snapshot_id == PublishedPeriod.id)
         .where(
-            PublishedPeriod.village_id.in_(village_ids),
+            PublishedPeriod.village_id.in_(select(Village.id).where(Village.township_id == township_id)),
             PublishedPeriod.period.in_(periods),
             SnapshotCoverage.snapshot_id.is_(None),
         )
@@ -248,7 +248,7 @@ def catalogue_report(session: Session, *, township_code: str, period: str, today
     villages = session.exec(select(Village.id, Village.code, Village.name)
                             .where(Village.township_id == township.id).order_by(Village.code)).all()
     months = quarter_months(period)
-    ensure_coverage(session, [v.id for v in villages], months)
+    ensure_coverage(session, township.id, months)
     pubs: dict[int, list[Publication]] = defaultdict(list)
     rows = session.exec(
         select(SnapshotCoverage.village_id, SnapshotCoverage.period, SnapshotCoverage.published_on,

@@ -95,6 +95,9 @@ def test_catalogue_and_compliance_pages(make_app):
     assert not at.exception
     # AppTest shows the data editor as a dataframe holding the default catalogue.
     assert "各项收入" in list(at.dataframe[0].value["事项名称"])
+    at = next(b for b in at.button if b.label == "保存目录").click().run()
+    assert not at.exception
+    assert any("共 23 项" in s.value for s in at.success)
     at = make_app(user=TOWNSHIP).switch_page("pages/staff/compliance.py").run()
     assert not at.exception
     assert any("按公开目录逐项核对" in h.value for h in at.subheader)
