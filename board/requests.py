@@ -86,7 +86,7 @@ def normalise_phone(value: str) -> str:
 
 def client_fingerprint(address: str) -> str:
     """The client address is kept only as a hash, enough to count its requests."""
-    return hashlib.sha256(f"sanwu-request|{address or 'unknown'}".encode()).hexdigest()
+    return hashlib.sha256(f"sanwu-request|{address}".encode()).hexdigest()
 
 
 def new_code() -> str:
@@ -224,10 +224,11 @@ def submit_request(
         problems.append(Problem(0, "联系电话", "请填写 11 位手机号或带区号的固定电话，用于答复"))
     if problems:
         raise BoardError(problems)
-    client = client_fingerprint(client_address)
+    # No address means the server's own machine (a kiosk at the service centre): the phone limit still applies.
+    client = client_fingerprint(client_address) if client_address else ""
     since = now - RATE_WINDOW
     recent = select(func.count()).select_from(InfoRequest).where(InfoRequest.created_at > since)
-    if session.exec(recent.where(InfoRequest.client_hash == client)).one() >= MAX_PER_CLIENT:
+    if client and session.exec(recent.where(InfoRequest.client_hash == client)).one() >= MAX_PER_CLIENT:
         raise BoardError(f"同一网络 24 小时内最多提交 {MAX_PER_CLIENT} 件申请，请明天再试或到村委会当面提出", field="提交次数")
     if session.exec(recent.where(InfoRequest.phone == phone)).one() >= MAX_PER_PHONE:
         raise BoardError(f"同一电话 24 小时内最多提交 {MAX_PER_PHONE} 件申请，请明天再试或到村委会当面提出", field="提交次数")

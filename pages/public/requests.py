@@ -73,7 +73,7 @@ with ask:
                 request = submit_request(
                     session, village_code=village, kind=kind, topic=topic, subject=subject, question=question,
                     name=name, phone=phone, answer_form=answer_form, publish_consent=consent,
-                    client_address=st.context.ip_address or "local", now=datetime.now(timezone.utc),
+                    client_address=st.context.ip_address or "", now=datetime.now(timezone.utc),
                 )
                 session.commit()
             st.session_state[CODE_KEY] = request.code

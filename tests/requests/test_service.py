@@ -69,6 +69,15 @@ def test_rate_limits_per_client_and_per_phone(req_engine):
     submit(req_engine, now=at(2026, 2, 14, 9), client="10.0.0.0")
 
 
+def test_kiosk_on_the_server_has_only_the_phone_limit(req_engine):
+    for n in range(6):
+        submit(req_engine, now=at(2026, 2, 13, n), client="", phone=f"1391234567{n}")
+    for _ in range(3):
+        submit(req_engine, now=at(2026, 2, 13, 7), client="", phone="13712345678")
+    with pytest.raises(BoardError, match="同一电话"):
+        submit(req_engine, now=at(2026, 2, 13, 8), client="", phone="13712345678")
+
+
 def test_challenge():
     check_challenge(Challenge("3 加 4 等于几？", 7), " ７ ")
     with pytest.raises(BoardError, match="验证题"):
