@@ -17,6 +17,7 @@ def logout_page() -> None:
 
 public_pages = [
     st.Page("pages/public/board.py", title="三务公开栏", icon=":material/campaign:", url_path="board", default=True),
+    st.Page("pages/public/requests.py", title="依申请公开", icon=":material/contact_support:", url_path="ask"),
 ]
 # Each staff page: (script, title, url_path, roles that see it in the menu).
 staff_pages = [
@@ -29,6 +30,8 @@ staff_pages = [
     ("pages/staff/downloads.py", "打印与下载", "downloads", STAFF_ROLES),
     ("pages/staff/share.py", "网格转发", "share", (Role.grid, Role.clerk)),
     ("pages/staff/policy.py", "政策问答", "policy", (Role.grid, Role.clerk, Role.township, Role.supervisor)),
+    ("pages/staff/requests.py", "居民申请", "requests", (Role.clerk, Role.township, Role.supervisor)),
+    ("pages/staff/catalogue.py", "公开目录", "catalogue", (Role.township,)),
 ]
 
 user = current_user()

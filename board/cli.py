@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from board.auth import add_user, get_user, parse_role
 from board.backup import backup_database
-from board.compliance import compliance_report
+from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, report_csv, report_xlsx, summarise
 from board.db import get_engine, migrate, unit_of_work
 from board.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from board.errors import BoardError
@@ -34,8 +34,10 @@ from board.workflow import STEPS, run_step
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli",
-                                   "exports.policy_cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli", "exports.policy_cli",
+    "board.request_cli", "exports.wechat.reminders_cli",
+)
 
 
 def open_engine(args) -> Engine:
@@ -174,16 +176,35 @@ def cmd_period_step(args) -> int:
 def cmd_compliance(args) -> int:
     engine = open_engine(args)
     check_period(args.period)
+    if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx"):
+        raise BoardError("导出文件应以 .csv 或 .xlsx 结尾", field="输出文件")
     with unit_of_work(engine) as session:
         rows = compliance_report(
             session, township_code=args.township, period=args.period, today=date.today(),
             deadline_day=get_settings().deadline_day,
         )
+        items = None
+        if args.by_item or args.output:
+            items = catalogue_report(session, township_code=args.township, period=args.period, today=date.today())
+            session.commit()  # keeps the coverage index it built
+    if args.output:
+        out = Path(args.output)
+        out.write_bytes(report_csv(items) if out.suffix.lower() == ".csv" else report_xlsx(items))
+        print(f"已导出按清单核对结果 {len(items)} 行到 {out}")
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps({"villages": rows, "items": items} if items is not None else rows, ensure_ascii=False, indent=2))
         return 0
     for row in rows:
         print(f"{row['village_name']}（{row['village']}）：{row['status']}，{row['verdict']}")
+    if args.by_item:
+        print("按公开目录逐项核对：")
+        for village in summarise(items):
+            counts = "，".join(f"{VERDICT_LABELS[k]} {village[k]}" for k in ("on_time", "late", "missing", "pending"))
+            print(f"  {village['village_name']}（{village['village']}）：{counts}")
+        for item in items:
+            if item["verdict"] in ("late", "missing"):
+                print(f"    {item['village_name']} {item['item']}：{VERDICT_LABELS[item['verdict']]}，"
+                      f"期限 {item['deadline']}，{item['detail']}")
     return 0
 
 
@@ -277,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--township", required=True)
     p.add_argument("--period", required=True)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--by-item", action="store_true", help="按乡镇公开目录逐项核对（工作日历）")
+    p.add_argument("-o", "--output", help="把逐项核对结果导出为 .csv 或 .xlsx")
     p.set_defaults(func=cmd_compliance)
 
     p = sub.add_parser("backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump）")

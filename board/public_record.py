@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = 2
 MAJOR_PAYMENT_FEN = 5_000_000  # 5万元: 四议两公开 / 专项公开
@@ -228,8 +228,15 @@ class PublicRecord(Part):
     previous: PreviousMonth | None = None
     history: tuple[HistoryPoint, ...] = ()
     hash: str = ""
+    # The document as stored and hashed (before any upcasting): what the open-data JSON serves,
+    # so anyone can recompute the 核验码 from the download.
+    _document: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return self._document or self.model_dump(mode="json", by_alias=True, exclude={"hash"})
 
     @property
     def short_hash(self) -> str:
@@ -246,17 +253,25 @@ class PublicRecord(Part):
 
 
 def _upcast_line(line: dict[str, Any]) -> dict[str, Any]:
+    """A schema-1 line read as it was published (and shown) then.
+
+    Documents from before internal transfers existed have no ``transfer`` flag: their totals
+    counted every line, so no line is a transfer.  Early documents flagged receipts ≥5万 as
+    ``major`` too, but only payments were ever shown as such.
+    """
     line = dict(line)
-    line.setdefault("transfer", is_transfer(line.get("category")))
-    line.setdefault(
-        "major",
-        is_major_payment(direction=line["direction"], amount_fen=line["amount_fen"], category=line.get("category")),
-    )
+    line.setdefault("transfer", False)
+    if "major" in line:
+        line["major"] = bool(line["major"]) and line["direction"] == "out"
+    else:
+        line["major"] = is_major_payment(
+            direction=line["direction"], amount_fen=line["amount_fen"], category=line.get("category")
+        )
     return line
 
 
 def _upcast_v1(raw: dict[str, Any]) -> dict[str, Any]:
-    """Schema 1 → 2 shape: flag every ledger line and add the transfer summary where it is missing."""
+    """Schema 1 → 2 shape: every ledger line flagged, the transfer summary present."""
     doc = dict(raw)
     finance = dict(doc["finance"])
     for key in ("ledger", "largest_expenses", "major_payments"):
@@ -276,7 +291,10 @@ _UPCASTERS = {1: _upcast_v1}
 
 
 def parse_snapshot(raw: dict[str, Any], *, content_hash: str = "") -> PublicRecord:
-    """The typed record of a stored snapshot document, whatever schema it was published under."""
+    """The typed record of a stored snapshot document, whatever schema it was published under.
+
+    The record keeps ``raw`` as its published document: hand over a document nobody changes later.
+    """
     doc = dict(raw)
     doc.pop("short_hash", None)
     schema = doc.setdefault("schema", 1)
@@ -286,4 +304,6 @@ def parse_snapshot(raw: dict[str, Any], *, content_hash: str = "") -> PublicReco
         doc = _UPCASTERS[step](doc)
     if content_hash:
         doc["hash"] = content_hash
-    return PublicRecord.model_validate(doc)
+    record = PublicRecord.model_validate(doc)
+    record._document = {k: v for k, v in raw.items() if k not in ("hash", "short_hash")}
+    return record

@@ -184,7 +184,7 @@ def ledger_csv(snapshot: PublicRecord) -> bytes:
 
 
 def snapshot_json(snapshot: PublicRecord) -> bytes:
-    document = {**snapshot.model_dump(mode="json", by_alias=True), "short_hash": snapshot.short_hash}
+    document = {**snapshot.document, "hash": snapshot.hash, "short_hash": snapshot.short_hash}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 

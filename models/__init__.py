@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -413,3 +413,85 @@ class PolicyExplainerVersion(SQLModel, table=True):
     prev_hash: str = Field(default="", max_length=64)
     approved_by: str = Field(default="", max_length=50)
     approved_at: datetime = Field(default_factory=utcnow)
+class InfoRequest(SQLModel, table=True):
+    """A resident's 依申请公开 request or 村务质询; the phone is for the reply only.
+
+    ``due_on`` is derived from the request's events on the working-day calendar and stored
+    so inboxes and overdue lists are one indexed query; every event recomputes it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True, index=True)  # 查询码
+    village_id: int = Field(foreign_key="village.id", index=True)
+    kind: str = Field(max_length=20)  # 依申请公开 | 村务质询
+    topic: str = Field(default="", max_length=20)  # 村务事项 | 收支明细 | 政策解读 | 其他
+    subject: str = Field(max_length=200)
+    question: str = text_field()
+    requester_name: str = Field(default="", max_length=50)
+    phone: str = Field(max_length=20)
+    answer_form: str = Field(default="", max_length=20)  # 纸质 | 电子 | 当面查阅 | 短信告知
+    publish_consent: bool = False
+    client_hash: str = Field(default="", max_length=64, index=True)
+    received_on: date
+    status: str = Field(default="pending", max_length=20, index=True)
+    due_on: date | None = Field(default=None, index=True)
+    reply_form: str = Field(default="", max_length=20)
+    reply_text: str = text_field()
+    replied_on: date | None = None
+    replied_by: str = Field(default="", max_length=50)
+    published: bool = False
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class RequestEvent(SQLModel, table=True):
+    """One step of a request (received, 补正, consultation, extension, reply, reminder)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="inforequest.id", index=True)
+    kind: str = Field(max_length=20)
+    on_day: date
+    days: int = 0  # extension length in working days
+    note: str = text_field()
+    by: str = Field(default="", max_length=50)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class RequestPolicy(SQLModel, table=True):
+    """A township's local settings for requests (村务质询 reply time)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="township.id", unique=True)
+    inquiry_days: int = 10
+
+
+class CatalogueItem(SQLModel, table=True):
+    """One entry of a township's disclosure catalogue (三项清单) with the five elements."""
+
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    list_kind: str = Field(max_length=10)  # 主动公开 | 依申请公开 | 不予公开
+    stream: str = Field(max_length=10)  # 财务 | 村务 | 党务
+    name: str = Field(max_length=100)  # 公开什么
+    content: str = text_field()
+    basis: str = Field(default="", max_length=300)  # 依据
+    responsible: str = Field(default="", max_length=100)  # 谁来公开
+    audience: str = Field(default="", max_length=100)  # 向谁公开
+    channels: str = Field(default="", max_length=100)  # 怎么公开, "、"-separated
+    timing: str = Field(default="", max_length=20)  # monthly | quarterly | event | at_once
+    timing_n: int = 0
+    source: str = Field(default="", max_length=50)  # what in a publication covers it
+    withhold_reason: str = Field(default="", max_length=300)
+    sort_order: int = 0
+
+
+class SnapshotCoverage(SQLModel, table=True):
+    """What one published snapshot covers, read once from its JSON for compliance queries."""
+
+    __table_args__ = (Index("ix_snapshotcoverage_village_period", "village_id", "period"),)
+    snapshot_id: int = Field(foreign_key="publishedperiod.id", primary_key=True)
+    village_id: int = Field(foreign_key="village.id")
+    period: str = Field(max_length=7)
+    published_on: date
+    sources: str = text_field()  # "|"-separated catalogue sources present
+    event_days: str = text_field()  # "|"-separated dates of major payments

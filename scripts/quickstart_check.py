@@ -64,9 +64,9 @@ def modules_of(distribution: str) -> list[str]:
     )
 
 
-def check_requirements() -> None:
+def check_requirements(requirements: Path) -> None:
     problems = []
-    for name in requirement_names(ROOT / "requirements.txt"):
+    for name in requirement_names(requirements):
         try:
             importlib.metadata.distribution(name)
         except importlib.metadata.PackageNotFoundError:
@@ -119,7 +119,8 @@ def check_pages(database_url: str) -> None:
 
     os.environ["DATABASE_URL"] = database_url
     app = str(ROOT / "app.py")
-    runs = [("pages/public/board.py", None), ("pages/staff/login.py", None)]
+    runs = [(str(path.relative_to(ROOT)), None) for path in sorted((ROOT / "pages" / "public").glob("*.py"))]
+    runs.append(("pages/staff/login.py", None))
     runs += [
         (str(path.relative_to(ROOT)), StaffUser("admin", "系统管理员", Role.admin))
         for path in sorted((ROOT / "pages" / "staff").glob("*.py"))
@@ -193,11 +194,13 @@ def check_start_path() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--imports-only", action="store_true", help="stages 1-2 only")
+    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt",
+                        help="the requirements file the venv was built from (default: the project's)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     try:
-        check_requirements()
+        check_requirements(args.requirements.resolve())
         check_app_imports()
         say(f"runtime imports ok ({sys.prefix})")
         if not args.imports_only:

@@ -83,8 +83,20 @@ if [ $dev -eq 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
   command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
 fi
-# A venv left half-made by an earlier failed run (no ensurepip) is rebuilt.
+kind=app
+req=requirements.txt
+if [ $dev -eq 1 ]; then kind=dev; req=requirements-dev.txt; fi
+# The stamp is written only after the install and an import check of every runtime package
+# passed, so a failed or partial install is retried on the next run. One stamp per kind, so the
+# app and the test command sharing .venv do not undo each other.
+hash=$(cat requirements.txt "$req" | sha256sum | cut -c1-16)
+stamp="$venv/.installed-$kind-$hash"
+# A venv left half-made by an earlier failed run (no ensurepip) is rebuilt; so is a venv that
+# must hold requirements.txt and nothing else (SANWU_CLEAN_VENV=1) once that file changed.
 if [ -d "$venv" ] && ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+  rm -rf "$venv"
+elif [ -d "$venv" ] && [ -n "${SANWU_CLEAN_VENV:-}" ] && [ ! -f "$stamp" ]; then
+  say "requirements.txt 变了：重建 $venv"
   rm -rf "$venv"
 fi
 if [ ! -d "$venv" ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -100,15 +112,12 @@ if [ ! -d "$venv" ]; then
   say "创建虚拟环境 $venv"
   "$python_bin" -m venv "$venv"
 fi
-req=requirements.txt
-[ $dev -eq 1 ] && req=requirements-dev.txt
-# The stamp is written only after the install and an import check of every runtime package
-# passed, so a failed or partial install is retried on the next run.
-stamp="$venv/.installed-$(cat requirements.txt "$req" | sha256sum | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  rm -f "$venv"/.installed-*
+# The test packages include requirements.txt: a current dev install satisfies the app too.
+dev_stamp="$venv/.installed-dev-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ] && ! { [ $kind = app ] && [ -f "$dev_stamp" ]; }; then
+  rm -f "$venv"/.installed-"$kind"-*
   say "安装 Python 依赖（$req）"
-  "$venv/bin/python" -m pip install -q --upgrade pip
+  "$venv/bin/python" -m pip install -q --upgrade pip || say "pip 本身没能升级，继续用现有版本安装。"
   if ! "$venv/bin/python" -m pip install -q -r "$req"; then
     say "Python 依赖没有装好（见上面 pip 的报错）；再次运行本命令会重试。"
     exit 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -33,4 +34,4 @@ def as_raw(record: PublicRecord) -> dict:
 
 def as_record(raw: dict) -> PublicRecord:
     """The typed record of a (doctored) document, for renderers."""
-    return parse_snapshot(raw)
+    return parse_snapshot(copy.deepcopy(raw))

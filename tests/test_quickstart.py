@@ -27,7 +27,8 @@ def normalise(name: str) -> str:
 @pytest.fixture(scope="module")
 def app_site_packages() -> Path:
     """The app-only venv the test command builds (built here too when a developer runs pytest alone)."""
-    subprocess.run(["bash", "scripts/setup.sh"], cwd=ROOT, env={**os.environ, "SANWU_VENV": str(APP_VENV)},
+    subprocess.run(["bash", "scripts/setup.sh"], cwd=ROOT,
+                   env={**os.environ, "SANWU_VENV": str(APP_VENV), "SANWU_CLEAN_VENV": "1"},
                    check=True, capture_output=True)
     (site,) = APP_VENV.glob("lib/python3.*/site-packages")
     return site
@@ -50,8 +51,8 @@ def venv_without(tmp_path: Path, site: Path, removed: str | None) -> Path:
     return target / "bin" / "python"
 
 
-def run_check(python: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(python), "scripts/quickstart_check.py", "--imports-only"], cwd=ROOT,
+def run_check(python: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(python), "scripts/quickstart_check.py", "--imports-only", *extra], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -65,6 +66,31 @@ def test_removing_a_runtime_package_fails_the_check(removed, tmp_path, app_site_
     result = run_check(venv_without(tmp_path, app_site_packages, removed))
     assert result.returncode == 1
     assert "FAILED" in result.stderr and removed in result.stderr
+
+
+def requirements_without(tmp_path: Path, distribution: str) -> Path:
+    path = tmp_path / "requirements.txt"
+    kept = [line for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+            if not line.lower().startswith(distribution.lower())]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_original_bug_fails_the_check(tmp_path, app_site_packages):
+    """wechatpy needs cryptography, which nothing declared: importing what is listed fails."""
+    result = run_check(venv_without(tmp_path, app_site_packages, "cryptography"),
+                       "--requirements", str(requirements_without(tmp_path, "cryptography")))
+    assert result.returncode == 1 and "wechatpy" in result.stderr and "cryptography" in result.stderr
+
+
+def test_a_package_only_the_app_imports_fails_the_app_import_stage(tmp_path, app_site_packages):
+    """Nothing listed needs argon2 but the app does: only importing the app's modules finds it."""
+    result = run_check(venv_without(tmp_path, app_site_packages, "argon2-cffi"),
+                       "--requirements", str(requirements_without(tmp_path, "argon2-cffi")))
+    assert result.returncode == 1
+    assert "requirements.txt is not fully installed" not in result.stderr
+    assert "the app imports something that requirements.txt does not provide" in result.stderr
+    assert "board.auth" in result.stderr and "argon2" in result.stderr
 
 
 def third_party_imports() -> dict[str, Path]:

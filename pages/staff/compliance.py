@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from board.auth import get_user, visible_townships
-from board.compliance import compliance_report
+from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, export_rows, report_csv, report_xlsx, summarise
 from board.db import unit_of_work
 from board.periods import period_of, shift_period
 from board.settings import get_settings
@@ -34,3 +34,26 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+st.subheader("按公开目录逐项核对")
+st.caption("每村每个事项按目录里的时限核对；期限遇节假日顺延到下一个工作日，“事后 N 个工作日”按工作日历计算。")
+with unit_of_work(engine()) as session:
+    items = catalogue_report(session, township_code=code, period=period, today=date.today())
+    session.commit()  # keeps the coverage index it built
+summary = summarise(items)
+st.dataframe(
+    [{"村/社区": s["village_name"], **{VERDICT_LABELS[k]: s[k] for k in ("on_time", "late", "missing", "pending")}}
+     for s in summary],
+    hide_index=True, width="stretch",
+)
+problems = [r for r in export_rows(items) if r["情况"] in (VERDICT_LABELS["late"], VERDICT_LABELS["missing"])]
+if problems:
+    st.error(f"{len(problems)} 项逾期或未公开：")
+    st.dataframe(problems, hide_index=True, width="stretch")
+with st.expander("全部事项"):
+    st.dataframe(export_rows(items), hide_index=True, width="stretch")
+left, right = st.columns(2)
+left.download_button("下载 CSV", data=report_csv(items), file_name=f"按清单核对-{code}-{period}.csv",
+                     mime="text/csv", on_click="ignore")
+right.download_button("下载 Excel", data=report_xlsx(items), file_name=f"按清单核对-{code}-{period}.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")

@@ -18,6 +18,7 @@ from board.public import published_snapshot
 from board.public_record import SCHEMA_VERSION, parse_snapshot
 from board.snapshot import canonical_json, latest_chain_head, snapshot_hash, verify_chain
 from board.villages import get_village
+from exports.downloads import snapshot_json
 from exports.html import export_html
 from exports.pdf import render_pdf
 from models import PublishedPeriod
@@ -25,13 +26,17 @@ from tests.helpers import DEMO_END
 
 
 def legacy_document(content: dict) -> dict:
-    """The shape that schema 1 allowed: no transfer or major flags, no transfer summary."""
+    """The shape that schema 1 allowed: no transfer flags or transfer summary, and (as documents
+    published before the payment-only rule have) a receipt of 5万 or more stored as ``major``."""
     doc = json.loads(json.dumps(content))
     doc["schema"] = 1
     finance = doc["finance"]
     for key in ("ledger", "largest_expenses", "major_payments"):
         for line in finance[key]:
-            del line["transfer"], line["major"]
+            del line["transfer"]
+    for line in finance["ledger"]:
+        if line["direction"] == "in" and line["amount_fen"] >= 5_000_000:
+            line["major"] = True
     del finance["transfers"]
     return doc
 
@@ -64,18 +69,21 @@ def test_a_schema_1_document_parses_renders_and_verifies(demo_engine, legacy_hea
         assert verify_chain(session, village.id).ok
         record = published_snapshot(session, village, DEMO_END)
     assert record.schema_version == 1 and record.version == legacy_head["version"]
-    transfers = [x for x in record.finance.ledger if x.transfer]
-    assert transfers and record.finance.transfers.count == len(transfers)
-    assert all(x.major == (x.direction == "out" and x.amount_fen >= 5_000_000 and not x.transfer)
-               for x in record.finance.ledger)
+    # Read as published then: no line was a transfer, and only payments were ever marked ★.
+    big_receipts = [x for x in legacy_head["finance"]["ledger"] if x["direction"] == "in" and x.get("major")]
+    assert big_receipts
+    assert not any(x.transfer for x in record.finance.ledger) and record.finance.transfers.count == 0
+    assert not any(x.major for x in record.finance.ledger if x.direction == "in")
 
     view = load_board(demo_engine, "DEMO", DEMO_END)
     ledger = next(b for s in view.sections if s.key == "ledger" for b in s.blocks if isinstance(b, Table))
-    assert any(row[2].endswith(TRANSFER_MARK) for row in ledger.rows)
+    assert not any(row[2].endswith(TRANSFER_MARK) for row in ledger.rows)
+    receipt_rows = [row for row in ledger.rows if row[4] == "收入" and row[2] != "本月合计"]
+    assert receipt_rows and not any("★" in row[5] for row in receipt_rows)
     assert view.short_hash == record.short_hash and "按旧格式存储的更正版" in view.sections[0].blocks[0].text
 
     digest = build_digest(record, base_url="https://sanwu.example.cn")
-    assert format_wan(record.finance.totals.closing_fen) in digest and "转账" in digest
+    assert format_wan(record.finance.totals.closing_fen) in digest
 
     pdf = render_pdf(record)
     with pdfplumber.open(io.BytesIO(pdf)) as document:
@@ -104,3 +112,18 @@ def test_the_contract_refuses_what_it_does_not_know(demo_engine):
     record = parse_snapshot(doc, content_hash=head.content_hash)
     with pytest.raises(ValidationError):
         record.finance.totals.closing_fen = 0  # frozen: a renderer cannot change what it shows
+
+
+def test_the_json_download_recomputes_to_the_published_hash(demo_engine, legacy_head):
+    """Anyone holding the open-data JSON can check it against the 核验码 (old and new schemas)."""
+    with unit_of_work(demo_engine) as session:
+        village = get_village(session, "DEMO")
+        rows = session.exec(select(PublishedPeriod).where(PublishedPeriod.village_id == village.id)).all()
+        checked = 0
+        for row in rows:
+            record = published_snapshot(session, village, row.period, version=row.version)
+            download = json.loads(snapshot_json(record))
+            assert download.pop("hash") == row.content_hash and download.pop("short_hash") == record.short_hash
+            assert snapshot_hash(canonical_json(download), row.prev_hash) == row.content_hash
+            checked += 1
+    assert checked == len(rows) == 26
