@@ -30,6 +30,7 @@ from board.privacy import find_pii
 from board.snapshot import SHANGHAI, canonical_json, mask_public_text, short_hash, snapshot_hash
 from board.villages import get_township, get_village
 from models import (
+    AuditLog,
     ExplainerStatus,
     PolicyExplainer,
     PolicyExplainerVersion,
@@ -45,7 +46,7 @@ SCHEMA_VERSION = 1
 AUTHOR_ROLES = (Role.grid, Role.clerk, Role.township)
 TEXT_FIELDS = ("title", "issuer", "doc_number", *(f for f, _, _ in ANSWERS))
 DATE_FIELDS = ("issued_on", "effective_on", "deadline_on")
-LIMITS = {"title": 200, "issuer": 100, "doc_number": 60}
+LIMITS = {"title": 200, "issuer": 100, "doc_number": 60, "one_sentence": 80}
 MAX_ANSWER_CHARS = 2000
 STATUS_LABELS = {ExplainerStatus.draft: "草稿", ExplainerStatus.approved: "已审核公开"}
 
@@ -208,10 +209,31 @@ def update_explainer(session: Session, explainer_id: int, *, user: User, fields:
     return row
 
 
+_EDIT_ACTIONS = ("policy:create", "policy:save", "policy:amend")
+
+
+def draft_editors(session: Session, explainer: PolicyExplainer) -> set[str]:
+    """Who wrote the current draft: its creator and everyone who saved or reopened it since the last approval.
+
+    Read from the audit rows, which are written in the same unit of work as each change.
+    """
+    since = session.exec(
+        select(func.max(AuditLog.id)).where(AuditLog.entity == "policy", AuditLog.entity_id == explainer.id,
+                                            AuditLog.action == "policy:approve")
+    ).one() or 0
+    names = session.exec(
+        select(AuditLog.username).where(AuditLog.entity == "policy", AuditLog.entity_id == explainer.id,
+                                        AuditLog.action.in_(_EDIT_ACTIONS), AuditLog.id > since)
+    ).all()
+    return {explainer.created_by, *names}
+
+
 def can_approve(session: Session, user: User, explainer: PolicyExplainer) -> str | None:
     """Why ``user`` may not approve ``explainer`` (Chinese), or None when they may."""
     if user.username == explainer.created_by:
         return "不能审核自己写的政策问答，请另一位同事审核"
+    if user.username in draft_editors(session, explainer):
+        return "您修改过这一稿（保存或更正），不能再审核它，请另一位同事审核"
     if user.role == Role.admin:
         return None
     if user.role == Role.township:
@@ -265,15 +287,21 @@ def build_explainer_content(session: Session, row: PolicyExplainer, *, version: 
     })
 
 
-def approve_explainer(session: Session, explainer_id: int, *, user: User,
+def approve_explainer(session: Session, explainer_id: int, *, user: User, row_version: int | None,
                       now: datetime | None = None) -> PolicyExplainerVersion:
-    """Freeze the draft into a new immutable version (and give it its 第 N 期 the first time)."""
+    """Freeze the draft into a new immutable version (and give it its 第 N 期 the first time).
+
+    ``row_version`` is the draft the approver read; a newer save refuses the approval, so nobody
+    publishes text they have not seen.  ``None`` only for the CLI, whose approver reads nothing first.
+    """
     row = get_explainer(session, explainer_id)
     # Serialise approvals per township on PostgreSQL: numbers and the chain stay gap-free.
     session.exec(select(Township.id).where(Township.id == row.township_id).with_for_update()).one()
     session.refresh(row)
     if row.status != ExplainerStatus.draft:
         raise BoardError("这期政策问答已经审核公开了", field="状态")
+    if row_version is not None and row.row_version != row_version:
+        raise ConflictError("您看到的不是最新稿：有人刚刚保存了修改，请刷新、读过新稿后再审核", field="审核")
     refusal = can_approve(session, user, row)
     if refusal:
         raise PermissionDenied(refusal, field="权限")
@@ -499,9 +527,10 @@ def save_explainer(engine: Engine, explainer_id: int, username: str, *, fields: 
         session.commit()
 
 
-def approve(engine: Engine, explainer_id: int, username: str) -> dict:
+def approve(engine: Engine, explainer_id: int, username: str, *, row_version: int) -> dict:
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, explainer_id, user=get_user(session, username))
+        version = approve_explainer(session, explainer_id, user=get_user(session, username),
+                                    row_version=row_version)
         session.commit()
         return load_version(version)
 

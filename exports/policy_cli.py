@@ -82,7 +82,7 @@ def cmd_check(args) -> int:
 def cmd_approve(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, args.id, user=get_user(session, args.by))
+        version = approve_explainer(session, args.id, user=get_user(session, args.by), row_version=None)
         session.commit()
         content = load_version(version)
     print(f"已审核公开：{issue_label(content)}《{content['title']}》第{version.version}版  哈希 {version.content_hash}")
