@@ -373,19 +373,51 @@ def latest_version(session: Session, explainer_id: int) -> PolicyExplainerVersio
     ).first()
 
 
-def load_version(row: PolicyExplainerVersion) -> dict:
+VERIFY_FAILED = "核验失败：内容与存证不一致，请联系镇经管站"
+
+
+def version_intact(session: Session, row: PolicyExplainerVersion) -> bool:
+    """The stored text still gives its hash, and it chains to the township's previous and next versions."""
+    if snapshot_hash(row.content_json, row.prev_hash) != row.content_hash:
+        return False
+    previous = session.exec(
+        select(PolicyExplainerVersion.content_hash)
+        .where(PolicyExplainerVersion.township_id == row.township_id, PolicyExplainerVersion.id < row.id)
+        .order_by(PolicyExplainerVersion.id.desc())
+    ).first()
+    following = session.exec(
+        select(PolicyExplainerVersion.prev_hash)
+        .where(PolicyExplainerVersion.township_id == row.township_id, PolicyExplainerVersion.id > row.id)
+        .order_by(PolicyExplainerVersion.id)
+    ).first()
+    return (previous or "") == row.prev_hash and following in (None, row.content_hash)
+
+
+def load_version(session: Session, row: PolicyExplainerVersion) -> dict:
+    """An approved version for rendering; one that fails verification shows only the failure.
+
+    Its texts are replaced (not its shape), so every renderer shows the failure and nothing else.
+    """
     content = json.loads(row.content_json)
     content["id"] = row.explainer_id
     content["hash"] = row.content_hash
     content["short_hash"] = short_hash(row.content_hash)
+    if not version_intact(session, row):
+        blank = dict.fromkeys(("issuer", "doc_number", "one_sentence", "ask", "correction_note"), "")
+        content.update(blank, title=VERIFY_FAILED, verify_error=VERIFY_FAILED, source={"name": "", "sha256": ""},
+                       answers=[{**a, "answer": VERIFY_FAILED} for a in content.get("answers", [])])
     return content
 
 
 def published_explainer(session: Session, explainer_id: int) -> dict:
+    """The newest approved version, for pushing and printing: refused when it fails verification."""
     row = latest_version(session, explainer_id)
     if row is None:
         raise BoardError(f"编号为 {explainer_id} 的政策问答还没有审核公开", field="政策问答")
-    return load_version(row)
+    content = load_version(session, row)
+    if content.get("verify_error"):
+        raise BoardError(VERIFY_FAILED, field="核验")
+    return content
 
 
 def explainer_villages(session: Session, explainer_id: int) -> list[Village]:
@@ -411,7 +443,7 @@ def public_explainers(session: Session, village: Village) -> list[dict]:
         )
     ).all()
     rows = [latest_version(session, i) for i in ids]
-    contents = [load_version(r) for r in rows if r is not None]
+    contents = [load_version(session, r) for r in rows if r is not None]
     return sorted(contents, key=lambda c: -c["number"])
 
 
@@ -514,7 +546,7 @@ def explainer_for_staff(engine: Engine, explainer_id: int, username: str) -> dic
             "correction_note": row.correction_note,
             "created_by": row.created_by,
             "approve_refusal": can_approve(session, user, row),
-            "public": load_version(head) if head else None,
+            "public": load_version(session, head) if head else None,
             "villages": [v.code for v in explainer_villages(session, explainer_id)],
             "source_name": row.source_name,
         }
@@ -532,7 +564,7 @@ def approve(engine: Engine, explainer_id: int, username: str, *, row_version: in
         version = approve_explainer(session, explainer_id, user=get_user(session, username),
                                     row_version=row_version)
         session.commit()
-        return load_version(version)
+        return load_version(session, version)
 
 
 def correct(engine: Engine, explainer_id: int, username: str, note: str) -> None:

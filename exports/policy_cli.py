@@ -84,7 +84,7 @@ def cmd_approve(args) -> int:
     with unit_of_work(engine) as session:
         version = approve_explainer(session, args.id, user=get_user(session, args.by), row_version=None)
         session.commit()
-        content = load_version(version)
+        content = load_version(session, version)
     print(f"已审核公开：{issue_label(content)}《{content['title']}》第{version.version}版  哈希 {version.content_hash}")
     return 0
 

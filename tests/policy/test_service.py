@@ -198,3 +198,32 @@ def test_one_sentence_is_capped(engine, world):
     with pytest.raises(BoardError, match="最多 80 个字") as caught:
         write(engine, world["worker"], villages=("C1",), fields={**markdown_fields(), "one_sentence": "交钱。" * 40})
     assert caught.value.problems[0].field == "一句话说清楚"
+
+
+def test_a_tampered_version_shows_the_verification_failure_instead_of_its_text(engine, world):
+    from board.policy import VERIFY_FAILED, published_explainer
+
+    first = approve(engine, write(engine, world["worker"], villages=("C1",)), world["zhen"])
+    second = approve(engine, write(engine, world["worker"], villages=("C1",)), world["zhen"])
+    with unit_of_work(engine) as session:
+        assert [c["title"] for c in public_explainers(session, get_village(session, "C1"))][0] != VERIFY_FAILED
+        row = session.get(PolicyExplainerVersion, first.id)
+        row.content_json = row.content_json.replace("400", "4000")
+        session.add(row)
+        session.commit()
+    with unit_of_work(engine) as session:
+        shown = {c["id"]: c for c in public_explainers(session, get_village(session, "C1"))}
+        with pytest.raises(BoardError, match="核验失败"):
+            published_explainer(session, first.explainer_id)
+    assert shown[first.explainer_id]["title"] == VERIFY_FAILED
+    assert "4000" not in json.dumps(shown[first.explainer_id], ensure_ascii=False)
+    assert shown[second.explainer_id]["title"] != VERIFY_FAILED
+
+    with unit_of_work(engine) as session:  # a forger who also rewrites the hash breaks the next version's link
+        row = session.get(PolicyExplainerVersion, first.id)
+        row.content_hash = snapshot_hash(row.content_json, row.prev_hash)
+        session.add(row)
+        session.commit()
+    with unit_of_work(engine) as session:
+        titles = {c["id"]: c["title"] for c in public_explainers(session, get_village(session, "C1"))}
+    assert titles == {first.explainer_id: VERIFY_FAILED, second.explainer_id: VERIFY_FAILED}
