@@ -24,7 +24,7 @@ from board import audit
 from board.auth import ROLE_LABELS, get_user, visible_village_ids
 from board.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied, Problem
-from board.policy_check import CheckResult, check_explainer
+from board.policy_check import MAX_ONE_SENTENCE_CHARS, CheckResult, check_explainer
 from board.policy_fields import ANSWERS, FIELD_LABELS, QUESTIONS
 from board.privacy import find_pii
 from board.snapshot import SHANGHAI, canonical_json, mask_public_text, short_hash, snapshot_hash
@@ -46,7 +46,7 @@ SCHEMA_VERSION = 1
 AUTHOR_ROLES = (Role.grid, Role.clerk, Role.township)
 TEXT_FIELDS = ("title", "issuer", "doc_number", *(f for f, _, _ in ANSWERS))
 DATE_FIELDS = ("issued_on", "effective_on", "deadline_on")
-LIMITS = {"title": 200, "issuer": 100, "doc_number": 60, "one_sentence": 80}
+LIMITS = {"title": 200, "issuer": 100, "doc_number": 60, "one_sentence": MAX_ONE_SENTENCE_CHARS}
 MAX_ANSWER_CHARS = 2000
 STATUS_LABELS = {ExplainerStatus.draft: "草稿", ExplainerStatus.approved: "已审核公开"}
 
