@@ -119,7 +119,12 @@ def cmd_sheet(args) -> int:
         village = explainer_villages(session, args.id)[0]
     link = policy_url(get_settings().public_base_url, village.code, args.id)
     out = Path(args.output)
-    out.write_bytes(render_policy_sheet(content, link=link, today=today_shanghai()))
+    data = render_policy_sheet(content, link=link, today=today_shanghai())
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise BoardError(f"无法写入 {out}：{error.strerror or type(error).__name__}（请检查目录是否存在、能否写入）",
+                         field="输出文件") from None
     print(f"已生成大字 A4 张贴版：{out}（{out.stat().st_size // 1024} KB）")
     return 0
 
