@@ -101,7 +101,7 @@ def cmd_amend(args) -> int:
 def cmd_push(args) -> int:
     engine = open_engine(args)
     report = push_explainer(engine, args.id, grid_name=args.grid, now=datetime.now(timezone.utc),
-                            settings=get_settings())
+                            settings=get_settings(), force=args.force)
     for row in report.rows:
         line = _describe({**row, "period": "政策问答"})
         print(line, file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
@@ -172,6 +172,7 @@ def register(sub) -> None:
     p = group.add_parser("push", help="推送到涉及村/社区的网格群（每个群只发一次）")
     p.add_argument("id", type=int)
     p.add_argument("--grid", help="只推送这个网格")
+    p.add_argument("--force", action="store_true", help="已过截止日期也推送")
     p.set_defaults(func=cmd_push)
 
     p = group.add_parser("sheet", help="生成大字 A4 张贴版 PDF（贴到村公开栏）")
