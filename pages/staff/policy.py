@@ -143,10 +143,14 @@ def show_draft(fields: dict) -> None:
 
 
 def approve_draft(explainer_id: int, info: dict) -> None:
+    # A click reruns the script, which reads the draft afresh: approve the version shown before the click.
+    seen_key = f"policy-seen-{explainer_id}"
+    seen = st.session_state.get(seen_key, info["row_version"])
+    st.session_state[seen_key] = info["row_version"]
     show_draft(info["fields"])
     show_check(info["fields"])
     if st.button("审核通过并公开", type="primary"):
-        content = run(approve, engine(), explainer_id, user.username, row_version=info["row_version"])
+        content = run(approve, engine(), explainer_id, user.username, row_version=seen)
         st.success(f"已审核公开：{md(heading(content))}")
         st.rerun()
     if user.role in WRITERS:
