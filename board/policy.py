@@ -305,6 +305,7 @@ def approve_explainer(session: Session, explainer_id: int, *, user: User, row_ve
     refusal = can_approve(session, user, row)
     if refusal:
         raise PermissionDenied(refusal, field="权限")
+    _clean(_snapshot_fields(row))  # a draft saved before a limit existed is held to it now
     problems = _pii_problems(row)
     if problems:
         raise BoardError(problems)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from board.db import get_engine, unit_of_work
+from board.errors import BoardError
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from models import Role
@@ -126,3 +128,27 @@ def test_the_reviewer_reads_the_stored_draft_and_a_newer_save_refuses_approval(d
     assert not township.exception
     with unit_of_work(get_engine(demo_url)) as session:
         assert get_explainer(session, explainer).status.value == "approved"
+
+
+def test_a_long_one_sentence_from_before_the_cap_never_breaks_the_tab(demo_url, monkeypatch):
+    from sqlalchemy import text
+
+    from board.auth import get_user
+    from board.policy import approve_explainer, create_explainer
+    from tests.policy.conftest import markdown_fields
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    engine = get_engine(demo_url)
+    with unit_of_work(engine) as session:
+        explainer = create_explainer(session, user=get_user(session, "wangge"), fields=markdown_fields(),
+                                     village_codes=("DEMO",)).id
+        session.commit()
+    with engine.begin() as connection:  # a draft saved before 一句话说清楚 had its 80-character cap
+        connection.execute(text("UPDATE policyexplainer SET one_sentence = :long WHERE id = :id"),
+                           {"long": "今年12月31日前到村里交钱，每人400元。" * 40, "id": explainer})
+    with unit_of_work(engine) as session, pytest.raises(BoardError, match="最多 80 个字"):
+        approve_explainer(session, explainer, user=get_user(session, "zhen"), row_version=None)
+    township = page(("zhen", "镇经管站 陈敏", Role.township))
+    assert not township.exception
+    by_label(township.button, "审核通过并公开").click().run()
+    assert not township.exception and any("最多 80 个字" in str(d.value) for d in township.dataframe)
