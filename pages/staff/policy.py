@@ -20,7 +20,7 @@ from board.policy import (
 from board.policy_check import check_explainer
 from board.policy_extract import SOURCE_SUFFIXES, draft_from_file, prefill
 from board.policy_fields import ANSWERS, FIELD_LABELS
-from board.policy_view import explainer_text, heading
+from board.policy_view import explainer_text, heading, is_expired
 from board.settings import get_settings
 from exports.policy_pdf import render_policy_sheet, sheet_file_name
 from exports.wechat.outbox import message_rows
@@ -122,7 +122,9 @@ def published(info: dict) -> None:
     # Made only when pressed: a sheet that cannot be drawn never takes the tab down with it.
     st.download_button("下载大字 A4 张贴版", partial(render_policy_sheet, content, link=link, today=today),
                        file_name=sheet_file_name(content), mime="application/pdf", on_click="ignore")
-    if user.role in (Role.grid, Role.clerk, Role.township, Role.admin):
+    if is_expired(content, today):
+        st.caption("已过截止日期，不再推送到网格群。")
+    elif user.role in (Role.grid, Role.clerk, Role.township, Role.admin):
         if st.button("推送到网格群（每个群只发一次）"):
             run(push_explainer, engine(), info["id"], now=datetime.now(timezone.utc), settings=settings)
             st.rerun()

@@ -126,6 +126,7 @@ def test_the_reviewer_reads_the_stored_draft_and_a_newer_save_refuses_approval(d
         assert get_explainer(session, explainer).status.value == "draft"
     by_label(township.button, "审核通过并公开").click().run()  # now the shown draft is the stored one
     assert not township.exception
+    assert any(r"\*\*粗体\*\*\[点我\]" in s.value for s in township.success)  # markdown stays plain text
     with unit_of_work(get_engine(demo_url)) as session:
         assert get_explainer(session, explainer).status.value == "approved"
 
