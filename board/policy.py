@@ -24,12 +24,13 @@ from board import audit
 from board.auth import ROLE_LABELS, get_user, visible_village_ids
 from board.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied, Problem
-from board.policy_check import CheckResult, check_explainer
+from board.policy_check import MAX_ONE_SENTENCE_CHARS, CheckResult, check_explainer
 from board.policy_fields import ANSWERS, FIELD_LABELS, QUESTIONS
 from board.privacy import find_pii
 from board.snapshot import SHANGHAI, canonical_json, mask_public_text, short_hash, snapshot_hash
 from board.villages import get_township, get_village
 from models import (
+    AuditLog,
     ExplainerStatus,
     PolicyExplainer,
     PolicyExplainerVersion,
@@ -45,7 +46,7 @@ SCHEMA_VERSION = 1
 AUTHOR_ROLES = (Role.grid, Role.clerk, Role.township)
 TEXT_FIELDS = ("title", "issuer", "doc_number", *(f for f, _, _ in ANSWERS))
 DATE_FIELDS = ("issued_on", "effective_on", "deadline_on")
-LIMITS = {"title": 200, "issuer": 100, "doc_number": 60}
+LIMITS = {"title": 200, "issuer": 100, "doc_number": 60, "one_sentence": MAX_ONE_SENTENCE_CHARS}
 MAX_ANSWER_CHARS = 2000
 STATUS_LABELS = {ExplainerStatus.draft: "草稿", ExplainerStatus.approved: "已审核公开"}
 
@@ -208,10 +209,31 @@ def update_explainer(session: Session, explainer_id: int, *, user: User, fields:
     return row
 
 
+_EDIT_ACTIONS = ("policy:create", "policy:save", "policy:amend")
+
+
+def draft_editors(session: Session, explainer: PolicyExplainer) -> set[str]:
+    """Who wrote the current draft: its creator and everyone who saved or reopened it since the last approval.
+
+    Read from the audit rows, which are written in the same unit of work as each change.
+    """
+    since = session.exec(
+        select(func.max(AuditLog.id)).where(AuditLog.entity == "policy", AuditLog.entity_id == explainer.id,
+                                            AuditLog.action == "policy:approve")
+    ).one() or 0
+    names = session.exec(
+        select(AuditLog.username).where(AuditLog.entity == "policy", AuditLog.entity_id == explainer.id,
+                                        AuditLog.action.in_(_EDIT_ACTIONS), AuditLog.id > since)
+    ).all()
+    return {explainer.created_by, *names}
+
+
 def can_approve(session: Session, user: User, explainer: PolicyExplainer) -> str | None:
     """Why ``user`` may not approve ``explainer`` (Chinese), or None when they may."""
     if user.username == explainer.created_by:
         return "不能审核自己写的政策问答，请另一位同事审核"
+    if user.username in draft_editors(session, explainer):
+        return "您修改过这一稿（保存或更正），不能再审核它，请另一位同事审核"
     if user.role == Role.admin:
         return None
     if user.role == Role.township:
@@ -265,18 +287,25 @@ def build_explainer_content(session: Session, row: PolicyExplainer, *, version: 
     })
 
 
-def approve_explainer(session: Session, explainer_id: int, *, user: User,
+def approve_explainer(session: Session, explainer_id: int, *, user: User, row_version: int | None,
                       now: datetime | None = None) -> PolicyExplainerVersion:
-    """Freeze the draft into a new immutable version (and give it its 第 N 期 the first time)."""
+    """Freeze the draft into a new immutable version (and give it its 第 N 期 the first time).
+
+    ``row_version`` is the draft the approver read; a newer save refuses the approval, so nobody
+    publishes text they have not seen.  ``None`` only for the CLI, whose approver reads nothing first.
+    """
     row = get_explainer(session, explainer_id)
     # Serialise approvals per township on PostgreSQL: numbers and the chain stay gap-free.
     session.exec(select(Township.id).where(Township.id == row.township_id).with_for_update()).one()
     session.refresh(row)
     if row.status != ExplainerStatus.draft:
         raise BoardError("这期政策问答已经审核公开了", field="状态")
+    if row_version is not None and row.row_version != row_version:
+        raise ConflictError("您看到的不是最新稿：有人刚刚保存了修改，请刷新、读过新稿后再审核", field="审核")
     refusal = can_approve(session, user, row)
     if refusal:
         raise PermissionDenied(refusal, field="权限")
+    _clean(_snapshot_fields(row))  # a draft saved before a limit existed is held to it now
     problems = _pii_problems(row)
     if problems:
         raise BoardError(problems)
@@ -345,19 +374,51 @@ def latest_version(session: Session, explainer_id: int) -> PolicyExplainerVersio
     ).first()
 
 
-def load_version(row: PolicyExplainerVersion) -> dict:
+VERIFY_FAILED = "核验失败：内容与存证不一致，请联系镇经管站"
+
+
+def version_intact(session: Session, row: PolicyExplainerVersion) -> bool:
+    """The stored text still gives its hash, and it chains to the township's previous and next versions."""
+    if snapshot_hash(row.content_json, row.prev_hash) != row.content_hash:
+        return False
+    previous = session.exec(
+        select(PolicyExplainerVersion.content_hash)
+        .where(PolicyExplainerVersion.township_id == row.township_id, PolicyExplainerVersion.id < row.id)
+        .order_by(PolicyExplainerVersion.id.desc())
+    ).first()
+    following = session.exec(
+        select(PolicyExplainerVersion.prev_hash)
+        .where(PolicyExplainerVersion.township_id == row.township_id, PolicyExplainerVersion.id > row.id)
+        .order_by(PolicyExplainerVersion.id)
+    ).first()
+    return (previous or "") == row.prev_hash and following in (None, row.content_hash)
+
+
+def load_version(session: Session, row: PolicyExplainerVersion) -> dict:
+    """An approved version for rendering; one that fails verification shows only the failure.
+
+    Its texts are replaced (not its shape), so every renderer shows the failure and nothing else.
+    """
     content = json.loads(row.content_json)
     content["id"] = row.explainer_id
     content["hash"] = row.content_hash
     content["short_hash"] = short_hash(row.content_hash)
+    if not version_intact(session, row):
+        blank = dict.fromkeys(("issuer", "doc_number", "one_sentence", "ask", "correction_note"), "")
+        content.update(blank, title=VERIFY_FAILED, verify_error=VERIFY_FAILED, source={"name": "", "sha256": ""},
+                       answers=[{**a, "answer": VERIFY_FAILED} for a in content.get("answers", [])])
     return content
 
 
 def published_explainer(session: Session, explainer_id: int) -> dict:
+    """The newest approved version, for pushing and printing: refused when it fails verification."""
     row = latest_version(session, explainer_id)
     if row is None:
         raise BoardError(f"编号为 {explainer_id} 的政策问答还没有审核公开", field="政策问答")
-    return load_version(row)
+    content = load_version(session, row)
+    if content.get("verify_error"):
+        raise BoardError(VERIFY_FAILED, field="核验")
+    return content
 
 
 def explainer_villages(session: Session, explainer_id: int) -> list[Village]:
@@ -383,7 +444,7 @@ def public_explainers(session: Session, village: Village) -> list[dict]:
         )
     ).all()
     rows = [latest_version(session, i) for i in ids]
-    contents = [load_version(r) for r in rows if r is not None]
+    contents = [load_version(session, r) for r in rows if r is not None]
     return sorted(contents, key=lambda c: -c["number"])
 
 
@@ -486,7 +547,7 @@ def explainer_for_staff(engine: Engine, explainer_id: int, username: str) -> dic
             "correction_note": row.correction_note,
             "created_by": row.created_by,
             "approve_refusal": can_approve(session, user, row),
-            "public": load_version(head) if head else None,
+            "public": load_version(session, head) if head else None,
             "villages": [v.code for v in explainer_villages(session, explainer_id)],
             "source_name": row.source_name,
         }
@@ -499,11 +560,12 @@ def save_explainer(engine: Engine, explainer_id: int, username: str, *, fields: 
         session.commit()
 
 
-def approve(engine: Engine, explainer_id: int, username: str) -> dict:
+def approve(engine: Engine, explainer_id: int, username: str, *, row_version: int) -> dict:
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, explainer_id, user=get_user(session, username))
+        version = approve_explainer(session, explainer_id, user=get_user(session, username),
+                                    row_version=row_version)
         session.commit()
-        return load_version(version)
+        return load_version(session, version)
 
 
 def correct(engine: Engine, explainer_id: int, username: str, note: str) -> None:

@@ -27,6 +27,7 @@ EXCERPT_CHARS = 24
 # Weight of one spot; a text shorter than SCORE_SPAN characters pays it in full.
 WEIGHTS = {
     "个人信息": 30,
+    "一句话太长": 40,
     "问题没回答": 10,
     "截止没日期": 6,
     "句子太长": 4,
@@ -35,6 +36,7 @@ WEIGHTS = {
     "数字没单位": 2,
 }
 SCORE_SPAN = 800
+MAX_ONE_SENTENCE_CHARS = 80  # 一句话说清楚 is read at a glance on the noticeboard; saving refuses more
 GRADES = ((85, "好懂"), (60, "基本好懂"), (0, "难懂"))
 PLACEHOLDERS = {"", "无", "暂无", "略", "待补充", "待填写", "待定", "?", "？", "……", "..."}
 
@@ -221,6 +223,10 @@ def check_explainer(fields: dict[str, str], *, deadline_on: date | None = None,
     for field in ("title", *(f for f, _, _ in ANSWERS)):
         findings += check_text(fields.get(field) or "", field=field, words=words)
     findings += _unanswered(fields, deadline_on)
+    one = (fields.get("one_sentence") or "").strip()
+    if len(one) > MAX_ONE_SENTENCE_CHARS:
+        findings.append(Finding("one_sentence", "一句话太长", 0, len(one), _excerpt(one, 0, 10),
+                                f"“一句话说清楚”有 {len(one)} 个字，最多 {MAX_ONE_SENTENCE_CHARS} 个字：只说最要紧的一件事"))
     order = {f: i for i, f in enumerate(("title", *(f for f, _, _ in ANSWERS)))}
     findings.sort(key=lambda f: (order.get(f.field, 99), f.start))
     chars = sum(len(fields.get(f) or "") for f in order)

@@ -19,6 +19,12 @@ from board.errors import BoardError
 from board.policy_fields import ANSWERS
 
 MAX_SOURCE_BYTES = 20 * 2**20
+# A DOCX is a zip: its declared unpacked sizes are checked before any XML is parsed (zip bombs).
+MAX_DOCX_ENTRIES = 2000
+MAX_DOCX_UNPACKED = 60 * 2**20
+MAX_DOCX_RATIO = 100
+MAX_PDF_PAGES = 200
+MAX_TEXT_CHARS = 200_000  # about 100 pages of a notice; the checker's time grows with the text
 MAX_SENTENCES_PER_ANSWER = 3
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 SOURCE_SUFFIXES = (".docx", ".pdf", *TEXT_SUFFIXES)
@@ -87,15 +93,29 @@ def _decode(data: bytes, name: str) -> str:
 
 
 # python-docx and pdfplumber are imported on use: every CLI command loads this module.
-def _docx_text(data: bytes, name: str) -> str:
+def _check_docx_zip(data: bytes, name: str) -> None:
     import zipfile
 
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise BoardError(f"{name} 打不开，不是有效的 Word（.docx）文件（{type(exc).__name__}）", field="原文") from None
+    unpacked = sum(e.file_size for e in entries)
+    packed = sum(e.compress_size for e in entries)
+    if len(entries) > MAX_DOCX_ENTRIES or unpacked > MAX_DOCX_UNPACKED or unpacked > MAX_DOCX_RATIO * max(packed, 1):
+        raise BoardError(f"{name} 解压后过大（{len(entries)} 个部件，{unpacked // 2**20} MB），不像正常的政策文件，"
+                         "请另存为普通 Word 文件或直接粘贴文字", field="原文")
 
+
+def _docx_text(data: bytes, name: str) -> str:
+    from docx import Document
+
+    _check_docx_zip(data, name)
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    # python-docx surfaces zip, XML (lxml) and package errors of a damaged file alike.
+    except Exception as exc:  # noqa: BLE001
         raise BoardError(f"{name} 打不开，不是有效的 Word（.docx）文件（{type(exc).__name__}）", field="原文") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -110,13 +130,17 @@ def _docx_text(data: bytes, name: str) -> str:
 
 def _pdf_text(data: bytes, name: str) -> str:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise BoardError(f"{name} 有 {len(pdf.pages)} 页，最多 {MAX_PDF_PAGES} 页：请只上传通知本身",
+                                 field="原文")
             pages = [page.extract_text() or "" for page in pdf.pages]
-    except (PDFSyntaxError, PdfminerException) as exc:
+    except BoardError:
+        raise
+    # pdfminer raises many types (syntax, encryption, stream and key errors) on damaged files.
+    except Exception as exc:  # noqa: BLE001
         raise BoardError(f"{name} 打不开，不是有效的 PDF 文件（{type(exc).__name__}）", field="原文") from None
     text = "\n".join(pages)
     if not text.strip():
@@ -137,6 +161,8 @@ def extract_text(name: str, data: bytes) -> str:
         text = _unwrap(_pdf_text(data, name))
     else:
         text = _decode(data, name)
+    if len(text) > MAX_TEXT_CHARS:
+        raise BoardError(f"{name} 的文字有 {len(text)} 个字，最多 {MAX_TEXT_CHARS} 个字：请只上传通知本身", field="原文")
     return re.sub(r"[ \t\u3000]+\n", "\n", text.replace("\r\n", "\n")).strip()
 
 

@@ -82,9 +82,9 @@ def cmd_check(args) -> int:
 def cmd_approve(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, args.id, user=get_user(session, args.by))
+        version = approve_explainer(session, args.id, user=get_user(session, args.by), row_version=None)
         session.commit()
-        content = load_version(version)
+        content = load_version(session, version)
     print(f"已审核公开：{issue_label(content)}《{content['title']}》第{version.version}版  哈希 {version.content_hash}")
     return 0
 
@@ -101,7 +101,7 @@ def cmd_amend(args) -> int:
 def cmd_push(args) -> int:
     engine = open_engine(args)
     report = push_explainer(engine, args.id, grid_name=args.grid, now=datetime.now(timezone.utc),
-                            settings=get_settings())
+                            settings=get_settings(), force=args.force)
     for row in report.rows:
         line = _describe({**row, "period": "政策问答"})
         print(line, file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
@@ -119,7 +119,12 @@ def cmd_sheet(args) -> int:
         village = explainer_villages(session, args.id)[0]
     link = policy_url(get_settings().public_base_url, village.code, args.id)
     out = Path(args.output)
-    out.write_bytes(render_policy_sheet(content, link=link, today=today_shanghai()))
+    data = render_policy_sheet(content, link=link, today=today_shanghai())
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise BoardError(f"无法写入 {out}：{error.strerror or type(error).__name__}（请检查目录是否存在、能否写入）",
+                         field="输出文件") from None
     print(f"已生成大字 A4 张贴版：{out}（{out.stat().st_size // 1024} KB）")
     return 0
 
@@ -167,6 +172,7 @@ def register(sub) -> None:
     p = group.add_parser("push", help="推送到涉及村/社区的网格群（每个群只发一次）")
     p.add_argument("id", type=int)
     p.add_argument("--grid", help="只推送这个网格")
+    p.add_argument("--force", action="store_true", help="已过截止日期也推送")
     p.set_defaults(func=cmd_push)
 
     p = group.add_parser("sheet", help="生成大字 A4 张贴版 PDF（贴到村公开栏）")

@@ -37,7 +37,9 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     return {
         "kicker": ParagraphStyle("kicker", fontSize=18, leading=24, textColor=RED, **base),
         "title": ParagraphStyle("title", fontSize=28, leading=36, spaceAfter=6, **base),
-        "one": ParagraphStyle("one", fontSize=20, leading=28, **base),
+        # A paragraph with its own background and border (not a one-cell table) so a long one splits over pages.
+        "one": ParagraphStyle("one", fontSize=20, leading=28, backColor=SAND, borderColor=RED, borderWidth=1.5,
+                              borderPadding=(8, 10, 10, 10), leftIndent=10, rightIndent=10, **base),
         "q": ParagraphStyle("q", fontSize=19, leading=25, spaceBefore=5, textColor=RED, **base),
         "a": ParagraphStyle("a", fontSize=17, leading=23, **base),
         "note": ParagraphStyle("note", fontSize=MIN_PT, leading=20, **base),
@@ -63,11 +65,7 @@ def render_policy_sheet(content: dict, *, link: str, today: date) -> bytes:
     if content.get("correction_note"):
         story.append(_p(f"第{content['version']}版（已更正）：{content['correction_note']}", s["note"]))
     if content.get("one_sentence"):
-        box = Table([[_p(f"一句话说清楚：{content['one_sentence']}", s["one"])]], colWidths=[doc.width])
-        box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), SAND), ("BOX", (0, 0), (-1, -1), 1.5, RED),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 8),
-                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
-        story += [Spacer(1, 2 * mm), box]
+        story += [Spacer(1, 5 * mm), _p(f"一句话说清楚：{content['one_sentence']}", s["one"]), Spacer(1, 3 * mm)]
     for answer in content["answers"]:
         story.append(KeepTogether([_p(answer["question"], s["q"]), _p(answer["answer"] or "（未填写）", s["a"])]))
     if content.get("ask"):

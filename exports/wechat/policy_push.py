@@ -19,7 +19,7 @@ from board.db import unit_of_work
 from board.errors import BoardError
 from board.links import policy_url
 from board.policy import explainer_villages, published_explainer, today_shanghai
-from board.policy_view import explainer_parts, explainer_text, heading
+from board.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
 from board.settings import Settings
 from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.outbox import enqueue, message_rows, send_due, target_ref
@@ -91,10 +91,18 @@ def explainer_grids(engine: Engine, explainer_id: int, grid_name: str | None = N
 
 
 def push_explainer(engine: Engine, explainer_id: int, *, grid_name: str | None = None, now: datetime,
-                   settings: Settings, timeout=DEFAULT_TIMEOUT) -> PushReport:
-    """Enqueue the explainer's newest approved version for its grids and send what is due."""
+                   settings: Settings, timeout=DEFAULT_TIMEOUT, force: bool = False) -> PushReport:
+    """Enqueue the explainer's newest approved version for its grids and send what is due.
+
+    A grid's parts are planned once per version: ``enqueue`` keeps the stored parts when a
+    re-plan differs (截止 turns into 已截止), so no orphan part is sent.  An explainer past its
+    deadline is pushed only when ``force`` says so.
+    """
     with unit_of_work(engine) as session:
         content = published_explainer(session, explainer_id)
+    if not force and is_expired(content, today_shanghai(now)):
+        raise BoardError(f"这期政策问答{deadline_label(content, today_shanghai(now))}，不再推送到群里"
+                         "（确实要发，请在命令后加 --force）", field="截止日期")
     rows: list[dict] = []
     for grid, village in explainer_grids(engine, explainer_id, grid_name):
         rows += plan_policy_messages(grid, content, village_code=village.code, base_url=settings.public_base_url,

@@ -1,15 +1,15 @@
 """The 朗读 button: the phone reads a text aloud with its own zh-CN voice (browser speech synthesis).
 
-The text travels as JSON inside a script element (``<`` escaped), never as HTML, in
-Streamlit's sandboxed component iframe.  A phone without speech synthesis shows why the
-button does nothing.
+The text travels as JSON inside a script element (``<`` escaped), never as HTML, in an
+``st.iframe`` (Streamlit's replacement for ``components.html``, removed after 2026-06-01).
+A phone without speech synthesis shows why the button does nothing.
 """
 
 from __future__ import annotations
 
 import json
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 BUTTON_HTML = """
 <button id="read-aloud" type="button" lang="zh-CN" aria-label="朗读%(what)s"
@@ -53,4 +53,4 @@ WHAT = {"month": "本月摘要", "policy": "这期问答"}
 
 def read_aloud_button(text: str, what: str) -> None:
     payload = json.dumps(text, ensure_ascii=False).replace("<", "\\u003c")
-    components.html(BUTTON_HTML % {"what": WHAT[what], "text": payload}, height=56)
+    st.iframe(BUTTON_HTML % {"what": WHAT[what], "text": payload}, height=56, alt=f"朗读{WHAT[what]}按钮")

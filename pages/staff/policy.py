@@ -1,6 +1,7 @@
 """政策问答: turn a policy document into plain answers, check the wording, approve, push and print."""
 
 from datetime import date, datetime, timezone
+from functools import partial
 
 import streamlit as st
 
@@ -19,12 +20,13 @@ from board.policy import (
 from board.policy_check import check_explainer
 from board.policy_extract import SOURCE_SUFFIXES, draft_from_file, prefill
 from board.policy_fields import ANSWERS, FIELD_LABELS
-from board.policy_view import explainer_text, heading
+from board.policy_view import explainer_text, heading, is_expired
 from board.settings import get_settings
 from exports.policy_pdf import render_policy_sheet, sheet_file_name
 from exports.wechat.outbox import message_rows
 from exports.wechat.policy_push import push_explainer
 from models import Role
+from pages.shared.plain import md
 from pages.shared.session import engine, require_staff, show_error
 
 user = require_staff(Role.grid, Role.clerk, Role.township, Role.supervisor)
@@ -59,7 +61,7 @@ def answer_inputs(prefix: str, fields: dict) -> dict:
 def show_check(fields: dict) -> None:
     result = check_explainer(fields, deadline_on=fields.get("deadline_on"))
     st.metric("大白话检查", f"{result.score} 分", result.grade, delta_color="off")
-    st.caption(result.summary + "。检查只是提醒，不影响保存和审核（身份证号、手机号除外，审核时会被拒绝）。")
+    st.caption(md(result.summary) + "。检查只是提醒，不影响保存和审核（身份证号、手机号除外，审核时会被拒绝）。")
     if result.findings:
         st.dataframe(result.rows(), hide_index=True, width="stretch")
 
@@ -83,7 +85,7 @@ def new_explainer() -> None:
         st.info("先上传或粘贴原文，系统会把含日期、金额、地点、材料的句子填到对应问题里，您再改成大白话。")
         return
     draft = held["draft"]
-    st.caption(f"原文：{held['name']}。预填的是原文句子，请逐条改写成短句、大白话。")
+    st.caption(f"原文：{md(held['name'])}。预填的是原文句子，请逐条改写成短句、大白话。")
     fields = answer_inputs("new", {"title": draft.title, "issuer": draft.issuer, "doc_number": draft.doc_number,
                                    "issued_on": draft.issued_on, "effective_on": draft.effective_on,
                                    "deadline_on": draft.deadline_on, **draft.answers})
@@ -111,12 +113,18 @@ def published(info: dict) -> None:
     settings = get_settings()
     link = policy_url(settings.public_base_url, info["villages"][0], info["id"]) if info["villages"] else ""
     today = today_shanghai()
-    st.success(f"已审核公开：{heading(content)}（第{content['version']}版，核验码 {content['short_hash']}）")
+    if content.get("verify_error"):
+        st.error(content["verify_error"])
+        return
+    st.success(f"已审核公开：{md(heading(content))}（第{content['version']}版，核验码 {content['short_hash']}）")
     st.markdown("**转发到群里的文字**（点右上角复制）")
     st.code(explainer_text(content, link=link, today=today), language=None, wrap_lines=True)
-    st.download_button("下载大字 A4 张贴版", render_policy_sheet(content, link=link, today=today),
+    # Made only when pressed: a sheet that cannot be drawn never takes the tab down with it.
+    st.download_button("下载大字 A4 张贴版", partial(render_policy_sheet, content, link=link, today=today),
                        file_name=sheet_file_name(content), mime="application/pdf", on_click="ignore")
-    if user.role in (Role.grid, Role.clerk, Role.township, Role.admin):
+    if is_expired(content, today):
+        st.caption("已过截止日期，不再推送到网格群。")
+    elif user.role in (Role.grid, Role.clerk, Role.township, Role.admin):
         if st.button("推送到网格群（每个群只发一次）"):
             run(push_explainer, engine(), info["id"], now=datetime.now(timezone.utc), settings=settings)
             st.rerun()
@@ -125,6 +133,39 @@ def published(info: dict) -> None:
         st.dataframe([{"网格": r["grid"], "方式": r["channel_label"], "版本": r["version"],
                        "内容": f"{r['kind_label']} {r['part_no']}/{r['part_total']}", "状态": r["status_label"],
                        "说明": r["error"]} for r in rows], hide_index=True, width="stretch")
+
+
+def show_draft(fields: dict) -> None:
+    """The stored draft, read-only: what the approver reads is exactly what approval freezes."""
+    for name in ("title", "issuer", "doc_number", "issued_on", "effective_on", "deadline_on",
+                 *(f for f, _, _ in ANSWERS)):
+        value = fields.get(name)
+        text = value.isoformat() if isinstance(value, date) else (value or "（未填写）")
+        st.markdown(f"**{FIELD_LABELS[name]}**：{md(text)}")
+
+
+def approve_draft(explainer_id: int, info: dict) -> None:
+    # A click reruns the script, which reads the draft afresh: approve the version shown before the click.
+    seen_key = f"policy-seen-{explainer_id}"
+    seen = st.session_state.get(seen_key, info["row_version"])
+    st.session_state[seen_key] = info["row_version"]
+    show_draft(info["fields"])
+    show_check(info["fields"])
+    if st.button("审核通过并公开", type="primary"):
+        content = run(approve, engine(), explainer_id, user.username, row_version=seen)
+        st.success(f"已审核公开：{md(heading(content))}")
+        st.rerun()
+    if user.role in WRITERS:
+        with st.expander("我要修改这一稿（修改后须由另一位同事审核）"):
+            edit_draft(explainer_id, info)
+
+
+def edit_draft(explainer_id: int, info: dict) -> None:
+    fields = answer_inputs(f"edit-{explainer_id}-{info['row_version']}", info["fields"])
+    show_check(fields)
+    if user.role in WRITERS and st.button("保存修改"):
+        run(save_explainer, engine(), explainer_id, user.username, fields=fields, row_version=info["row_version"])
+        st.rerun()
 
 
 def review() -> None:
@@ -145,21 +186,12 @@ def review() -> None:
         published(info)
     if info["status"] == "draft":
         if info["correction_note"]:
-            st.warning(f"正在更正：{info['correction_note']}")
-        prefix = f"edit-{explainer_id}-{info['row_version']}"
-        fields = answer_inputs(prefix, info["fields"])
-        show_check(fields)
-        left, right = st.columns(2)
-        if user.role in WRITERS and left.button("保存修改"):
-            run(save_explainer, engine(), explainer_id, user.username, fields=fields, row_version=info["row_version"])
-            st.rerun()
+            st.warning(f"正在更正：{md(info['correction_note'])}")
         if info["approve_refusal"] is None:
-            if right.button("审核通过并公开", type="primary"):
-                content = run(approve, engine(), explainer_id, user.username)
-                st.success(f"已审核公开：{heading(content)}")
-                st.rerun()
+            approve_draft(explainer_id, info)
         else:
-            right.caption(info["approve_refusal"])
+            edit_draft(explainer_id, info)
+            st.caption(md(info["approve_refusal"]))
     elif user.role in WRITERS:
         with st.expander("发现错误？更正"):
             note = st.text_area("更正说明（改了什么、为什么，会随新版本公开）", key=f"note-{explainer_id}")

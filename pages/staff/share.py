@@ -111,7 +111,7 @@ if code:
         st.subheader("政策问答（复制转发）")
         st.caption("手动转发的群：复制下面的文字发到群里。自动推送在“政策问答”页。")
         for content in open_explainers:
-            with st.expander(heading(content)):
+            with st.expander(md(heading(content))):
                 link = policy_url(settings.public_base_url, code, content["id"])
                 st.code(explainer_text(content, link=link, today=today_shanghai()), language=None, wrap_lines=True)
 

@@ -57,6 +57,6 @@ def write(engine, by: str, *, township: str | None = None, villages: tuple[str, 
 
 def approve(engine, explainer_id: int, by: str):
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, explainer_id, user=get_user(session, by))
+        version = approve_explainer(session, explainer_id, user=get_user(session, by), row_version=None)
         session.commit()
         return version

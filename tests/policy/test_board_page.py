@@ -22,7 +22,7 @@ def publish_demo_explainers(url: str) -> list[int]:
         for text, deadline in ((MEDICAL_PLAIN, date.today() + timedelta(days=60)), (ELDERLY_PLAIN, date(2026, 11, 16))):
             fields = {**markdown_fields(text), "deadline_on": deadline}
             row = create_explainer(session, user=get_user(session, "wangge"), fields=fields, village_codes=("DEMO",))
-            approve_explainer(session, row.id, user=get_user(session, "zhen"),
+            approve_explainer(session, row.id, user=get_user(session, "zhen"), row_version=None,
                               now=datetime(2026, 11, 1, tzinfo=timezone.utc))
             ids.append(row.id)
         create_explainer(session, user=get_user(session, "wangge"), fields={**markdown_fields(), "title": "草稿不公开"},

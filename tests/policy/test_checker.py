@@ -88,3 +88,11 @@ def test_summary_and_rows_are_chinese():
     result = check_document("请参保人员及时缴纳。")
     assert result.summary.startswith(f"{result.score} 分（")
     assert set(result.rows()[0]) == {"位置", "问题", "原文", "怎么改"}
+
+
+def test_a_long_one_sentence_is_flagged_even_when_its_clauses_are_short():
+    fields = {**parse_markdown(NOTICES["医保缴费"][1]).answers, "title": "明年的医保"}
+    assert "一句话太长" not in [f.kind for f in check_explainer(fields).findings]
+    long = check_explainer({**fields, "one_sentence": "每人交400元，" * 200})
+    assert [f.kind for f in long.findings].count("一句话太长") == 1
+    assert long.grade != "好懂" and "一句话太长 1 处" in long.summary

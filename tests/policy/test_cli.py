@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from board.db import get_engine, unit_of_work
 from board.villages import get_village
 from exports.wechat.grids import add_grid
@@ -52,3 +55,20 @@ def test_add_check_approve_list_push(demo_url, wecom_env, fake, tmp_path):
     missing = run_cli("policy", "add", "--from", str(tmp_path / "nope.pdf"), "--township", "DEMO-T", "--by", "zhen",
                       db=demo_url)
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
+
+
+def test_unwritable_output_and_damaged_files_give_chinese_errors(demo_url, tmp_path):
+    plain = tmp_path / "尊老金.md"
+    plain.write_text(ELDERLY_PLAIN, encoding="utf-8")
+    assert run_cli("policy", "add", "--from", str(plain), "--village", "DEMO", "--by", "wangge", db=demo_url).returncode == 0
+    assert run_cli("policy", "approve", "1", "--by", "zhen", db=demo_url).returncode == 0
+    sheet = run_cli("policy", "sheet", "1", "-o", str(tmp_path / "missing" / "x.pdf"), db=demo_url)
+    assert sheet.returncode == 2 and "无法写入" in sheet.stderr and "Traceback" not in sheet.stderr
+
+    broken = tmp_path / "坏.docx"
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(ELDERLY))) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, b"<w:document>" if item.filename == "word/document.xml" else src.read(item))
+    for args in (("check", str(broken)), ("add", "--from", str(broken), "--village", "DEMO", "--by", "wangge")):
+        result = run_cli("policy", *args, db=demo_url)
+        assert result.returncode == 2 and "打不开" in result.stderr and "Traceback" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -82,3 +83,37 @@ def test_markdown_refuses_unknown_headings_and_bad_dates():
 def test_pdf_lines_wrapped_at_the_margin_are_joined_back_into_paragraphs(notice):
     assert extract_text("通知.pdf", pdf_bytes(notice)) == "\n".join(notice)
     assert extract_text("通知.docx", docx_bytes(notice)) == "\n".join(notice)
+
+
+def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, replace.get(item.filename, src.read(item.filename)))
+    return out.getvalue()
+
+
+def test_a_docx_with_broken_xml_gets_the_chinese_message():
+    broken = _rezip(docx_bytes(["一、参保对象"]), {"word/document.xml": b"<w:document><w:body><w:p>"})
+    with pytest.raises(BoardError, match="打不开，不是有效的 Word"):
+        extract_text("通知.docx", broken)
+
+
+def test_a_docx_that_unpacks_to_far_more_than_it_weighs_is_refused_before_parsing():
+    bomb = _rezip(docx_bytes(["一、参保对象"]), {"word/document.xml": b"<!--" + b" " * (8 * 2**20) + b"-->"})
+    assert len(bomb) < 100_000
+    with pytest.raises(BoardError, match="解压后过大"):
+        extract_text("通知.docx", bomb)
+
+
+def test_too_much_text_and_too_many_pdf_pages_are_refused():
+    with pytest.raises(BoardError, match="最多 200000 个字"):
+        extract_text("通知.txt", ("交钱。" * 70_000).encode("utf-8"))
+    buffer = io.BytesIO()
+    sheet = Canvas(buffer)
+    for _ in range(201):
+        sheet.drawString(72, 720, "page")
+        sheet.showPage()
+    sheet.save()
+    with pytest.raises(BoardError, match="201 页，最多 200 页"):
+        extract_text("通知.pdf", buffer.getvalue())

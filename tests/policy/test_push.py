@@ -83,3 +83,22 @@ def test_grids_must_exist(engine, world, fake, settings):
     approve(engine, explainer, world["zhen"])
     with pytest.raises(BoardError, match="还没有登记网格"):
         push_explainer(engine, explainer, now=NOW, settings=settings, timeout=FAST)
+
+
+def test_an_expired_explainer_is_pushed_only_when_forced_and_never_gains_an_orphan_part(engine, world, grids, fake,
+                                                                                       settings):
+    from datetime import date, timedelta
+
+    fields = {**markdown_fields(), "deadline_on": date(2026, 12, 31),
+              "q_where": "到村便民服务中心窗口交钱，窗口工作人员会帮您在电脑上办好。\n" * 40}
+    explainer = write(engine, world["worker"], villages=("C1",), fields=fields)
+    approve(engine, explainer, world["zhen"])
+    first = push_explainer(engine, explainer, grid_name="一网格", now=NOW, settings=settings, timeout=FAST)
+    sent = len(texts(fake))
+    later = NOW + timedelta(days=90)
+    with pytest.raises(BoardError, match="已截止.*--force"):
+        push_explainer(engine, explainer, grid_name="一网格", now=later, settings=settings, timeout=FAST)
+    again = push_explainer(engine, explainer, grid_name="一网格", now=later, settings=settings, timeout=FAST, force=True)
+    assert len(texts(fake)) == sent
+    assert [r["id"] for r in again.rows] == [r["id"] for r in first.rows]
+    assert {r["part_total"] for r in again.rows} == {len(first.rows)}

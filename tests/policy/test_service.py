@@ -13,6 +13,7 @@ from board.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied
 from board.policy import (
     amend_explainer,
+    approve_explainer,
     get_explainer,
     list_explainers,
     public_explainers,
@@ -155,3 +156,74 @@ def test_expired_explainers_say_so(engine, world):
     assert text.startswith("【政策问答 第 1 期】") and "已截止" in text and "详情：https://x.cn" in text
     spoken = explainer_text(content, link="https://x.cn", today=date(2026, 10, 1), speech=True)
     assert "https://" not in spoken and "核验码" not in spoken
+
+
+def test_nobody_who_saved_or_reopened_the_draft_may_approve_it(engine, world):
+    explainer = write(engine, world["worker"], villages=("C1",))
+    with unit_of_work(engine) as session:
+        row = get_explainer(session, explainer)
+        update_explainer(session, explainer, user=get_user(session, world["zhen"]),
+                         fields={**markdown_fields(), "q_get": "每人每月 5000 元。"}, row_version=row.row_version)
+        session.commit()
+    with pytest.raises(PermissionDenied, match="修改过这一稿"):
+        approve(engine, explainer, world["zhen"])
+    approve(engine, explainer, world["zhen2"])
+
+    with unit_of_work(engine) as session:
+        amend_explainer(session, explainer, user=get_user(session, world["zhen2"]), note="金额写错了")
+        session.commit()
+    with pytest.raises(PermissionDenied, match="修改过这一稿"):
+        approve(engine, explainer, world["zhen2"])
+    # zhen's save belongs to the approved first version, not to this draft.
+    assert approve(engine, explainer, world["zhen"]).version == 2
+
+
+def test_approval_is_refused_when_the_draft_changed_since_the_approver_read_it(engine, world):
+    explainer = write(engine, world["worker"], villages=("C1",))
+    with unit_of_work(engine) as session:
+        seen = get_explainer(session, explainer).row_version
+        update_explainer(session, explainer, user=get_user(session, world["worker"]),
+                         fields={**markdown_fields(), "q_get": "每人每月 5000 元。"}, row_version=seen)
+        session.commit()
+    with unit_of_work(engine) as session:
+        with pytest.raises(ConflictError, match="不是最新稿"):
+            approve_explainer(session, explainer, user=get_user(session, world["zhen"]), row_version=seen)
+    with unit_of_work(engine) as session:
+        version = approve_explainer(session, explainer, user=get_user(session, world["zhen"]), row_version=seen + 1)
+        session.commit()
+    assert "5000" in version.content_json
+
+
+def test_one_sentence_is_capped(engine, world):
+    with pytest.raises(BoardError, match="最多 80 个字") as caught:
+        write(engine, world["worker"], villages=("C1",), fields={**markdown_fields(), "one_sentence": "交钱。" * 40})
+    assert caught.value.problems[0].field == "一句话说清楚"
+
+
+def test_a_tampered_version_shows_the_verification_failure_instead_of_its_text(engine, world):
+    from board.policy import VERIFY_FAILED, published_explainer
+
+    first = approve(engine, write(engine, world["worker"], villages=("C1",)), world["zhen"])
+    second = approve(engine, write(engine, world["worker"], villages=("C1",)), world["zhen"])
+    with unit_of_work(engine) as session:
+        assert [c["title"] for c in public_explainers(session, get_village(session, "C1"))][0] != VERIFY_FAILED
+        row = session.get(PolicyExplainerVersion, first.id)
+        row.content_json = row.content_json.replace("400", "4000")
+        session.add(row)
+        session.commit()
+    with unit_of_work(engine) as session:
+        shown = {c["id"]: c for c in public_explainers(session, get_village(session, "C1"))}
+        with pytest.raises(BoardError, match="核验失败"):
+            published_explainer(session, first.explainer_id)
+    assert shown[first.explainer_id]["title"] == VERIFY_FAILED
+    assert "4000" not in json.dumps(shown[first.explainer_id], ensure_ascii=False)
+    assert shown[second.explainer_id]["title"] != VERIFY_FAILED
+
+    with unit_of_work(engine) as session:  # a forger who also rewrites the hash breaks the next version's link
+        row = session.get(PolicyExplainerVersion, first.id)
+        row.content_hash = snapshot_hash(row.content_json, row.prev_hash)
+        session.add(row)
+        session.commit()
+    with unit_of_work(engine) as session:
+        titles = {c["id"]: c["title"] for c in public_explainers(session, get_village(session, "C1"))}
+    assert titles == {first.explainer_id: VERIFY_FAILED, second.explainer_id: VERIFY_FAILED}

@@ -31,3 +31,15 @@ def test_sheet_is_a4_in_large_type_with_every_answer(engine, world):
     assert "明年的居民医保" in text and "已截止" in text
     for needle in ("一句话说清楚", "谁能办、谁能领", "江苏医保云", "找谁问", "0523-8888 1234", content["short_hash"]):
         assert needle in text, needle
+
+
+def test_a_one_sentence_longer_than_a_page_still_prints(engine, world):
+    """Versions stored before the 80-character cap may hold a long one-sentence: it flows over pages."""
+    approve(engine, write(engine, world["worker"], villages=("C1",)), world["zhen"])
+    with unit_of_work(engine) as session:
+        content = public_explainers(session, get_village(session, "C1"))[0]
+    content = {**content, "one_sentence": "今年12月31日前到村里交钱，每人400元。" * 60}
+    data = render_policy_sheet(content, link="https://sanwu.example.cn/?village=C1&policy=1", today=date(2026, 12, 1))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) >= 2
+        assert min(round(ch["size"], 1) for page in pdf.pages for ch in page.chars) >= MIN_PT

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from board.db import get_engine, unit_of_work
+from board.errors import BoardError
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from models import Role
@@ -91,3 +93,63 @@ def test_the_share_page_gives_the_copy_block_of_open_explainers(demo_url, monkey
     assert len(copies) == 1  # the expired one is not offered for forwarding
     assert copies[0].startswith("【政策问答 第 1 期】明年的居民医保")
     assert "https://sanwu.example.cn/?village=DEMO&policy=" in copies[0]
+
+
+def test_the_reviewer_reads_the_stored_draft_and_a_newer_save_refuses_approval(demo_url, monkeypatch):
+    from board.auth import get_user
+    from board.policy import create_explainer, get_explainer, update_explainer
+    from tests.policy.conftest import markdown_fields
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    fields = {**markdown_fields(), "title": "**粗体**[点我](javascript:alert(2))"}
+    with unit_of_work(get_engine(demo_url)) as session:
+        explainer = create_explainer(session, user=get_user(session, "wangge"), fields=fields,
+                                     village_codes=("DEMO",)).id
+        session.commit()
+    township = page(("zhen", "镇经管站 陈敏", Role.township))
+    assert not township.exception
+    assert "我要修改这一稿（修改后须由另一位同事审核）" in [e.label for e in township.expander]
+    shown = [m.value for m in township.markdown]
+    assert any("每人每年400元" in v or "400" in v for v in shown)
+    assert not any("**粗体**" in v or "](javascript" in v for v in shown)
+
+    with unit_of_work(get_engine(demo_url)) as session:
+        row = get_explainer(session, explainer)
+        update_explainer(session, explainer, user=get_user(session, "wangge"),
+                         fields={**fields, "q_get": "每人每月 5000 元。"}, row_version=row.row_version)
+        session.commit()
+    by_label(township.button, "审核通过并公开").click().run()
+    assert not township.exception
+    assert any("操作未完成" in e.value for e in township.error)
+    assert any("不是最新稿" in str(d.value) for d in township.dataframe)
+    with unit_of_work(get_engine(demo_url)) as session:
+        assert get_explainer(session, explainer).status.value == "draft"
+    by_label(township.button, "审核通过并公开").click().run()  # now the shown draft is the stored one
+    assert not township.exception
+    assert any(r"\*\*粗体\*\*\[点我\]" in s.value for s in township.success)  # markdown stays plain text
+    with unit_of_work(get_engine(demo_url)) as session:
+        assert get_explainer(session, explainer).status.value == "approved"
+
+
+def test_a_long_one_sentence_from_before_the_cap_never_breaks_the_tab(demo_url, monkeypatch):
+    from sqlalchemy import text
+
+    from board.auth import get_user
+    from board.policy import approve_explainer, create_explainer
+    from tests.policy.conftest import markdown_fields
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    engine = get_engine(demo_url)
+    with unit_of_work(engine) as session:
+        explainer = create_explainer(session, user=get_user(session, "wangge"), fields=markdown_fields(),
+                                     village_codes=("DEMO",)).id
+        session.commit()
+    with engine.begin() as connection:  # a draft saved before 一句话说清楚 had its 80-character cap
+        connection.execute(text("UPDATE policyexplainer SET one_sentence = :long WHERE id = :id"),
+                           {"long": "今年12月31日前到村里交钱，每人400元。" * 40, "id": explainer})
+    with unit_of_work(engine) as session, pytest.raises(BoardError, match="最多 80 个字"):
+        approve_explainer(session, explainer, user=get_user(session, "zhen"), row_version=None)
+    township = page(("zhen", "镇经管站 陈敏", Role.township))
+    assert not township.exception
+    by_label(township.button, "审核通过并公开").click().run()
+    assert not township.exception and any("最多 80 个字" in str(d.value) for d in township.dataframe)
