@@ -88,7 +88,7 @@ KINDS: dict[str, list[ImportField]] = {
     "resources": _from(SECTIONS["resources"][2], {
         "kind": ("类型", "资源类别", "类别", "资源种类"),
         "name": ("资源名称", "名称", "地块名称", "项目名称", "坐落"),
-        "area": ("面积亩", "数量面积", "面积平方米", "规模"),
+        "area": ("面积（亩）", "面积（平方米）", "数量面积", "规模"),
         "holder": ("承租人", "承包方", "承包承租人", "承包单位", "承包人姓名", "承租方"),
         "contract_start": ("起始日期", "开始日期", "承包起始日", "起租日期", "合同起始日期", "合同开始日期"),
         "contract_end": ("到期日期", "终止日期", "截止日期", "合同终止日期", "合同到期日期", "合同到期日"),
@@ -172,7 +172,7 @@ def column_letter(index: int) -> str:
 
 _YEAR_PART = re.compile(r"^((?:19|20)\d{2})年度?$")
 # A cell of a data row, not of a header: a number, a date, or text of digits and separators.
-_VALUE_TEXT = re.compile(r"^[\s\d,.\-/:()（）年月日元¥￥+]+$")
+_VALUE_TEXT = re.compile(r"^(?=.*\d)[\s\d,.\-/:()（）年月日元¥￥+]+$")
 
 
 @dataclass

@@ -58,6 +58,7 @@ TOTAL_LABELS = {
     "count": "行数", "income_count": "收入笔数", "expense_count": "支出笔数",
     "income_fen": "收入合计", "expense_fen": "支出合计", "opening_fen": "月初余额", "closing_fen": "月末余额",
     "receivable_fen": "应收合计", "payable_fen": "应付合计", "original_value_fen": "原值合计", "amount_fen": "金额合计",
+    "annual_fee_fen": "年租金合计",
 }
 
 
@@ -164,11 +165,12 @@ def _preview_sheet(kind, filename, period, table: Table, header: Header | None, 
     preview.missing_fields = missing_fields(kind, set(header.columns))
     preview.title = next((c.strip() for cells in table.rows[: header.first] for c in cells
                           if isinstance(c, str) and c.strip()), "")
-    if header.first:
-        preview.checks.append(f"第{header.last + 1}行为表头，上方 {header.first} 行标题已跳过")
+    skipped = f"，上方 {header.first} 行标题已跳过" if header.first else ""
     if header.last > header.first:
         joined = "、".join(f"“{t}”" for t in header.texts if "/" in t)
-        preview.checks.append(f"第{header.first + 1}–{header.last + 1}行是两行表头，按列从上往下读：{joined}")
+        preview.checks.append(f"第{header.first + 1}–{header.last + 1}行是两行表头{skipped}；按列从上往下读：{joined}")
+    elif header.first:
+        preview.checks.append(f"第{header.last + 1}行为表头{skipped}")
     preview.layout = KIND_LABELS[kind]
     if preview.missing_fields:
         return preview
@@ -748,6 +750,8 @@ class _Reader:
             totals["payable_fen"] = sum(a for a, r in zip(amounts, p.rows) if r.get("kind") == DebtKind.payable)
         elif p.kind == "assets":
             totals["original_value_fen"] = sum(r.get("original_value_fen") or 0 for r in p.rows)
+        elif p.kind == "resources":
+            totals["annual_fee_fen"] = sum(r.get("annual_fee_fen") or 0 for r in p.rows)
         else:
             totals["amount_fen"] = sum(amounts)
         p.totals = totals

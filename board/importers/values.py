@@ -18,7 +18,7 @@ from board.importers.columns import ImportField
 from board.money import MAX_FEN, MoneyError, parse_money
 from models import Direction
 
-_PARTIAL = re.compile(r"^((?:19|20)\d{2})\s*(?:[-/.年]\s*(\d{1,2})\s*月?)?\s*$")
+_PARTIAL = re.compile(r"^((?:19|20)\d{2})\s*(?:年|[-/.年]\s*(\d{1,2})\s*月?)?\s*$")
 _YEAR_MONTH_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})$")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
