@@ -392,7 +392,8 @@ class _Reader:
         data_rows = 0
         ledger = self.ledger
         dated = _DATED.get(kind)
-        drop_outside = ledger and "balance_fen" in self.columns
+        # A bank download of several months: its running 余额 carries the opening into the month.
+        drop_outside = self.bank and "balance_fen" in self.columns
         balance_col = self.columns.get("balance_fen")
         specs = [(*spec, spec[1] in self.money_columns) for spec in self.specs]
         sums, page = self.column_sums, self.page_sums
@@ -463,7 +464,6 @@ class _Reader:
                 day = row.get(dated)
                 if day is not None and not self.first <= day <= self.last:
                     if drop_outside:
-                        # A bank download of several months: keep this month's lines only.
                         del p.problems[marks[0]:], self.undecided[marks[1]:]
                         self.defaulted_categories = marks[2]
                         self.outside.append(day)
@@ -487,7 +487,8 @@ class _Reader:
                             f"只导入 {p.period} 的行")
         if not p.rows and not p.problems:
             where = f"{p.period} 的" if self.outside else ""
-            self.problem(0, "文件", f"表头（第{p.header_row}行）下面没有{where}数据行")
+            dates = f"（文件的日期从 {min(self.outside)} 到 {max(self.outside)}）" if self.outside else ""
+            self.problem(0, "文件", f"表头（第{p.header_row}行）下面没有{where}数据行{dates}")
         if ledger:
             if self.voucher or self.voucher_by_subject():
                 self.voucher_lines()
