@@ -34,6 +34,7 @@ _YEAR_TOTAL = {"本年累计", "本年合计", "本年发生额累计", "年累�
 _QUARTER_TOTAL = {"本季合计", "本季累计", "本季发生额合计"}
 # Page carries: 过次页/转下页 close a page, 承前页/承上页 open the next with the same figures.
 _SKIP = {"过次页", "承前页", "转下页", "承上页"}
+_CARRY_IN = {"承前页", "承上页"}
 _OPENING = {"上月结转", "期初余额", "上期结转", "月初余额", "期初结存", "上年结转", "年初余额", "承上月", "上月结余"}
 _MARKER_NOISE = re.compile(r"[\s\u3000:：]")
 _MARKER_COLUMNS = 4  # 合计/结转 sit in the date, voucher or summary column
@@ -90,6 +91,7 @@ class ImportPreview:
     title: str = ""  # the title row above the header, if any
     balances: dict[str, dict[str, int]] = field(default_factory=dict)  # account → opening_fen, closing_fen
     sheets: list[str] = field(default_factory=list)  # every sheet imported
+    carried_in: dict[str, int] = field(default_factory=dict)  # 承前页 sums opening a continuation sheet
 
     @property
     def ok(self) -> bool:
@@ -211,7 +213,16 @@ def _several_sheets(kind, filename, period, located, usable, max_rows, known, no
         if opening is None:
             continue
         closing = opening
+        moved = {"income_fen": 0, "expense_fen": 0}
         for name, part in mine:
+            for key, stated in part.carried_in.items():
+                if stated != moved[key]:
+                    label = "收入" if key == "income_fen" else "支出"
+                    preview.problems.append(Problem(0, f"{name}·承前页", (
+                        f"承前页的{label}是 {format_yuan(stated)}，但前面工作表的{label}之和是 "
+                        f"{format_yuan(moved[key])}，两者应当相同")))
+            for key in moved:
+                moved[key] += part.totals[key]
             stated = part.totals.get("opening_fen")
             if stated is not None and stated != closing:
                 preview.problems.append(Problem(0, f"{name}·月初余额", (
@@ -303,6 +314,7 @@ class _Reader:
         self.carries: list[tuple[int, list, str, dict, dict, int | None]] = []
         self.last_balance: int | None = None  # the 余额 of the last line read, for 过次页 rows
         self.outside: list = []  # dates of lines outside the month, left out of a multi-month bank file
+        self.carried_in: tuple[int, list] | None = None
 
     def find_year(self) -> tuple[int, str]:
         """The year for 月/日 columns: a "2026年" header cell, else the title, else the chosen month's."""
@@ -407,6 +419,11 @@ class _Reader:
             marker = found[0] if found else None
             if marker == "total":
                 totals_rows.append((row_no, cells))
+                continue
+            if marker == "carry" and not data_rows and found[1] in _CARRY_IN and ledger:
+                # A sheet that continues the month opens with the figures carried from the sheet before.
+                self.carried_in = (row_no, cells)
+                skipped[found[1]] = skipped.get(found[1], 0) + 1
                 continue
             if marker == "carry":
                 self.carries.append((row_no, cells, found[1], dict(sums), dict(page), self.last_balance))
@@ -740,6 +757,8 @@ class _Reader:
                 opening = self.opening_value(row_no, cells)
                 if opening is not None:
                     p.checks.append(f"第{row_no}行“上月结转/期初余额”：月初余额 {format_yuan(opening)}")
+            elif p.account and self.carried_in:
+                opening = self.read_carried_in()
             elif p.account and "balance_fen" in self.columns:
                 opening = self.derived_opening()
             if opening is not None:
@@ -756,6 +775,28 @@ class _Reader:
         else:
             totals["amount_fen"] = sum(amounts)
         p.totals = totals
+
+    def read_carried_in(self) -> int | None:
+        """The 承前页 row opening a continuation sheet: its 余额 is the opening, its sums are checked later."""
+        row_no, cells = self.carried_in
+        opening = None
+        for name in ("income_fen", "expense_fen", "balance_fen"):
+            col = self.columns.get(name)
+            if col is None or col >= len(cells) or is_blank(cells[col]):
+                continue
+            try:
+                value = to_fen(cells[col])
+            except ValueError as exc:
+                self.problem(row_no, self.p.headers[col], str(exc))
+                continue
+            if name == "balance_fen":
+                opening = value
+                self.p.checks.append(f"第{row_no}行“承前页”：接上一页，余额 {format_yuan(value)}")
+            else:
+                self.p.carried_in[name] = value
+        if opening is None and "balance_fen" in self.columns:
+            return self.derived_opening()
+        return opening
 
     def derived_opening(self) -> int | None:
         """No 上月结转 row: the opening is the first stated 余额 less the lines up to it."""
@@ -794,7 +835,8 @@ class _Reader:
                 expected = [balance if balance is not None else self.p.totals.get("opening_fen")]
                 what = "上一行的余额"
             else:
-                expected = [sums[col], page[col]]
+                field_name = next(n for n, i in self.columns.items() if i == col)
+                expected = [sums[col] + self.p.carried_in.get(field_name, 0), page[col]]
                 what = "此前明细之和"
             if expected[0] is None:
                 continue
