@@ -538,7 +538,8 @@ class _Reader:
                 except ValueError:
                     self.problem(row_no, self.header_of("day"), f"{year}年{month}月{day}日不是存在的日期")
         income, expense = row.pop("income_fen", None), row.pop("expense_fen", None)
-        row.pop("balance_fen", None)
+        if "balance_fen" in row:
+            row["_balance"] = row.pop("balance_fen")  # kept for the running-balance check, never saved
         if "income_fen" in self.columns or "expense_fen" in self.columns:
             income, expense = income or 0, expense or 0
             if income and expense:
@@ -578,7 +579,7 @@ class _Reader:
         """A voucher list without a 科目编码 column: its 科目 column names 库存现金 or 银行存款 itself."""
         if "category" not in self.columns or "account" in self.columns:
             return False
-        if not any(_subject_account("", r.get("category")) for r in self.p.rows):
+        if not any(_subject_account("", name) for name in {r.get("category") for r in self.p.rows}):
             return False
         self.voucher = True
         self.p.account, self.account_note = None, ""
@@ -807,10 +808,9 @@ class _Reader:
             moved += amount if row.get("direction") == Direction.income else -amount
             cells = self.rows[row["_row"] - 1]
             if col < len(cells) and not is_blank(cells[col]):
-                try:
-                    balance = to_fen(cells[col])
-                except ValueError:
-                    return None
+                if "_balance" not in row:
+                    return None  # unreadable: already reported as a problem of this cell
+                balance = row["_balance"]
                 opening = balance - moved
                 self.p.checks.append(
                     f"没有“上月结转”行：月初余额由第{row['_row']}行的余额 {format_yuan(balance)} "
@@ -923,14 +923,12 @@ class _Reader:
             amount = row.get("amount_fen") or 0
             delta = amount if row.get("direction") == Direction.income else -amount
             computed = None if computed is None else computed + delta
-            stated = cells[col] if col < len(cells) else None
-            if is_blank(stated):
+            balance = row.get("_balance")
+            if balance is None:
+                if col < len(cells) and not is_blank(cells[col]):
+                    continue  # unreadable: already reported as a problem of this cell
                 stated_before = None if stated_before is None else stated_before + delta
                 continue
-            try:
-                balance = to_fen(stated)
-            except ValueError:
-                continue  # already reported as a problem of this cell
             if stated_before is not None and balance not in (stated_before + delta, computed):
                 self.problem(
                     row["_row"], self.p.headers[col],

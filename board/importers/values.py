@@ -183,7 +183,18 @@ def converter(field: ImportField, year: int) -> Callable:
     if kind == "money":
         return to_amount
     if kind == "date":
-        return lambda value: to_date(value, year)
+        seen: dict = {}
+
+        def dated(value):
+            # A month has at most 31 dates: parse each text once (bank downloads repeat them).
+            if value.__class__ is not str:
+                return to_date(value, year)
+            day = seen.get(value)
+            if day is None:
+                day = seen[value] = to_date(value, year)
+            return day
+
+        return dated
     if kind == "partial_date":
         return to_partial_date
     if kind == "direction":
