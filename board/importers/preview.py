@@ -50,6 +50,7 @@ _BANK_HEADERS = {"账户余额", "交易日期", "交易时间", "交易金额",
 _BANK_TITLES = ("交易明细", "对账单", "流水", "账号", "开户行", "账户明细")
 _DEBIT_CREDIT_WORD = re.compile(r"借|贷")
 _SUBACCOUNT = re.compile(r"[—\-/_－:：（(·]")
+_BANK_LAYOUT = "银行交易明细（以银行账户为准：存入、转入、贷方为收入，支取、转出、借方为支出）"
 _CASH_SUBJECTS = {"库存现金": Account.cash, "现金": Account.cash, "银行存款": Account.bank}
 _DIRECTION_WORDS = {"收入": Direction.income, "支出": Direction.expense}
 _FORMULA = "公式没有计算结果，请在 Excel 中打开后保存再导入"
@@ -337,7 +338,7 @@ class _Reader:
     def describe(self, year_source: str) -> None:
         p, columns = self.p, self.columns
         if self.bank:
-            p.layout = "银行交易明细（以银行账户为准：存入、转入、贷方为收入，支取、转出、借方为支出）"
+            p.layout = _BANK_LAYOUT
             # A bank's 贷方 is money into the account: the opposite of the village's own books.
             words = {name: p.headers[columns[name]] for name in ("income_fen", "expense_fen") if name in columns}
             if words and all(_DEBIT_CREDIT_WORD.search(w) for w in words.values()):
@@ -511,6 +512,7 @@ class _Reader:
                 self.voucher_lines()
             self.settle_directions()
             self.oldest_first()
+            self.debit_credit_by_balance()
         self.totals(opening_rows)
         for row_no, cells in totals_rows:
             self.check_total_row(row_no, cells)
@@ -623,6 +625,36 @@ class _Reader:
                         f"其他科目的 {dropped} 行是对方科目，不计入收支")
         if transfers:
             p.checks.append(f"{transfers} 行是同一凭证内现金与银行存款之间的划转，记为“{TRANSFER_CATEGORY}”")
+
+    def debit_credit_by_balance(self) -> None:
+        """借方/贷方 with nothing saying whose books they are (no 凭证号, 科目 or bank headers): the 余额
+        column decides.  A bank's 贷方 raises the balance; the village's own 借方 does."""
+        columns, p = self.columns, self.p
+        if (self.bank or self.voucher or {"voucher_no", "category"} & set(columns) or "balance_fen" not in columns
+                or not {"income_fen", "expense_fen"} <= set(columns)
+                or not all(_DEBIT_CREDIT_WORD.search(p.headers[columns[n]]) for n in ("income_fen", "expense_fen"))):
+            return
+        fits = flipped = 0
+        before = None
+        for row in p.rows:
+            balance = row.get("_balance")
+            amount = row.get("amount_fen") or 0
+            delta = amount if row.get("direction") == Direction.income else -amount
+            if balance is not None and before is not None:
+                fits += balance - before == delta
+                flipped += balance - before == -delta
+            before = balance
+        if flipped <= fits:
+            return
+        for row in p.rows:
+            if "direction" in row:
+                row["direction"] = Direction.expense if row["direction"] == Direction.income else Direction.income
+                row["category"] = _DEFAULT_CATEGORY[row["direction"]]
+        columns["income_fen"], columns["expense_fen"] = columns["expense_fen"], columns["income_fen"]
+        p.mapping = {name: p.headers[i] for name, i in columns.items()}
+        self.bank = True
+        p.layout = _BANK_LAYOUT
+        p.checks.append("余额列表明这是银行的记法：“贷方”是存入（收入），“借方”是支出")
 
     def oldest_first(self) -> None:
         """Bank downloads often list the newest line first: read them oldest first, so balances follow."""

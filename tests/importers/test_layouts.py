@@ -143,3 +143,23 @@ def test_register_month_that_does_not_exist_names_the_row():
     preview = _preview("csv-utf8", grid, kind="assets")
 
     assert [(p.row, p.field) for p in preview.problems] == [(2, "购建时间")]
+
+
+def test_debit_and_credit_with_nothing_else_to_go_by_are_read_from_the_balance():
+    bank = [
+        ["日期", "摘要", "借方", "贷方", "余额"],
+        ["2026-11-02", "存入", "", "100.00", "1,100.00"],
+        ["2026-11-05", "付款", "30.00", "", "1,070.00"],
+    ]
+    books = [row[:2] + [row[3], row[2], row[4]] for row in bank]
+    books[0] = ["日期", "摘要", "借方", "贷方", "余额"]
+
+    as_bank = _preview("csv-utf8", bank)
+    as_books = _preview("csv-utf8", books)
+
+    for preview in (as_bank, as_books):
+        assert preview.ok, preview.problems
+        assert [(r["direction"].value, r["amount_fen"]) for r in preview.rows] == [("in", 10_000), ("out", 3_000)]
+        assert preview.totals["opening_fen"] == 100_000
+    assert "银行" in as_bank.layout and "余额列表明这是银行的记法" in "".join(as_bank.checks)
+    assert "日记账" in as_books.layout
