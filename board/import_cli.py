@@ -13,6 +13,7 @@ from board.importers import (
     KIND_LABELS,
     KINDS,
     ImportPreview,
+    earlier_months,
     import_file,
     known_categories,
     preview_import,
@@ -79,6 +80,7 @@ def cmd_import(args) -> int:
         preview = preview_import(
             args.kind, data, path.name, period=args.period, mapping=mapping,
             known_categories=known_categories(session, village) if args.kind == "ledger" else None,
+            earlier=earlier_months(session, village=village, period=args.period) if args.kind == "ledger" else None,
         )
         _print_preview(preview)
         if not preview.ok:

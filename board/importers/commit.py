@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from board.entry import save_beneficiaries, save_section, section_rows
@@ -16,7 +17,7 @@ LIST_CATEGORY = "低保·救助·补贴发放"
 from board.periods import period_bounds
 from board.records import find_period
 from board.villages import categories_for
-from models import Account, Direction, ImportMapping, User, Village, utcnow
+from models import Account, Direction, ImportMapping, LedgerEntry, Period, User, Village, utcnow
 
 
 def commit_import(
@@ -145,3 +146,21 @@ def remembered_mapping(session: Session, *, village: Village, kind: str) -> dict
 def known_categories(session: Session, village: Village) -> dict[Direction, list[str]]:
     """The township's 收支类别 per direction, for the preview's unknown-category check."""
     return {d: categories_for(session, village, d) for d in Direction}
+
+
+def earlier_months(session: Session, *, village: Village, period: str) -> dict[str, dict[str, dict[str, int]]]:
+    """period → account → income_fen/expense_fen of the saved months before ``period`` in its year.
+
+    Lets the preview check a file's 本年累计 / 本季合计 rows against the months already in the system.
+    """
+    rows = session.exec(
+        select(Period.period, LedgerEntry.account, LedgerEntry.direction, func.sum(LedgerEntry.amount_fen))
+        .join(LedgerEntry, LedgerEntry.period_id == Period.id)
+        .where(Period.village_id == village.id, Period.period >= f"{period[:4]}-01", Period.period < period)
+        .group_by(Period.period, LedgerEntry.account, LedgerEntry.direction)
+    ).all()
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    for month, account, direction, total in rows:
+        key = "income_fen" if direction == Direction.income else "expense_fen"
+        found.setdefault(month, {}).setdefault(account.value, {})[key] = int(total)
+    return found

@@ -112,8 +112,12 @@ def preview_import(
     known_categories: dict[Direction, list[str]] | None = None,
     max_bytes: int = MAX_BYTES,
     max_rows: int = MAX_ROWS,
+    earlier: dict[str, dict[str, dict[str, int]]] | None = None,
 ) -> ImportPreview:
     """Read ``data`` as ``kind`` for ``period``; never saves.
+
+    ``earlier`` (period → account → income_fen/expense_fen) holds the saved months before this
+    one in its year, so 本年累计 and 本季合计 rows can be checked.
 
     Raises BoardError when the file cannot be read at all (not a spreadsheet, encrypted,
     too large); everything wrong inside the file is in ``problems``.  ``mapping`` (field →
@@ -128,13 +132,14 @@ def preview_import(
     located = [(table, _locate(kind, table.rows, mapping, wanted)) for table in tables]
     usable = [(t, h) for t, h in located if h is not None and not missing_fields(kind, set(h.columns))]
     if kind == "ledger" and len(usable) > 1:
-        return _several_sheets(kind, filename, period, located, usable, max_rows, known_categories, tables[0].notes)
+        return _several_sheets(kind, filename, period, located, usable, max_rows, known_categories, tables[0].notes,
+                               earlier)
     table, header = usable[0] if usable else next(((t, h) for t, h in located if h), located[0])
     if table is not tables[0]:
         table.notes[:0] = tables[0].notes
     if len(tables) > 1:
         table.notes.append(f"文件有 {len(tables)} 个工作表，只读取了“{table.sheet_name}”")
-    return _preview_sheet(kind, filename, period, table, header, max_rows, known_categories)
+    return _preview_sheet(kind, filename, period, table, header, max_rows, known_categories, earlier)
 
 
 def _locate(kind: str, rows: list[list], mapping: dict[str, str], wanted: set[str]) -> Header | None:
@@ -156,7 +161,8 @@ def _locate(kind: str, rows: list[list], mapping: dict[str, str], wanted: set[st
     return header
 
 
-def _preview_sheet(kind, filename, period, table: Table, header: Header | None, max_rows, known) -> ImportPreview:
+def _preview_sheet(kind, filename, period, table: Table, header: Header | None, max_rows, known,
+                   earlier=None) -> ImportPreview:
     preview = ImportPreview(kind=kind, filename=filename, period=period, sheet_name=table.sheet_name,
                             sheets=[table.sheet_name])
     preview.checks += table.notes
@@ -177,13 +183,13 @@ def _preview_sheet(kind, filename, period, table: Table, header: Header | None, 
     preview.layout = KIND_LABELS[kind]
     if preview.missing_fields:
         return preview
-    _Reader(preview, table, header, max_rows, known).run()
+    _Reader(preview, table, header, max_rows, known, earlier).run()
     return preview
 
 
-def _several_sheets(kind, filename, period, located, usable, max_rows, known, notes) -> ImportPreview:
+def _several_sheets(kind, filename, period, located, usable, max_rows, known, notes, earlier) -> ImportPreview:
     """现金日记账 and 银行日记账 (or one month split over sheets) in one workbook: one preview of them all."""
-    parts = [_preview_sheet(kind, filename, period, t, h, max_rows, known) for t, h in usable]
+    parts = [_preview_sheet(kind, filename, period, t, h, max_rows, known, earlier) for t, h in usable]
     names = [t.sheet_name for t, _ in usable]
     preview = ImportPreview(kind=kind, filename=filename, period=period, sheet_name="、".join(names), sheets=names)
     first = parts[0]
@@ -274,7 +280,8 @@ def _marker(cells: list, summary_index: int | None) -> tuple[str, str] | None:
 class _Reader:
     """One pass over the data rows of one sheet."""
 
-    def __init__(self, preview: ImportPreview, table: Table, header: Header, max_rows: int, known_categories):
+    def __init__(self, preview: ImportPreview, table: Table, header: Header, max_rows: int, known_categories,
+                 earlier=None):
         self.p = preview
         self.table = table
         self.rows = table.rows
@@ -282,6 +289,7 @@ class _Reader:
         self.columns = columns = dict(header.columns)
         self.max_rows = max_rows
         self.known = known_categories
+        self.earlier = earlier
         self.first, self.last = period_bounds(preview.period)
         self.ledger = preview.kind == "ledger"
         self.year, year_source = self.find_year()
@@ -400,7 +408,8 @@ class _Reader:
         header_rows = [self.rows[i] for i in range(self.header.first, self.header.last + 1)]
         blank = footer = 0
         skipped: dict[str, int] = {}
-        totals_rows: list[tuple[int, list]] = []
+        unchecked: list[str] = []  # 本年累计 rows whose earlier months are not in the system
+        totals_rows: list[tuple[int, list, list[str]]] = []
         opening_rows: list[tuple[int, list]] = []
         data_rows = 0
         ledger = self.ledger
@@ -419,7 +428,7 @@ class _Reader:
             found = _marker(cells, summary_index)
             marker = found[0] if found else None
             if marker == "total":
-                totals_rows.append((row_no, cells))
+                totals_rows.append((row_no, cells, ()))
                 continue
             if marker == "carry" and not data_rows and found[1] in _CARRY_IN and ledger:
                 # A sheet that continues the month opens with the figures carried from the sheet before.
@@ -432,10 +441,13 @@ class _Reader:
                 skipped[found[1]] = skipped.get(found[1], 0) + 1
                 continue
             if marker == "skip":
-                if self.checkable_period_total(found[1]):
-                    totals_rows.append((row_no, cells))
+                months = self.period_total_months(found[1])
+                if months is not None and all(m in (self.earlier or {}) for m in months):
+                    totals_rows.append((row_no, cells, months))
                 else:
                     skipped[found[1]] = skipped.get(found[1], 0) + 1
+                    if months:
+                        unchecked.append(found[1])
                 continue
             if marker == "opening" and ledger:
                 opening_rows.append((row_no, cells))
@@ -500,6 +512,9 @@ class _Reader:
             p.checks.append(f"跳过{names}行 {sum(skipped.values())} 行（不重复计入）")
         if footer:
             p.checks.append(f"跳过合计行之后没有日期和金额的签名、备注行 {footer} 行")
+        if unchecked:
+            names = "、".join(f"“{text}”" for text in dict.fromkeys(unchecked))
+            p.checks.append(f"{names}行未核对：系统里没有本年此前各月的收支明细")
         if self.outside:
             p.checks.append(f"文件含其他月份的 {len(self.outside)} 行（{min(self.outside)} 至 {max(self.outside)}），"
                             f"只导入 {p.period} 的行")
@@ -514,18 +529,33 @@ class _Reader:
             self.oldest_first()
             self.debit_credit_by_balance()
         self.totals(opening_rows)
-        for row_no, cells in totals_rows:
-            self.check_total_row(row_no, cells)
+        for row_no, cells, months in totals_rows:
+            self.check_total_row(row_no, cells, months)
         for carry in self.carries:
             self.check_carry(*carry)
         if ledger:
             self.ledger_checks()
         p.problems.sort(key=lambda problem: problem.row or 0)
 
-    def checkable_period_total(self, text: str) -> bool:
-        """本年累计 in January and 本季合计 in a quarter's first month equal the month's own lines."""
+    def period_total_months(self, text: str) -> list[str] | None:
+        """The earlier months a 本年累计 / 本季合计 row adds to this month's lines (None: not such a row)."""
         month = self.first.month
-        return (text in _YEAR_TOTAL and month == 1) or (text in _QUARTER_TOTAL and month % 3 == 1)
+        if text in _YEAR_TOTAL:
+            start = 1
+        elif text in _QUARTER_TOTAL:
+            start = month - (month - 1) % 3
+        else:
+            return None
+        return [f"{self.first.year:04d}-{m:02d}" for m in range(start, month)]
+
+    def earlier_sum(self, months: list[str], name: str) -> int:
+        """What the earlier ``months`` saved for this journal's account (both accounts when it has both)."""
+        total = 0
+        for month in months:
+            for account, figures in self.earlier[month].items():
+                if self.p.account in (None, account):
+                    total += figures.get(name, 0)
+        return total
 
     def ledger_row(self, row: dict) -> None:
         row_no = row["_row"]
@@ -891,7 +921,7 @@ class _Reader:
                     return None
         return 0
 
-    def check_total_row(self, row_no: int, cells: list) -> None:
+    def check_total_row(self, row_no: int, cells: list, months: list[str] = ()) -> None:
         if all(col >= len(cells) or is_blank(cells[col]) for col in self.money_columns):
             for col in sorted(self.money_columns):
                 if self.table.uncached_formula(row_no, col):
@@ -907,9 +937,15 @@ class _Reader:
             except ValueError as exc:
                 self.problem(row_no, header, str(exc))
                 continue
-            if col == self.columns.get("balance_fen"):
+            name = next(n for n, i in self.columns.items() if i == col)
+            if name == "balance_fen":
                 expected = self.p.totals.get("closing_fen")
                 what = "月末余额"
+            elif months and name in ("income_fen", "expense_fen"):
+                expected = self.column_sums[col] + self.earlier_sum(months, name)
+                what = f"{months[0]}以来各月明细之和"
+            elif months:
+                continue  # a signed 金额 column: the earlier months' figure is not one column
             else:
                 expected = self.column_sums[col]
                 what = "明细之和"

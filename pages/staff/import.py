@@ -9,6 +9,7 @@ from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
     KINDS,
+    earlier_months,
     import_file,
     known_categories,
     preview_import,
@@ -70,7 +71,8 @@ try:
             st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
         preview = preview_import(kind, upload.getvalue(), upload.name, period=period,
                                  mapping=st.session_state[mapping_key],
-                                 known_categories=known_categories(session, village))
+                                 known_categories=known_categories(session, village),
+                                 earlier=earlier_months(session, village=village, period=period))
 except BoardError as error:
     show_error(error)
     st.stop()

@@ -127,7 +127,7 @@ def _three_column_grid(title: str) -> tuple[Grid, list[Merge]]:
 def _three_column(name: str, fmt: str, title: str, account: str) -> Layout:
     grid, merges = _three_column_grid(title)
     return Layout(
-        name, f"三栏式{title[-5:]}（{fmt}）：年份合并在“月”“日”之上，两行表头，过次页/承前页，本月合计、本年累计",
+        name, f"三栏式{title[3:]}（{fmt}）：年份合并在“月”“日”之上，两行表头，过次页/承前页，本月合计、本年累计",
         "ledger", fmt, [Sheet("日记账", grid, merges)],
         totals={"count": 4, "income_fen": 123_550, "expense_fen": 82_825, "opening_fen": 180_000,
                 "closing_fen": 220_725},
@@ -389,6 +389,24 @@ def _services() -> Layout:
     return Layout("services_utf8", "便民服务事项 UTF-8 CSV：服务事项、申请材料、办理窗口、承诺时限、咨询电话", "services",
                   "csv-utf8", [Sheet("服务", grid)], totals={"count": 2},
                   first_row={"name": "城乡居民医保参保", "location": "便民服务中心1号窗口"})
+
+
+def for_history(layout: Layout, earlier: dict) -> Layout:
+    """The layout with its 本年累计 row saying what ``earlier`` (``earlier_months``) and this month add up to.
+
+    A village with earlier months in the system gets its 本年累计 row checked against them.
+    """
+    sheets = []
+    for sheet in layout.sheets:
+        grid = [list(row) for row in sheet.grid]
+        for row in grid:
+            if "本年累计" in row:
+                before = [figures for month in earlier.values() for account, figures in month.items()
+                          if account == layout.account]
+                for index, name in ((5, "income_fen"), (6, "expense_fen")):
+                    row[index] = (sum(f.get(name, 0) for f in before) + layout.totals[name]) / 100
+        sheets.append(Sheet(sheet.name, grid, sheet.merges))
+    return Layout(**{**layout.__dict__, "sheets": sheets})
 
 
 LAYOUTS: list[Layout] = [

@@ -9,7 +9,7 @@ from board.importers.values import to_partial_date
 from board.periods import format_partial_date, partial_iso
 from board.review import section_table
 
-from tests.importers.gallery import LAYOUTS, PERIOD, Sheet, _three_column_grid, build
+from tests.importers.gallery import LAYOUTS, PERIOD, Sheet, _three_column_grid, build, for_history
 
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
@@ -163,3 +163,20 @@ def test_debit_and_credit_with_nothing_else_to_go_by_are_read_from_the_balance()
         assert preview.totals["opening_fen"] == 100_000
     assert "银行" in as_bank.layout and "余额列表明这是银行的记法" in "".join(as_bank.checks)
     assert "日记账" in as_books.layout
+
+
+def test_year_total_is_checked_against_the_months_in_the_system():
+    layout = BY_NAME["three_column_cash_xlsx"]
+    earlier = {"2026-01": {"cash": {"income_fen": 1_000_000, "expense_fen": 400_000}, "bank": {"income_fen": 7}},
+               "2026-02": {"cash": {"income_fen": 376_450}}}
+    full = {f"2026-{m:02d}": {} for m in range(3, 11)} | earlier
+
+    right = preview_import("ledger", for_history(layout, full).data(), "x.xlsx", period=PERIOD, earlier=full)
+    wrong = preview_import("ledger", layout.data(), "x.xlsx", period=PERIOD, earlier=full)
+    missing = preview_import("ledger", layout.data(), "x.xlsx", period=PERIOD, earlier=earlier)
+
+    assert right.ok, right.problems
+    assert any("第12行合计与明细一致（借方 15,000.00元，贷方 4,828.25元" in c for c in right.checks)
+    assert [(p.row, p.field) for p in wrong.problems] == [(12, "贷方")]
+    assert "2026-01以来各月明细之和是 4,828.25元" in wrong.problems[0].message
+    assert missing.ok and any("“本年累计”行未核对" in c for c in missing.checks)
