@@ -217,6 +217,9 @@ def _recognise_parts(table: dict[str, str], parts: list[list[str]]) -> tuple[dic
     return found, year
 
 
+_DATE_FIELDS = {"entry_date", "item_date"}
+
+
 def _take(found: dict[str, int], name: str, index: int, text: str) -> None:
     # First column wins, except that a date column beats a time column (交易日期 over 交易时间).
     if name not in found:
@@ -226,15 +229,6 @@ def _take(found: dict[str, int], name: str, index: int, text: str) -> None:
     elif found.get(f"_{name}_is_time") == found[name] and "时间" not in text:
         found[name] = index
         del found[f"_{name}_is_time"]
-
-
-_DATE_FIELDS = {"entry_date", "item_date"}
-
-
-def recognise(kind: str, cells: list) -> dict[str, int]:
-    """Field → column index for the cells of one row (first column wins for each field)."""
-    found, _ = _recognise_parts(synonym_table(kind), [[c] if isinstance(c, str) and c.strip() else [] for c in cells])
-    return {k: v for k, v in found.items() if not k.startswith("_")}
 
 
 def _looks_like_header(cells: list) -> bool:

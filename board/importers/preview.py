@@ -150,7 +150,7 @@ def _locate(kind: str, rows: list[list], mapping: dict[str, str], wanted: set[st
         if first is None:
             return None
         cells = rows[first]
-        header = Header(first, first, ["/".join([str(c).strip()]) if not is_blank(c) else "" for c in cells], {})
+        header = Header(first, first, ["" if is_blank(c) else str(c).strip() for c in cells], {})
     header.texts = [t or f"{column_letter(i)}列" for i, t in enumerate(header.texts)]
     by_text = {normalise_header(h): i for i, h in reversed(list(enumerate(header.texts)))}
     for name, text in mapping.items():

@@ -1,4 +1,4 @@
-"""Bytes of an uploaded file → one sheet as a grid of cell values, or a clear refusal.
+"""Bytes of an uploaded file → its sheets as grids of cell values, or a clear refusal.
 
 The format is decided by the file's first bytes, never by its name: clerks rename files,
 and bookkeeping software often saves HTML or CSV under ``.xls``.  Spreadsheets are read
@@ -12,7 +12,6 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -66,24 +65,6 @@ class Table:
 
 def _refuse(message: str) -> BoardError:
     return BoardError(message, field=_FIELD)
-
-
-def read_table(
-    data: bytes,
-    filename: str,
-    *,
-    max_bytes: int = MAX_BYTES,
-    max_rows: int = MAX_ROWS,
-    choose: Callable[[list[list]], bool] | None = None,
-) -> Table:
-    """The first visible sheet for which ``choose(rows)`` is true (else the first visible one)."""
-    tables = read_tables(data, filename, max_bytes=max_bytes, max_rows=max_rows)
-    chosen = next((t for t in tables if choose is None or choose(t.rows)), tables[0])
-    if chosen is not tables[0]:
-        chosen.notes[:0] = tables[0].notes
-    if len(tables) > 1:
-        chosen.notes.append(f"文件有 {len(tables)} 个工作表，只读取了“{chosen.sheet_name}”")
-    return chosen
 
 
 def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> list[Table]:
