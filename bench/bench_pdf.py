@@ -10,7 +10,6 @@ the database read is left out (it is one row per village).
 
 from __future__ import annotations
 
-import copy
 import io
 import statistics
 import sys
@@ -63,7 +62,7 @@ def main() -> None:
     base = statistics.median(timed(lambda: minimal_pdf(font.name), 20))
     print(f"baseline minimal 1-page reportlab PDF: {base * 1000:.1f} ms")
 
-    lines = len(snapshot["finance"]["ledger"])
+    lines = len(snapshot.finance.ledger)
     for size in ("A4", "A3"):
         pdf = render_pdf_document(snapshot, size=size)
         one = statistics.median(timed(lambda: render_pdf_document(snapshot, size=size), 10))
@@ -74,9 +73,8 @@ def main() -> None:
 
     snapshots = []
     for i in range(VILLAGES):
-        copy_ = copy.deepcopy(snapshot)
-        copy_["village"]["code"] = f"V{i:03d}"
-        snapshots.append(copy_)
+        village = snapshot.village.model_copy(update={"code": f"V{i:03d}"})
+        snapshots.append(snapshot.model_copy(update={"village": village}))
     start = time.perf_counter()
     pages = sum(pdf.pages for _, pdf in render_many(snapshots, processes=2))
     batch = time.perf_counter() - start

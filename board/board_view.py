@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -32,6 +33,7 @@ from board.db import unit_of_work
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot
+from board.public_record import Finance, PublicRecord
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
 from board.villages import get_village
 from models import PublishedPeriod, Village
@@ -187,7 +189,7 @@ def load_board(engine: Engine, village_code: str, period: str | None = None, *, 
         village = get_village(session, village_code)
         snapshot = published_snapshot(session, village, period)
         periods = tuple(published_periods(session, village))
-    key = (snapshot["hash"], kiosk, periods)
+    key = (snapshot.hash, kiosk, periods)
     with _views_lock:
         view = _views.get(key)
     if view is None:
@@ -205,19 +207,19 @@ def _change(subject: str, fen: int) -> str:
     return f"{subject}比上月{'多' if fen > 0 else '少'}了{format_wan(abs(fen))}。"
 
 
-def compare_sentences(snapshot: dict) -> list[str]:
+def compare_sentences(snapshot: PublicRecord) -> list[str]:
     """"比上月" in plain words: balance, income, spending and the category that moved most."""
-    previous = snapshot.get("previous")
+    previous = snapshot.previous
     if not previous:
         return ["上个月没有公开数据，无法和上月比较。"]
-    totals = snapshot["finance"]["totals"]
+    totals = snapshot.finance.totals
     sentences = [
-        _change("月末账上的钱", totals["closing_fen"] - previous["closing_fen"]),
-        _change("本月收入", totals["income_fen"] - previous["income_fen"]),
-        _change("本月支出", totals["expense_fen"] - previous["expense_fen"]),
+        _change("月末账上的钱", totals.closing_fen - previous.closing_fen),
+        _change("本月收入", totals.income_fen - previous.income_fen),
+        _change("本月支出", totals.expense_fen - previous.expense_fen),
     ]
-    now = {c["category"]: c["amount_fen"] for c in snapshot["finance"]["expense_by_category"]}
-    before = {c["category"]: c["amount_fen"] for c in previous.get("expense_by_category", [])}
+    now = {c.category: c.amount_fen for c in snapshot.finance.expense_by_category}
+    before = {c.category: c.amount_fen for c in previous.expense_by_category}
     moves = {c: now.get(c, 0) - before.get(c, 0) for c in set(now) | set(before)}
     if moves:
         category = max(sorted(moves), key=lambda c: abs(moves[c]))
@@ -227,28 +229,31 @@ def compare_sentences(snapshot: dict) -> list[str]:
     return sentences
 
 
-def transfer_note(finance: dict) -> str | None:
+def transfer_note(finance: Finance) -> str | None:
     """The line under a full ledger saying how much moved between the village's own accounts."""
-    transfers = finance.get("transfers")
-    if not transfers or not transfers["count"]:
+    if not finance.transfers.count:
         return None
-    return f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(transfers['amount_fen'])}"
+    return f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance.transfers.amount_fen)}"
 
 
 def _money_cell(fen: int | None) -> str:
     return format_yuan(fen) if fen else ""
 
 
-def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
-    finance = snapshot["finance"]
-    totals = finance["totals"]
-    accounts = {a["account"]: a for a in finance["accounts"]}
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
+    finance = snapshot.finance
+    totals = finance.totals
+    accounts = {a.account: a for a in finance.accounts}
     balance = Section("balance", "财务", "账上有多少钱", (
         Metrics((
-            Metric("月末账上共有", format_wan(totals["closing_fen"]), format_yuan(totals["closing_fen"])),
+            Metric("月末账上共有", format_wan(totals.closing_fen), format_yuan(totals.closing_fen)),
             *(
-                Metric(f"其中{ACCOUNT_LABELS[acc]}", format_wan(accounts[acc]["closing_fen"]),
-                       format_yuan(accounts[acc]["closing_fen"]))
+                Metric(f"其中{ACCOUNT_LABELS[acc]}", format_wan(accounts[acc].closing_fen),
+                       format_yuan(accounts[acc].closing_fen))
                 for acc in ACCOUNT_LABELS if acc in accounts
             ),
         )),
@@ -256,86 +261,85 @@ def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
     ))
     flow = Section("income_expense", "财务", "这个月收了多少、花了多少", (
         Metrics((
-            Metric("本月收入", format_wan(totals["income_fen"]), format_yuan(totals["income_fen"])),
-            Metric("本月支出", format_wan(totals["expense_fen"]), format_yuan(totals["expense_fen"])),
-            Metric("月初账上", format_wan(totals["opening_fen"]), format_yuan(totals["opening_fen"])),
+            Metric("本月收入", format_wan(totals.income_fen), format_yuan(totals.income_fen)),
+            Metric("本月支出", format_wan(totals.expense_fen), format_yuan(totals.expense_fen)),
+            Metric("月初账上", format_wan(totals.opening_fen), format_yuan(totals.opening_fen)),
         )),
         income_expense_chart(snapshot, kiosk=kiosk),
     ))
-    largest = finance["largest_expenses"]
-    major = finance["major_payments"]
+    major = finance.major_payments
     spending_blocks: list[Block] = [
         expense_category_chart(snapshot, kiosk=kiosk),
         largest_expenses_chart(snapshot, kiosk=kiosk),
     ]
     if major:
         spending_blocks.append(Text(
-            f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x['amount_fen'] for x in major))}，"
+            f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x.amount_fen for x in major))}，"
             "按规定须经“四议两公开”并专项公开。",
             tone="notice",
         ))
     spending_blocks.append(Table(
         ("日期", "事项", "类别", "金额", "5万元以上"),
         tuple(
-            (x["date"], x["summary"], x["category"], format_yuan(x["amount_fen"]), MAJOR_MARK if x["major"] else "")
-            for x in largest
+            (x.date.isoformat(), x.summary, x.category, format_yuan(x.amount_fen), MAJOR_MARK if x.major else "")
+            for x in finance.largest_expenses
         ),
         label="支出最多的几笔",
         kiosk=False,
     ))
     spending = Section("spending", "财务", "钱花在哪儿", tuple(spending_blocks))
-    trend = Section("trend", "财务", f"近{len(snapshot['history'])}个月账上余额", (
+    trend = Section("trend", "财务", f"近{len(snapshot.history)}个月账上余额", (
         balance_trend_chart(snapshot, kiosk=kiosk),
     ))
-    assets = finance["assets"]
+    assets = finance.assets
     assets_section = Section("assets", "财务", "村集体固定资产", (
-        Metrics((Metric("固定资产原值合计", format_wan(assets["total_fen"]), format_yuan(assets["total_fen"])),)),
+        Metrics((Metric("固定资产原值合计", format_wan(assets.total_fen), format_yuan(assets.total_fen)),)),
         assets_chart(snapshot, kiosk=kiosk),
         Table(
             ("类别", "项数", "原值"),
-            tuple((c["category"], str(c["count"]), format_yuan(c["total_fen"])) for c in assets["by_category"])
-            + (("合计", str(len(assets["items"])), format_yuan(assets["total_fen"])),),
+            tuple((c.category, str(c.count), format_yuan(c.total_fen)) for c in assets.by_category)
+            + (("合计", str(len(assets.items)), format_yuan(assets.total_fen)),),
             label="按类别汇总",
             kiosk=False,
         ),
     ))
-    debts = finance["debts"]
+    debts = finance.debts
     debt_rows = tuple(
-        (kind, d["counterparty"], format_yuan(d["amount_fen"]), d["due_on"] or "", d["note"])
-        for kind, key in (("别人欠村里", "receivable"), ("村里欠别人", "payable"))
-        for d in debts[key]
+        (kind, d.counterparty, format_yuan(d.amount_fen), _day(d.due_on), d.note)
+        for kind, items in (("别人欠村里", debts.receivable), ("村里欠别人", debts.payable))
+        for d in items
     )
     debts_section = Section("debts", "财务", "村里的债权债务", (
         Metrics((
-            Metric("别人欠村里（应收）", format_wan(debts["receivable_total_fen"]), format_yuan(debts["receivable_total_fen"])),
-            Metric("村里欠别人（应付）", format_wan(debts["payable_total_fen"]), format_yuan(debts["payable_total_fen"])),
+            Metric("别人欠村里（应收）", format_wan(debts.receivable_total_fen), format_yuan(debts.receivable_total_fen)),
+            Metric("村里欠别人（应付）", format_wan(debts.payable_total_fen), format_yuan(debts.payable_total_fen)),
         )),
         Table(("类型", "单位或个人", "金额", "到期日", "说明"), debt_rows),
     ))
     sections = [balance, flow, spending, trend, assets_section, debts_section]
-    if finance["resources"]:
+    if finance.resources:
         sections.append(Section("resources", "财务", "资源发包", (
             Table(
                 ("类型", "名称", "面积", "承包方", "合同期", "年承包费", "提醒"),
                 tuple(
-                    (r["kind"], r["name"], r["area"], r["holder"],
-                     f"{r['contract_start'] or ''} 至 {r['contract_end'] or ''}",
-                     _money_cell(r["annual_fee_fen"]), "即将到期" if r["expiring_soon"] else "")
-                    for r in finance["resources"]
+                    (r.kind, r.name, r.area, r.holder,
+                     f"{_day(r.contract_start)} 至 {_day(r.contract_end)}",
+                     _money_cell(r.annual_fee_fen), "即将到期" if r.expiring_soon else "")
+                    for r in finance.resources
                 ),
             ),
         )))
     ledger_rows = tuple(
-        (x["date"], x["voucher_no"], x["summary"] + (TRANSFER_MARK if x.get("transfer", False) else ""),
-         x["category"], DIRECTION_LABELS[x["direction"]],
-         format_yuan(x["amount_fen"]) + (f" {MAJOR_MARK}" if x["major"] and x["direction"] == "out" else ""),
-         ACCOUNT_LABELS.get(x["account"], x["account"]))
-        for x in finance["ledger"]
+        (x.date.isoformat(), x.voucher_no, x.summary + (TRANSFER_MARK if x.transfer else ""),
+         x.category, DIRECTION_LABELS[x.direction],
+         format_yuan(x.amount_fen) + (f" {MAJOR_MARK}" if x.major else ""),
+         ACCOUNT_LABELS.get(x.account, x.account))
+        for x in finance.ledger
     )
     # The 本月合计 rows are the village totals, which leave out internal transfers.
     ledger_rows += (
-        ("", "", "本月合计", "", DIRECTION_LABELS["in"], format_yuan(totals["income_fen"]), ""),
-        ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals["expense_fen"]), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS["in"], format_yuan(totals.income_fen), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals.expense_fen), ""),
     )
     note = transfer_note(finance)
     if note:
@@ -344,7 +348,7 @@ def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
         Table(
             ("日期", "凭证号", "摘要", "类别", "收支", "金额", "账户"),
             ledger_rows,
-            label=f"展开查看本月全部{len(finance['ledger'])}笔收支",
+            label=f"展开查看本月全部{len(finance.ledger)}笔收支",
             collapsed=True,
             kiosk=False,
         ),
@@ -352,31 +356,31 @@ def _finance_sections(snapshot: dict, kiosk: bool) -> list[Section]:
     return sections
 
 
-def _affairs_sections(snapshot: dict) -> list[Section]:
-    affairs = snapshot["affairs"]
-    with_people = [a for a in affairs if a["beneficiary_count"]]
-    others = [a for a in affairs if not a["beneficiary_count"]]
+def _affairs_sections(snapshot: PublicRecord) -> list[Section]:
+    affairs = snapshot.affairs
+    with_people = [a for a in affairs if a.beneficiary_count]
+    others = [a for a in affairs if not a.beneficiary_count]
     sections = []
     if others:
         sections.append(Section("affairs", "村务", "村务决定、项目和审批", (
             Table(
                 ("日期", "类别", "事项", "内容及执行情况", "金额"),
                 tuple(
-                    (a["date"], a["category"], a["title"], a["description"], _money_cell(a["amount_fen"]))
+                    (a.date.isoformat(), a.category, a.title, a.description, _money_cell(a.amount_fen))
                     for a in others
                 ),
             ),
         )))
     for n, item in enumerate(with_people, start=1):
-        sections.append(Section(f"subsidy_{n}", "村务", item["title"], (
+        sections.append(Section(f"subsidy_{n}", "村务", item.title, (
             Text(
-                f"{item['date']} 发放给{item['beneficiary_count']}户，合计{format_yuan(item['beneficiary_total_fen'])}。"
-                f"{item['description']}"
+                f"{item.date.isoformat()} 发放给{item.beneficiary_count}户，合计{format_yuan(item.beneficiary_total_fen)}。"
+                f"{item.description}"
             ),
             # Only name, group and amount: the minimum a recipient list needs (no ID, no phone).
             Table(
                 ("姓名", "组别", "金额", "备注"),
-                tuple((p["name"], p["group"], format_yuan(p["amount_fen"]), p["note"]) for p in item["beneficiaries"]),
+                tuple((p.name, p.group, format_yuan(p.amount_fen), p.note) for p in item.beneficiaries),
             ),
         )))
     if not affairs:
@@ -384,12 +388,12 @@ def _affairs_sections(snapshot: dict) -> list[Section]:
     return sections
 
 
-def _party_section(snapshot: dict) -> Section:
-    party = snapshot["party"]
+def _party_section(snapshot: PublicRecord) -> Section:
+    party = snapshot.party
     if not party:
         return Section("party", "党务", "党务公开", (Text("本月没有需要公开的党务事项。"),))
-    dues = sum(p["amount_fen"] or 0 for p in party if "党费" in p["category"])
-    new_members = [p for p in party if "发展党员" in p["category"]]
+    dues = sum(p.amount_fen or 0 for p in party if "党费" in p.category)
+    new_members = [p for p in party if "发展党员" in p.category]
     summary = [f"本月开展党务活动{len(party)}项"]
     if new_members:
         summary.append(f"发展党员事项{len(new_members)}项")
@@ -400,20 +404,20 @@ def _party_section(snapshot: dict) -> Section:
         Table(
             ("日期", "类别", "事项", "内容", "人数", "金额"),
             tuple(
-                (p["date"], p["category"], p["title"], p["description"],
-                 str(p["participants"]) if p["participants"] else "", _money_cell(p["amount_fen"]))
+                (p.date.isoformat(), p.category, p.title, p.description,
+                 str(p.participants) if p.participants else "", _money_cell(p.amount_fen))
                 for p in party
             ),
         ),
     ))
 
 
-def _services_section(snapshot: dict) -> Section:
-    services = snapshot["services"]
-    contacts = sorted({s["contact"] for s in services if s["contact"]})
+def _services_section(snapshot: PublicRecord) -> Section:
+    services = snapshot.services
+    contacts = sorted({s.contact for s in services if s.contact})
     blocks: list[Block] = [Table(
         ("服务事项", "所需材料", "办理地点", "办理时限"),
-        tuple((s["name"], s["materials"], s["location"], s["time_limit"]) for s in services),
+        tuple((s.name, s.materials, s.location, s.time_limit) for s in services),
         label=f"展开查看全部{len(services)}项服务" if len(services) > KIOSK_TABLE_ROWS else "",
         collapsed=len(services) > KIOSK_TABLE_ROWS,
     )]
@@ -422,15 +426,15 @@ def _services_section(snapshot: dict) -> Section:
     return Section("services", "便民服务", "便民服务事项", tuple(blocks))
 
 
-def build_board(snapshot: dict, periods: list[str] | tuple[str, ...], *, kiosk: bool = False) -> BoardView:
+def build_board(snapshot: PublicRecord, periods: list[str] | tuple[str, ...], *, kiosk: bool = False) -> BoardView:
     """The whole board of one published snapshot."""
-    village = snapshot["village"]
+    village = snapshot.village
     sections: list[Section] = []
-    if snapshot["version"] > 1 or snapshot["amendment_reason"]:
+    if snapshot.version > 1 or snapshot.amendment_reason:
         sections.append(Section("amendment", "更正说明", "更正说明", (
             Text(
-                f"本月公开内容已更正，现在显示的是第{snapshot['version']}版。"
-                f"更正原因：{snapshot['amendment_reason'] or '未填写'}",
+                f"本月公开内容已更正，现在显示的是第{snapshot.version}版。"
+                f"更正原因：{snapshot.amendment_reason or '未填写'}",
                 tone="notice",
             ),
         )))
@@ -439,19 +443,19 @@ def build_board(snapshot: dict, periods: list[str] | tuple[str, ...], *, kiosk: 
     sections.append(_party_section(snapshot))
     sections.append(_services_section(snapshot))
     return BoardView(
-        village_code=village["code"],
-        village_name=village["name"],
-        township=village["township"],
-        period=snapshot["period"],
-        version=snapshot["version"],
-        published_on=snapshot["published_on"],
-        hotline=village["hotline"],
-        hash=snapshot["hash"],
-        short_hash=snapshot["short_hash"],
-        demo=bool(village.get("demo")),
-        amendment_reason=snapshot["amendment_reason"],
+        village_code=village.code,
+        village_name=village.name,
+        township=village.township,
+        period=snapshot.period,
+        version=snapshot.version,
+        published_on=snapshot.published_on.isoformat(),
+        hotline=village.hotline,
+        hash=snapshot.hash,
+        short_hash=snapshot.short_hash,
+        demo=village.demo,
+        amendment_reason=snapshot.amendment_reason,
         periods=tuple(periods),
-        closing_fen=snapshot["finance"]["totals"]["closing_fen"],
+        closing_fen=snapshot.finance.totals.closing_fen,
         sections=tuple(sections),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from pydantic_core import PydanticUndefined
+from pydantic.fields import PydanticUndefined
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, delete, select
 

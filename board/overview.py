@@ -27,14 +27,10 @@ def period_overview(session: Session, village: Village, period: str) -> dict:
         "snapshot_version": None,
     }
     if row.status == PeriodStatus.published and snapshot is not None:
-        content = load_snapshot(snapshot)
-        finance = content["finance"]
-        result["accounts"] = [
-            {k: a[k] for k in ("account", "label", "opening_fen", "income_fen", "expense_fen", "closing_fen")}
-            for a in finance["accounts"]
-        ]
-        result.update(finance["totals"])
-        result["ledger_lines"] = len(finance["ledger"])
+        finance = load_snapshot(snapshot).finance
+        result["accounts"] = [a.model_dump() for a in finance.accounts]
+        result.update(finance.totals.model_dump())
+        result["ledger_lines"] = len(finance.ledger)
         result["snapshot_hash"] = snapshot.content_hash
         result["snapshot_version"] = snapshot.version
         return result

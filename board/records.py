@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from board.errors import BoardError
 from board.periods import check_period
+from board.public_record import TRANSFER_CATEGORY, is_transfer
 from models import (
     AccountBalance,
     AffairItem,
@@ -23,9 +24,8 @@ from models import (
 )
 
 ACCOUNT_LABELS = {"cash": "现金", "bank": "银行存款"}
-# 提现/存现 between the village's own cash and bank accounts: it moves each account's balance
+# TRANSFER_CATEGORY (提现/存现 between the village's own accounts) moves each account's balance
 # but is neither income nor spending of the village, so village totals leave it out.
-TRANSFER_CATEGORY = "内部转账"
 DIRECTION_LABELS = {"in": "收入", "out": "支出"}
 
 
@@ -107,10 +107,6 @@ def account_totals(records: PeriodRecords) -> dict[str, dict[str, int]]:
         key = "income_fen" if line.direction.value == "in" else "expense_fen"
         totals[line.account.value][key] += line.amount_fen
     return totals
-
-
-def is_transfer(category: str | None) -> bool:
-    return (category or "").strip() == TRANSFER_CATEGORY
 
 
 def transfer_totals(records: PeriodRecords) -> tuple[int, int]:

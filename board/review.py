@@ -9,7 +9,6 @@ entry page can show the same identity live, before anything is saved.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from sqlmodel import Session, select
@@ -20,7 +19,8 @@ from board.money import format_yuan
 from board.periods import PRECISION_LABELS, format_partial_date, partial_iso, shift_period
 from board.privacy import mask_id_number, mask_phone
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
-from board.snapshot import MAJOR_PAYMENT_FEN, latest_snapshot
+from board.public_record import is_major_payment
+from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
 from models import Period, Role, User, Village
@@ -134,7 +134,9 @@ def major_payments(ledger: list[dict]) -> list[dict]:
     return [
         {"line": i, **line}
         for i, line in enumerate(ledger, start=1)
-        if _key(line.get("direction")) == "out" and (_fen(line.get("amount_fen")) or 0) >= MAJOR_PAYMENT_FEN
+        if is_major_payment(
+            direction=_key(line.get("direction")), amount_fen=_fen(line.get("amount_fen")) or 0, category=line.get("category")
+        )
     ]
 
 
@@ -189,12 +191,12 @@ def _previous_figures(session: Session, village: Village, period: str) -> tuple[
     snapshot = latest_snapshot(session, village.id, previous_period)
     if snapshot is None:
         return previous_period, None, None
-    finance = json.loads(snapshot.content_json)["finance"]
+    finance = load_snapshot(snapshot).finance
     by_category = {
-        "in": {c["category"]: c["amount_fen"] for c in finance["income_by_category"]},
-        "out": {c["category"]: c["amount_fen"] for c in finance["expense_by_category"]},
+        "in": {c.category: c.amount_fen for c in finance.income_by_category},
+        "out": {c.category: c.amount_fen for c in finance.expense_by_category},
     }
-    return previous_period, finance["totals"], by_category
+    return previous_period, finance.totals.model_dump(), by_category
 
 
 def review_periods(session: Session, *, village: Village, user: User) -> list[dict]:

@@ -18,11 +18,10 @@ from sqlmodel import Session, select
 
 from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
-from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, is_transfer, village_totals
+from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
+from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, village_totals
 from models import PublishedPeriod, Township, User, Village
 
-SCHEMA_VERSION = 1
-MAJOR_PAYMENT_FEN = 5_000_000  # 5万元: 四议两公开 / 专项公开
 HISTORY_MONTHS = 24
 CONTRACT_WARNING_DAYS = 90
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -96,13 +95,13 @@ def _history(session: Session, village_id: int, period: str) -> list[dict]:
     latest = {row.period: row for row in rows}
     history = []
     for p in sorted(latest):
-        content = json.loads(latest[p].content_json)
+        finance = load_snapshot(latest[p]).finance
         history.append(
             {
                 "period": p,
-                **content["finance"]["totals"],
-                "expense_by_category": content["finance"]["expense_by_category"],
-                "income_by_category": content["finance"]["income_by_category"],
+                **finance.totals.model_dump(),
+                "expense_by_category": [c.model_dump() for c in finance.expense_by_category],
+                "income_by_category": [c.model_dump() for c in finance.income_by_category],
             }
         )
     return history
@@ -148,10 +147,9 @@ def build_content(
             "handler": mask_text(line.handler),
             "account": line.account.value,
             "transfer": is_transfer(line.category),
-            # ≥5万元 payments need 四议两公开 / 专项公开; receipts and transfers are not flagged.
-            "major": line.direction.value == "out"
-            and line.amount_fen >= MAJOR_PAYMENT_FEN
-            and not is_transfer(line.category),
+            "major": is_major_payment(
+                direction=line.direction.value, amount_fen=line.amount_fen, category=line.category
+            ),
         }
         for i, line in enumerate(records.ledger, start=1)
     ]
@@ -232,7 +230,7 @@ def build_content(
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
     totals = village_totals(records)
 
-    return mask_public_text({
+    content = mask_public_text({
         "schema": SCHEMA_VERSION,
         "village": {
             "code": village.code,
@@ -312,6 +310,8 @@ def build_content(
         "previous": previous,
         "history": history + [{"period": period.period, **totals}],
     })
+    parse_snapshot(content)  # the contract holds before anything is stored
+    return content
 
 
 @dataclass(frozen=True)
@@ -339,8 +339,5 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
     return ChainReport(ok=not problems, checked=len(rows), problems=problems)
 
 
-def load_snapshot(row: PublishedPeriod) -> dict:
-    content = json.loads(row.content_json)
-    content["hash"] = row.content_hash
-    content["short_hash"] = short_hash(row.content_hash)
-    return content
+def load_snapshot(row: PublishedPeriod) -> PublicRecord:
+    return parse_snapshot(json.loads(row.content_json), content_hash=row.content_hash)

@@ -6,7 +6,6 @@ naming the section, the row and the field, in Chinese.
 
 from __future__ import annotations
 
-import json
 
 from sqlmodel import Session, select
 
@@ -16,7 +15,7 @@ from board.periods import period_bounds, shift_period
 from board.privacy import find_pii, id_checksum_ok
 from board.records import ACCOUNT_LABELS, TRANSFER_CATEGORY, PeriodRecords, account_totals, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
-from board.snapshot import PUBLIC_TEXT_FIELDS, latest_snapshot
+from board.snapshot import PUBLIC_TEXT_FIELDS, latest_snapshot, load_snapshot
 from models import LedgerEntry, Period, PublishedPeriod
 
 
@@ -183,7 +182,7 @@ def check_carry_forward(session: Session, records: PeriodRecords) -> list[Proble
             Problem(0, "月份", f"{last_month} 还没有公开（最近公开的是 {before}），请按月份顺序公开")
         ]
     previous = latest_snapshot(session, records.village.id, last_month)
-    closings = {a["account"]: a["closing_fen"] for a in json.loads(previous.content_json)["finance"]["accounts"]}
+    closings = {a.account: a.closing_fen for a in load_snapshot(previous).finance.accounts}
     problems = []
     for account, t in account_totals(records).items():
         if account in closings and t["opening_fen"] != closings[account]:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from board.db import unit_of_work
 from board.periods import period_label
 from board.public import published_snapshot
+from board.public_record import PublicRecord
 from board.villages import get_village
 from board.errors import BoardError
 from exports.fonts import resolve_font
@@ -60,78 +62,82 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else Decimal(fen).scaleb(-2)
 
 
-def _account_labels(snapshot: dict) -> dict[str, str]:
-    return {a["account"]: a["label"] for a in snapshot["finance"]["accounts"]}
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
-def ledger_sheet(snapshot: dict) -> Sheet:
+def _account_labels(snapshot: PublicRecord) -> dict[str, str]:
+    return {a.account: a.label for a in snapshot.finance.accounts}
+
+
+def ledger_sheet(snapshot: PublicRecord) -> Sheet:
     labels = _account_labels(snapshot)
     rows = [
-        [x["line"], x["date"], x["voucher_no"], x["summary"], x["category"],
-         "收入" if x["direction"] == "in" else "支出", x["amount_fen"], x["counterparty"], x["handler"],
-         labels.get(x["account"], x["account"]), "是" if x["major"] else ""]
-        for x in snapshot["finance"]["ledger"]
+        [x.line, x.date.isoformat(), x.voucher_no, x.summary, x.category,
+         "收入" if x.direction == "in" else "支出", x.amount_fen, x.counterparty, x.handler,
+         labels.get(x.account, x.account), "是" if x.major else ""]
+        for x in snapshot.finance.ledger
     ]
     header = ["序号", "日期", "凭证号", "摘要", "类别", "收支", "金额（元）", "对方单位", "经手人", "账户", "5万元以上"]
     return Sheet("收支明细", header, rows, frozenset({6}))
 
 
-def snapshot_sheets(snapshot: dict) -> list[Sheet]:
+def snapshot_sheets(snapshot: PublicRecord) -> list[Sheet]:
     """Every public table of the snapshot, one sheet each."""
-    s, f = snapshot, snapshot["finance"]
+    s, f = snapshot, snapshot.finance
     start, end = posting_period(s)
-    wf = s["workflow"]
+    wf = s.workflow
     info = Sheet("公开信息", ["项目", "内容"], [
-        ["村/社区", s["village"]["name"]], ["代码", s["village"]["code"]], ["乡镇/街道", s["village"]["township"]],
-        ["月份", period_label(s["period"])], ["版本", s["version"]], ["更正说明", s["amendment_reason"]],
-        ["公开日期", s["published_on"]], ["公示期", f"{start} 至 {end}"], ["编制", wf["submitted_by"]],
-        ["审核", wf["approved_by"]], ["公开", s["published_by"]], ["监督电话", s["village"]["hotline"]],
-        ["校验哈希", s.get("hash", "")],
+        ["村/社区", s.village.name], ["代码", s.village.code], ["乡镇/街道", s.village.township],
+        ["月份", period_label(s.period)], ["版本", s.version], ["更正说明", s.amendment_reason],
+        ["公开日期", s.published_on.isoformat()], ["公示期", f"{start} 至 {end}"], ["编制", wf.submitted_by],
+        ["审核", wf.approved_by], ["公开", s.published_by], ["监督电话", s.village.hotline],
+        ["校验哈希", s.hash],
     ])
     accounts = Sheet(
         "收支总表", ["账户", "月初余额", "本月收入", "本月支出", "月末余额"],
-        [[a["label"], a["opening_fen"], a["income_fen"], a["expense_fen"], a["closing_fen"]] for a in f["accounts"]]
-        + [["合计", *(f["totals"][k] for k in ("opening_fen", "income_fen", "expense_fen", "closing_fen"))]],
+        [[a.label, a.opening_fen, a.income_fen, a.expense_fen, a.closing_fen] for a in f.accounts]
+        + [["合计", *(getattr(f.totals, k) for k in ("opening_fen", "income_fen", "expense_fen", "closing_fen"))]],
         frozenset({1, 2, 3, 4}),
     )
     assets = Sheet(
         "固定资产", ["名称", "类别", "购置日期", "数量", "原值（元）", "存放地点", "状态"],
-        [[a["name"], a["category"], a["acquired_on"], a["quantity"], a["original_value_fen"], a["location"], a["status"]]
-         for a in f["assets"]["items"]],
+        [[a.name, a.category, a.acquired_on or "", a.quantity, a.original_value_fen, a.location, a.status]
+         for a in f.assets.items],
         frozenset({4}),
     )
     debts = Sheet(
         "债权债务", ["类型", "对方", "金额（元）", "到期日", "说明"],
-        [[label, d["counterparty"], d["amount_fen"], d["due_on"], d["note"]]
-         for key, label in (("receivable", "应收"), ("payable", "应付")) for d in f["debts"][key]],
+        [[label, d.counterparty, d.amount_fen, _iso(d.due_on), d.note]
+         for items, label in ((f.debts.receivable, "应收"), (f.debts.payable, "应付")) for d in items],
         frozenset({2}),
     )
     resources = Sheet(
         "资源发包", ["类型", "名称", "面积", "承包/租用方", "合同开始", "合同到期", "年承包费（元）"],
-        [[r["kind"], r["name"], r["area"], r["holder"], r["contract_start"], r["contract_end"], r["annual_fee_fen"]]
-         for r in f["resources"]],
+        [[r.kind, r.name, r.area, r.holder, _iso(r.contract_start), _iso(r.contract_end), r.annual_fee_fen]
+         for r in f.resources],
         frozenset({6}),
     )
     affairs = Sheet(
         "村务", ["日期", "类别", "事项", "内容", "金额（元）", "受益人数"],
-        [[a["date"], a["category"], a["title"], a["description"], a["amount_fen"], a["beneficiary_count"]]
-         for a in s["affairs"]],
+        [[a.date.isoformat(), a.category, a.title, a.description, a.amount_fen, a.beneficiary_count]
+         for a in s.affairs],
         frozenset({4}),
     )
     people = Sheet(
         "受益名单", ["事项", "姓名", "组别", "身份证号（已遮挡）", "电话（已遮挡）", "金额（元）", "备注"],
-        [[a["title"], p["name"], p["group"], p["id_number"], p["phone"], p["amount_fen"], p["note"]]
-         for a in s["affairs"] for p in a["beneficiaries"]],
+        [[a.title, p.name, p.group, p.id_number, p.phone, p.amount_fen, p.note]
+         for a in s.affairs for p in a.beneficiaries],
         frozenset({5}),
     )
     party = Sheet(
         "党务", ["日期", "类别", "事项", "内容", "参加人数", "金额（元）"],
-        [[p["date"], p["category"], p["title"], p["description"], p["participants"], p["amount_fen"]] for p in s["party"]],
+        [[p.date.isoformat(), p.category, p.title, p.description, p.participants, p.amount_fen] for p in s.party],
         frozenset({5}),
     )
     services = Sheet(
         "便民服务", ["服务事项", "所需材料", "办理地点", "办理时限", "咨询电话"],
-        [[x["name"], x["materials"], x["location"], x["time_limit"], x["contact"]] for x in s["services"]],
+        [[x.name, x.materials, x.location, x.time_limit, x.contact] for x in s.services],
     )
     return [info, accounts, ledger_sheet(s), assets, debts, resources, affairs, people, party, services]
 
@@ -140,7 +146,7 @@ def _cells(sheet: Sheet, row: list) -> list:
     return [_yuan(v) if i in sheet.money else neutralise(v) for i, v in enumerate(row)]
 
 
-def snapshot_xlsx(snapshot: dict) -> bytes:
+def snapshot_xlsx(snapshot: PublicRecord) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="B71C1C")
@@ -166,7 +172,7 @@ def snapshot_xlsx(snapshot: dict) -> bytes:
     return buffer.getvalue()
 
 
-def ledger_csv(snapshot: dict) -> bytes:
+def ledger_csv(snapshot: PublicRecord) -> bytes:
     """收支明细 as CSV, UTF-8 with BOM so Excel on Windows opens the Chinese correctly."""
     sheet = ledger_sheet(snapshot)
     buffer = io.StringIO()
@@ -177,8 +183,9 @@ def ledger_csv(snapshot: dict) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def snapshot_json(snapshot: dict) -> bytes:
-    return json.dumps(snapshot, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+def snapshot_json(snapshot: PublicRecord) -> bytes:
+    document = {**snapshot.model_dump(mode="json", by_alias=True), "short_hash": snapshot.short_hash}
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
 # kind → (button label, file name suffix, MIME type)
@@ -198,10 +205,10 @@ def download_filename(village_code: str, period: str, version: int, kind: str, *
     return f"{village_code}_{period}_v{version}" + DOWNLOAD_KINDS[kind][1].format(size=size)
 
 
-def snapshot_file(snapshot: dict, kind: str, *, size: str = "A4", base_url: str | None = None) -> Download:
+def snapshot_file(snapshot: PublicRecord, kind: str, *, size: str = "A4", base_url: str | None = None) -> Download:
     """One download of a published month."""
     label, _, mime = DOWNLOAD_KINDS[kind]
-    name = download_filename(snapshot["village"]["code"], snapshot["period"], snapshot["version"], kind, size=size)
+    name = download_filename(snapshot.village.code, snapshot.period, snapshot.version, kind, size=size)
     if kind == "pdf":
         pdf = render_pdf_document(snapshot, size=size, base_url=base_url)
         return Download(label.format(size=size), name, pdf.data, mime, pdf.font.warning)
@@ -209,7 +216,7 @@ def snapshot_file(snapshot: dict, kind: str, *, size: str = "A4", base_url: str 
     return Download(label, name, data, mime)
 
 
-def snapshot_downloads(snapshot: dict, *, size: str = "A4", base_url: str | None = None) -> list[Download]:
+def snapshot_downloads(snapshot: PublicRecord, *, size: str = "A4", base_url: str | None = None) -> list[Download]:
     """The four downloads of one published month, ready for download buttons."""
     return [snapshot_file(snapshot, kind, size=size, base_url=base_url) for kind in DOWNLOAD_KINDS]
 

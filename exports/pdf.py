@@ -40,6 +40,7 @@ from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan, format_yuan
 from board.periods import format_partial_date, period_label
+from board.public_record import PublicRecord
 from board.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.fonts import FontChoice, resolve_font
@@ -70,9 +71,13 @@ def _day(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(SHANGHAI).date().isoformat()
 
 
-def posting_period(snapshot: dict) -> tuple[str, str]:
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def posting_period(snapshot: PublicRecord) -> tuple[str, str]:
     """公示期: from 公开日期 for at least 15 days."""
-    start = date.fromisoformat(snapshot["published_on"])
+    start = snapshot.published_on
     return start.isoformat(), (start + timedelta(days=POSTING_DAYS)).isoformat()
 
 
@@ -108,7 +113,7 @@ def _page_canvas(footer: str, font: str, scale: float) -> type[Canvas]:
 class _Board:
     """Builds the story (list of flowables) for one snapshot."""
 
-    def __init__(self, snapshot: dict, size: str, base_url: str, font: str):
+    def __init__(self, snapshot: PublicRecord, size: str, base_url: str, font: str):
         self.s = snapshot
         self.size = size
         self.k = SCALES[size]
@@ -243,26 +248,26 @@ class _Board:
 
     def header(self) -> list:
         s, k = self.s, self.k
-        village = s["village"]
+        village = s.village
         start, end = posting_period(s)
-        url = board_url(self.base_url, village["code"], s["period"])
+        url = board_url(self.base_url, village.code, s.period)
         qr_size = 30 * mm * k
         qr = Drawing(qr_size, qr_size, initialFontName=self.font)
         widget = QrCodeWidget(url, barWidth=qr_size, barHeight=qr_size, barBorder=2)
         qr.add(widget)
         left = [
-            Paragraph(escape(f"{village['name']} 三务公开栏"), self.title),
-            Paragraph(escape(f"{period_label(s['period'])} 财务·村务·党务公开"
-                             + (f"（更正版 第{s['version']}版）" if s["version"] > 1 else "")), self.h2),
-            self.p(f"{village['township']}　公开栏地址：{village['board_address'] or '—'}", self.body),
-            self.p(f"公开日期：{s['published_on']}　公示期：{start} 至 {end}（不少于{POSTING_DAYS}天）", self.body),
-            self.p(f"监督电话：{village['hotline'] or '—'}　意见箱设在公开栏旁，欢迎监督", self.body),
+            Paragraph(escape(f"{village.name} 三务公开栏"), self.title),
+            Paragraph(escape(f"{period_label(s.period)} 财务·村务·党务公开"
+                             + (f"（更正版 第{s.version}版）" if s.version > 1 else "")), self.h2),
+            self.p(f"{village.township}　公开栏地址：{village.board_address or '—'}", self.body),
+            self.p(f"公开日期：{s.published_on}　公示期：{start} 至 {end}（不少于{POSTING_DAYS}天）", self.body),
+            self.p(f"监督电话：{village.hotline or '—'}　意见箱设在公开栏旁，欢迎监督", self.body),
             self.p(f"网上公开栏：{url}", self.note),
         ]
-        if village.get("demo"):
+        if village.demo:
             left.append(self.p("本公开栏为演示数据，非真实村务。", self.note))
         right = [qr, Paragraph(escape("扫码查看网上公开栏"), ParagraphStyle("qr", parent=self.note, alignment=TA_CENTER)),
-                 Paragraph(escape(f"校验码 {s['short_hash']}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER))]
+                 Paragraph(escape(f"校验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER))]
         table = Table([[left, right]], colWidths=[self.width - qr_size - 6 * k, qr_size + 6 * k])
         table.setStyle(self.layout_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -271,8 +276,8 @@ class _Board:
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ]))
         story: list = [table, Spacer(0, 3 * k)]
-        if s.get("amendment_reason"):
-            box = Table([[self.p(f"更正说明（第{s['version']}版）：{s['amendment_reason']}", self.body)]],
+        if s.amendment_reason:
+            box = Table([[self.p(f"更正说明（第{s.version}版）：{s.amendment_reason}", self.body)]],
                         colWidths=[self.width])
             box.setStyle(self.layout_style([
                 ("BOX", (0, 0), (-1, -1), 1 * k, HEAD_BG),
@@ -282,11 +287,11 @@ class _Board:
         return story
 
     def key_figures(self) -> list:
-        totals, k = self.s["finance"]["totals"], self.k
+        totals, k = self.s.finance.totals, self.k
         big = ParagraphStyle("big", parent=self.body, fontSize=15 * k, leading=19 * k, alignment=TA_CENTER)
         small = ParagraphStyle("small", parent=self.body, alignment=TA_CENTER)
         cells = [
-            [Paragraph(escape(label), small), Paragraph(escape(format_wan(totals[key])), big)]
+            [Paragraph(escape(label), small), Paragraph(escape(format_wan(getattr(totals, key))), big)]
             for label, key in (("月末账上余额", "closing_fen"), ("本月收入", "income_fen"), ("本月支出", "expense_fen"))
         ]
         table = Table([cells], colWidths=[self.width / 3] * 3)
@@ -298,28 +303,28 @@ class _Board:
         return [table, Spacer(0, 3 * k)]
 
     def accounts(self) -> list:
-        f = self.s["finance"]
+        f = self.s.finance
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[a["label"], y(a["opening_fen"]), y(a["income_fen"]), y(a["expense_fen"]), y(a["closing_fen"])]
-                for a in f["accounts"]]
-        t = f["totals"]
-        total = [["合计", y(t["opening_fen"]), y(t["income_fen"]), y(t["expense_fen"]), y(t["closing_fen"])]]
-        transfers = f.get("transfers") or {}
+        rows = [[a.label, y(a.opening_fen), y(a.income_fen), y(a.expense_fen), y(a.closing_fen)]
+                for a in f.accounts]
+        t = f.totals
+        total = [["合计", y(t.opening_fen), y(t.income_fen), y(t.expense_fen), y(t.closing_fen)]]
+        transfers = f.transfers
         # An account's figures include money moved to the other account; the village total does not.
-        notes = [f"各账户的收入、支出含现金与银行存款之间的内部转账 {format_yuan(transfers['amount_fen'])}，"
-                 "合计不计内部转账。"] if transfers.get("count") else []
+        notes = [f"各账户的收入、支出含现金与银行存款之间的内部转账 {format_yuan(transfers.amount_fen)}，"
+                 "合计不计内部转账。"] if transfers.count else []
         return self.subsection("（一）收支总表（单位：元）") + [
             self.table(["账户", "月初余额", "本月收入", "本月支出", "月末余额"], rows, kinds="cnnnn", totals=total,
                        notes=notes)
         ]
 
     def charts(self) -> list:
-        f, k = self.s["finance"], self.k
+        f, k = self.s.finance, self.k
         w, h = self.width / 3, 46 * mm * k
-        history = self.s["history"][-TREND_MONTHS:]
+        history = self.s.history[-TREND_MONTHS:]
         drawings = [
             income_expense_chart(history, font=self.font, width=w, height=h, scale=k),
-            expense_category_chart(f["expense_by_category"], font=self.font, width=w, height=h, scale=k),
+            expense_category_chart(f.expense_by_category, font=self.font, width=w, height=h, scale=k),
             balance_trend_chart(history, font=self.font, width=w, height=h, scale=k),
         ]
         # The same one-sentence captions as the online board (board.charts owns the wording).
@@ -337,23 +342,23 @@ class _Board:
         return [Spacer(0, 2 * k), table]
 
     def ledger(self) -> list:
-        f = self.s["finance"]
+        f = self.s.finance
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
         rows, marked = [], []
-        for i, x in enumerate(f["ledger"]):
-            summary = x["summary"]
-            if x.get("transfer", False):
+        for i, x in enumerate(f.ledger):
+            summary = x.summary
+            if x.transfer:
                 summary += TRANSFER_MARK
-            if x["major"] and x["direction"] == "out":  # the ★ note below speaks of payments only
+            if x.major and x.direction == "out":  # the ★ note below speaks of payments only
                 summary = f"{MAJOR_MARK}{summary}"
                 marked.append(i)
-            income = y(x["amount_fen"]) if x["direction"] == "in" else ""
-            expense = y(x["amount_fen"]) if x["direction"] == "out" else ""
-            account = next((a["label"] for a in f["accounts"] if a["account"] == x["account"]), x["account"])
-            rows.append([str(x["line"]), x["date"], x["voucher_no"], summary, x["category"], x["counterparty"],
-                         income, expense, account, x["handler"]])
-        t = f["totals"]
-        total = [["", "", "", self.p("本月合计"), "", "", y(t["income_fen"]), y(t["expense_fen"]), "", ""]]
+            income = y(x.amount_fen) if x.direction == "in" else ""
+            expense = y(x.amount_fen) if x.direction == "out" else ""
+            account = next((a.label for a in f.accounts if a.account == x.account), x.account)
+            rows.append([str(x.line), x.date.isoformat(), x.voucher_no, summary, x.category, x.counterparty,
+                         income, expense, account, x.handler])
+        t = f.totals
+        total = [["", "", "", self.p("本月合计"), "", "", y(t.income_fen), y(t.expense_fen), "", ""]]
         header = ["序号", "日期", "凭证号", "摘要", "类别", "对方单位", "收入", "支出", "账户", "经手人"]
         story = self.subsection(f"（二）收支明细表（共 {len(rows)} 笔，单位：元）")
         if not rows:
@@ -366,42 +371,42 @@ class _Board:
         return story
 
     def assets(self) -> list:
-        a = self.s["finance"]["assets"]
+        a = self.s.finance.assets
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[x["name"], x["category"], format_partial_date(x["acquired_on"]), str(x["quantity"]), y(x["original_value_fen"]),
-                 x["location"], x["status"]] for x in a["items"]]
+        rows = [[x.name, x.category, format_partial_date(x.acquired_on), str(x.quantity), y(x.original_value_fen),
+                 x.location, x.status] for x in a.items]
         if not rows:
             return self.subsection("（三）固定资产") + [self.p("暂无固定资产登记。", self.body)]
-        total = [[self.p("合计"), "", "", "", y(a["total_fen"]), "", ""]]
+        total = [[self.p("合计"), "", "", "", y(a.total_fen), "", ""]]
         return self.subsection(f"（三）固定资产（共 {len(rows)} 项，单位：元）") + [
             self.table(["名称", "类别", "购置日期", "数量", "原值", "存放地点", "状态"], rows, kinds="ttnnntc",
                        weights={0: 2.2, 1: 1.2, 5: 1.4}, totals=total)
         ]
 
     def debts(self) -> list:
-        d = self.s["finance"]["debts"]
+        d = self.s.finance.debts
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[label, x["counterparty"], y(x["amount_fen"]), x["due_on"] or "", x["note"]]
-                for key, label in (("receivable", "应收（债权）"), ("payable", "应付（债务）")) for x in d[key]]
+        rows = [[label, x.counterparty, y(x.amount_fen), _iso(x.due_on), x.note]
+                for items, label in ((d.receivable, "应收（债权）"), (d.payable, "应付（债务）")) for x in items]
         if not rows:
             return self.subsection("（四）债权债务") + [self.p("本月没有债权债务。", self.body)]
-        totals = [[self.p("应收合计"), "", y(d["receivable_total_fen"]), "", ""],
-                  [self.p("应付合计"), "", y(d["payable_total_fen"]), "", ""]]
+        totals = [[self.p("应收合计"), "", y(d.receivable_total_fen), "", ""],
+                  [self.p("应付合计"), "", y(d.payable_total_fen), "", ""]]
         return self.subsection("（四）债权债务（单位：元）") + [
             self.table(["类型", "对方", "金额", "到期日", "说明"], rows, kinds="ctnnt",
                        weights={1: 1.5, 4: 2.5}, totals=totals)
         ]
 
     def resources(self) -> list:
-        res = self.s["finance"]["resources"]
+        res = self.s.finance.resources
         y = lambda fen: format_yuan(fen, unit=False) if fen is not None else ""  # noqa: E731
         rows, soon = [], []
         for i, r in enumerate(res):
-            term = f"{r['contract_start'] or ''} 至 {r['contract_end'] or ''}"
-            name = r["name"] + ("（合同即将到期）" if r["expiring_soon"] else "")
-            if r["expiring_soon"]:
+            term = f"{_iso(r.contract_start)} 至 {_iso(r.contract_end)}"
+            name = r.name + ("（合同即将到期）" if r.expiring_soon else "")
+            if r.expiring_soon:
                 soon.append(i)
-            rows.append([r["kind"], name, r["area"], r["holder"], term, y(r["annual_fee_fen"])])
+            rows.append([r.kind, name, r.area, r.holder, term, y(r.annual_fee_fen)])
         if not rows:
             return self.subsection("（五）资源发包与合同") + [self.p("暂无资源发包合同。", self.body)]
         return self.subsection("（五）资源发包与合同（单位：元）") + [
@@ -411,20 +416,20 @@ class _Board:
 
     def affairs(self) -> list:
         story = self.section("二、村务公开")
-        items = self.s["affairs"]
+        items = self.s.affairs
         if not items:
             return story + [self.p("本月没有村务公开事项。", self.body)]
         y = lambda fen: format_yuan(fen, unit=False) if fen is not None else ""  # noqa: E731
-        rows = [[x["date"], x["category"], x["title"], x["description"], y(x["amount_fen"])] for x in items]
+        rows = [[x.date.isoformat(), x.category, x.title, x.description, y(x.amount_fen)] for x in items]
         story.append(self.table(["日期", "类别", "事项", "内容", "金额（元）"], rows, kinds="ntttn",
                                 weights={1: 1.2, 2: 1.6, 3: 3.4}))
         for x in items:
-            people = x["beneficiaries"]
+            people = x.beneficiaries
             if not people:
                 continue
-            prow = [[p["name"], p["group"], p["id_number"], p["phone"], y(p["amount_fen"]), p["note"]] for p in people]
-            total = [[self.p("合计"), self.p(f"{x['beneficiary_count']} 人"), "", "", y(x["beneficiary_total_fen"]), ""]]
-            story += self.subsection(f"{x['title']}名单（身份证号、电话已隐去中间位）") + [
+            prow = [[p.name, p.group, p.id_number, p.phone, y(p.amount_fen), p.note] for p in people]
+            total = [[self.p("合计"), self.p(f"{x.beneficiary_count} 人"), "", "", y(x.beneficiary_total_fen), ""]]
+            story += self.subsection(f"{x.title}名单（身份证号、电话已隐去中间位）") + [
                 self.table(["姓名", "组别", "身份证号", "联系电话", "金额（元）", "备注"], prow, kinds="ccnnnt",
                            totals=total)
             ]
@@ -432,39 +437,39 @@ class _Board:
 
     def party(self) -> list:
         story = self.section("三、党务公开")
-        items = self.s["party"]
+        items = self.s.party
         if not items:
             return story + [self.p("本月没有党务公开事项。", self.body)]
         y = lambda fen: format_yuan(fen, unit=False) if fen is not None else ""  # noqa: E731
-        rows = [[x["date"], x["category"], x["title"], x["description"],
-                 str(x["participants"]) if x["participants"] is not None else "", y(x["amount_fen"])] for x in items]
+        rows = [[x.date.isoformat(), x.category, x.title, x.description,
+                 str(x.participants) if x.participants is not None else "", y(x.amount_fen)] for x in items]
         return story + [self.table(["日期", "类别", "事项", "内容", "参加人数", "金额（元）"], rows, kinds="ntttnn",
                                    weights={1: 1.1, 2: 1.8, 3: 3.2})]
 
     def services(self) -> list:
         story = self.section("四、便民服务")
-        items = self.s["services"]
+        items = self.s.services
         if not items:
             return story + [self.p("暂无便民服务事项。", self.body)]
-        rows = [[x["name"], x["materials"], x["location"], x["time_limit"], x["contact"]] for x in items]
+        rows = [[x.name, x.materials, x.location, x.time_limit, x.contact] for x in items]
         return story + [self.table(["服务事项", "所需材料", "办理地点", "办理时限", "咨询电话"], rows, kinds="tttcn",
                                    weights={0: 1.4, 1: 3, 2: 1.5, 3: 1})]
 
     def sign_off(self) -> list:
         s, k = self.s, self.k
-        wf = s["workflow"]
+        wf = s.workflow
         start, end = posting_period(s)
         line = "＿" * 6
         rows = [
-            [self.p(f"编制：{wf['submitted_by'] or '—'}", self.body), self.p(f"提交日期：{_day(wf['submitted_at'])}", self.body)],
-            [self.p(f"审核：村务监督委员会 / 民主理财小组　{wf['approved_by'] or '—'}", self.body),
-             self.p(f"审核日期：{_day(wf['approved_at'])}", self.body)],
-            [self.p(f"公开：{s['published_by'] or '—'}", self.body),
-             self.p(f"公开日期：{s['published_on']}　公示期至 {end}", self.body)],
+            [self.p(f"编制：{wf.submitted_by or '—'}", self.body), self.p(f"提交日期：{_day(wf.submitted_at)}", self.body)],
+            [self.p(f"审核：村务监督委员会 / 民主理财小组　{wf.approved_by or '—'}", self.body),
+             self.p(f"审核日期：{_day(wf.approved_at)}", self.body)],
+            [self.p(f"公开：{s.published_by or '—'}", self.body),
+             self.p(f"公开日期：{s.published_on}　公示期至 {end}", self.body)],
             [self.p(f"监督委员会成员签字：{line}　{line}　{line}", self.body),
              self.p(f"民主理财小组签字：{line}　{line}", self.body)],
-            [self.p(f"对公开内容有疑问，请拨打监督电话 {s['village']['hotline'] or '—'}，或投入公开栏旁意见箱。", self.body),
-             self.p(f"公示期 {start} 至 {end}　校验码 {s['short_hash']}", self.body)],
+            [self.p(f"对公开内容有疑问，请拨打监督电话 {s.village.hotline or '—'}，或投入公开栏旁意见箱。", self.body),
+             self.p(f"公示期 {start} 至 {end}　校验码 {s.short_hash}", self.body)],
         ]
         table = Table(rows, colWidths=[self.width * 0.6, self.width * 0.4])
         table.setStyle(self.layout_style([
@@ -495,7 +500,7 @@ class _Board:
 
 
 def render_pdf_document(
-    snapshot: dict, *, size: str = "A4", base_url: str | None = None, font: FontChoice | None = None
+    snapshot: PublicRecord, *, size: str = "A4", base_url: str | None = None, font: FontChoice | None = None
 ) -> RenderedPdf:
     """The PDF with its page count and the font it is set in (whose warning callers show)."""
     if size not in PAGE_SIZES:
@@ -504,28 +509,28 @@ def render_pdf_document(
     base_url = base_url or get_settings().public_base_url
     board = _Board(snapshot, size, base_url, font.name)
     buffer = io.BytesIO()
-    village = snapshot["village"]
+    village = snapshot.village
     doc = SimpleDocTemplate(
         buffer, pagesize=PAGE_SIZES[size],
         leftMargin=board.margin, rightMargin=board.margin, topMargin=board.margin, bottomMargin=board.margin + 6 * mm * board.k,
-        title=f"{village['name']} {period_label(snapshot['period'])} 三务公开栏",
-        author=village["name"], subject=f"校验码 {snapshot['short_hash']}", creator="三务公开栏",
+        title=f"{village.name} {period_label(snapshot.period)} 三务公开栏",
+        author=village.name, subject=f"校验码 {snapshot.short_hash}", creator="三务公开栏",
     )
-    footer = f"{village['name']}　{period_label(snapshot['period'])}三务公开　第{snapshot['version']}版　校验码 {snapshot['short_hash']}"
+    footer = f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　校验码 {snapshot.short_hash}"
     canvas = _page_canvas(footer, font.name, board.k)
     try:
         doc.build(board.story(), canvasmaker=canvas)
     except LayoutError as exc:
         # reportlab's message names flowables and points, which helps nobody at the village.
         raise BoardError(
-            f"{village['name']} {period_label(snapshot['period'])} 的打印版排版失败：有一项内容过长，"
+            f"{village.name} {period_label(snapshot.period)} 的打印版排版失败：有一项内容过长，"
             "一页纸放不下。请把过长的说明分成几条后重新公开。",
             field="PDF",
         ) from exc
     return RenderedPdf(buffer.getvalue(), doc.page, font)
 
 
-def render_pdf(snapshot: dict, *, size: str = "A4", base_url: str | None = None) -> bytes:
+def render_pdf(snapshot: PublicRecord, *, size: str = "A4", base_url: str | None = None) -> bytes:
     """The printable board of one published snapshot, as PDF bytes."""
     return render_pdf_document(snapshot, size=size, base_url=base_url).data
 
@@ -536,7 +541,7 @@ def _render_job(job: tuple[dict, str, str | None]) -> RenderedPdf:
 
 
 def render_many(
-    snapshots: list[dict],
+    snapshots: list[PublicRecord],
     *,
     size: str = "A4",
     base_url: str | None = None,

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from board.money import format_wan
+from board.public_record import CategorySum, HistoryPoint
 
 INCOME_COLOR = colors.HexColor("#2e7d32")
 EXPENSE_COLOR = colors.HexColor("#c62828")
@@ -64,7 +65,7 @@ def _style_axes(chart, font: str, size: float) -> None:
     chart.valueAxis.forceZero = True
 
 
-def income_expense_chart(history: list[dict], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
+def income_expense_chart(history: tuple[HistoryPoint, ...], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
     """收入与支出: paired bars for the last 12 published months (this month last)."""
     months = history[-TREND_MONTHS:]
     size = 6.5 * scale
@@ -73,8 +74,8 @@ def income_expense_chart(history: list[dict], *, font: str, width: float, height
     chart = VerticalBarChart()
     chart.x, chart.y = 9 * size / 2 + 6 * scale, 2.2 * size + 6 * scale
     chart.width, chart.height = width - chart.x - 4 * scale, height - chart.y - 3.4 * size - 8 * scale
-    chart.data = [[_wan(m["income_fen"]) for m in months], [_wan(m["expense_fen"]) for m in months]]
-    chart.categoryAxis.categoryNames = [_month_label(m["period"]) for m in months]
+    chart.data = [[_wan(m.income_fen) for m in months], [_wan(m.expense_fen) for m in months]]
+    chart.categoryAxis.categoryNames = [_month_label(m.period) for m in months]
     chart.categoryAxis.labels.angle = 0
     chart.bars[0].fillColor = INCOME_COLOR
     chart.bars[1].fillColor = EXPENSE_COLOR
@@ -93,7 +94,7 @@ def income_expense_chart(history: list[dict], *, font: str, width: float, height
     return drawing
 
 
-def expense_category_chart(categories: list[dict], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
+def expense_category_chart(categories: tuple[CategorySum, ...], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
     """本月支出按类别: one bar per category, labelled with the amount."""
     size = 6.5 * scale
     drawing = _drawing(width, height, font)
@@ -103,12 +104,12 @@ def expense_category_chart(categories: list[dict], *, font: str, width: float, h
         return drawing
     rows = list(reversed(categories))  # reportlab draws the first bar at the bottom
     chart = HorizontalBarChart()
-    names = [_fit(c["category"], font, size, width * LABEL_SHARE) for c in rows]
+    names = [_fit(c.category, font, size, width * LABEL_SHARE) for c in rows]
     label_width = max(stringWidth(n, font, size) for n in names) + 4 * scale
     chart.x, chart.y = label_width, 4 * scale
     chart.width = width - label_width - 16 * size / 2
     chart.height = height - chart.y - 2 * size - 8 * scale
-    chart.data = [[_wan(c["amount_fen"]) for c in rows]]
+    chart.data = [[_wan(c.amount_fen) for c in rows]]
     chart.categoryAxis.categoryNames = names
     chart.bars[0].fillColor = EXPENSE_COLOR
     chart.bars.strokeColor = None
@@ -120,13 +121,13 @@ def expense_category_chart(categories: list[dict], *, font: str, width: float, h
     top = max(chart.data[0]) or 1
     step = chart.height / len(rows)
     for i, c in enumerate(rows):
-        x = chart.x + chart.width * (_wan(c["amount_fen"]) / top) + 2 * scale
+        x = chart.x + chart.width * (_wan(c.amount_fen) / top) + 2 * scale
         y = chart.y + step * (i + 0.5) - size / 3
-        drawing.add(String(x, y, format_wan(c["amount_fen"]), fontName=font, fontSize=size))
+        drawing.add(String(x, y, format_wan(c.amount_fen), fontName=font, fontSize=size))
     return drawing
 
 
-def balance_trend_chart(history: list[dict], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
+def balance_trend_chart(history: tuple[HistoryPoint, ...], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
     """月末余额走势 over the last 12 published months."""
     months = history[-TREND_MONTHS:]
     size = 6.5 * scale
@@ -135,8 +136,8 @@ def balance_trend_chart(history: list[dict], *, font: str, width: float, height:
     chart = HorizontalLineChart()
     chart.x, chart.y = 9 * size / 2 + 6 * scale, 2.2 * size + 6 * scale
     chart.width, chart.height = width - chart.x - 4 * scale, height - chart.y - 2 * size - 8 * scale
-    chart.data = [[_wan(m["closing_fen"]) for m in months]]
-    chart.categoryAxis.categoryNames = [_month_label(m["period"]) for m in months]
+    chart.data = [[_wan(m.closing_fen) for m in months]]
+    chart.categoryAxis.categoryNames = [_month_label(m.period) for m in months]
     chart.lines[0].strokeColor = BALANCE_COLOR
     chart.lines[0].strokeWidth = 1.5 * scale
     chart.joinedLines = 1

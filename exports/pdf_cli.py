@@ -13,6 +13,7 @@ from board.db import unit_of_work
 from board.errors import BoardError
 from board.periods import check_period
 from board.public import published_snapshot
+from board.public_record import PublicRecord
 from board.villages import get_township, get_village
 from exports.cli_common import export_subparsers
 from exports.fonts import resolve_font
@@ -34,7 +35,7 @@ def _warn_font() -> None:
         print(f"警告：{warning}", file=sys.stderr)
 
 
-def township_snapshots(session, township_code: str, period: str) -> tuple[list[dict], list[str]]:
+def township_snapshots(session, township_code: str, period: str) -> tuple[list[PublicRecord], list[str]]:
     """Latest published snapshot of ``period`` per village, and the villages without one."""
     township = get_township(session, township_code)
     villages = session.exec(select(Village).where(Village.township_id == township.id).order_by(Village.code)).all()
@@ -59,7 +60,7 @@ def cmd_export_pdf(args) -> int:
             snapshot = published_snapshot(session, get_village(session, args.village), args.period)
         pdf = render_pdf_document(snapshot, size=args.size, base_url=args.base_url)
         output.write_bytes(pdf.data)
-        print(f"已生成 {snapshot['village']['name']} {args.period} 公开栏 PDF（{args.size}，{pdf.pages} 页）：{output}")
+        print(f"已生成 {snapshot.village.name} {args.period} 公开栏 PDF（{args.size}，{pdf.pages} 页）：{output}")
         return 0
     with unit_of_work(engine) as session:
         snapshots, missing = township_snapshots(session, args.township, args.period)
@@ -68,7 +69,7 @@ def cmd_export_pdf(args) -> int:
     pages = 0
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for snapshot, pdf in render_many(snapshots, size=args.size, base_url=args.base_url, progress=progress_bar):
-            archive.writestr(f"{snapshot['village']['code']}_{args.period}_{args.size}.pdf", pdf.data)
+            archive.writestr(f"{snapshot.village.code}_{args.period}_{args.size}.pdf", pdf.data)
             pages += pdf.pages
     print(f"已生成 {len(snapshots)} 个村/社区的 PDF（共 {pages} 页）：{output}")
     if missing:

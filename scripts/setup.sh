@@ -2,12 +2,14 @@
 # Sets up everything the project needs on Debian/Ubuntu with Python 3.11+:
 #   bash scripts/setup.sh          app: .venv with requirements.txt, a CJK TrueType font
 #   bash scripts/setup.sh --dev    tests too: requirements-dev.txt, chromium, poppler-utils
+# SANWU_VENV=DIR puts the venv elsewhere (the test command builds a second, app-only one).
 # System packages are installed only when missing (apt-get as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1
+venv="${SANWU_VENV:-.venv}"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -22,8 +24,43 @@ apt_install() {
     fi
   fi
   say "安装系统软件包：${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Another apt (unattended-upgrades on a fresh machine) may hold the locks: wait for it.
+  # DPkg::Lock::Timeout covers install; update ignores it, so it is retried while locked.
+  local wait=(-o DPkg::Lock::Timeout=600)
+  local tries=0 out
+  until out=$($sudo apt-get "${wait[@]}" update -qq 2>&1); do
+    if grep -q "Could not get lock" <<<"$out" && [ $tries -lt 120 ]; then
+      [ $tries -eq 0 ] && say "apt 正被其他程序占用，等待它结束（最多 10 分钟）…"
+      tries=$((tries + 1))
+      sleep 5
+      continue
+    fi
+    printf '%s\n' "$out" >&2
+    say "apt-get update 失败（网络或软件源问题），仍尝试用现有的软件包列表安装"
+    break
+  done
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    local still=()
+    local pkg
+    for pkg in "${missing[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || still+=("$pkg"); done
+    say "未能安装系统软件包：${still[*]}。请稍后以管理员身份运行：apt-get install ${still[*]}"
+    return 1
+  fi
+}
+
+# What each missing system package costs, said plainly when it could not be installed.
+explain_missing() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 && continue
+    case "$pkg" in
+      fonts-wqy-microhei) say "没有中文字体：PDF 里的中文会显示为方框。" ;;
+      chromium) say "没有 chromium：浏览器测试无法运行。" ;;
+      poppler-utils) say "没有 poppler-utils：PDF 渲染测试无法运行。" ;;
+      postgresql-client) say "没有 postgresql-client：PostgreSQL 备份（pg_dump）不可用。" ;;
+      *-venv) say "没有 $pkg：无法创建 Python 虚拟环境。" ;;
+    esac
+  done
 }
 
 os_id=$( (. /etc/os-release 2>/dev/null && echo "${ID:-}") || true)
@@ -47,31 +84,42 @@ if [ $dev -eq 1 ]; then
   command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
 fi
 # A venv left half-made by an earlier failed run (no ensurepip) is rebuilt.
-if [ -d .venv ] && ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
-  rm -rf .venv
+if [ -d "$venv" ] && ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+  rm -rf "$venv"
 fi
-if [ ! -d .venv ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+if [ ! -d "$venv" ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   pkgs+=("python$("$python_bin" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-venv")
 fi
 if ! apt_install "${pkgs[@]}"; then
+  explain_missing "${pkgs[@]}"
   [ -n "${CI:-}" ] && exit 1
-  say "继续安装 Python 依赖；缺少的系统软件包会让部分功能或测试不可用。"
+  say "继续安装 Python 依赖；上面列出的功能在装好这些软件包之前不可用。"
 fi
 
-if [ ! -d .venv ]; then
-  say "创建虚拟环境 .venv"
-  "$python_bin" -m venv .venv
+if [ ! -d "$venv" ]; then
+  say "创建虚拟环境 $venv"
+  "$python_bin" -m venv "$venv"
 fi
 req=requirements.txt
 [ $dev -eq 1 ] && req=requirements-dev.txt
-stamp=".venv/.installed-$(cat requirements.txt "$req" | sha256sum | cut -c1-16)"
+# The stamp is written only after the install and an import check of every runtime package
+# passed, so a failed or partial install is retried on the next run.
+stamp="$venv/.installed-$(cat requirements.txt "$req" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
+  rm -f "$venv"/.installed-*
   say "安装 Python 依赖（$req）"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r "$req"
+  "$venv/bin/python" -m pip install -q --upgrade pip
+  if ! "$venv/bin/python" -m pip install -q -r "$req"; then
+    say "Python 依赖没有装好（见上面 pip 的报错）；再次运行本命令会重试。"
+    exit 1
+  fi
+  if ! "$venv/bin/python" scripts/quickstart_check.py --imports-only; then
+    say "Python 依赖装好了，但程序仍无法导入（见上）；再次运行本命令会重试。"
+    exit 1
+  fi
   touch "$stamp"
 fi
 if [ $dev -eq 1 ] && [ "$os_id" = ubuntu ] && ! command -v chromium >/dev/null 2>&1; then
   say "安装测试用浏览器（Playwright 的 Chromium）"
-  .venv/bin/python -m playwright install --with-deps chromium
+  "$venv/bin/python" -m playwright install --with-deps chromium
 fi

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from board.public_record import PublicRecord, parse_snapshot
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_END = "2026-10"  # the demo database in tests always ends here
 
@@ -22,3 +24,13 @@ def run_cli(*args: str, db: str, stdin: str | None = None, env: dict | None = No
         env={**os.environ, **(env or {})},
         timeout=300,
     )
+
+
+def as_raw(record: PublicRecord) -> dict:
+    """A mutable deep copy of a published record, as the JSON document it parses from."""
+    return {**record.model_dump(mode="json", by_alias=True), "short_hash": record.short_hash}
+
+
+def as_record(raw: dict) -> PublicRecord:
+    """The typed record of a (doctored) document, for renderers."""
+    return parse_snapshot(raw)

@@ -32,6 +32,7 @@ from board.digest import build_digest, digest_parts
 from board.errors import BoardError
 from board.links import board_url
 from board.periods import period_label
+from board.public_record import PublicRecord
 from board.settings import Settings
 from exports.wechat.channels import (
     DEFAULT_TIMEOUT,
@@ -85,20 +86,20 @@ def target_ref(grid: Grid) -> str:
     return f"grid:{grid.id}"
 
 
-def pdf_file_name(snapshot: dict) -> str:
-    return f"{snapshot['village']['name']}{period_label(snapshot['period'])}三务公开.pdf"[:200]
+def pdf_file_name(snapshot: PublicRecord) -> str:
+    return f"{snapshot.village.name}{period_label(snapshot.period)}三务公开.pdf"[:200]
 
 
-def plan_messages(grid: Grid, snapshot: dict, *, village_id: int, base_url: str, pdf: bytes | None,
+def plan_messages(grid: Grid, snapshot: PublicRecord, *, village_id: int, base_url: str, pdf: bytes | None,
                   now: datetime) -> list[dict]:
     """The outbox rows of one grid's push of one snapshot (not yet stored)."""
-    version = snapshot.get("version", 1)
-    link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
+    version = snapshot.version
+    link = board_url(base_url, snapshot.village.code, snapshot.period)
     if grid.channel == "manual":
         items = [("share", "", "", "")]
     elif grid.channel == "customer_group":
         text = build_digest(snapshot, base_url=base_url, short=True)
-        title = f"{snapshot['village']['name']}{period_label(snapshot['period'])}三务公开"
+        title = f"{snapshot.village.name}{period_label(snapshot.period)}三务公开"
         items = [("task", json.dumps({"text": text, "title": title, "url": link}, ensure_ascii=False), "", "")]
     else:
         items = [("text", part, "", "") for part in digest_parts(snapshot, base_url=base_url)]
@@ -110,10 +111,10 @@ def plan_messages(grid: Grid, snapshot: dict, *, village_id: int, base_url: str,
     status = "manual_pending" if grid.channel == "manual" else "pending"
     return [
         {
-            "idempotency_key": idempotency_key(grid.channel, ref, village_id, snapshot["period"], version, kind, n),
+            "idempotency_key": idempotency_key(grid.channel, ref, village_id, snapshot.period, version, kind, n),
             "grid_id": grid.id,
             "village_id": village_id,
-            "period": snapshot["period"],
+            "period": snapshot.period,
             "snapshot_version": version,
             "channel": grid.channel,
             "target_ref": ref,

@@ -11,6 +11,7 @@ from sqlmodel import select
 from board.db import unit_of_work
 from board.errors import BoardError
 from board.public import published_snapshot
+from board.public_record import PublicRecord
 from board.snapshot import latest_snapshot, load_snapshot
 from board.settings import Settings
 from board.villages import get_village
@@ -38,7 +39,7 @@ class PushReport:
         return self.with_status("failed")
 
 
-def _plan_for_grids(grids: list[Grid], snapshot: dict, village_id: int, settings: Settings, now: datetime) -> list[dict]:
+def _plan_for_grids(grids: list[Grid], snapshot: PublicRecord, village_id: int, settings: Settings, now: datetime) -> list[dict]:
     pdf = None
     if any(g.channel in FILE_CHANNELS for g in grids):
         pdf = render_pdf(snapshot, base_url=settings.public_base_url)

@@ -51,11 +51,11 @@ def qr_png(link: str) -> bytes:
 def share_pack(engine: Engine, village_code: str, period: str, *, base_url: str) -> SharePack:
     with unit_of_work(engine) as session:
         snapshot = published_snapshot(session, get_village(session, village_code), period)
-    link = board_url(base_url, snapshot["village"]["code"], snapshot["period"])
+    link = board_url(base_url, snapshot.village.code, snapshot.period)
     return SharePack(
-        title=f"{snapshot['village']['name']} {period_label(snapshot['period'])}",
-        period=snapshot["period"],
-        version=snapshot["version"],
+        title=f"{snapshot.village.name} {period_label(snapshot.period)}",
+        period=snapshot.period,
+        version=snapshot.version,
         parts=digest_parts(snapshot, base_url=base_url),
         short=build_digest(snapshot, base_url=base_url, short=True),
         link=link,

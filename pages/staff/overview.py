@@ -30,7 +30,7 @@ if code:
                 "本月收入": format_yuan(r["income_fen"], unit=False),
                 "本月支出": format_yuan(r["expense_fen"], unit=False),
                 "月末余额": format_yuan(r["closing_fen"], unit=False),
-                "公开版本": r["snapshot_version"] or "",
+                "公开版本": f"第{r['snapshot_version']}版" if r["snapshot_version"] else "",
                 "哈希": (r["snapshot_hash"] or "")[:12],
             }
             for r in rows

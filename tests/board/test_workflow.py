@@ -16,7 +16,7 @@ from board.snapshot import verify_chain
 from board.villages import add_village, get_village
 from board.workflow import amend_period, approve_period, publish_period, reject_period, submit_period
 from models import AuditLog, PeriodStatus, Role
-from tests.helpers import run_cli
+from tests.helpers import as_raw, run_cli
 
 PERIOD = "2026-10"
 VALID_ID = "11010519491231002X"
@@ -72,7 +72,7 @@ def test_publish_builds_masked_chained_snapshot(engine):
     snapshot_row = step(engine, publish_period, "sup")
     with unit_of_work(engine) as session:
         village = get_village(session, "V1")
-        content = published_snapshot(session, village)
+        content = as_raw(published_snapshot(session, village))
         assert verify_chain(session, village.id).ok
     totals = content["finance"]["totals"]
     assert totals == {"opening_fen": 10_100_000, "income_fen": 180_000, "expense_fen": 6_823_550,
@@ -157,8 +157,8 @@ def test_reject_amend_and_republish_keep_history(engine):
     assert second.prev_hash == first.content_hash
     with unit_of_work(engine) as session:
         village = get_village(session, "V1")
-        latest = published_snapshot(session, village, PERIOD)
-        original = published_snapshot(session, village, PERIOD, version=1)
+        latest = as_raw(published_snapshot(session, village, PERIOD))
+        original = as_raw(published_snapshot(session, village, PERIOD, version=1))
         assert verify_chain(session, village.id).ok
         actions = [a.action for a in session.exec(select(AuditLog).order_by(AuditLog.id))]
     assert latest["amendment_reason"].startswith("记003") and latest["finance"]["totals"]["expense_fen"] == 6_825_350
@@ -217,7 +217,7 @@ def test_internal_transfer_moves_accounts_but_is_not_income_or_spending(engine):
     step(engine, approve_period, "sup")
     step(engine, publish_period, "sup")
     with unit_of_work(engine) as session:
-        finance = published_snapshot(session, get_village(session, "V1"))["finance"]
+        finance = as_raw(published_snapshot(session, get_village(session, "V1")))["finance"]
     assert finance["totals"] == {"opening_fen": 10_100_000, "income_fen": 180_000, "expense_fen": 6_823_550,
                                  "closing_fen": 3_456_450}
     cash = next(a for a in finance["accounts"] if a["account"] == "cash")

@@ -17,15 +17,16 @@ from board.workflow import amend_period
 from exports.downloads import DOWNLOAD_KINDS, download_label, published_file
 from models import Account, Direction, LedgerEntry, User
 from tests.board_view.conftest import board_text
-from tests.helpers import DEMO_END
+from tests.helpers import DEMO_END, as_raw
 
 DRAFT_SUMMARY = "草稿里的测试支出"
 DRAFT_FEN = 98_765_432
 
 
 def _snapshot(url: str, period: str | None = None) -> dict:
+    """The published document as plain data, for reading expected figures."""
     with unit_of_work(get_engine(url)) as session:
-        return published_snapshot(session, get_village(session, "DEMO"), period)
+        return as_raw(published_snapshot(session, get_village(session, "DEMO"), period))
 
 
 def test_latest_month_by_default_with_charts_and_captions(open_board, demo_url):

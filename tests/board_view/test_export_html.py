@@ -21,7 +21,7 @@ from board.public import published_periods, published_snapshot
 from exports.html import PLOTLY_FILE, export_html, render_month_page
 from models import Account, Direction, LedgerEntry, User
 from tests.board_view.conftest import board_text
-from tests.helpers import DEMO_END, run_cli
+from tests.helpers import DEMO_END, as_raw, as_record, run_cli
 
 MAX_PAGE_BYTES = 1_500_000
 
@@ -95,12 +95,12 @@ def test_export_skips_drafts(demo_url, tmp_path):
 def test_month_page_escapes_user_text(demo_url):
     with unit_of_work(get_engine(demo_url)) as session:
         village = get_village(session, "DEMO")
-        snapshot = published_snapshot(session, village, DEMO_END)
+        snapshot = as_raw(published_snapshot(session, village, DEMO_END))
         periods = published_periods(session, village)
     snapshot["village"]["name"] = "<script>alert(1)</script>社区"
     snapshot["finance"]["largest_expenses"][0]["summary"] = "</script><img src=x onerror=alert(2)>"
     snapshot["finance"]["ledger"][0]["summary"] = "<b>粗</b>"
-    page = render_month_page(build_board(snapshot, periods), available={DEMO_END})
+    page = render_month_page(build_board(as_record(snapshot), periods), available={DEMO_END})
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;社区" in page
     assert "<img" not in page and "onerror=alert(2)" in page  # only as escaped text
     assert "<b>粗</b>" not in page and "&lt;b&gt;粗&lt;/b&gt;" in page

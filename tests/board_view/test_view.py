@@ -31,7 +31,7 @@ from board.errors import BoardError
 from board.money import format_wan, format_yuan
 from board.public import published_periods, published_snapshot
 from board.villages import get_village
-from tests.helpers import DEMO_END
+from tests.helpers import DEMO_END, as_raw, as_record
 
 AMENDED = "2026-06"
 
@@ -67,7 +67,7 @@ def test_board_sections_and_headline(snapshots):
     keys = [s.key for s in view.sections]
     assert keys[:6] == ["balance", "income_expense", "spending", "trend", "assets", "debts"]
     assert {"affairs", "party", "services"} <= set(keys)
-    assert view.closing_fen == by_period[DEMO_END]["finance"]["totals"]["closing_fen"]
+    assert view.closing_fen == by_period[DEMO_END].finance.totals.closing_fen
     assert view.periods[0] == DEMO_END and len(view.periods) == 24
     assert view.short_hash in view.footer and "监督电话 0523-8888 6612" in view.footer
     assert all(isinstance(b, Chart) and b.caption for s in view.sections for b in s.blocks if isinstance(b, Chart))
@@ -90,40 +90,40 @@ def test_subsidy_table_has_no_id_or_phone_column(snapshots):
     assert table.columns == ("姓名", "组别", "金额", "备注")
     text = json.dumps([s.blocks for s in view.sections if not any(isinstance(b, Chart) for b in s.blocks)],
                       default=str, ensure_ascii=False)
-    for person in by_period[DEMO_END]["affairs"][0]["beneficiaries"]:
-        assert person["id_number"] not in text and person["phone"] not in text
+    for person in by_period[DEMO_END].affairs[0].beneficiaries:
+        assert person.id_number not in text and person.phone not in text
 
 
 def test_compare_sentences_in_plain_words(snapshots):
-    snapshot = copy.deepcopy(snapshots[0][DEMO_END])
+    snapshot = as_raw(snapshots[0][DEMO_END])
     previous = snapshot["previous"]
     totals = snapshot["finance"]["totals"]
     previous["closing_fen"] = totals["closing_fen"] - 6_800_000
     previous["income_fen"] = totals["income_fen"]
-    sentences = compare_sentences(snapshot)
+    sentences = compare_sentences(as_record(snapshot))
     assert sentences[0] == "月末账上的钱比上月多了6.8万元。"
     assert sentences[1] == "本月收入和上月一样。"
     snapshot["previous"] = None
-    assert compare_sentences(snapshot) == ["上个月没有公开数据，无法和上月比较。"]
+    assert compare_sentences(as_record(snapshot)) == ["上个月没有公开数据，无法和上月比较。"]
 
 
 def test_captions_name_the_biggest_item(snapshots):
-    snapshot = copy.deepcopy(snapshots[0][DEMO_END])
+    snapshot = as_raw(snapshots[0][DEMO_END])
     top = snapshot["finance"]["largest_expenses"][0]
     top.update(summary="排涝沟渠清淤工程", amount_fen=6_800_000, major=True)
     snapshot["finance"]["major_payments"] = [top]
-    chart = largest_expenses_chart(snapshot)
+    chart = largest_expenses_chart(as_record(snapshot))
     assert chart.caption == "本月支出最多的一笔是排涝沟渠清淤工程，6.8万元；5万元以上的支出共1笔（图中标★）。"
     category = snapshot["finance"]["expense_by_category"][0]
-    assert expense_category_caption(snapshot).startswith(
+    assert expense_category_caption(as_record(snapshot)).startswith(
         f"本月花钱最多的类别是{category['category']}，{format_wan(category['amount_fen'])}"
     )
 
 
 def test_chart_labels_escape_user_text(snapshots):
-    snapshot = copy.deepcopy(snapshots[0][DEMO_END])
+    snapshot = as_raw(snapshots[0][DEMO_END])
     snapshot["finance"]["largest_expenses"][0]["summary"] = "<a href='x'>链接</a>"
-    spec = largest_expenses_chart(snapshot, kiosk=True).figure.to_plotly_json()
+    spec = largest_expenses_chart(as_record(snapshot), kiosk=True).figure.to_plotly_json()
     labels = spec["layout"]["yaxis"]["ticktext"]
     assert not any("<a " in label for label in labels)
     assert any("&lt;a href='x'&gt;链接&lt;/a&gt;" in label for label in labels)
@@ -140,7 +140,7 @@ def test_kiosk_slides_fit_and_rotate(snapshots):
     services = [s for s in slides if s.key.startswith("services_")]
     assert len(services) >= -(-32 // KIOSK_TABLE_ROWS) and services[0].title.endswith(f"（1/{len(services)}）")
     shown = [row[0] for s in services for b in s.blocks if isinstance(b, Table) for row in b.rows]
-    assert shown == [x["name"] for x in by_period[DEMO_END]["services"]]
+    assert shown == [x.name for x in by_period[DEMO_END].services]
     assert not any(s.key.startswith("ledger") for s in slides)
     assert [kiosk_slide_index(len(slides), 15, t) for t in (0, 14.9, 15, 15 * len(slides))] == [0, 0, 1, 0]
     assert kiosk_slide_index(len(slides), 15, 1000.0, pinned=len(slides) + 2) == 2
@@ -164,14 +164,14 @@ def _kiosk_cells(slides, prefix):
 def test_kiosk_cuts_long_cells_and_pages_by_wrapped_lines(snapshots):
     """A row of long text wraps to several lines on the big screen: fewer such rows fit one slide."""
     by_period, periods = snapshots
-    snapshot = copy.deepcopy(by_period[DEMO_END])
+    snapshot = as_raw(by_period[DEMO_END])
     for service in snapshot["services"]:
         service["materials"] = "身份证、户口本、" * 75  # 600 characters
     subsidy = next(a for a in snapshot["affairs"] if a["beneficiary_count"])
     subsidy["description"] = "很长的说明。" * 800
     other = next(a for a in snapshot["affairs"] if not a["beneficiary_count"])
     other["description"] = "很长的描述内容。" * 600
-    slides = kiosk_slides(build_board(snapshot, periods, kiosk=True))
+    slides = kiosk_slides(build_board(as_record(snapshot), periods, kiosk=True))
     materials = [row[1] for s in slides if s.key.startswith("services_") for b in s.blocks if isinstance(b, Table)
                  for row in b.rows]
     assert len(materials) == len(snapshot["services"])
@@ -185,18 +185,18 @@ def test_kiosk_cuts_long_cells_and_pages_by_wrapped_lines(snapshots):
     texts = [b.text for s in slides if s.key.startswith("subsidy_") for b in s.blocks if isinstance(b, Text)]
     assert texts and all(len(t) <= 200 and t.endswith(MORE_ON_PHONE) for t in texts)
     # The phone view keeps every character.
-    phone = build_board(snapshot, periods)
+    phone = build_board(as_record(snapshot), periods)
     assert any(other["description"] in row for s in phone.sections for b in s.blocks if isinstance(b, Table)
                for row in b.rows)
 
 
 def test_ledger_marks_transfers_and_totals_leave_them_out(snapshots):
     by_period, periods = snapshots
-    snapshot = by_period[DEMO_END]
+    snapshot = as_raw(by_period[DEMO_END])
     finance = snapshot["finance"]
     transfers = [x for x in finance["ledger"] if x["transfer"]]
     assert transfers and finance["transfers"]["count"] == len(transfers)
-    view = build_board(snapshot, periods)
+    view = build_board(as_record(snapshot), periods)
     ledger = next(b for s in view.sections if s.key == "ledger" for b in s.blocks if isinstance(b, Table))
     summaries = [row[2] for row in ledger.rows]
     for x in transfers:
@@ -209,14 +209,14 @@ def test_ledger_marks_transfers_and_totals_leave_them_out(snapshots):
     assert ledger.rows[-1][2] == f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance['transfers']['amount_fen'])}"
     without = copy.deepcopy(snapshot)
     without["finance"]["transfers"] = {"count": 0, "amount_fen": 0}
-    assert transfer_note(without["finance"]) is None
+    assert transfer_note(as_record(without).finance) is None
 
 
 def test_largest_expense_labels_fit_a_phone(snapshots):
-    snapshot = copy.deepcopy(snapshots[0][DEMO_END])
+    snapshot = as_raw(snapshots[0][DEMO_END])
     top = snapshot["finance"]["largest_expenses"][0]
     top.update(summary="排涝沟渠清淤及泵站维修工程结算款", amount_fen=12_345_678, major=True)
-    spec = largest_expenses_chart(snapshot).figure.to_plotly_json()
+    spec = largest_expenses_chart(as_record(snapshot)).figure.to_plotly_json()
     bar = spec["data"][0]
     assert not any("5万元以上" in t for t in bar["text"])
     labels = spec["layout"]["yaxis"]["ticktext"]

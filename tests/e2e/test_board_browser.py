@@ -14,7 +14,7 @@ from board.workflow import amend_period, approve_period, publish_period, submit_
 from exports.html import export_html
 from models import User
 from tests.e2e.conftest import screenshot, wait_for_app
-from tests.helpers import DEMO_END
+from tests.helpers import DEMO_END, as_raw
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ PHONE = {"width": 390, "height": 844}
 
 def _closing(url: str) -> str:
     with unit_of_work(get_engine(url)) as session:
-        snapshot = published_snapshot(session, get_village(session, "DEMO"), DEMO_END)
+        snapshot = as_raw(published_snapshot(session, get_village(session, "DEMO"), DEMO_END))
     return format_wan(snapshot["finance"]["totals"]["closing_fen"])
 
 

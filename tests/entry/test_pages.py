@@ -16,6 +16,7 @@ from board.review import build_review
 from board.workflow import run_step
 from board.villages import add_village, get_village
 from models import Period, PeriodStatus, Role
+from tests.helpers import as_raw
 
 NEXT = "2026-11"  # the demo's last published month is 2026-10
 
@@ -157,7 +158,7 @@ def test_supervisor_sends_back_then_approves_and_clerk_publishes(make_app, demo_
     assert not clerk.exception
     assert "第1版" in _texts(clerk.success)
     with unit_of_work(get_engine(demo_url)) as session:
-        snapshot = published_snapshot(session, get_village(session, "DEMO"), NEXT)
+        snapshot = as_raw(published_snapshot(session, get_village(session, "DEMO"), NEXT))
     assert snapshot["period"] == NEXT and snapshot["party"] == [] and snapshot["workflow"]["approved_by"]
 
 

@@ -15,7 +15,7 @@ from board.records import get_or_create_period
 from board.villages import add_village, get_village
 from board.workflow import approve_period, publish_period, submit_period
 from models import Account, AccountBalance, Direction, LedgerEntry, User
-from tests.helpers import DEMO_END
+from tests.helpers import DEMO_END, as_raw
 
 BIG_LINES = 200
 BIG_CODE = "BIG"
@@ -84,5 +84,6 @@ def board_db(demo_template, tmp_path_factory) -> str:
 
 
 def read_snapshot(url: str, code: str, period: str) -> dict:
+    """The published document as plain data (tests doctor it, then render ``as_record`` of it)."""
     with unit_of_work(get_engine(url)) as session:
-        return published_snapshot(session, get_village(session, code), period)
+        return as_raw(published_snapshot(session, get_village(session, code), period))

@@ -22,7 +22,7 @@ from exports.downloads import (
 )
 from board.db import get_engine, unit_of_work
 from tests.exports.conftest import read_snapshot
-from tests.helpers import DEMO_END
+from tests.helpers import DEMO_END, as_record
 
 HOSTILE = {"summary": "=HYPERLINK(\"http://x\",\"点我\")", "counterparty": "+8613800000000", "handler": "@SUM(A1)"}
 
@@ -50,7 +50,7 @@ def test_neutralise(value, expected):
 
 
 def test_xlsx_money_columns_are_numbers_in_yuan(snapshot):
-    book = load_workbook(io.BytesIO(snapshot_xlsx(snapshot)))
+    book = load_workbook(io.BytesIO(snapshot_xlsx(as_record(snapshot))))
     assert book.sheetnames[:3] == ["公开信息", "收支总表", "收支明细"]
     ledger = book["收支明细"]
     header = [c.value for c in ledger[1]]
@@ -75,7 +75,7 @@ def test_xlsx_money_columns_are_numbers_in_yuan(snapshot):
 
 
 def test_xlsx_neutralises_formulas(hostile):
-    book = load_workbook(io.BytesIO(snapshot_xlsx(hostile)))
+    book = load_workbook(io.BytesIO(snapshot_xlsx(as_record(hostile))))
     first = [c for c in list(book["收支明细"].iter_rows(min_row=2))[0]]
     values = {c.value for c in first}
     assert "'" + HOSTILE["summary"] in values and "'+8613800000000" in values and "'@SUM(A1)" in values
@@ -84,7 +84,7 @@ def test_xlsx_neutralises_formulas(hostile):
 
 
 def test_csv_has_bom_and_neutralised_cells(hostile):
-    data = ledger_csv(hostile)
+    data = ledger_csv(as_record(hostile))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "序号" and len(rows) == len(hostile["finance"]["ledger"]) + 1
@@ -94,7 +94,7 @@ def test_csv_has_bom_and_neutralised_cells(hostile):
 
 
 def test_json_is_the_snapshot(snapshot):
-    assert json.loads(snapshot_json(snapshot)) == snapshot
+    assert json.loads(snapshot_json(as_record(snapshot))) == snapshot
 
 
 def test_downloads_are_ready_for_buttons(board_db):
@@ -109,4 +109,4 @@ def test_downloads_are_ready_for_buttons(board_db):
     assert items[0].data.startswith(b"%PDF") and items[0].warning is None and "A3" in items[0].filename
     assert items[1].data.startswith(b"PK")
     assert all(d.filename.startswith(f"DEMO_{DEMO_END}_v1") for d in items)
-    assert len({d.filename for d in snapshot_downloads(read_snapshot(board_db, "DEMO", DEMO_END))}) == 4
+    assert len({d.filename for d in snapshot_downloads(as_record(read_snapshot(board_db, "DEMO", DEMO_END)))}) == 4

@@ -14,7 +14,7 @@ from board.errors import BoardError
 from exports.fonts import FALLBACK_FONT, SYSTEM_FONT_PATHS, outline_format, resolve_font
 from exports.pdf import render_pdf_document
 from tests.exports.conftest import read_snapshot
-from tests.helpers import DEMO_END, run_cli
+from tests.helpers import DEMO_END, as_record, run_cli
 
 # A TrueType font without Chinese glyphs that ships with reportlab itself.
 LATIN_TTF = str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")
@@ -68,7 +68,7 @@ def test_fallback_font_carries_a_visible_warning(board_db):
     choice = resolve_font("", system_paths=())
     assert choice.name == FALLBACK_FONT and not choice.embedded
     assert "STSong-Light" in choice.warning and "SANWU_FONT_PATH" in choice.warning
-    pdf = render_pdf_document(read_snapshot(board_db, "DEMO", DEMO_END), font=choice)
+    pdf = render_pdf_document(as_record(read_snapshot(board_db, "DEMO", DEMO_END)), font=choice)
     assert pdf.font.warning == choice.warning
     with pdfplumber.open(io.BytesIO(pdf.data)) as doc:
         assert doc.pages[0].extract_text().strip()

@@ -24,13 +24,14 @@ from board.charts import balance_trend_caption, expense_category_caption, income
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_yuan
+from board.public_record import CategorySum, HistoryPoint
 from board.settings import get_settings
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart
 from models import Beneficiary
 from tests.exports.conftest import BIG_CODE, BIG_LINES, EMPTY_CODE, HUGE_FEN, read_snapshot, require_tool
-from tests.helpers import DEMO_END, run_cli
+from tests.helpers import DEMO_END, as_record, run_cli
 
 AMENDED = "2026-06"  # the demo month with an amendment (version 2)
 FULL_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -87,7 +88,7 @@ def test_board_header_sign_off_and_amendment(demo_pdf):
     data, _, snapshot = demo_pdf
     pages = page_texts(data)
     text = "\n".join(pages)
-    start, end = posting_period(snapshot)
+    start, end = posting_period(as_record(snapshot))
     assert f"公示期：{start} 至 {end}" in text
     assert snapshot["amendment_reason"] in text.replace("\n", "")
     assert f"更正说明（第{snapshot['version']}版）" in text
@@ -153,7 +154,7 @@ def test_two_hundred_lines_none_lost_or_cut_header_on_every_page(board_db):
     snapshot = read_snapshot(board_db, BIG_CODE, DEMO_END)
     ledger = snapshot["finance"]["ledger"]
     assert len(ledger) == BIG_LINES
-    pdf = render_pdf_document(snapshot)
+    pdf = render_pdf_document(as_record(snapshot))
     pages = page_texts(pdf.data)
     assert pdf.pages == len(pages)
     ledger_pages = []
@@ -175,7 +176,7 @@ def test_two_hundred_lines_none_lost_or_cut_header_on_every_page(board_db):
 @pytest.mark.parametrize("size, expected", [("A4", A4), ("A3", A3), ("A2", A2)])
 def test_paper_sizes(board_db, size, expected):
     snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
-    pdf = render_pdf_document(snapshot, size=size)
+    pdf = render_pdf_document(as_record(snapshot), size=size)
     reader = PdfReader(io.BytesIO(pdf.data))
     for page in reader.pages:
         assert float(page.mediabox.width) == pytest.approx(expected[0], abs=0.5)
@@ -185,13 +186,13 @@ def test_paper_sizes(board_db, size, expected):
 
 def test_qr_link_uses_the_given_base_url(board_db):
     snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
-    pdf = render_pdf_document(snapshot, base_url="https://gongkai.example.cn/")
+    pdf = render_pdf_document(as_record(snapshot), base_url="https://gongkai.example.cn/")
     assert "网上公开栏：https://gongkai.example.cn/?village=DEMO&period=" + DEMO_END in page_texts(pdf.data)[0]
 
 
 def test_unknown_paper_size_is_refused(board_db):
     with pytest.raises(BoardError, match="纸张"):
-        render_pdf_document(read_snapshot(board_db, "DEMO", DEMO_END), size="B5")
+        render_pdf_document(as_record(read_snapshot(board_db, "DEMO", DEMO_END)), size="B5")
 
 
 def test_township_batch_zip_lists_villages_without_the_month(board_db, tmp_path):
@@ -243,8 +244,9 @@ def test_transfers_are_marked_and_left_out_of_the_month_total(demo_pdf):
 
 def test_every_chart_has_its_plain_chinese_caption(demo_pdf):
     data, _, snapshot = demo_pdf
-    history = snapshot["history"][-TREND_MONTHS:]
-    captions = (income_expense_caption(snapshot), expense_category_caption(snapshot), balance_trend_caption(history))
+    record = as_record(snapshot)
+    history = record.history[-TREND_MONTHS:]
+    captions = (income_expense_caption(record), expense_category_caption(record), balance_trend_caption(history))
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         page = pdf.pages[0]
         margin = 12 * mm
@@ -274,7 +276,7 @@ def test_highlighted_rows_are_red_in_every_cell(board_db):
     assert expiring
     payment = next(x for x in snapshot["finance"]["ledger"] if x["direction"] == "out" and not x["transfer"])
     payment.update(summary="排涝沟渠清淤工程款", counterparty="县水利工程公司", major=True)
-    with pdfplumber.open(io.BytesIO(render_pdf_document(snapshot).data)) as pdf:
+    with pdfplumber.open(io.BytesIO(render_pdf_document(as_record(snapshot)).data)) as pdf:
         chars = [c for page in pdf.pages for c in page.chars]
     text = "".join(c["text"] for c in chars)
     resources = text.index("资源发包与合同")
@@ -291,11 +293,11 @@ LONG = "很长的描述内容。" * 600  # 4,800 characters: within the 5,000 al
 
 def test_a_cell_taller_than_a_page_is_split_not_fatal(board_db):
     snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
-    normal = render_pdf_document(snapshot).pages
+    normal = render_pdf_document(as_record(snapshot)).pages
     snapshot["affairs"][0]["description"] = LONG
     snapshot["services"][0]["materials"] = "身份证、户口本、" * 250
     for size in ("A4", "A3"):
-        pdf = render_pdf_document(snapshot, size=size)
+        pdf = render_pdf_document(as_record(snapshot), size=size)
         assert pdf.pages > normal if size == "A4" else pdf.pages >= 2
         text = compact(pdf.data)
         assert text.count("很长的描述内容。") == 600
@@ -307,7 +309,7 @@ def test_a_layout_that_cannot_fit_is_a_chinese_board_error(board_db):
     snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
     snapshot["village"]["name"] = "村" * 6000  # the header block cannot be split across pages
     with pytest.raises(BoardError, match="一页纸放不下") as caught:
-        render_pdf_document(snapshot)
+        render_pdf_document(as_record(snapshot))
     assert "LayoutError" not in str(caught.value) and "Flowable" not in str(caught.value)
 
 
@@ -323,7 +325,7 @@ def _blue_pixels(drawing, tmp_path) -> int:
 
 def test_first_month_trend_shows_its_single_point(tmp_path):
     font = resolve_font().name
-    history = [{"period": "2026-10", "closing_fen": 123_456_00}]
+    history = (HistoryPoint(period="2026-10", opening_fen=0, income_fen=0, expense_fen=0, closing_fen=123_456_00),)
     drawing = balance_trend_chart(history, font=font, width=180, height=130)
     assert _blue_pixels(drawing, tmp_path) > 10
 
@@ -332,8 +334,8 @@ def test_long_category_names_are_cut_not_squeezing_the_bars():
     font = resolve_font().name
     long_name = "村集体经济组织专项经费及其他各类零星支出合并列报类别" * 2
     drawing = expense_category_chart(
-        [{"category": long_name, "amount_fen": 5_000_000, "count": 1},
-         {"category": "公益支出", "amount_fen": 2_000_000, "count": 2}],
+        (CategorySum(category=long_name, amount_fen=5_000_000, count=1),
+         CategorySum(category="公益支出", amount_fen=2_000_000, count=2)),
         font=font, width=180, height=130,
     )
     chart = next(c for c in drawing.contents if isinstance(c, HorizontalBarChart))

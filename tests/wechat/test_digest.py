@@ -13,6 +13,7 @@ from board.links import board_url
 from board.money import format_wan
 from board.privacy import find_pii
 from board.splitting import MARKDOWN_LIMIT_BYTES, TEXT_LIMIT_BYTES, byte_len, split_message
+from tests.helpers import as_record
 
 BASE = "https://sanwu.example.cn"
 MONEY = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:万元|元)")
@@ -80,12 +81,12 @@ def assert_plain_and_private(text: str, snapshot: dict) -> None:
 def test_every_demo_month_round_trips_its_numbers(demo_snapshots):
     for period, snapshot in demo_snapshots.items():
         for short in (False, True):
-            text = build_digest(snapshot, base_url=BASE, short=short)
+            text = build_digest(as_record(snapshot), base_url=BASE, short=short)
             assert_numbers_traceable(text, snapshot)
             assert_plain_and_private(text, snapshot)
-        parts = digest_parts(snapshot, base_url=BASE)
+        parts = digest_parts(as_record(snapshot), base_url=BASE)
         assert 1 <= len(parts) <= MAX_PARTS and all(byte_len(p) <= TEXT_LIMIT_BYTES for p in parts), period
-        assert byte_len(build_digest(snapshot, base_url=BASE, short=True)) <= TEXT_LIMIT_BYTES
+        assert byte_len(build_digest(as_record(snapshot), base_url=BASE, short=True)) <= TEXT_LIMIT_BYTES
 
 
 def _hostile(snapshot: dict) -> dict:
@@ -111,8 +112,8 @@ def _hostile(snapshot: dict) -> dict:
 def test_typed_text_with_names_jargon_or_personal_numbers_never_reaches_residents(demo_snapshots):
     snapshot = _hostile(demo_snapshots["2026-06"])
     person = next(b["name"] for a in snapshot["affairs"] for b in a["beneficiaries"])
-    full = build_digest(snapshot, base_url=BASE)
-    short = build_digest(snapshot, base_url=BASE, short=True)
+    full = build_digest(as_record(snapshot), base_url=BASE)
+    short = build_digest(as_record(snapshot), base_url=BASE, short=True)
     for text in (full, short):
         assert [w for w in JARGON if w in text] == [] and person not in text and find_pii(text) == []
         assert "13912345678" not in text and "13700001111" not in text
@@ -126,19 +127,19 @@ def test_typed_text_with_names_jargon_or_personal_numbers_never_reaches_resident
     assert "联系人手机137****1111" in full
     # A note without names or jargon is kept, with its personal numbers masked.
     snapshot["amendment_reason"] = "参加人数录错，联系13812345678核对后已更正"
-    assert "更正说明（第2版）：参加人数录错，联系138****5678核对后已更正" in build_digest(snapshot, base_url=BASE)
+    assert "更正说明（第2版）：参加人数录错，联系138****5678核对后已更正" in build_digest(as_record(snapshot), base_url=BASE)
 
 
 def test_the_public_hotline_and_the_link_are_not_masked(demo_snapshots):
     snapshot = copy.deepcopy(demo_snapshots["2026-06"])
     snapshot["village"]["hotline"] = "13812345678"
     for short in (False, True):
-        assert "13812345678" in build_digest(snapshot, base_url=BASE, short=short)
+        assert "13812345678" in build_digest(as_record(snapshot), base_url=BASE, short=short)
 
 
 def test_the_number_check_catches_a_wrong_number(demo_snapshots):
     snapshot = demo_snapshots["2026-06"]
-    text = build_digest(snapshot, base_url=BASE)
+    text = build_digest(as_record(snapshot), base_url=BASE)
     assert_numbers_traceable(text, snapshot)
     income = format_wan(snapshot["finance"]["totals"]["income_fen"])
     assert income in text
@@ -150,7 +151,7 @@ def test_the_number_check_catches_a_wrong_number(demo_snapshots):
 
 def test_digest_says_what_residents_need(demo_snapshots):
     snapshot = demo_snapshots["2026-06"]
-    text = build_digest(snapshot, base_url=BASE)
+    text = build_digest(as_record(snapshot), base_url=BASE)
     totals = snapshot["finance"]["totals"]
     for expected in (
         f"6月底，账上共有{format_wan(totals['closing_fen'])}",
@@ -164,15 +165,15 @@ def test_digest_says_what_residents_need(demo_snapshots):
          f"（共{format_wan(snapshot['finance']['transfers']['amount_fen'])}），钱没有进出村里，不算收入和支出。"),
     ):
         assert expected in text
-    assert build_digest(snapshot, base_url=BASE) == text  # deterministic
-    short = build_digest(snapshot, base_url=BASE, short=True)
+    assert build_digest(as_record(snapshot), base_url=BASE) == text  # deterministic
+    short = build_digest(as_record(snapshot), base_url=BASE, short=True)
     assert "第2版，已更正" in short and board_url(BASE, "DEMO", "2026-06") in short
 
 
 def test_previous_month_snapshot_gives_the_same_comparison_as_the_embedded_block(demo_snapshots):
     snapshot = demo_snapshots["2026-06"]
-    assert build_digest(snapshot, base_url=BASE, previous=demo_snapshots["2026-05"]) == build_digest(
-        snapshot, base_url=BASE
+    assert build_digest(as_record(snapshot), base_url=BASE, previous=as_record(demo_snapshots["2026-05"])) == build_digest(
+        as_record(snapshot), base_url=BASE
     )
 
 
@@ -181,7 +182,7 @@ def test_a_quiet_month_without_history_still_reads_well(demo_snapshots):
     snapshot["village"]["hotline"] = ""
     snapshot["party"], snapshot["affairs"] = [], []
     snapshot["finance"]["largest_expenses"] = []
-    text = build_digest(snapshot, base_url=BASE)
+    text = build_digest(as_record(snapshot), base_url=BASE)
     for expected in ("上个月没有公开数据", "本月没有支出", "本月没有党务活动记录", "请找村务监督委员会"):
         assert expected in text
     assert_numbers_traceable(text, snapshot)
@@ -190,8 +191,8 @@ def test_a_quiet_month_without_history_still_reads_well(demo_snapshots):
 def test_too_many_parts_fall_back_to_the_short_digest(demo_snapshots):
     snapshot = copy.deepcopy(demo_snapshots["2026-06"])
     snapshot["party"] *= 40
-    assert len(split_message(build_digest(snapshot, base_url=BASE))) > MAX_PARTS
-    assert digest_parts(snapshot, base_url=BASE) == [build_digest(snapshot, base_url=BASE, short=True)]
+    assert len(split_message(build_digest(as_record(snapshot), base_url=BASE))) > MAX_PARTS
+    assert digest_parts(as_record(snapshot), base_url=BASE) == [build_digest(as_record(snapshot), base_url=BASE, short=True)]
 
 
 def _bodies_restore(text: str, parts: list[str]) -> None:

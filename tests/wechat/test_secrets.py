@@ -15,7 +15,7 @@ from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, plan_messages, send_due
 from exports.wechat.scrub import describe_error, scrub
-from tests.helpers import run_cli
+from tests.helpers import as_record, run_cli
 from tests.wechat.conftest import APP_SECRET, CHAT_ID, FAST, NOW, OTHER_ROBOT_KEY, ROBOT_KEY
 
 CANARIES = (ROBOT_KEY, OTHER_ROBOT_KEY, APP_SECRET)
@@ -57,20 +57,20 @@ def test_no_secret_in_logs_rows_or_errors_through_every_failure(engine, village_
         robot = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
         app = make_grid("二网格", "appchat", key_ref="GRID_APP_SECRET", chat_id=CHAT_ID)
         faults = [("webhook/send", dict(kind="drop")), ("webhook/send", dict(kind="http", status=502)),
-                  ("webhook/send", dict(kind="malformed")), ("webhook/upload_media", dict(kind="sleep", seconds=1)),
+                  ("webhook/send", dict(kind="malformed")), ("webhook/upload_media", dict(kind="sleep", seconds=4)),
                   ("gettoken", dict(kind="drop")), ("appchat/send", dict(kind="errcode", errcode=40014, times=None)),
                   ("media/upload", dict(kind="malformed"))]
         for i, (endpoint, fault) in enumerate(faults, start=1):
             fake.fault(endpoint, **fault)
             snapshot = {**demo_snapshots["2026-06"], "period": f"2025-{i:02d}"}
             for grid in (robot, app):
-                ids = enqueue(engine, plan_messages(grid, snapshot, village_id=village_id, base_url="https://x.cn",
+                ids = enqueue(engine, plan_messages(grid, as_record(snapshot), village_id=village_id, base_url="https://x.cn",
                                                     pdf=b"%PDF-canary" * 50, now=NOW))
                 send_due(engine, now=NOW, settings=settings, timeout=FAST, only_ids=ids)
         monkeypatch.setenv("WECOM_API_BASE", f"http://127.0.0.1:{_closed_port()}")  # connection refused
         snapshot = {**demo_snapshots["2026-06"], "period": "2025-12"}
         for grid in (robot, app):
-            ids = enqueue(engine, plan_messages(grid, snapshot, village_id=village_id, base_url="https://x.cn",
+            ids = enqueue(engine, plan_messages(grid, as_record(snapshot), village_id=village_id, base_url="https://x.cn",
                                                 pdf=None, now=NOW))
             send_due(engine, now=NOW, settings=get_settings(), timeout=FAST, only_ids=ids)
         logging.getLogger("probe").exception("sending failed", exc_info=requests.ConnectionError(
