@@ -30,7 +30,7 @@ def test_imported_register_dates_keep_their_precision_when_published(demo_engine
         snapshot = published_snapshot(session, village, PERIOD)
         session.commit()
 
-    items = snapshot["finance"]["assets"]["items"]
-    assert [a["acquired_on"] for a in items] == ["2012-06", "2015", "2019-03", "2021-07-15"]
+    items = snapshot.finance.assets.items
+    assert [a.acquired_on for a in items] == ["2012-06", "2015", "2019-03", "2021-07-15"]
     text = "\n".join(page_texts(render_pdf_document(snapshot).data))
     assert "2012年6月" in text and "2015年" in text and "2019年3月" in text and "2021-07-15" in text
