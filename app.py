@@ -28,6 +28,7 @@ staff_pages = [
     ("pages/staff/audit.py", "操作日志", "audit", (Role.township, Role.clerk, Role.supervisor)),
     ("pages/staff/downloads.py", "打印与下载", "downloads", STAFF_ROLES),
     ("pages/staff/share.py", "网格转发", "share", (Role.grid, Role.clerk)),
+    ("pages/staff/policy.py", "政策问答", "policy", (Role.grid, Role.clerk, Role.township, Role.supervisor)),
 ]
 
 user = current_user()

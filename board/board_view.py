@@ -132,6 +132,7 @@ class BoardParams:
     kiosk: bool
     rotate: int
     slide: int | None
+    policy: int | None = None  # a 政策问答 to show first (the link sent to the groups)
 
 
 def _first(query: Mapping, name: str) -> str | None:
@@ -143,9 +144,10 @@ def _first(query: Mapping, name: str) -> str | None:
 
 
 def parse_board_params(query: Mapping) -> BoardParams:
-    """``?village=CODE&period=YYYY-MM&kiosk=1&rotate=SECONDS&slide=N``; bad numbers fall back to defaults."""
+    """``?village=CODE&period=YYYY-MM&kiosk=1&rotate=SECONDS&slide=N&policy=ID``; bad numbers fall back to defaults."""
     rotate = _first(query, "rotate")
     slide = _first(query, "slide")
+    policy = _first(query, "policy")
     return BoardParams(
         village=_first(query, "village"),
         period=_first(query, "period"),
@@ -153,6 +155,7 @@ def parse_board_params(query: Mapping) -> BoardParams:
         rotate=min(max(int(rotate), MIN_ROTATE_SECONDS), MAX_ROTATE_SECONDS)
         if rotate and rotate.isdigit() else DEFAULT_ROTATE_SECONDS,
         slide=int(slide) if slide and slide.isdigit() else None,
+        policy=int(policy) if policy and policy.isdigit() else None,
     )
 
 

@@ -34,7 +34,8 @@ from board.workflow import STEPS, run_step
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli")
+COMMAND_MODULES: tuple[str, ...] = ("exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli",
+                                   "exports.policy_cli")
 
 
 def open_engine(args) -> Engine:

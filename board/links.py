@@ -12,3 +12,8 @@ def board_url(base_url: str, village_code: str, period: str | None = None, *, ki
     if kiosk:
         params["kiosk"] = "1"
     return f"{base_url.rstrip('/')}/?{urlencode(params)}"
+
+
+def policy_url(base_url: str, village_code: str, explainer_id: int) -> str:
+    """A 政策问答 on the village's board page (it opens that explainer first)."""
+    return f"{board_url(base_url, village_code)}&{urlencode({'policy': explainer_id})}"

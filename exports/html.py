@@ -23,8 +23,10 @@ from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan
 from board.periods import check_period, period_label
+from board.policy import load_public_explainers, today_shanghai
 from board.public import published_periods
 from board.villages import get_village
+from exports.policy_html import POLICY_DIR, write_policy_page
 
 PLOTLY_FILE = "plotly.min.js"
 PAGE_FILE = "index.html"
@@ -79,6 +81,7 @@ class HtmlExport:
     out_dir: Path
     pages: list[Path]
     index: Path
+    policy: Path | None = None  # the 政策问答 page, when the village has any
 
 
 def _e(text) -> str:
@@ -159,7 +162,7 @@ def render_month_page(view: BoardView, *, available: set[str], online_url: str =
     )
 
 
-def render_index(village_name: str, months: list[BoardView]) -> str:
+def render_index(village_name: str, months: list[BoardView], *, policy_count: int = 0) -> str:
     """The list of exported months, newest first, with each month's headline balance."""
     items = "".join(
         f'<li><a href="{_e(v.period)}/index.html">{_e(period_label(v.period))}</a> '
@@ -168,11 +171,13 @@ def render_index(village_name: str, months: list[BoardView]) -> str:
         for v in months
     )
     title = f"{village_name} 三务公开栏"
+    policy = (f'<nav><a href="{POLICY_DIR}/{PAGE_FILE}">政策问答（{policy_count} 期，可搜索）</a></nav>'
+              if policy_count else "")
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>{_e(title)}</h1><p class=\"meta\">已公开月份（点击查看）</p></header>"
+        f"<header><h1>{_e(title)}</h1><p class=\"meta\">已公开月份（点击查看）</p></header>{policy}"
         f'<main><ul class="months">{items}</ul></main></body></html>'
     )
 
@@ -212,8 +217,13 @@ def export_html(
     listed = {v.period: v for v in views}
     for p in sorted(available - set(listed), reverse=True):
         listed[p] = load_board(engine, village_code, p)
+    explainers = load_public_explainers(engine, village_code)
+    policy = write_policy_page(out_dir, views[0].village_name, village_code, explainers, today=today_shanghai(),
+                               base_url=base_url, base_css=CSS)
     index = out_dir / PAGE_FILE
     index.write_text(
-        render_index(views[0].village_name, [listed[p] for p in sorted(listed, reverse=True)]), encoding="utf-8"
+        render_index(views[0].village_name, [listed[p] for p in sorted(listed, reverse=True)],
+                     policy_count=len(explainers)),
+        encoding="utf-8",
     )
-    return HtmlExport(out_dir=out_dir, pages=pages, index=index)
+    return HtmlExport(out_dir=out_dir, pages=pages, index=index, policy=policy)

@@ -18,6 +18,8 @@ def cmd_export_html(args) -> int:
     largest = max(page.stat().st_size for page in result.pages)
     print(f"已导出 {len(result.pages)} 个月份的公开栏到 {result.out_dir}（最大的一页 {largest / 1024:.0f} KB）")
     print(f"  月份目录：{result.index}")
+    if result.policy:
+        print(f"  政策问答：{result.policy}")
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -321,6 +321,8 @@ class OutboxMessage(SQLModel, table=True):
     channel: str = Field(max_length=20)
     target_ref: str = Field(default="", max_length=100)
     kind: str = Field(max_length=20)  # text | markdown | file
+    # Set for a 政策问答 push (``snapshot_version`` is then the explainer's version, ``period`` empty).
+    explainer_id: int | None = Field(default=None, foreign_key="policyexplainer.id", index=True)
     part_no: int = 1
     part_total: int = 1
     payload: str = text_field()
@@ -344,3 +346,72 @@ class WecomToken(SQLModel, table=True):
     app_key: str = Field(max_length=64, unique=True)
     token: str = Field(max_length=600)
     expires_at: datetime
+
+
+class ExplainerStatus(str, enum.Enum):
+    draft = "draft"
+    approved = "approved"
+
+
+class PolicyExplainer(SQLModel, table=True):
+    """政策问答 being written: editable while a draft; what the public sees is a version.
+
+    ``number`` (第 N 期) is counted per township and given at the first approval.  No
+    village rows in ``PolicyExplainerVillage`` means the whole township.
+    """
+
+    __table_args__ = (UniqueConstraint("township_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    number: int | None = None
+    status: ExplainerStatus = ExplainerStatus.draft
+    row_version: int = 1  # optimistic lock, as for months
+    title: str = Field(max_length=200)
+    issuer: str = Field(default="", max_length=100)  # 发文机关
+    doc_number: str = Field(default="", max_length=60)  # 文号, e.g. 〔2026〕12号
+    issued_on: date | None = None
+    effective_on: date | None = None
+    deadline_on: date | None = None
+    source_name: str = Field(default="", max_length=200)
+    source_sha256: str = Field(default="", max_length=64)
+    source_file: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    source_text: str = text_field()
+    one_sentence: str = text_field()  # 一句话说清楚
+    q_what: str = text_field()  # 这是什么
+    q_who: str = text_field()  # 谁能办/谁能领
+    q_get: str = text_field()  # 能得到什么（钱数、标准）
+    q_materials: str = text_field()  # 要带什么材料
+    q_where: str = text_field()  # 去哪里办、怎么办
+    q_deadline: str = text_field()  # 什么时候截止
+    ask: str = text_field()  # 找谁问: the grid worker or a window, a landline or official number
+    correction_note: str = Field(default="", max_length=1000)  # 更正说明 for the next version
+    created_by: str = Field(max_length=50)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+
+
+class PolicyExplainerVillage(SQLModel, table=True):
+    """The villages an explainer concerns (none: the whole township)."""
+
+    explainer_id: int = Field(foreign_key="policyexplainer.id", primary_key=True)
+    village_id: int = Field(foreign_key="village.id", primary_key=True)
+
+
+class PolicyExplainerVersion(SQLModel, table=True):
+    """An approved explainer version, immutable; ``content_hash`` chains it to the township's previous one."""
+
+    __table_args__ = (
+        UniqueConstraint("explainer_id", "version"),
+        UniqueConstraint("township_id", "prev_hash", name="uq_policyexplainerversion_chain"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    explainer_id: int = Field(foreign_key="policyexplainer.id", index=True)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    version: int = 1
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(max_length=64, unique=True)
+    prev_hash: str = Field(default="", max_length=64)
+    approved_by: str = Field(default="", max_length=50)
+    approved_at: datetime = Field(default_factory=utcnow)

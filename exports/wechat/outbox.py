@@ -119,6 +119,7 @@ def plan_messages(grid: Grid, snapshot: PublicRecord, *, village_id: int, base_u
             "channel": grid.channel,
             "target_ref": ref,
             "kind": kind,
+            "explainer_id": None,
             "part_no": n,
             "part_total": len(items),
             "payload": payload,
@@ -138,24 +139,25 @@ def plan_messages(grid: Grid, snapshot: PublicRecord, *, village_id: int, base_u
     ]
 
 
-_MESSAGE_FIELDS = ("channel", "target_ref", "village_id", "period", "snapshot_version")
+_MESSAGE_FIELDS = ("channel", "target_ref", "village_id", "period", "snapshot_version", "explainer_id")
 
 
 def _message_key(row: dict | OutboxMessage) -> tuple:
-    """One message: a snapshot version sent to one destination (its parts share this)."""
+    """One message: a snapshot (or 政策问答) version sent to one destination (its parts share this)."""
     if isinstance(row, dict):
         return tuple(row[f] for f in _MESSAGE_FIELDS)
     return tuple(getattr(row, f) for f in _MESSAGE_FIELDS)
 
 
 def _rows_of(key: tuple):
-    channel, ref, village_id, period, version = key
+    channel, ref, village_id, period, version, explainer_id = key
     return select(OutboxMessage.id).where(
         OutboxMessage.channel == channel,
         OutboxMessage.target_ref == ref,
         OutboxMessage.village_id == village_id,
         OutboxMessage.period == period,
         OutboxMessage.snapshot_version == version,
+        OutboxMessage.explainer_id.is_(None) if explainer_id is None else OutboxMessage.explainer_id == explainer_id,
     )
 
 
@@ -450,11 +452,13 @@ def confirm_delivered(engine: Engine, message_id: int, *, by: str, now: datetime
 
 
 def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: int | None = None,
-                 period: str | None = None) -> list[dict]:
+                 period: str | None = None, explainer_id: int | None = None) -> list[dict]:
     """Outbox rows as plain dicts for pages and the CLI (never the file bytes)."""
     query = select(OutboxMessage, Grid.name).join(Grid, Grid.id == OutboxMessage.grid_id, isouter=True)
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
+    if explainer_id is not None:
+        query = query.where(OutboxMessage.explainer_id == explainer_id)
     if village_id is not None:
         query = query.where(OutboxMessage.village_id == village_id)
     if period is not None:
@@ -472,6 +476,7 @@ def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: in
             "channel_label": CHANNELS.get(m.channel, m.channel),
             "period": m.period,
             "version": m.snapshot_version,
+            "explainer_id": m.explainer_id,
             "kind": m.kind,
             "kind_label": KIND_LABELS.get(m.kind, m.kind),
             "part_no": m.part_no,

@@ -1,11 +1,13 @@
 """三务公开栏 for residents: no login, published snapshots only, chosen by the URL.
 
-``?village=CODE[&period=YYYY-MM]`` for phones; ``&kiosk=1[&rotate=SECONDS]`` for the big
-screen at the service centre, which rotates through the sections and re-reads the newest
-published month on every tick.  All user text goes through ``markdown_escape``.
+``?village=CODE[&period=YYYY-MM][&policy=ID]`` for phones; ``&kiosk=1[&rotate=SECONDS]`` for
+the big screen at the service centre, which rotates through the sections (and the open
+政策问答) and re-reads the newest published month on every tick.  All user text goes
+through ``markdown_escape``.
 """
 
 import time
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -28,6 +30,10 @@ from board.board_view import (
 from board.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
 from board.errors import BoardError
 from board.periods import period_label
+from board.policy import load_public_explainers, today_shanghai
+from board.policy_view import GROUP as POLICY_GROUP
+from board.policy_view import explainer_section, explainer_text, kiosk_sections
+from board.read_aloud import month_speech
 from exports.downloads import (
     DOWNLOAD_KINDS,
     download_filename,
@@ -35,6 +41,7 @@ from exports.downloads import (
     pdf_font_warning,
     published_file,
 )
+from pages.shared.read_aloud import read_aloud_button
 from pages.shared.session import engine
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.
@@ -130,16 +137,39 @@ def choose_village() -> str | None:
     return None
 
 
-def phone_board(view: BoardView) -> None:
+def show_explainer(content: dict) -> None:
+    today = today_shanghai()
+    show_section(explainer_section(content, today), kiosk=False)
+    read_aloud_button(explainer_text(content, link="", today=today, speech=True), "policy")
+
+
+def policy_board(policies: list[dict], pinned: int | None) -> None:
+    """政策问答, newest first; the one a group link points to was shown at the top already."""
+    rest = [p for p in policies if p["id"] != pinned]
+    if not rest:
+        return
+    st.divider()
+    st.header(POLICY_GROUP, anchor="policy")
+    for content in rest:
+        show_explainer(content)
+
+
+def phone_board(view: BoardView, policies: list[dict], pinned: int | None) -> None:
     st.markdown(PHONE_CSS, unsafe_allow_html=True)
     st.title(md(view.title))
     st.caption(md(view.footer))
     if view.demo:
         st.info("本页为演示数据，人名、号码均为虚构。")
+    first = next((p for p in policies if p["id"] == pinned), None)
+    if first is not None:
+        st.header(POLICY_GROUP)
+        show_explainer(first)
+        st.divider()
     chosen = st.selectbox("查看月份", view.periods, index=view.periods.index(view.period), format_func=period_label)
     if chosen != view.period:
         st.query_params["period"] = chosen
         st.rerun()
+    read_aloud_button(month_speech(engine(), view.village_code, view.period), "month")
     group = None
     for section in view.sections:
         if section.group != group and section.group != section.title:
@@ -147,6 +177,7 @@ def phone_board(view: BoardView) -> None:
             st.divider()
             st.header(md(group))
         show_section(section, kiosk=False)
+    policy_board(policies, pinned if first is not None else None)
     downloads(view)
     st.divider()
     st.caption(md(view.footer))
@@ -173,10 +204,12 @@ def kiosk_board(code: str, period: str | None, rotate: int, pinned: int | None) 
 
     @st.fragment(run_every=rotate)
     def tick() -> None:
-        # Re-read on every tick so a newly published month appears without a restart;
+        # Re-read on every tick so a newly published month or 政策问答 appears without a restart;
         # if the database is briefly unreachable, keep showing the last good board.
         try:
-            view = load_board(engine(), code, period, kiosk=True)
+            month = load_board(engine(), code, period, kiosk=True)
+            policies = kiosk_sections(load_public_explainers(engine(), code), today_shanghai())
+            view = replace(month, sections=month.sections + tuple(policies))
             st.session_state["kiosk_view"] = view
         except BoardError as error:
             show_error(error)
@@ -208,4 +241,4 @@ if village_code:
         except BoardError as error:
             show_error(error)
         else:
-            phone_board(board)
+            phone_board(board, load_public_explainers(engine(), village_code), params.policy)

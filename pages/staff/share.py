@@ -5,6 +5,9 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from board.errors import BoardError
+from board.links import policy_url
+from board.policy import load_public_explainers, today_shanghai
+from board.policy_view import explainer_text, heading, is_expired
 from board.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.wechat.outbox import confirm_delivered, resend
@@ -101,6 +104,15 @@ if code:
             run(resend, m["id"], by=user.username, now=now, settings=settings)
         if m["status"] == "ambiguous" and cols[1].button("群里已收到", key=f"seen-{m['id']}"):
             run(confirm_delivered, m["id"], by=user.username, now=now)
+
+    open_explainers = [c for c in load_public_explainers(engine(), code) if not is_expired(c, today_shanghai())]
+    if open_explainers:
+        st.subheader("政策问答（复制转发）")
+        st.caption("手动转发的群：复制下面的文字发到群里。自动推送在“政策问答”页。")
+        for content in open_explainers:
+            with st.expander(heading(content)):
+                link = policy_url(settings.public_base_url, code, content["id"])
+                st.code(explainer_text(content, link=link, today=today_shanghai()), language=None, wrap_lines=True)
 
     tasks = [m for m in messages if m["channel"] == "customer_group" and m["status"] == "manual_pending"]
     for m in tasks:

@@ -1,0 +1,18 @@
+"""Texts for the 朗读 button (条例 §43: residents who do not read easily can listen instead)."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from board.db import unit_of_work
+from board.digest import build_digest
+from board.public import published_snapshot
+from board.villages import get_village
+
+
+def month_speech(engine: Engine, village_code: str, period: str) -> str:
+    """The month's short plain-language summary without its link (nobody wants a URL read out)."""
+    with unit_of_work(engine) as session:
+        snapshot = published_snapshot(session, get_village(session, village_code), period)
+    lines = build_digest(snapshot, base_url="", short=True).splitlines()
+    return "\n".join(line for line in lines if not line.startswith("详情："))
