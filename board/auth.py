@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from board.errors import BoardError, PermissionDenied
+from board.privacy import text_problems
 from models import Role, Township, User, UserVillage, Village
 
 _hasher = PasswordHasher()
@@ -62,6 +63,8 @@ def add_user(
         problems.append("用户名和显示名称都不能超过 50 个字")
     elif session.exec(select(User).where(User.username == username)).first():
         problems.append(f"用户名“{username}”已存在")
+    # Display names are published as who submitted, approved and published a month.
+    problems += [f"显示名称{p}" for p in text_problems(display_name or "")]
     if len(password or "") < 8:
         problems.append("密码至少 8 位")
     if role in VILLAGE_ROLES and not village_codes:

@@ -51,7 +51,7 @@ class _Screen:
 
 
 def _mask_except(text: str, keep: tuple[str, ...]) -> str:
-    """``mask_text`` over the whole digest except the public hotline and the board link."""
+    """``mask_text`` over the whole digest except the board link."""
     keep = tuple(k for k in keep if k)
     if not keep:
         return mask_text(text)
@@ -233,7 +233,7 @@ def build_digest(snapshot: PublicRecord, *, base_url: str, previous: PublicRecor
     """The digest text of a published month; ``short`` fits one chat message.
 
     Never carries personal numbers: whatever ``find_pii`` spots in the finished text is
-    masked (except the village's public hotline and the board link).
+    masked (except the board link; the hotline is a landline, masked in the snapshot otherwise).
     """
     link = board_url(base_url, snapshot.village.code, snapshot.period)
     screen = _Screen(snapshot)
@@ -241,7 +241,7 @@ def build_digest(snapshot: PublicRecord, *, base_url: str, previous: PublicRecor
         text = _short_digest(snapshot, _previous_block(snapshot, previous), link, screen)
     else:
         text = _full_digest(snapshot, _previous_block(snapshot, previous), link, screen)
-    return _mask_except(text, (snapshot.village.hotline or "", link))
+    return _mask_except(text, (link,))
 
 
 def _full_digest(snapshot: PublicRecord, before: HistoryPoint | None, link: str, screen: _Screen) -> str:

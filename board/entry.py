@@ -18,6 +18,7 @@ from board import audit
 from board.auth import require
 from board.errors import BoardError, ConflictError, Problem
 from board.money import MAX_FEN, MoneyError, parse_money
+from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.records import get_or_create_period
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS, Column
 from board.workflow import ensure_editable
@@ -70,12 +71,29 @@ def is_blank(value) -> bool:
     return value is None or value != value or str(value).strip() == ""
 
 
+# Structured personal columns of a recipient list: validated and stored in one canonical form.
+_PERSONAL_COLUMNS = {c: f for c in BENEFICIARY_COLUMNS for name, f in
+                     (("id_number", normalise_id_number), ("phone", normalise_mobile)) if c.name == name}
+# Public contact numbers: a landline or service number, never a person's number.
+_CONTACT_COLUMNS = {c for c in SECTIONS["services"][2] if c.name == "contact"}
+
+
+def check_public_text(text: str, *, contact: bool = False) -> None:
+    """ValueError if a text that will be public carries invisible controls or a personal number."""
+    problems = text_problems(text, contact=contact)
+    if problems:
+        raise ValueError("；".join(problems))
+
+
 def coerce_value(column: Column, value):
     kind = column.kind
     if kind == "text":
         text = str(value).strip()
+        if column.name in ("id_number", "phone") and column in _PERSONAL_COLUMNS:
+            return _PERSONAL_COLUMNS[column](text)
         if len(text) > column.max_len:
             raise ValueError(f"不能超过 {column.max_len} 个字")
+        check_public_text(text, contact=column.name == "contact" and column in _CONTACT_COLUMNS)
         return text
     if kind == "date":
         return parse_date(value)

@@ -25,15 +25,15 @@ from models import PublishedPeriod, Township, User, Village
 HISTORY_MONTHS = 24
 CONTRACT_WARNING_DAYS = 90
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# (section, field) texts that are public on purpose and so never masked: a service window's phone.
-PUBLIC_TEXT_FIELDS = {("services", "contact")}
-_UNMASKED_KEYS = {"hotline", "contact"}  # the village's 监督电话 and the service windows' phones
 
 
 def mask_public_text(value):
-    """Mask personal numbers in every string of the public document, whatever field it sits in."""
+    """Mask personal numbers in every string of the public document, whatever field it sits in.
+
+    No field is exempt: a hotline or contact holding a mobile (refused on input since) is masked too.
+    """
     if isinstance(value, dict):
-        return {k: v if k in _UNMASKED_KEYS else mask_public_text(v) for k, v in value.items()}
+        return {k: mask_public_text(v) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_public_text(v) for v in value]
     if isinstance(value, str):

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from board.errors import Problem
 from board.money import MAX_FEN, format_yuan
 from board.periods import period_bounds, shift_period
-from board.privacy import find_pii, id_checksum_ok
+from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.records import ACCOUNT_LABELS, TRANSFER_CATEGORY, PeriodRecords, account_totals, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
-from board.snapshot import PUBLIC_TEXT_FIELDS, latest_snapshot, load_snapshot
-from models import LedgerEntry, Period, PublishedPeriod
+from board.snapshot import latest_snapshot, load_snapshot
+from models import LedgerEntry, Period, PublishedPeriod, Township
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -59,35 +59,56 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
     return problems
 
 
-def _pii_problems(row: int, section: str, fields: dict[str, str | None]) -> list[Problem]:
-    problems = []
-    for name, text in fields.items():
-        for match in find_pii(text or ""):
-            problems.append(
-                Problem(row, f"{section}·{name}", f"含有未遮挡的{match.kind}，请删除或改为遮挡形式后再公开")
-            )
-    return problems
+def _text_problems(row: int, section: str, fields: dict[str, str | None], *, contact: set[str] = frozenset()) -> list[Problem]:
+    return [
+        Problem(row, f"{section}·{name}", message)
+        for name, text in fields.items()
+        for message in text_problems(text or "", contact=name in contact)
+    ]
 
 
-def check_personal_data(records: PeriodRecords) -> list[Problem]:
-    """Every text a clerk typed becomes public: none may carry an unmasked ID, mobile or card number.
+def check_personal_data(records: PeriodRecords, *, township_name: str = "") -> list[Problem]:
+    """Every text that becomes public may carry no personal number and no invisible control.
 
-    The recipients' own 身份证号/手机号 columns are exempt (masked at publish time), and so is a
-    service window's 联系电话, which is meant to be public.
+    No field is exempt: the village's 监督电话 and a service's 联系电话 must be a landline or a
+    service number; a recipient's 身份证号/手机号 columns are checked by ``check_beneficiary``.
     """
-    problems = []
+    village = records.village
+    problems = _text_problems(
+        0, "村/社区",
+        {"名称": village.name, "所属乡镇": township_name, "监督电话": village.hotline, "公开栏地址": village.board_address},
+        contact={"监督电话"},
+    )
+    problems += _text_problems(0, "月份", {"更正说明": records.period.amendment_reason})
     for key, (_, label, columns) in SECTIONS.items():
-        texts = [c for c in columns if c.kind == "text" and (key, c.name) not in PUBLIC_TEXT_FIELDS]
+        texts = [c for c in columns if c.kind == "text"]
         for i, row in enumerate(getattr(records, key), start=1):
-            problems += _pii_problems(i, label, {c.label: getattr(row, c.name) for c in texts})
+            problems += _text_problems(i, label, {c.label: getattr(row, c.name) for c in texts},
+                                       contact={"联系电话"} if key == "services" else set())
     people = [c for c in BENEFICIARY_COLUMNS if c.kind == "text" and c.name not in ("id_number", "phone")]
     for i, item in enumerate(records.affairs, start=1):
         for j, person in enumerate(records.beneficiaries.get(item.id, []), start=1):
-            problems += _pii_problems(j, f"村务第{i}项名单", {c.label: getattr(person, c.name) for c in people})
+            problems += _text_problems(j, f"村务第{i}项名单", {c.label: getattr(person, c.name) for c in people})
     return problems
 
 
-def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = frozenset()) -> list[Problem]:
+def check_beneficiary(person, row: int, section: str) -> list[Problem]:
+    """A recipient's 身份证号 and 手机号: a real ID (known province, real birth date) and an 11-digit mobile."""
+    problems = []
+    for column, normaliser in (("id_number", normalise_id_number), ("phone", normalise_mobile)):
+        value = (getattr(person, column) or "").strip()
+        if value:
+            try:
+                normaliser(value)
+            except ValueError as exc:
+                label = next(c.label for c in BENEFICIARY_COLUMNS if c.name == column)
+                problems.append(Problem(row, f"{section}·{label}", str(exc)))
+    return problems
+
+
+def validate_records(
+    records: PeriodRecords, *, other_vouchers: set[str] = frozenset(), township_name: str = ""
+) -> list[Problem]:
     """Every problem in a period's records; ``other_vouchers`` are the village-year's other 凭证号."""
     first, last = period_bounds(records.period.period)
     problems = check_balances(records)
@@ -134,15 +155,12 @@ def validate_records(records: PeriodRecords, *, other_vouchers: set[str] = froze
             section = f"村务第{i}项名单"
             if not (b.name or "").strip():
                 problems.append(Problem(j, f"{section}·姓名", "姓名不能为空"))
-            if b.id_number and not id_checksum_ok(b.id_number.strip()):
-                problems.append(Problem(j, f"{section}·身份证号", "身份证号位数或校验位不对，请核对"))
-            if b.phone and not (b.phone.strip().isdigit() and len(b.phone.strip()) == 11):
-                problems.append(Problem(j, f"{section}·手机号", "手机号应为 11 位数字"))
+            problems += check_beneficiary(b, j, section)
             problems += check_amount(b.amount_fen, j, f"{section}·金额", allow_zero=True)
     for i, svc in enumerate(records.services, start=1):
         if not (svc.name or "").strip():
             problems.append(Problem(i, "便民服务·事项", "事项名称不能为空"))
-    return problems + check_personal_data(records)
+    return problems + check_personal_data(records, township_name=township_name)
 
 
 def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]:
@@ -161,7 +179,10 @@ def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]
 
 
 def validate_period(session: Session, records: PeriodRecords) -> list[Problem]:
-    problems = validate_records(records, other_vouchers=other_vouchers_of_year(session, records))
+    township = session.get(Township, records.village.township_id) if records.village.township_id else None
+    problems = validate_records(
+        records, other_vouchers=other_vouchers_of_year(session, records), township_name=township.name if township else ""
+    )
     return check_carry_forward(session, records) + problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from board.errors import BoardError
+from board.privacy import text_problems
 from board.records import TRANSFER_CATEGORY
 from models import Direction, LedgerCategory, Township, Village
 
@@ -31,6 +32,9 @@ def get_township(session: Session, code: str) -> Township:
 def ensure_township(session: Session, *, code: str, name: str | None = None) -> Township:
     township = session.exec(select(Township).where(Township.code == code)).first()
     if township is None:
+        problems = text_problems(name or code)
+        if problems:
+            raise BoardError("乡镇/街道名称" + "；".join(problems), field="乡镇/街道")
         township = Township(code=code, name=name or code)
         session.add(township)
         session.flush()
@@ -64,6 +68,8 @@ def add_village(
                                 (board_address, "公开栏地址", 200)):
         if len(value or "") > limit:
             problems.append(f"{label}不能超过 {limit} 个字")
+        # Name, hotline and address are shown on every public output.
+        problems += [f"{label}{p}" for p in text_problems(value or "", contact=label == "监督电话")]
     if code and session.exec(select(Village).where(Village.code == code)).first():
         problems.append(f"代码“{code}”已被使用")
     if problems:

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from board import audit
 from board.auth import require
-from board.errors import BoardError, ConflictError
+from board.errors import BoardError, ConflictError, Problem
+from board.privacy import text_problems
 from board.records import get_or_create_period, load_records, require_period
 from board.snapshot import (
     build_content,
@@ -194,6 +195,9 @@ def amend_period(session: Session, *, village: Village, period: str, user: User,
     row = _begin(session, "amend", village, period, user)
     if not (reason or "").strip():
         raise BoardError("请写明更正说明（为什么要更正），它会随更正版一起公开", field="更正说明")
+    problems = text_problems(reason)
+    if problems:
+        raise BoardError([Problem(0, "更正说明", p) for p in problems])
     before = row.status.value
     row.status = PeriodStatus.draft
     row.amendment_reason = reason.strip()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import partial
 
 from board.entry import coerce_value, parse_date
+from board.privacy import normalise_id_number
 from board.importers.columns import ImportField
 from board.money import MAX_FEN, MoneyError, parse_money
 from models import Direction
@@ -175,7 +176,7 @@ def to_int(value) -> int:
 def to_id_number(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError("身份证号被 Excel 存成了数字，后几位可能已经丢失；请把这一列设为“文本”格式后重新填写")
-    return to_text(value, 18).replace(" ", "").upper()
+    return normalise_id_number(to_text(value, 40))
 
 
 def converter(field: ImportField, year: int) -> Callable:
@@ -204,7 +205,10 @@ def converter(field: ImportField, year: int) -> Callable:
     if kind == "id_number":
         return to_id_number
     if kind == "text":
-        return partial(to_text, max_len=field.column.max_len if field.column else 200)
+        if field.column is None:
+            return partial(to_text, max_len=200)
+        # The entry form's own checks (length, personal numbers, invisible controls), shown in the preview.
+        return lambda value: coerce_value(field.column, to_text(value, 200))
     column = field.column
 
     def enum(value):

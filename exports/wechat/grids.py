@@ -11,6 +11,7 @@ import re
 from sqlmodel import Session, select
 
 from board.errors import BoardError, Problem
+from board.privacy import text_problems
 from models import Grid, Village
 
 CHANNELS = {
@@ -40,6 +41,9 @@ def add_grid(
         problems.append(Problem(0, "网格名称", "不能为空，最多 50 个字"))
     elif session.exec(select(Grid).where(Grid.village_id == village.id, Grid.name == name)).first():
         problems.append(Problem(0, "网格名称", f"{village.name}已有名为“{name}”的网格"))
+    # Grid and worker names appear in the digest and on the share page.
+    problems += [Problem(0, "网格名称", p) for p in text_problems(name)]
+    problems += [Problem(0, "网格员", p) for p in text_problems(worker or "")]
     if channel not in CHANNELS:
         problems.append(Problem(0, "发送方式", "只能是 manual、robot、appchat 或 customer_group"))
     if channel in ("robot", "appchat", "customer_group"):

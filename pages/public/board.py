@@ -3,7 +3,7 @@
 ``?village=CODE[&period=YYYY-MM][&policy=ID]`` for phones; ``&kiosk=1[&rotate=SECONDS]`` for
 the big screen at the service centre, which rotates through the sections (and the open
 政策问答) and re-reads the newest published month on every tick.  All user text goes
-through ``markdown_escape``.
+through ``md`` (pages/shared/plain.py).
 """
 
 import time
@@ -23,7 +23,6 @@ from board.board_view import (
     kiosk_slide_index,
     kiosk_slides,
     load_board,
-    markdown_escape as md,
     parse_board_params,
     public_villages,
 )
@@ -42,6 +41,7 @@ from exports.downloads import (
     published_file,
 )
 from pages.shared.read_aloud import read_aloud_button
+from pages.shared.plain import md
 from pages.shared.session import engine
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.

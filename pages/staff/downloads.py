@@ -6,6 +6,7 @@ from board.db import unit_of_work
 from board.errors import BoardError
 from exports.downloads import published_downloads
 from exports.pdf import PAGE_SIZES
+from pages.shared.plain import md
 from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
 
 user = require_staff()
@@ -26,4 +27,4 @@ if code:
     for column, item in zip(st.columns(len(downloads)), downloads):
         column.download_button(item.label, item.data, file_name=item.filename, mime=item.mime, on_click="ignore")
         if item.warning:
-            st.warning(item.warning)
+            st.warning(md(item.warning))

@@ -19,6 +19,7 @@ from board.errors import BoardError, ConflictError
 from board.money import format_yuan
 from board.workflow import run_step
 from models import Role
+from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 
 STATE = "entry_month"
@@ -58,11 +59,11 @@ if state is None or (state["village"], state["period"]) != (code, period):
     state = st.session_state[STATE]
 
 editable = state["editable"]
-st.caption(f"{state['village_name']} · {period} · 状态：{state['status_label']} · 版本 {state['row_version']}")
+st.caption(f"{md(state['village_name'])} · {period} · 状态：{state['status_label']} · 版本 {state['row_version']}")
 if state["rejection_comment"] and state["status"] == "draft":
-    st.warning(f"监督委员会退回意见：{state['rejection_comment']}")
+    st.warning(f"监督委员会退回意见：{md(state['rejection_comment'])}")
 if state["amendment_reason"]:
-    st.info(f"本次更正说明：{state['amendment_reason']}")
+    st.info(f"本次更正说明：{md(state['amendment_reason'])}")
 if not editable:
     st.info(f"本月是“{state['status_label']}”状态，只能查看。" + ("如需更正，请在页面底部提出更正。" if state["status"] == "published" else ""))
 
@@ -99,7 +100,7 @@ if actions[2].button("提交审核", key="submit", type="primary", disabled=not 
     except BoardError as error:
         _fail(error)
 if notice := st.session_state.pop("entry_notice", None):
-    st.success(notice)
+    st.success(md(notice))
 
 
 def _column_config(section: str) -> dict:

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from board.board_view import markdown_escape as md
 from board.db import unit_of_work
 from board.entry_form import load_month
 from board.errors import BoardError
@@ -18,6 +17,7 @@ from board.importers import (
 )
 from board.review import section_table
 from models import Role
+from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.clerk)
@@ -79,7 +79,7 @@ except BoardError as error:
 
 rows = (f"第 {preview.header_first}–{preview.header_row} 行" if preview.header_first < preview.header_row
         else f"第 {preview.header_row} 行")
-st.caption(md(f"工作表“{preview.sheet_name}”，{rows}为表头。识别为：{preview.layout}"))
+st.caption(f"工作表“{md(preview.sheet_name)}”，{rows}为表头。识别为：{md(preview.layout)}")
 for check in preview.checks:
     st.info(md(check))
 

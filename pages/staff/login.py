@@ -3,6 +3,7 @@
 import streamlit as st
 
 from board.errors import BoardError
+from pages.shared.plain import md
 from pages.shared.session import log_in
 
 st.title("工作人员登录")
@@ -16,4 +17,4 @@ with st.form("login"):
                 st.rerun()
             st.error("用户名或密码不对。")
         except BoardError as error:
-            st.error(error.problems[0].message)
+            st.error(md(error.problems[0].message))

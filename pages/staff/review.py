@@ -18,6 +18,7 @@ from board.review import (
 )
 from board.workflow import STEPS, run_step
 from models import Role
+from pages.shared.plain import md
 from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.supervisor, Role.township, Role.clerk)
@@ -52,14 +53,14 @@ except BoardError as error:
     st.stop()
 
 if notice := st.session_state.pop("review_notice", None):
-    st.success(notice)
-st.subheader(f"{review['village']} {period} · {review['status_label']}")
+    st.success(md(notice))
+st.subheader(f"{md(review['village'])} {period} · {review['status_label']}")
 if review["submitted_by"]:
-    st.caption(f"提交人：{review['submitted_by']} · 版本 {review['row_version']}")
+    st.caption(f"提交人：{md(review['submitted_by'])} · 版本 {review['row_version']}")
 if review["rejection_comment"]:
-    st.warning(f"上次退回意见：{review['rejection_comment']}")
+    st.warning(f"上次退回意见：{md(review['rejection_comment'])}")
 if review["amendment_reason"]:
-    st.info(f"更正说明：{review['amendment_reason']}")
+    st.info(f"更正说明：{md(review['amendment_reason'])}")
 
 if review["problems"]:
     st.error(f"发现 {len(review['problems'])} 个问题，需退回文书修改：")
@@ -94,7 +95,7 @@ for key, section in review["sections"].items():
             for item in section["rows"]:
                 if item["beneficiaries"]:
                     total = sum(b["amount_fen"] or 0 for b in item["beneficiaries"])
-                    st.markdown(f"**{item['title']}** 名单 {len(item['beneficiaries'])} 人，合计 {format_yuan(total)}")
+                    st.markdown(f"**{md(item['title'])}** 名单 {len(item['beneficiaries'])} 人，合计 {format_yuan(total)}")
                     st.dataframe(beneficiary_table(item["beneficiaries"]), hide_index=True, width="stretch")
 
 steps = [s for s in review["steps"] if s in ("approve", "reject", "publish")]

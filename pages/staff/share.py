@@ -13,6 +13,7 @@ from board.snapshot import SHANGHAI
 from exports.wechat.outbox import confirm_delivered, resend
 from exports.wechat.share import mark_forwarded, share_pack, share_status
 from models import Role
+from pages.shared.plain import md
 from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
 
 user = require_staff(Role.grid, Role.clerk)
@@ -67,8 +68,8 @@ if code:
         st.info("这个村/社区没有登记“手动转发”的网格。")
     for grid in manual:
         if grid["name"] in forwarded:
-            st.success(f"{grid['name']}：已转发")
-        elif st.button(f"{grid['name']}：已转发", key=f"fwd-{grid['id']}"):
+            st.success(f"{md(grid['name'])}：已转发")
+        elif st.button(f"{md(grid['name'])}：已转发", key=f"fwd-{grid['id']}"):
             run(mark_forwarded, village_code=code, period=period, grid_id=grid["id"], by=user.username,
                 base_url=settings.public_base_url, now=now)
 
@@ -97,8 +98,8 @@ if code:
     for m in messages:
         if m["status"] not in ("failed", "ambiguous"):
             continue
-        label = f"{m['grid']} {m['kind_label']} {m['part_no']}/{m['part_total']}"
-        st.error(f"{label}：{m['status_label']}。{m['error']}")
+        label = f"{md(m['grid'])} {m['kind_label']} {m['part_no']}/{m['part_total']}"
+        st.error(f"{label}：{m['status_label']}。{md(m['error'])}")
         cols = st.columns(2)
         if cols[0].button("重新发送", key=f"resend-{m['id']}", help="结果不确定时，请先确认群里确实没有收到"):
             run(resend, m["id"], by=user.username, now=now, settings=settings)
@@ -116,6 +117,6 @@ if code:
 
     tasks = [m for m in messages if m["channel"] == "customer_group" and m["status"] == "manual_pending"]
     for m in tasks:
-        st.info(f"{m['grid']}：客户群群发任务已建好，网格员在企业微信里点“发送”后，请在这里确认。")
+        st.info(f"{md(m['grid'])}：客户群群发任务已建好，网格员在企业微信里点“发送”后，请在这里确认。")
         if st.button("已在企业微信确认发送", key=f"task-{m['id']}"):
             run(confirm_delivered, m["id"], by=user.username, now=now)

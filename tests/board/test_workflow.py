@@ -15,7 +15,7 @@ from board.records import find_period
 from board.snapshot import verify_chain
 from board.villages import add_village, get_village
 from board.workflow import amend_period, approve_period, publish_period, reject_period, submit_period
-from models import AuditLog, PeriodStatus, Role
+from models import AuditLog, LedgerEntry, PeriodStatus, Role
 from tests.helpers import as_raw, run_cli
 
 PERIOD = "2026-10"
@@ -97,14 +97,29 @@ def test_publish_refuses_unbalanced_month_naming_the_account(engine):
         assert published_versions(session, get_village(session, "V1"), PERIOD) == []
 
 
-def test_publish_refuses_pii_in_free_text_naming_the_row(engine):
+def test_saving_refuses_pii_in_free_text_naming_the_row(engine):
     setup_village(engine)
     ledger = [dict(LEDGER[0]), dict(LEDGER[1]), dict(LEDGER[2], summary=f"报销 经手人身份证{VALID_ID}")]
-    enter_month(engine, ledger=ledger)
     with pytest.raises(BoardError) as info:
-        step(engine, submit_period, "clerk")
+        enter_month(engine, ledger=ledger)
     assert [(p.row, p.field) for p in info.value.problems] == [(3, "收支明细·摘要")]
     assert "身份证号" in info.value.problems[0].message
+
+
+def test_submit_refuses_pii_already_stored_naming_the_row(engine):
+    """Text stored before the save-time check (or written around it) is caught again at submit."""
+    setup_village(engine)
+    enter_month(engine)
+    with unit_of_work(engine) as session:
+        line = session.exec(select(LedgerEntry).where(LedgerEntry.voucher_no == "记003")).one()
+        line.summary = "报销 经手人身份证 110105\u00a01949\u20131231\u200b002X"
+        session.add(line)
+        session.commit()
+    with pytest.raises(BoardError) as info:
+        step(engine, submit_period, "clerk")
+    assert {(p.row, p.field) for p in info.value.problems} == {(3, "收支明细·摘要")}
+    assert any("身份证号" in p.message for p in info.value.problems)
+    assert any("控制字符" in p.message for p in info.value.problems)
 
 
 def test_validation_lists_every_problem(engine):

@@ -130,11 +130,15 @@ def test_typed_text_with_names_jargon_or_personal_numbers_never_reaches_resident
     assert "更正说明（第2版）：参加人数录错，联系138****5678核对后已更正" in build_digest(as_record(snapshot), base_url=BASE)
 
 
-def test_the_public_hotline_and_the_link_are_not_masked(demo_snapshots):
+def test_a_landline_hotline_is_kept_and_a_mobile_one_masked(demo_snapshots):
     snapshot = copy.deepcopy(demo_snapshots["2026-06"])
+    snapshot["village"]["hotline"] = "0523-8888 6612 转 801"
+    for short in (False, True):
+        assert "0523-8888 6612 转 801" in build_digest(as_record(snapshot), base_url=BASE, short=short)
     snapshot["village"]["hotline"] = "13812345678"
     for short in (False, True):
-        assert "13812345678" in build_digest(as_record(snapshot), base_url=BASE, short=short)
+        text = build_digest(as_record(snapshot), base_url=BASE, short=short)
+        assert "13812345678" not in text and "138****5678" in text
 
 
 def test_the_number_check_catches_a_wrong_number(demo_snapshots):
