@@ -47,6 +47,7 @@ _ACCOUNTS = {"cash": Account.cash, "现金": Account.cash, "库存现金": Accou
              "bank": Account.bank, "银行": Account.bank, "银行存款": Account.bank}
 _DEBT_KINDS = {"receivable": DebtKind.receivable, "应收": DebtKind.receivable, "应收款": DebtKind.receivable,
                "payable": DebtKind.payable, "应付": DebtKind.payable, "应付款": DebtKind.payable}
+_PRECISIONS = {"day": "day", "日": "day", "month": "month", "月": "month", "year": "year", "年": "year"}
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
@@ -115,7 +116,7 @@ def coerce_value(column: Column, value):
         if number < 0:
             raise ValueError("不能为负数")
         return number
-    table = {"direction": _DIRECTIONS, "account": _ACCOUNTS, "debt_kind": _DEBT_KINDS}[kind]
+    table = {"direction": _DIRECTIONS, "account": _ACCOUNTS, "debt_kind": _DEBT_KINDS, "precision": _PRECISIONS}[kind]
     key = value.value if hasattr(value, "value") else str(value).strip()
     if key not in table:
         raise ValueError(f"“{key}”无法识别，可选：{'、'.join(k for k in table if not k.isascii())}")

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from board.auth import require
 from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
 from board.money import MoneyError, format_yuan, parse_money
-from board.periods import check_period, period_of, shift_period
+from board.periods import PRECISION_LABELS, check_period, period_of, shift_period
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
 from board.review import balance_identity
 from board.villages import categories_for
@@ -26,6 +26,7 @@ CHOICE_LABELS = {
     "direction": DIRECTION_LABELS,
     "account": ACCOUNT_LABELS,
     "debt_kind": {"receivable": "应收", "payable": "应付"},
+    "precision": PRECISION_LABELS,
 }
 
 

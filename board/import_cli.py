@@ -13,6 +13,7 @@ from board.importers import (
     KIND_LABELS,
     KINDS,
     ImportPreview,
+    earlier_months,
     import_file,
     known_categories,
     preview_import,
@@ -38,7 +39,11 @@ def _parse_map(kind: str, pairs: list[str]) -> dict[str, str]:
 
 
 def _print_preview(preview: ImportPreview) -> None:
-    print(f"文件：{preview.filename}  工作表：{preview.sheet_name}  表头在第{preview.header_row}行")
+    rows = (f"第{preview.header_first}–{preview.header_row}行" if preview.header_first < preview.header_row
+            else f"第{preview.header_row}行")
+    print(f"文件：{preview.filename}  工作表：{preview.sheet_name}  表头在{rows}")
+    if preview.layout:
+        print(f"识别为：{preview.layout}")
     for name, header in preview.mapping.items():
         print(f"  {field_of(preview.kind, name).label} ← “{header}”")
     for check in preview.checks:
@@ -75,6 +80,7 @@ def cmd_import(args) -> int:
         preview = preview_import(
             args.kind, data, path.name, period=args.period, mapping=mapping,
             known_categories=known_categories(session, village) if args.kind == "ledger" else None,
+            earlier=earlier_months(session, village=village, period=args.period) if args.kind == "ledger" else None,
         )
         _print_preview(preview)
         if not preview.ok:
@@ -87,13 +93,17 @@ def cmd_import(args) -> int:
         summary = import_file(
             session, village=village, period=args.period, user=get_user(session, args.by),
             preview=preview, mapping=mapping if given else None, affair_id=args.affair_id,
+            affair_title=args.affair,
         )
         session.commit()
     print(f"已导入 {village.name} {args.period} {KIND_LABELS[args.kind]}：{_totals_line(preview.totals)}")
     if summary.get("kept_other_account_rows"):
         print(f"  另一账户原有的 {summary['kept_other_account_rows']} 行收支明细保持不变")
     if summary.get("balance_updated"):
-        print("  已按文件更新该账户的月初、月末余额")
+        print("  已按文件更新账户的月初、月末余额")
+    if "affair" in summary:
+        done = "新建了村务事项" if summary["affair_created"] else "名单已放入村务事项"
+        print(f"  {done}“{summary['affair']}”")
     return 0
 
 
@@ -104,6 +114,7 @@ def register(sub) -> None:
     p.add_argument("--village", required=True, help="村/社区代码")
     p.add_argument("--period", required=True, help="月份 YYYY-MM")
     p.add_argument("--by", help="操作人用户名（保存时必填）")
+    p.add_argument("--affair", metavar="标题", help="补贴名单所属的本月村务事项标题（没有则新建）；不给时用名单的标题行")
     p.add_argument("--affair-id", type=int, help="补贴名单所属的村务事项编号")
     p.add_argument("--map", action="append", metavar="字段=列名", help="指定列，可多次给出；会记住供下月使用")
     p.add_argument("--check", action="store_true", help="只检查并显示合计，不保存")

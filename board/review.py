@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from board.auth import require
 from board.entry import BENEFICIARY_COLUMNS, SECTIONS, section_rows
 from board.money import format_yuan
-from board.periods import shift_period
+from board.periods import PRECISION_LABELS, format_partial_date, partial_iso, shift_period
 from board.privacy import mask_id_number, mask_phone
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
 from board.public_record import is_major_payment
@@ -152,6 +152,8 @@ def _cell(column, value):
         return ACCOUNT_LABELS.get(value, value)
     if column.kind == "debt_kind":
         return _DEBT_LABELS.get(value, value)
+    if column.kind == "precision":
+        return PRECISION_LABELS.get(value, value)
     if column.kind == "date":
         return value.isoformat()
     return value
@@ -166,6 +168,8 @@ def section_table(section: str, rows: list[dict]) -> list[dict]:
     table = []
     for i, row in enumerate(rows, start=1):
         cells = {"行": row.get("_row", i), **{c.label: _cell(c, row.get(c.name)) for c in columns}}
+        if row.get("acquired_on") and row.get("acquired_precision") in ("month", "year"):
+            cells["购建日期"] = format_partial_date(partial_iso(row["acquired_on"], row["acquired_precision"]))
         if section == "affairs":
             cells["名单人数"] = len(row.get("beneficiaries") or [])
         table.append(cells)

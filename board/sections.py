@@ -49,6 +49,7 @@ SECTIONS: dict[str, tuple[type, str, tuple[Column, ...]]] = {
         Column("name", "名称", "text", True, 100),
         Column("category", "类别", "text", max_len=50),
         Column("acquired_on", "购建日期", "date"),
+        Column("acquired_precision", "日期精度", "precision"),
         Column("quantity", "数量", "int"),
         Column("original_value_fen", "原值", "money"),
         Column("location", "存放地点", "text", max_len=100),

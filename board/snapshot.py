@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from board.periods import period_bounds, shift_period
+from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
 from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
 from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, village_totals
@@ -162,7 +162,7 @@ def build_content(
         {
             "name": a.name,
             "category": a.category,
-            "acquired_on": _iso(a.acquired_on),
+            "acquired_on": partial_iso(a.acquired_on, a.acquired_precision),
             "quantity": a.quantity,
             "original_value_fen": a.original_value_fen,
             "location": a.location,

@@ -39,7 +39,7 @@ from board.charts import MAJOR_MARK, balance_trend_caption, expense_category_cap
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan, format_yuan
-from board.periods import period_label
+from board.periods import format_partial_date, period_label
 from board.public_record import PublicRecord
 from board.settings import get_settings
 from board.snapshot import SHANGHAI
@@ -373,7 +373,7 @@ class _Board:
     def assets(self) -> list:
         a = self.s.finance.assets
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[x.name, x.category, x.acquired_on or "", str(x.quantity), y(x.original_value_fen),
+        rows = [[x.name, x.category, format_partial_date(x.acquired_on), str(x.quantity), y(x.original_value_fen),
                  x.location, x.status] for x in a.items]
         if not rows:
             return self.subsection("（三）固定资产") + [self.p("暂无固定资产登记。", self.body)]

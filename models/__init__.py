@@ -161,6 +161,8 @@ class FixedAsset(SQLModel, table=True):
     name: str = Field(max_length=100)
     category: str = Field(default="", max_length=50)
     acquired_on: date | None = None
+    # Registers often know only the year or the month: "day" | "month" | "year" (acquired_on is its first day).
+    acquired_precision: str = Field(default="day", max_length=5, sa_column_kwargs={"server_default": "day"})
     quantity: int = 1
     original_value_fen: int = money_field(default=0)
     location: str = Field(default="", max_length=100)

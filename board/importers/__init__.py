@@ -7,6 +7,7 @@ board.entry in the caller's unit of work.
 from board.importers.columns import KIND_LABELS, KINDS, ImportField
 from board.importers.commit import (
     commit_import,
+    earlier_months,
     import_file,
     known_categories,
     remember_mapping,
@@ -17,6 +18,6 @@ from board.importers.reading import MAX_BYTES, MAX_ROWS
 
 __all__ = [
     "KINDS", "KIND_LABELS", "MAX_BYTES", "MAX_ROWS", "TOTAL_LABELS", "ImportField", "ImportPreview",
-    "commit_import", "import_file", "known_categories", "preview_import", "remember_mapping",
+    "commit_import", "earlier_months", "import_file", "known_categories", "preview_import", "remember_mapping",
     "remembered_mapping", "totals_text",
 ]

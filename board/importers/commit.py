@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from board.entry import save_beneficiaries, save_section, section_rows
 from board.errors import BoardError, Problem
 from board.importers.columns import KINDS
 from board.importers.preview import ImportPreview
+
+# The 村务 category a list is filed under when the import creates its item.
+LIST_CATEGORY = "低保·救助·补贴发放"
+from board.periods import period_bounds
 from board.records import find_period
 from board.villages import categories_for
-from models import Account, Direction, ImportMapping, User, Village, utcnow
+from models import Account, Direction, ImportMapping, LedgerEntry, Period, User, Village, utcnow
 
 
 def commit_import(
@@ -24,11 +29,15 @@ def commit_import(
     preview: ImportPreview,
     expected_version: int | None = None,
     affair_id: int | None = None,
+    affair_title: str | None = None,
 ) -> dict:
     """Save ``preview.rows`` in the caller's unit of work (the caller commits): all or nothing.
 
-    A single-account journal replaces only that account's ledger lines and, when the file
-    had a 上月结转/期初余额 row, that account's opening and closing balance.
+    A single-account journal replaces only that account's ledger lines; a journal of both
+    accounts (an 账户 column, a voucher list, two sheets) replaces the month's lines.  Each
+    account whose opening the file gave (上月结转 row or running 余额) gets its balances.
+    A beneficiary list goes to ``affair_id``, or to the month's 村务 item titled
+    ``affair_title`` (else the list's title row), created when absent.
     """
     if preview.period != period:
         raise BoardError(f"预览是按 {preview.period} 读取的，不能保存到 {period}，请重新预览", field="月份")
@@ -40,26 +49,52 @@ def commit_import(
     summary = {"kind": preview.kind, "rows": len(preview.rows), **preview.totals}
     if preview.kind == "beneficiaries":
         if affair_id is None:
-            raise BoardError("请先选择这份名单属于哪一项村务", field="村务")
-        save_beneficiaries(session, affair_id=affair_id, rows=preview.rows, **common)
+            summary |= _list_to_affair(session, preview=preview, title=affair_title, **common)
+        else:
+            save_beneficiaries(session, affair_id=affair_id, rows=preview.rows, **common)
         return summary
-    if preview.kind != "ledger" or preview.account is None:
+    if preview.kind != "ledger":
         save_section(session, section=preview.kind, rows=preview.rows, **common)
         return summary
-    account = Account(preview.account)
     existing = find_period(session, village, period)
-    kept = [r for r in section_rows(session, period_row=existing, section="ledger") if r["account"] != account.value] if existing else []
-    # Lines of the other account stay; the whole month is then kept in date order.
-    rows = sorted([*kept, *preview.rows], key=lambda r: r["entry_date"])
-    save_section(session, section="ledger", rows=rows, **common)
-    summary["kept_other_account_rows"] = len(kept)
-    if "opening_fen" in preview.totals:
-        balances = [b for b in section_rows(session, period_row=existing, section="balances") if b["account"] != account.value] if existing else []
-        balances.append({"account": account, "opening_fen": preview.totals["opening_fen"],
-                         "closing_fen": preview.totals["closing_fen"]})
+    if preview.account is None:
+        save_section(session, section="ledger", rows=sorted(preview.rows, key=lambda r: r["entry_date"]), **common)
+    else:
+        account = Account(preview.account)
+        kept = [r for r in section_rows(session, period_row=existing, section="ledger") if r["account"] != account.value] if existing else []
+        # Lines of the other account stay; the whole month is then kept in date order.
+        rows = sorted([*kept, *preview.rows], key=lambda r: r["entry_date"])
+        save_section(session, section="ledger", rows=rows, **common)
+        summary["kept_other_account_rows"] = len(kept)
+    if preview.balances:
+        given = {Account(a) for a in preview.balances}
+        balances = [b for b in section_rows(session, period_row=existing, section="balances")
+                    if Account(b["account"]) not in given] if existing else []
+        balances += [{"account": Account(a), **b} for a, b in preview.balances.items()]
         save_section(session, section="balances", rows=balances, **{**common, "expected_version": None})
-        summary["balance_updated"] = account.value
+        summary["balance_updated"] = "、".join(a.value for a in given)
     return summary
+
+
+def _list_to_affair(session: Session, *, village: Village, period: str, user: User, preview: ImportPreview,
+                    title: str | None, expected_version: int | None) -> dict:
+    """Attach a beneficiary list to the month's 村务 item of that title, creating the item when absent."""
+    title = (title or preview.title or "").strip()
+    if not title:
+        raise BoardError("名单没有标题行，请指定这份名单属于哪一项村务（命令行用 --affair 标题）", field="村务")
+    existing = find_period(session, village, period)
+    affairs = section_rows(session, period_row=existing, section="affairs") if existing else []
+    same = [a for a in affairs if a["title"].strip() == title]
+    if same:
+        save_beneficiaries(session, village=village, period=period, user=user, affair_id=same[0]["id"],
+                           rows=preview.rows, expected_version=expected_version)
+        return {"affair": title, "affair_created": False}
+    first_day, _ = period_bounds(period)
+    affairs.append({"category": LIST_CATEGORY, "item_date": first_day, "title": title, "description": "",
+                    "amount_fen": sum(r.get("amount_fen") or 0 for r in preview.rows), "beneficiaries": preview.rows})
+    save_section(session, village=village, period=period, user=user, section="affairs", rows=affairs,
+                 expected_version=expected_version)
+    return {"affair": title, "affair_created": True}
 
 
 def import_file(
@@ -72,13 +107,14 @@ def import_file(
     mapping: dict[str, str] | None = None,
     expected_version: int | None = None,
     affair_id: int | None = None,
+    affair_title: str | None = None,
 ) -> dict:
     """Save a checked preview (all or nothing); ``mapping`` is the column choice the clerk made
     for this file, remembered for next month's file.  ``None`` when the columns were recognised
     or remembered already.  The caller commits.
     """
     summary = commit_import(session, village=village, period=period, user=user, preview=preview,
-                            expected_version=expected_version, affair_id=affair_id)
+                            expected_version=expected_version, affair_id=affair_id, affair_title=affair_title)
     if mapping is not None:
         remember_mapping(session, village=village, kind=preview.kind, mapping=mapping)
     return summary
@@ -110,3 +146,21 @@ def remembered_mapping(session: Session, *, village: Village, kind: str) -> dict
 def known_categories(session: Session, village: Village) -> dict[Direction, list[str]]:
     """The township's 收支类别 per direction, for the preview's unknown-category check."""
     return {d: categories_for(session, village, d) for d in Direction}
+
+
+def earlier_months(session: Session, *, village: Village, period: str) -> dict[str, dict[str, dict[str, int]]]:
+    """period → account → income_fen/expense_fen of the saved months before ``period`` in its year.
+
+    Lets the preview check a file's 本年累计 / 本季合计 rows against the months already in the system.
+    """
+    rows = session.exec(
+        select(Period.period, LedgerEntry.account, LedgerEntry.direction, func.sum(LedgerEntry.amount_fen))
+        .join(LedgerEntry, LedgerEntry.period_id == Period.id)
+        .where(Period.village_id == village.id, Period.period >= f"{period[:4]}-01", Period.period < period)
+        .group_by(Period.period, LedgerEntry.account, LedgerEntry.direction)
+    ).all()
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    for month, account, direction, total in rows:
+        key = "income_fen" if direction == Direction.income else "expense_fen"
+        found.setdefault(month, {}).setdefault(account.value, {})[key] = int(total)
+    return found

@@ -1,4 +1,4 @@
-"""Bytes of an uploaded file → one sheet as a grid of cell values, or a clear refusal.
+"""Bytes of an uploaded file → its sheets as grids of cell values, or a clear refusal.
 
 The format is decided by the file's first bytes, never by its name: clerks rename files,
 and bookkeeping software often saves HTML or CSV under ``.xls``.  Spreadsheets are read
@@ -12,7 +12,6 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -68,15 +67,8 @@ def _refuse(message: str) -> BoardError:
     return BoardError(message, field=_FIELD)
 
 
-def read_table(
-    data: bytes,
-    filename: str,
-    *,
-    max_bytes: int = MAX_BYTES,
-    max_rows: int = MAX_ROWS,
-    choose: Callable[[list[list]], bool] | None = None,
-) -> Table:
-    """The first visible sheet for which ``choose(rows)`` is true (else the first visible one)."""
+def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> list[Table]:
+    """Every visible sheet, in workbook order (a CSV file is one sheet); notes on the first."""
     if not data:
         raise _refuse("文件是空的")
     if len(data) > max_bytes:
@@ -89,16 +81,16 @@ def read_table(
         # An encrypted .xlsx is an OLE2 compound file holding an "EncryptedPackage" stream.
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _refuse("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再导入")
-        return _read_workbook(data, False, max_rows, choose)
+        return _read_workbook(data, False, max_rows)
     if head.startswith(_ZIP):
-        return _read_workbook(data, True, max_rows, choose)
+        return _read_workbook(data, True, max_rows)
     for magic, what in _NOT_SHEETS.items():
         if head.startswith(magic):
             raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
-    return _read_csv(data, filename, max_rows)
+    return [_read_csv(data, filename, max_rows)]
 
 
-def _read_workbook(data: bytes, zipped: bool, max_rows: int, choose) -> Table:
+def _read_workbook(data: bytes, zipped: bool, max_rows: int) -> list[Table]:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
@@ -114,18 +106,9 @@ def _read_workbook(data: bytes, zipped: bool, max_rows: int, choose) -> Table:
             visible.append(meta.name)
     if not visible:
         raise _refuse("文件里没有可见的工作表（全部被隐藏了）。请在 Excel 中取消隐藏后再导入")
-    chosen = None
-    for name in visible:
-        rows = _sheet_rows(book, name, max_rows)
-        if chosen is None:
-            chosen = (name, rows)
-        if choose is None or choose(rows):
-            chosen = (name, rows)
-            break
-    name, rows = chosen
-    if len(visible) > 1:
-        notes.append(f"文件有 {len(visible)} 个工作表，只读取了“{name}”")
-    return Table(name, rows, notes, data if zipped else None)
+    tables = [Table(name, _sheet_rows(book, name, max_rows), [], data if zipped else None) for name in visible]
+    tables[0].notes[:0] = notes
+    return tables
 
 
 _NS = {

@@ -17,7 +17,11 @@ from board.entry import coerce_value, parse_date
 from board.privacy import normalise_id_number
 from board.importers.columns import ImportField
 from board.money import MAX_FEN, MoneyError, parse_money
+from models import Direction
 
+_PARTIAL = re.compile(r"^((?:19|20)\d{2})\s*(?:年|[-/.年]\s*(\d{1,2})\s*月?)?\s*$")
+_YEAR_MONTH_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})$")
+_TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DECIMALS = re.compile(r"[.．]([0-9０-９]+)\s*(万|亿)?")
@@ -78,9 +82,7 @@ def to_date(value, year: int) -> date:
             # Excel stores a typed 11.30 as the number 11.3: its day can no longer be known.
             raise ValueError(f"“{value:g}”是数字，不是日期；请把日期写成 2026-11-30 这样的格式")
         value = int(value)
-    text = str(value).strip()
-    if " " in text:  # "2026-10-03 00:00:00" from a text export
-        text = text.split(" ", 1)[0]
+    text = _TIME_TAIL.sub("", str(value).strip()).strip()  # "2026-09-03 10:21:05" from a bank download
     match = _MONTH_DAY.match(text) or _COMPACT.match(text)
     if match:
         parts = tuple(map(int, match.groups()))
@@ -89,6 +91,54 @@ def to_date(value, year: int) -> date:
         except ValueError:
             raise ValueError(f"“{text[:20]}”不是存在的日期") from None
     return parse_date(text)
+
+
+def to_partial_date(value) -> tuple[date, str]:
+    """(first day, precision) of a register date: a full date, 2012-06 / 2012年6月 ("month") or 2012 ("year").
+
+    Registers record when an asset was built or bought to the month or the year; the precision
+    is kept so the board shows “2012年6月”, not an invented first day.
+    """
+    if isinstance(value, (date, datetime)):
+        return to_date(value, 2000), "day"
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"“{value:g}”是数字，年月看不清楚；请写成 2012-06 或 2012年6月")
+        value = int(value)
+    text = str(value).strip()
+    match = _PARTIAL.match(text) or _YEAR_MONTH_COMPACT.match(text)
+    if not match:
+        return to_date(text, 2000), "day"
+    year, month = int(match[1]), match[2]
+    if month is None:
+        return date(year, 1, 1), "year"
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"“{text[:20]}”的月份不存在")
+    return date(year, int(month), 1), "month"
+
+
+_DIRECTION_WORDS = {
+    "收入": "in", "收": "in", "进": "in", "入": "in", "转入": "in", "存入": "in", "来账": "in", "in": "in", "+": "in",
+    "支出": "out", "支": "out", "出": "out", "转出": "out", "支取": "out", "取出": "out", "往账": "out", "out": "out",
+    "-": "out",
+}
+_DEBIT_CREDIT = {"借": "in", "借方": "in", "贷": "out", "贷方": "out"}
+
+
+def direction_converter(bank_view: bool) -> Callable:
+    """收/支 words; 借/贷 as the village's books read them (借 = money in), or a bank's view (贷 = money in)."""
+    def convert(value):
+        text = to_text(value, 20).replace(" ", "")
+        code = _DIRECTION_WORDS.get(text)
+        if code is None and text in _DEBIT_CREDIT:
+            code = _DEBIT_CREDIT[text]
+            if bank_view:
+                code = "out" if code == "in" else "in"
+        if code is None:
+            raise ValueError(f"“{text}”无法识别为收入或支出，可选：收入、支出、借、贷、转入、转出")
+        return Direction(code)
+
+    return convert
 
 
 def to_text(value, max_len: int) -> str:
@@ -134,7 +184,22 @@ def converter(field: ImportField, year: int) -> Callable:
     if kind == "money":
         return to_amount
     if kind == "date":
-        return lambda value: to_date(value, year)
+        seen: dict = {}
+
+        def dated(value):
+            # A month has at most 31 dates: parse each text once (bank downloads repeat them).
+            if value.__class__ is not str:
+                return to_date(value, year)
+            day = seen.get(value)
+            if day is None:
+                day = seen[value] = to_date(value, year)
+            return day
+
+        return dated
+    if kind == "partial_date":
+        return to_partial_date
+    if kind == "direction":
+        return direction_converter(bank_view=False)
     if kind == "int":
         return to_int
     if kind == "id_number":

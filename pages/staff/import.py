@@ -8,6 +8,7 @@ from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
     KINDS,
+    earlier_months,
     import_file,
     known_categories,
     preview_import,
@@ -45,13 +46,16 @@ if not loaded["editable"]:
     st.info(f"{period} 是“{loaded['status_label']}”状态，不能导入。")
     st.stop()
 
-affair_id = None
+affair_id = affair_title = None
 if kind == "beneficiaries":
-    if not loaded["affair_titles"]:
-        st.info("请先在“录入本月三务 → 村务”中保存这份名单所属的村务事项。")
-        st.stop()
     titles = loaded["affair_titles"]
-    affair_id = st.selectbox("名单属于哪一项村务", list(titles), format_func=titles.get, key="import_affair")
+    # 0 is no saved item: the import files the list under a new 低保·救助·补贴发放 item.
+    choice = st.selectbox("名单属于哪一项村务", [*titles, 0], key="import_affair",
+                          format_func=lambda i: titles.get(i) or "新建一项村务（低保·救助·补贴发放）")
+    if choice:
+        affair_id = choice
+    else:
+        affair_title = st.text_input("新村务事项的标题（留空则用名单的标题行）", key="import_affair_title").strip() or None
 
 upload = st.file_uploader("选择文件（.xlsx / .xls / .csv）", type=["xlsx", "xls", "csv"], key="import_file")
 if upload is None:
@@ -67,12 +71,15 @@ try:
             st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
         preview = preview_import(kind, upload.getvalue(), upload.name, period=period,
                                  mapping=st.session_state[mapping_key],
-                                 known_categories=known_categories(session, village))
+                                 known_categories=known_categories(session, village),
+                                 earlier=earlier_months(session, village=village, period=period))
 except BoardError as error:
     show_error(error)
     st.stop()
 
-st.caption(f"工作表“{md(preview.sheet_name)}”，第 {preview.header_row} 行为表头。")
+rows = (f"第 {preview.header_first}–{preview.header_row} 行" if preview.header_first < preview.header_row
+        else f"第 {preview.header_row} 行")
+st.caption(f"工作表“{md(preview.sheet_name)}”，{rows}为表头。识别为：{md(preview.layout)}")
 for check in preview.checks:
     st.info(md(check))
 
@@ -109,11 +116,13 @@ if st.button("导入", key="import_commit", type="primary"):
             village, me = village_and_user(session, code, user)
             chosen = st.session_state[mapping_key] if st.session_state.get(chosen_key) else None
             summary = import_file(session, village=village, period=period, user=me, preview=preview, mapping=chosen,
-                                  expected_version=loaded["row_version"], affair_id=affair_id)
+                                  expected_version=loaded["row_version"], affair_id=affair_id,
+                                  affair_title=affair_title)
             session.commit()
     except BoardError as error:
         show_error(error)
         st.stop()
     st.session_state.pop("import_month", None)
     st.success(f"已导入 {summary['rows']} 行{KIND_LABELS[kind]}到 {period}。"
-               + " ".join(f"{label} {value}" for label, value in totals_text(summary)))
+               + " ".join(f"{label} {value}" for label, value in totals_text(summary))
+               + (f" 村务事项：“{md(summary['affair'])}”" if "affair" in summary else ""))
