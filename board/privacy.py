@@ -168,8 +168,12 @@ def _normalise_char(ch: str) -> str:
     return "".join(out)
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
-    """The text as numbers are read, and for each of its characters the original position."""
+def normalise(text: str, *, lone_chinese_digits: bool = True) -> tuple[str, list[int]]:
+    """The text as numbers are read, and for each of its characters the original position.
+
+    With ``lone_chinese_digits`` false, a Chinese digit counts only next to another Chinese
+    digit: 张三13812345678 then reads as 张三 and a mobile, not as a 12-digit run.
+    """
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -189,10 +193,11 @@ def normalise(text: str) -> tuple[str, list[int]]:
     # A Chinese digit is a digit only next to another digit: 王五 and 一事一议 are words,
     # 一三八 and 幺三八 are numbers.
     chinese = [c in _CHINESE_DIGITS or c == _YAO for c in chars]
+    digit_neighbour = "0123456789" if lone_chinese_digits else ""
     for k, c in enumerate(chars):
         if chinese[k] and (
-            (k > 0 and (chinese[k - 1] or chars[k - 1] in "0123456789"))
-            or (k + 1 < len(chars) and (chinese[k + 1] or chars[k + 1] in "0123456789"))
+            (k > 0 and (chinese[k - 1] or chars[k - 1] in digit_neighbour and digit_neighbour))
+            or (k + 1 < len(chars) and (chinese[k + 1] or chars[k + 1] in digit_neighbour and digit_neighbour))
         ):
             chars[k] = _CHINESE_DIGITS.get(c, "1")
     return "".join(chars), origin
@@ -302,8 +307,25 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
     """
     if not text or len(_DIGITISH.findall(text)) < _MIN_DIGITS:
         return []
-    norm, origin = normalise(text)
     public = frozenset(public_numbers)
+    # Read twice: a Chinese digit touching a number may belong to it (一38…) or to a name
+    # (张三138…); whatever either reading finds is personal.
+    candidates = []
+    for lone in (True, False):
+        norm, origin = normalise(text, lone_chinese_digits=lone)
+        candidates += _candidates(norm, origin, public)
+    found: list[PiiMatch] = []
+    taken: list[tuple[int, int]] = []
+    for _, _, start, end, (kind, suspect), digits in sorted(candidates):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        found.append(PiiMatch(kind, start, end, digits, suspect))
+    return sorted(found, key=lambda p: p.start)
+
+
+def _candidates(norm: str, origin: list[int], public: frozenset[str]) -> list[tuple]:
+    """Every run of whole digit groups that classifies as personal, with its span in the original text."""
     candidates = []
     for chain in _chains(norm):
         total = sum(e - s for s, e in chain)
@@ -325,15 +347,10 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
                     start = chain[i][0]
                     if found[0] == "手机号" and start > 0 and norm[start - 1] == "+":
                         start -= 1  # +86: the plus goes with the number
-                    candidates.append((-len(digits), _RANK[found], start, chain[j][1], found, digits.upper()))
-    found: list[PiiMatch] = []
-    taken: list[tuple[int, int]] = []
-    for _, _, start, end, (kind, suspect), digits in sorted(candidates):
-        if any(start < e and s < end for s, e in taken):
-            continue
-        taken.append((start, end))
-        found.append(PiiMatch(kind, origin[start], origin[end - 1] + 1, digits, suspect))
-    return sorted(found, key=lambda p: p.start)
+                    candidates.append(
+                        (-len(digits), _RANK[found], origin[start], origin[chain[j][1] - 1] + 1, found, digits.upper())
+                    )
+    return candidates
 
 
 def _mask(match: PiiMatch) -> str:
