@@ -65,6 +65,9 @@ MAX_REPLY = 5000
 # Rate limits over the last 24 hours, stored as the requests themselves.
 MAX_PER_CLIENT = 5
 MAX_PER_PHONE = 3
+# Requests whose client address is unknown (a proxy that forwards none, a kiosk on the server)
+# share one allowance per village, so made-up phone numbers cannot flood a village's inbox.
+MAX_PER_VILLAGE_UNKNOWN_CLIENT = 20
 RATE_WINDOW = timedelta(hours=24)
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 10
@@ -82,6 +85,18 @@ def normalise_phone(value: str) -> str:
     if digits.startswith("+86"):
         digits = digits[3:]
     return digits
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: frozenset[str]) -> str:
+    """The resident's address: the peer's, or, when the peer is our own proxy, the hop it added.
+
+    nginx's ``$proxy_add_x_forwarded_for`` appends the address it saw last; anything before it
+    was written by the client and proves nothing.
+    """
+    peer = (peer or "").strip()
+    if peer in trusted_proxies and forwarded_for:
+        return forwarded_for.split(",")[-1].strip()
+    return "" if peer in trusted_proxies else peer
 
 
 def client_fingerprint(address: str) -> str:
@@ -232,6 +247,9 @@ def submit_request(
         raise BoardError(f"同一网络 24 小时内最多提交 {MAX_PER_CLIENT} 件申请，请明天再试或到村委会当面提出", field="提交次数")
     if session.exec(recent.where(InfoRequest.phone == phone)).one() >= MAX_PER_PHONE:
         raise BoardError(f"同一电话 24 小时内最多提交 {MAX_PER_PHONE} 件申请，请明天再试或到村委会当面提出", field="提交次数")
+    unknown = recent.where(InfoRequest.client_hash == "", InfoRequest.village_id == village.id)
+    if not client and session.exec(unknown).one() >= MAX_PER_VILLAGE_UNKNOWN_CLIENT:
+        raise BoardError("今天网上提交的申请已经很多，请明天再试或到村委会当面提出", field="提交次数")
     code = new_code()
     while session.exec(select(InfoRequest.id).where(InfoRequest.code == code)).first() is not None:
         code = new_code()

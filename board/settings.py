@@ -31,6 +31,8 @@ class Settings:
     font_path: str
     wecom_api_base: str
     deadline_day: int = 10  # 公开期限: day of the following month (local practice, configurable)
+    # Reverse proxies whose X-Forwarded-For is believed (the resident's address for rate limits).
+    trusted_proxies: frozenset[str] = frozenset()
     secrets: dict = field(default_factory=dict, repr=False)
 
     def secret(self, name: str) -> str | None:
@@ -56,5 +58,6 @@ def get_settings() -> Settings:
         font_path=pick("SANWU_FONT_PATH", ""),
         wecom_api_base=pick("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/"),
         deadline_day=int(pick("SANWU_DEADLINE_DAY", "10")),
+        trusted_proxies=frozenset(p.strip() for p in pick("SANWU_TRUSTED_PROXIES", "").split(",") if p.strip()),
         secrets=secrets,
     )

@@ -16,6 +16,7 @@ from board.requests import (
     MAX_QUESTION,
     TOPICS,
     check_challenge,
+    client_address,
     make_challenge,
     public_status,
     published_answers,
@@ -24,6 +25,7 @@ from board.requests import (
     statistics_rows,
     submit_request,
 )
+from board.settings import get_settings
 from board.villages import get_village
 from pages.shared.session import engine, show_error
 
@@ -73,7 +75,9 @@ with ask:
                 request = submit_request(
                     session, village_code=village, kind=kind, topic=topic, subject=subject, question=question,
                     name=name, phone=phone, answer_form=answer_form, publish_consent=consent,
-                    client_address=st.context.ip_address or "", now=datetime.now(timezone.utc),
+                    client_address=client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
+                                                  get_settings().trusted_proxies),
+                    now=datetime.now(timezone.utc),
                 )
                 session.commit()
             st.session_state[CODE_KEY] = request.code

@@ -9,8 +9,10 @@ import pytest
 from board.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
+    MAX_PER_VILLAGE_UNKNOWN_CLIENT,
     Challenge,
     check_challenge,
+    client_address,
     get_request,
     inbox,
     public_status,
@@ -76,6 +78,22 @@ def test_kiosk_on_the_server_has_only_the_phone_limit(req_engine):
         submit(req_engine, now=at(2026, 2, 13, 7), client="", phone="13712345678")
     with pytest.raises(BoardError, match="同一电话"):
         submit(req_engine, now=at(2026, 2, 13, 8), client="", phone="13712345678")
+
+
+def test_behind_our_proxy_the_address_it_added_counts():
+    proxies = frozenset({"10.1.1.1"})
+    assert client_address("10.1.1.1", "1.2.3.4, 5.6.7.8", proxies) == "5.6.7.8"  # the hop nginx appended
+    assert client_address("5.6.7.8", "9.9.9.9", proxies) == "5.6.7.8"  # a client cannot claim another address
+    assert client_address("10.1.1.1", None, proxies) == ""  # the proxy forwarded nothing: unknown
+    assert client_address(None, "1.2.3.4", frozenset()) == ""
+
+
+def test_unknown_clients_share_one_allowance_per_village(req_engine):
+    for n in range(MAX_PER_VILLAGE_UNKNOWN_CLIENT):
+        submit(req_engine, now=at(2026, 2, 13, 8), client="", phone=f"139{n:08d}")
+    with pytest.raises(BoardError, match="今天网上提交的申请已经很多"):
+        submit(req_engine, now=at(2026, 2, 13, 9), client="", phone="13700000000")
+    submit(req_engine, now=at(2026, 2, 13, 9), client="10.0.0.1", phone="13700000000")  # a known client is not held
 
 
 def test_challenge():
