@@ -300,6 +300,9 @@ def _chains(norm: str):
         yield chain
 
 
+_USCC_TOKEN = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])")
+
+
 def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset()) -> list[PiiMatch]:
     """Unmasked personal numbers in free text, with their spans in the original ``text``.
 
@@ -314,8 +317,12 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
     for lone in (True, False):
         norm, origin = normalise(text, lone_chinese_digits=lone)
         candidates += _candidates(norm, origin, public)
+    # A 统一社会信用代码 ending in a letter (…341L) leaves 17 digits that may pass Luhn by chance;
+    # one that also reads as an ID with an X (a real birth date inside) stays a possible ID.
+    codes = [(origin[m.start()], origin[m.end() - 1] + 1) for m in _USCC_TOKEN.finditer(norm.upper())
+             if uscc_like(m.group()) and not m.group()[-1].isdigit() and birth_date(m.group()) is None]
     found: list[PiiMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = list(codes)
     for _, _, start, end, (kind, suspect), digits in sorted(candidates):
         if any(start < e and s < end for s, e in taken):
             continue

@@ -101,3 +101,8 @@ def test_other_unicode_digits_are_read_as_digits():
 def test_a_name_ending_in_a_chinese_numeral_does_not_hide_the_number_after_it(text, number):
     assert find_pii(text), text
     assert number not in mask_text(text)
+
+
+def test_a_credit_code_ending_in_a_letter_is_no_card():
+    assert find_pii("承包方 91110000600037341L 合作社") == []
+    assert find_pii("卡号 6222021234567890128") != []  # a real card next to it is still found
