@@ -18,6 +18,8 @@ from sqlmodel import Session, delete, select
 from board import audit
 from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES
 from board.errors import BoardError, Problem
+from board.privacy import text_problems
+from board.spreadsheet import neutralise
 from models import CatalogueItem, Township, User
 
 LISTS = ("主动公开", "依申请公开", "不予公开")
@@ -170,6 +172,11 @@ def _item_problems(row: int, item: Item) -> list[Problem]:
                                 ("向谁公开", item.audience, 100), ("不予公开理由", item.withhold_reason, 300)):
         if len(value) > limit:
             problems.append(Problem(row, field, f"不能超过 {limit} 个字"))
+    # The catalogue is published: its texts are checked for personal data like every public text.
+    for field, value in (("事项名称", item.name), ("公开内容", item.content), ("依据", item.basis),
+                         ("谁来公开", item.responsible), ("向谁公开", item.audience),
+                         ("不予公开理由", item.withhold_reason)):
+        problems += [Problem(row, field, message) for message in text_problems(value)]
     return problems
 
 
@@ -292,7 +299,7 @@ def write_workbook(rows: list[dict]) -> bytes:
     sheet.title = "公开目录"
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([neutralise(row[c]) for c in COLUMNS])
     for letter, width in zip("ABCDEFGHIJK", (10, 6, 22, 36, 30, 22, 18, 18, 16, 18, 30)):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()

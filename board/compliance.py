@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from board.catalogue import AT_ONCE_WORKDAYS, catalogue_items, timing_label
 from board.periods import check_period, period_bounds, shift_period
 from board.snapshot import SHANGHAI
+from board.spreadsheet import neutralise
 from board.villages import get_township
 from board.workdays import WorkCalendar, load_calendar
 from board.workflow import STATUS_LABELS
@@ -298,7 +299,7 @@ def report_csv(report: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[label for _, label in EXPORT_COLUMNS])
     writer.writeheader()
-    writer.writerows(export_rows(report))
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in export_rows(report))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -309,7 +310,7 @@ def report_xlsx(report: list[dict]) -> bytes:
     labels = [label for _, label in EXPORT_COLUMNS]
     sheet.append(labels)
     for row in export_rows(report):
-        sheet.append([row[label] for label in labels])
+        sheet.append([neutralise(row[label]) for label in labels])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

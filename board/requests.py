@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from board import audit
 from board.auth import require, visible_village_ids
 from board.errors import BoardError, Problem
-from board.privacy import find_pii, mask_phone, mask_text
+from board.privacy import find_pii, mask_phone, mask_text, normalise_mobile, strip_invisible
 from board.request_clock import (
     DEFAULT_INQUIRY_DAYS,
     MAX_EXTENSION_DAYS,
@@ -80,11 +80,12 @@ def shanghai_today(now: datetime) -> date:
 
 
 def normalise_phone(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value or "")
-    digits = re.sub(r"[\s\-()（）]", "", text)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    return digits
+    """A mobile as 11 digits, however it was typed (the detector's reading); else a landline's digits."""
+    try:
+        return normalise_mobile(value)
+    except ValueError:
+        text = strip_invisible(unicodedata.normalize("NFKC", value or ""))
+        return re.sub(r"[\s\-()（）]", "", text)
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: frozenset[str]) -> str:

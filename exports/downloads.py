@@ -22,12 +22,12 @@ from board.db import unit_of_work
 from board.periods import period_label
 from board.public import published_snapshot
 from board.public_record import PublicRecord
+from board.spreadsheet import neutralise
 from board.villages import get_village
 from board.errors import BoardError
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,13 +48,6 @@ class Sheet:
     header: list[str]
     rows: list[list]
     money: frozenset[int] = frozenset()  # column indexes holding integer fen
-
-
-def neutralise(value):
-    """Keep spreadsheet programs from evaluating user text as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _yuan(fen: int | None) -> Decimal | None:

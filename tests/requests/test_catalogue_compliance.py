@@ -1,10 +1,12 @@
 """Villages judged against the township's catalogue on the working-day calendar."""
 
 import hashlib
+import io
 import json
 from datetime import date, datetime, timezone
 
 import pytest
+from openpyxl import load_workbook
 
 from board.catalogue import DEFAULT_CATALOGUE, catalogue_rows, parse_rows, replace_catalogue
 from board.compliance import catalogue_report, report_csv, report_xlsx, summarise
@@ -116,3 +118,14 @@ def test_catalogue_rules(req_engine):
     with unit_of_work(req_engine) as session:
         with pytest.raises(BoardError, match="乡镇"):
             replace_catalogue(session, township=get_township(session, "T1"), rows=CATALOGUE, user=user(session, "clerk1"))
+
+
+def test_catalogue_texts_are_checked_and_exports_neutralise_formulas(judged):
+    with pytest.raises(BoardError) as error:
+        parse_rows([{**ROW, "事项名称": "收支", "何时公开": "次月5日前", "公开内容": "联系人电话 138 1234 5678"}])
+    assert (1, "公开内容") in {(p.row, p.field) for p in error.value.problems}
+    _, report = judged
+    hostile = [{**report[0], "village_name": '=HYPERLINK("http://x")'}]
+    assert "'=HYPERLINK" in report_csv(hostile).decode("utf-8-sig")
+    book = load_workbook(io.BytesIO(report_xlsx(hostile)))
+    assert book.active.cell(row=2, column=2).value == "'=HYPERLINK(\"http://x\")"

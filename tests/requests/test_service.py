@@ -193,3 +193,10 @@ def test_reply_letter_pdf(req_engine):
         text = "".join(page.extract_text() for page in pdf.pages)
     assert "信息公开申请答复书" in text and code in text and "<b>见附件</b>" in text
     assert "138****5678" in text and "13812345678" not in text
+
+
+def test_the_form_reads_a_mobile_as_the_detector_does():
+    from board.requests import normalise_phone
+
+    for typed in ("0086 13900000005", "8613900000005", "+86 139 0000 0005", "139\u200b00000005"):
+        assert normalise_phone(typed) == "13900000005", typed
