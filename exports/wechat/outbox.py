@@ -108,35 +108,43 @@ def plan_messages(grid: Grid, snapshot: PublicRecord, *, village_id: int, base_u
                 ("file", base64.b64encode(pdf).decode("ascii"), pdf_file_name(snapshot), hashlib.sha256(pdf).hexdigest())
             )
     ref = target_ref(grid)
-    status = "manual_pending" if grid.channel == "manual" else "pending"
     return [
-        {
-            "idempotency_key": idempotency_key(grid.channel, ref, village_id, snapshot.period, version, kind, n),
-            "grid_id": grid.id,
-            "village_id": village_id,
-            "period": snapshot.period,
-            "snapshot_version": version,
-            "channel": grid.channel,
-            "target_ref": ref,
-            "kind": kind,
-            "explainer_id": None,
-            "part_no": n,
-            "part_total": len(items),
-            "payload": payload,
-            "file_name": file_name,
-            "file_sha256": sha,
-            "status": status,
-            "attempts": 0,
-            "next_attempt_at": None,
-            "last_errcode": None,
-            "last_error": "",
-            "provider_ref": "",
-            "created_at": now,
-            "updated_at": now,
-            "sent_at": None,
-        }
+        new_row(grid, key=idempotency_key(grid.channel, ref, village_id, snapshot.period, version, kind, n),
+                village_id=village_id, period=snapshot.period, version=version, kind=kind, part_no=n,
+                part_total=len(items), payload=payload, file_name=file_name, file_sha256=sha, now=now)
         for n, (kind, payload, file_name, sha) in enumerate(items, start=1)
     ]
+
+
+def new_row(grid: Grid, *, key: str, village_id: int, period: str, version: int, kind: str, part_no: int,
+            part_total: int, payload: str, now: datetime, explainer_id: int | None = None, file_name: str = "",
+            file_sha256: str = "") -> dict:
+    """One outbox row, not yet stored: every push (digest, 政策问答, reminder) plans its parts as these."""
+    return {
+        "idempotency_key": key,
+        "grid_id": grid.id,
+        "village_id": village_id,
+        "period": period,
+        "snapshot_version": version,
+        "explainer_id": explainer_id,
+        "channel": grid.channel,
+        "target_ref": target_ref(grid),
+        "kind": kind,
+        "part_no": part_no,
+        "part_total": part_total,
+        "payload": payload,
+        "file_name": file_name,
+        "file_sha256": file_sha256,
+        "status": "manual_pending" if grid.channel == "manual" else "pending",
+        "attempts": 0,
+        "next_attempt_at": None,
+        "last_errcode": None,
+        "last_error": "",
+        "provider_ref": "",
+        "created_at": now,
+        "updated_at": now,
+        "sent_at": None,
+    }
 
 
 _MESSAGE_FIELDS = ("channel", "target_ref", "village_id", "period", "snapshot_version", "explainer_id")

@@ -22,7 +22,7 @@ from board.policy import explainer_villages, published_explainer, today_shanghai
 from board.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
 from board.settings import Settings
 from exports.wechat.channels import DEFAULT_TIMEOUT
-from exports.wechat.outbox import enqueue, message_rows, send_due, target_ref
+from exports.wechat.outbox import enqueue, message_rows, new_row, send_due, target_ref
 from exports.wechat.push import PushReport
 from models import Grid, Village
 
@@ -46,31 +46,9 @@ def plan_policy_messages(grid: Grid, content: dict, *, village_code: str, base_u
         items = [("text", part) for part in explainer_parts(content, link=link, today=today)]
     ref = target_ref(grid)
     return [
-        {
-            "idempotency_key": policy_key(grid.channel, ref, content["id"], content["version"], kind, n),
-            "grid_id": grid.id,
-            "village_id": grid.village_id,
-            "period": "",
-            "snapshot_version": content["version"],
-            "explainer_id": content["id"],
-            "channel": grid.channel,
-            "target_ref": ref,
-            "kind": kind,
-            "part_no": n,
-            "part_total": len(items),
-            "payload": payload,
-            "file_name": "",
-            "file_sha256": "",
-            "status": "manual_pending" if grid.channel == "manual" else "pending",
-            "attempts": 0,
-            "next_attempt_at": None,
-            "last_errcode": None,
-            "last_error": "",
-            "provider_ref": "",
-            "created_at": now,
-            "updated_at": now,
-            "sent_at": None,
-        }
+        new_row(grid, key=policy_key(grid.channel, ref, content["id"], content["version"], kind, n),
+                village_id=grid.village_id, period="", version=content["version"], explainer_id=content["id"],
+                kind=kind, part_no=n, part_total=len(items), payload=payload, now=now)
         for n, (kind, payload) in enumerate(items, start=1)
     ]
 

@@ -23,7 +23,7 @@ from board.compliance import VERDICT_LABELS, catalogue_report
 from board.db import unit_of_work
 from board.privacy import mask_text
 from board.requests import calendar_for, refresh_open_deadlines
-from exports.wechat.outbox import enqueue, idempotency_key, target_ref
+from exports.wechat.outbox import enqueue, idempotency_key, new_row, target_ref
 from models import Grid, InfoRequest, OutboxMessage, Role, User, UserVillage, Village
 
 STAFF_GRID_NAME = "工作人员"
@@ -57,15 +57,9 @@ def _clerks(session, village_id: int) -> str:
 
 
 def _row(grid: Grid, *, village_id: int, tag: str, version: int, text: str, now: datetime) -> dict:
-    ref = target_ref(grid)
-    return {
-        "idempotency_key": idempotency_key(grid.channel, ref, village_id, tag, version, "text", 1),
-        "grid_id": grid.id, "village_id": village_id, "period": tag, "snapshot_version": version, "explainer_id": None,
-        "channel": grid.channel, "target_ref": ref, "kind": "text", "part_no": 1, "part_total": 1,
-        "payload": text, "file_name": "", "file_sha256": "", "status": "pending", "attempts": 0,
-        "next_attempt_at": None, "last_errcode": None, "last_error": "", "provider_ref": "",
-        "created_at": now, "updated_at": now, "sent_at": None,
-    }
+    key = idempotency_key(grid.channel, target_ref(grid), village_id, tag, version, "text", 1)
+    return new_row(grid, key=key, village_id=village_id, period=tag, version=version, kind="text", part_no=1,
+                   part_total=1, payload=text, now=now)
 
 
 def request_reminder_text(request: InfoRequest, village: Village, clerks: str, left: int) -> str:
