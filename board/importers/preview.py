@@ -880,19 +880,21 @@ class _Reader:
                 return opening
         return None
 
+    def stated_amounts(self, row_no: int, cells: list):
+        """(column, header, fen) of the money cells a carry or total row fills; unreadable ones are problems."""
+        for col in sorted(self.money_columns):
+            if col >= len(cells) or is_blank(cells[col]):
+                continue
+            try:
+                yield col, self.p.headers[col], to_fen(cells[col])
+            except ValueError as exc:
+                self.problem(row_no, self.p.headers[col], str(exc))
+
     def check_carry(self, row_no: int, cells: list, text: str, sums: dict, page: dict, balance: int | None) -> None:
         """过次页/承前页 rows carry the month's (or the page's) sums and the running 余额: check them."""
         agreed = []
         balance_col = self.columns.get("balance_fen")
-        for col in sorted(self.money_columns):
-            if col >= len(cells) or is_blank(cells[col]):
-                continue
-            header = self.p.headers[col]
-            try:
-                stated = to_fen(cells[col])
-            except ValueError as exc:
-                self.problem(row_no, header, str(exc))
-                continue
+        for col, header, stated in self.stated_amounts(row_no, cells):
             if col == balance_col:
                 expected = [balance if balance is not None else self.p.totals.get("opening_fen")]
                 what = "上一行的余额"
@@ -928,15 +930,7 @@ class _Reader:
                     self.problem(row_no, self.p.headers[col], _FORMULA)
             return
         agreed = []
-        for col in sorted(self.money_columns):
-            if col >= len(cells) or is_blank(cells[col]):
-                continue
-            header = self.p.headers[col]
-            try:
-                stated = to_fen(cells[col])
-            except ValueError as exc:
-                self.problem(row_no, header, str(exc))
-                continue
+        for col, header, stated in self.stated_amounts(row_no, cells):
             name = next(n for n, i in self.columns.items() if i == col)
             if name == "balance_fen":
                 expected = self.p.totals.get("closing_fen")

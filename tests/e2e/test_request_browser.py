@@ -35,7 +35,8 @@ def test_resident_request_reaches_the_clerks_inbox(streamlit_server, browser, pa
     clerk.get_by_role("link", name="居民申请").click()
     wait_for_app(clerk)
     clerk.wait_for_selector("[data-testid='stDataFrame']")
-    clerk.wait_for_selector(f"text={code}")
+    # The code also stands in the data grid's hidden accessibility cells: wait for a visible one.
+    clerk.locator(f"text={code} >> visible=true").first.wait_for(timeout=30_000)
     body = clerk.inner_text("body")
     assert "排水沟工程款" in body and "剩 20 个工作日" in body
     assert "13812345678" not in body
