@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from board.board_view import build_board, load_board  # noqa: E402
-from board.db import get_engine, migrate, unit_of_work  # noqa: E402
-from board.demo import seed_demo  # noqa: E402
+from views.board_view import build_board, load_board  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
 from board.public import published_periods, published_snapshot  # noqa: E402
 from board.villages import get_village  # noqa: E402
 

@@ -32,8 +32,8 @@ from sqlmodel import select  # noqa: E402
 from bench.timing import timed  # noqa: E402
 from board.catalogue import catalogue_items  # noqa: E402
 from board.compliance import Publication, catalogue_report, judge_item, snapshot_sources  # noqa: E402
-from board.db import get_engine, migrate, unit_of_work  # noqa: E402
-from board.demo import seed_demo  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
 from board.periods import shift_period  # noqa: E402
 from board.snapshot import SHANGHAI  # noqa: E402
 from board.villages import ensure_township, get_township  # noqa: E402

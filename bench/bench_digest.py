@@ -19,11 +19,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from board.db import get_engine, migrate, unit_of_work  # noqa: E402
-from board.demo import seed_demo  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
 from board.digest import build_digest, digest_parts  # noqa: E402
 from board.public_record import PublicRecord, parse_snapshot  # noqa: E402
-from board.settings import get_settings  # noqa: E402
+from infra.settings import get_settings  # noqa: E402
 from board.snapshot import canonical_json  # noqa: E402
 from board.villages import add_village  # noqa: E402
 from exports.wechat.grids import add_grid  # noqa: E402

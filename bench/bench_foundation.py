@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from board.auth import get_user  # noqa: E402
-from board.db import get_engine, migrate, unit_of_work  # noqa: E402
-from board.demo import seed_demo  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
 from board.overview import period_overview  # noqa: E402
 from board.villages import get_village  # noqa: E402
 from board.workflow import amend_period, approve_period, publish_period, submit_period  # noqa: E402

@@ -25,7 +25,7 @@ import python_calamine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from board.auth import add_user, get_user  # noqa: E402
-from board.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
 from board.importers import MAX_ROWS, commit_import, preview_import  # noqa: E402
 from board.villages import add_village, get_village  # noqa: E402
 from models import Role  # noqa: E402

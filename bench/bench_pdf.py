@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from board.db import get_engine, migrate, unit_of_work  # noqa: E402
-from board.demo import DEMO_VILLAGE, seed_demo  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import DEMO_VILLAGE, seed_demo  # noqa: E402
 from board.public import published_snapshot  # noqa: E402
 from board.villages import get_village  # noqa: E402
 from exports.fonts import resolve_font  # noqa: E402

@@ -31,8 +31,8 @@ END = "2026-10"
 
 def publish_median(repeat: int = 10) -> float:
     from board.auth import get_user
-    from board.db import get_engine, migrate, unit_of_work
-    from board.demo import seed_demo
+    from infra.db import get_engine, migrate, unit_of_work
+    from infra.demo import seed_demo
     from board.villages import get_village
     from board.workflow import amend_period, approve_period, publish_period, submit_period
 
@@ -81,8 +81,8 @@ def texts_per_second(fn, texts: list[str], rounds: int = 3) -> float:
 
 def demo_texts() -> list[str]:
     """Every string of the demo's published months: what publishing actually scans."""
-    from board.db import get_engine, migrate, unit_of_work
-    from board.demo import seed_demo
+    from infra.db import get_engine, migrate, unit_of_work
+    from infra.demo import seed_demo
     from board.public import published_periods, published_snapshot
     from board.villages import get_village
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from board.errors import BoardError
 from board.periods import check_period
-from board.public_record import TRANSFER_CATEGORY, is_transfer
+from board.public_record import is_transfer
 from models import (
     AccountBalance,
     AffairItem,

@@ -13,7 +13,8 @@ from board.errors import Problem
 from board.money import MAX_FEN, format_yuan
 from board.periods import period_bounds, shift_period
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
-from board.records import ACCOUNT_LABELS, TRANSFER_CATEGORY, PeriodRecords, account_totals, transfer_totals
+from board.public_record import TRANSFER_CATEGORY
+from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
 from models import LedgerEntry, Period, PublishedPeriod, Township

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from board.errors import BoardError
 from board.privacy import text_problems
-from board.records import TRANSFER_CATEGORY
+from board.public_record import TRANSFER_CATEGORY
 from models import Direction, LedgerCategory, Township, Village
 
 DEFAULT_CATEGORIES = {

@@ -22,13 +22,12 @@ from pathlib import Path
 import chinese_calendar
 
 from board.errors import BoardError
-from board.settings import PROJECT_ROOT
 
 _LIBRARY_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
 
 def calendar_dir() -> Path:
-    return Path(os.environ.get("SANWU_CALENDAR_DIR") or PROJECT_ROOT / "workdays")
+    return Path(os.environ.get("SANWU_CALENDAR_DIR") or Path(__file__).resolve().parent.parent / "workdays")
 
 
 def _dates(path: Path, data: dict, key: str) -> set[date]:

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.periods import period_label
 from board.public import published_snapshot
 from board.public_record import PublicRecord

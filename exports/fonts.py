@@ -19,7 +19,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from board.errors import BoardError
-from board.settings import get_settings
+from infra.settings import get_settings
 
 FONT_NAME = "SanwuCJK"
 FALLBACK_FONT = "STSong-Light"

@@ -16,14 +16,15 @@ from pathlib import Path
 import plotly.offline
 from sqlalchemy.engine import Engine
 
-from board.board_view import BoardView, Metrics, Section, Table, Text, load_board
-from board.charts import FONT_STACK, PLOTLY_CONFIG, Chart
-from board.db import unit_of_work
+from views.board_view import BoardView, Metrics, Section, Table, Text, load_board
+from views.charts import FONT_STACK, PLOTLY_CONFIG, Chart
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan
 from board.periods import check_period, period_label
-from board.policy import load_public_explainers, today_shanghai
+from board.policy import today_shanghai
+from services.policy import load_public_explainers
 from board.public import published_periods
 from board.villages import get_village
 from exports.policy_html import POLICY_DIR, write_policy_page

@@ -34,14 +34,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from board.board_view import TRANSFER_MARK, transfer_note
-from board.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
+from views.board_view import TRANSFER_MARK, transfer_note
+from views.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan, format_yuan
 from board.periods import format_partial_date, period_label
 from board.public_record import PublicRecord
-from board.settings import get_settings
+from infra.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.fonts import FontChoice, resolve_font
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart, income_expense_chart
@@ -327,7 +327,7 @@ class _Board:
             expense_category_chart(f.expense_by_category, font=self.font, width=w, height=h, scale=k),
             balance_trend_chart(history, font=self.font, width=w, height=h, scale=k),
         ]
-        # The same one-sentence captions as the online board (board.charts owns the wording).
+        # The same one-sentence captions as the online board (views.charts owns the wording).
         caption = ParagraphStyle("caption", parent=self.note, alignment=TA_CENTER)
         captions = [
             Paragraph(escape(text), caption)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from board.links import policy_url
-from board.policy_view import deadline_label, heading, is_expired, scope_line, search_text, source_line
+from views.policy_view import deadline_label, heading, is_expired, scope_line, search_text, source_line
 
 POLICY_DIR = "policy"
 PAGE_FILE = "index.html"

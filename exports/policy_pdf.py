@@ -19,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from board.policy_view import deadline_label, heading, scope_line, source_line
+from views.policy_view import deadline_label, heading, scope_line, source_line
 from exports.fonts import resolve_font
 
 MIN_PT = 16  # the smallest type on the sheet: readable on a noticeboard by older residents

@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
-from board.db import get_engine
+from infra.db import get_engine
 
 target_metadata = SQLModel.metadata
 

@@ -6,7 +6,7 @@ Run with the interpreter of that venv, from anywhere:
 
 Stages:
 1. every requirement of requirements.txt is installed and its modules import;
-2. every module of the app (board/, exports/, models/) imports;
+2. every module of the app (models/, board/, infra/, views/, exports/, services/, cli/) imports;
 3. the start path on a temporary SQLite database: init-db, seed-demo, every page through
    AppTest, export pdf, export html, digest, and push to a fake WeCom server on 127.0.0.1.
 
@@ -28,7 +28,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_PACKAGES = ("models", "board", "exports")
+APP_PACKAGES = ("models", "board", "infra", "views", "exports", "services", "cli")
 DEMO_VILLAGE = "DEMO"
 
 
@@ -139,7 +139,7 @@ def check_pages(database_url: str) -> None:
 
 
 def newest_published_month(database_url: str) -> str:
-    from board.db import get_engine, unit_of_work
+    from infra.db import get_engine, unit_of_work
     from board.public import published_periods
     from board.villages import get_village
 

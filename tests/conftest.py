@@ -17,8 +17,8 @@ import pytest
 import streamlit as st
 from sqlalchemy import create_engine, text
 
-from board.db import get_engine, migrate, unit_of_work
-from board.demo import seed_demo
+from infra.db import get_engine, migrate, unit_of_work
+from infra.demo import seed_demo
 
 from tests.helpers import DEMO_END
 
@@ -74,7 +74,7 @@ def pg_url(pg_available, request) -> str:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in pg_base_url() else "?"
     yield f"{pg_base_url()}{sep}options=-csearch_path%3D{schema}"
-    from board import db
+    from infra import db
 
     for url, engine in list(db._engines.items()):
         if schema in url:

@@ -21,7 +21,7 @@ from board.importers.reading import MAX_BYTES, MAX_ROWS, Table, read_tables
 from board.importers.values import converter, direction_converter, to_fen
 from board.money import format_yuan
 from board.periods import check_period, period_bounds
-from board.records import TRANSFER_CATEGORY
+from board.public_record import TRANSFER_CATEGORY
 from board.villages import DEFAULT_CATEGORIES
 from models import Account, DebtKind, Direction
 

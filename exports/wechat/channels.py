@@ -21,7 +21,7 @@ from sqlmodel import select
 from wechatpy.enterprise import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from exports.wechat.scrub import describe_error, scrub
 from models import WecomToken
 

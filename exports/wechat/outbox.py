@@ -27,13 +27,13 @@ from sqlmodel import select
 
 from board import audit
 from board.auth import get_user, require
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.digest import build_digest, digest_parts
 from board.errors import BoardError
 from board.links import board_url
 from board.periods import period_label
 from board.public_record import PublicRecord
-from board.settings import Settings
+from infra.settings import Settings
 from exports.wechat.channels import (
     DEFAULT_TIMEOUT,
     RATE_LIMITED,

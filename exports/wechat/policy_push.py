@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.links import policy_url
 from board.policy import explainer_villages, published_explainer, today_shanghai
-from board.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
-from board.settings import Settings
+from views.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
+from infra.settings import Settings
 from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.outbox import enqueue, message_rows, new_row, send_due, target_ref
 from exports.wechat.push import PushReport

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.public import published_snapshot
 from board.public_record import PublicRecord
 from board.snapshot import latest_snapshot, load_snapshot
-from board.settings import Settings
+from infra.settings import Settings
 from board.villages import get_village
 from exports.pdf import render_pdf
 from exports.wechat.channels import DEFAULT_TIMEOUT

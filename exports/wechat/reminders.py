@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from board.compliance import VERDICT_LABELS, catalogue_report
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.privacy import mask_text
 from board.requests import calendar_for, refresh_open_deadlines
 from exports.wechat.outbox import enqueue, idempotency_key, new_row, target_ref

@@ -10,7 +10,7 @@ import qrcode
 from sqlalchemy.engine import Engine
 
 from board.auth import get_user, require
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.digest import build_digest, digest_parts
 from board.links import board_url

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from board.board_view import (
+from views.board_view import (
     BoardView,
     Metrics,
     Section,
@@ -26,13 +26,14 @@ from board.board_view import (
     parse_board_params,
     public_villages,
 )
-from board.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
+from views.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
 from board.errors import BoardError
 from board.periods import period_label
-from board.policy import load_public_explainers, today_shanghai
-from board.policy_view import GROUP as POLICY_GROUP
-from board.policy_view import explainer_section, explainer_text, kiosk_sections
-from board.read_aloud import month_speech
+from board.policy import today_shanghai
+from services.policy import load_public_explainers
+from views.policy_view import GROUP as POLICY_GROUP
+from views.policy_view import explainer_section, explainer_text, kiosk_sections
+from services.read_aloud import month_speech
 from exports.downloads import (
     DOWNLOAD_KINDS,
     download_filename,

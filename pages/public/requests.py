@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from board.board_view import markdown_escape as md
-from board.db import unit_of_work
+from views.board_view import markdown_escape as md
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     ANSWER_FORMS,
@@ -25,7 +25,7 @@ from board.requests import (
     statistics_rows,
     submit_request,
 )
-from board.settings import get_settings
+from infra.settings import get_settings
 from board.villages import get_village
 from pages.shared.session import engine, show_error
 

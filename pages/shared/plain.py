@@ -5,6 +5,6 @@ Escaping every markdown character keeps user text plain: no emphasis, no links o
 (``:`` and ``.`` are escaped), no ``:material/…:`` icons or ``:red[…]`` colours, no HTML.
 """
 
-from board.board_view import markdown_escape as md
+from views.board_view import markdown_escape as md
 
 __all__ = ["md"]

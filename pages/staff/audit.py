@@ -4,7 +4,7 @@ import streamlit as st
 
 from board.audit_query import audit_rows
 from board.auth import get_user, visible_villages
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.villages import get_village
 from models import Role

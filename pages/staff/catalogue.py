@@ -4,7 +4,7 @@ import streamlit as st
 
 from board.auth import get_user, visible_townships
 from board.catalogue import CHANNELS, COLUMNS, LISTS, STREAMS, catalogue_rows, read_workbook, replace_catalogue, write_workbook
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.villages import get_township
 from models import Role

@@ -6,9 +6,9 @@ import streamlit as st
 
 from board.auth import get_user, visible_townships
 from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, export_rows, report_csv, report_xlsx, summarise
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.periods import period_of, shift_period
-from board.settings import get_settings
+from infra.settings import get_settings
 from models import Role
 from pages.shared.session import engine, require_staff
 

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from board.carry import copy_recurring
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS, save_beneficiaries, save_section
-from board.entry_form import (
+from views.entry_form import (
     CHOICE_LABELS,
     columns_of,
     from_grid,

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from board.db import unit_of_work
-from board.entry_form import load_month
+from infra.db import unit_of_work
+from views.entry_form import load_month
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,

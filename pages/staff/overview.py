@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import periods_overview

@@ -7,21 +7,13 @@ import streamlit as st
 
 from board.errors import BoardError
 from board.links import policy_url
-from board.policy import (
-    approve,
-    correct,
-    explainer_for_staff,
-    save_explainer,
-    save_new_explainer,
-    scope_choices,
-    staff_explainers,
-    today_shanghai,
-)
+from board.policy import today_shanghai
+from services.policy import approve, correct, explainer_for_staff, save_explainer, save_new_explainer, scope_choices, staff_explainers
 from board.policy_check import check_explainer
 from board.policy_extract import SOURCE_SUFFIXES, draft_from_file, prefill
 from board.policy_fields import ANSWERS, FIELD_LABELS
-from board.policy_view import explainer_text, heading, is_expired
-from board.settings import get_settings
+from views.policy_view import explainer_text, heading, is_expired
+from infra.settings import get_settings
 from exports.policy_pdf import render_policy_sheet, sheet_file_name
 from exports.wechat.outbox import message_rows
 from exports.wechat.policy_push import push_explainer

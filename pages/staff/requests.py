@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from board.auth import get_user
-from board.board_view import markdown_escape as md
-from board.db import unit_of_work
+from views.board_view import markdown_escape as md
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     FORMS_NEEDING_REASON,

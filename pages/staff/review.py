@@ -5,7 +5,7 @@ Township staff see the same review read-only: no buttons, and the workflow refus
 
 import streamlit as st
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.money import format_yuan
 from board.review import (

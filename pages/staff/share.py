@@ -6,9 +6,10 @@ import streamlit as st
 
 from board.errors import BoardError
 from board.links import policy_url
-from board.policy import load_public_explainers, today_shanghai
-from board.policy_view import explainer_text, heading, is_expired
-from board.settings import get_settings
+from board.policy import today_shanghai
+from services.policy import load_public_explainers
+from views.policy_view import explainer_text, heading, is_expired
+from infra.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.wechat.outbox import confirm_delivered, resend
 from exports.wechat.share import mark_forwarded, share_pack, share_status

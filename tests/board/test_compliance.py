@@ -1,7 +1,7 @@
 from datetime import date
 
 from board.compliance import compliance_report, deadline_for
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.villages import add_village
 from tests.helpers import run_cli
 

@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import models  # noqa: F401
-from board.db import alembic_config, get_engine, migrate
+from infra.db import alembic_config, get_engine, migrate
 
 
 def test_migrate_from_empty_and_again(db_url):

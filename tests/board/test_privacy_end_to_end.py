@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from board.auth import add_user, get_user
-from board.board_view import build_board
-from board.db import unit_of_work
+from views.board_view import build_board
+from infra.db import unit_of_work
 from board.digest import build_digest
 from board.entry import save_beneficiaries, save_section
 from board.errors import BoardError

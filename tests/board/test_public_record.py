@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import select
 
-from board.board_view import TRANSFER_MARK, Table, load_board
-from board.db import unit_of_work
+from views.board_view import TRANSFER_MARK, Table, load_board
+from infra.db import unit_of_work
 from board.digest import build_digest
 from board.money import format_wan
 from board.public import published_snapshot

@@ -5,7 +5,7 @@ import re
 
 from sqlmodel import select
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.snapshot import canonical_json, snapshot_hash, verify_chain
 from board.villages import get_village
 from models import PublishedPeriod

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from board.auth import add_user, get_user
-from board.db import get_engine, migrate, unit_of_work
+from infra.db import get_engine, migrate, unit_of_work
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.public import published_snapshot, published_versions

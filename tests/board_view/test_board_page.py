@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.money import format_wan, format_yuan
 from board.privacy import find_pii
 from board.public import published_snapshot

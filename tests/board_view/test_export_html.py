@@ -9,14 +9,14 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from board.cli import main as cli_main
-from board.db import get_engine, unit_of_work
+from cli.main import main as cli_main
+from infra.db import get_engine, unit_of_work
 from board.money import format_wan, format_yuan
 from board.privacy import find_pii
 from board.records import get_or_create_period
 from board.villages import get_village
 from board.workflow import amend_period
-from board.board_view import build_board
+from views.board_view import build_board
 from board.public import published_periods, published_snapshot
 from exports.html import PLOTLY_FILE, export_html, render_month_page
 from models import Account, Direction, LedgerEntry, User

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from board.board_view import (
+from views.board_view import (
     DEFAULT_ROTATE_SECONDS,
     KIOSK_TABLE_ROWS,
     MORE_ON_PHONE,
@@ -25,8 +25,8 @@ from board.board_view import (
     public_villages,
     transfer_note,
 )
-from board.charts import PLOTLY_CONFIG, expense_category_caption, largest_expenses_chart
-from board.db import get_engine, unit_of_work
+from views.charts import PLOTLY_CONFIG, expense_category_caption, largest_expenses_chart
+from infra.db import get_engine, unit_of_work
 from board.errors import BoardError
 from board.money import format_wan, format_yuan
 from board.public import published_periods, published_snapshot

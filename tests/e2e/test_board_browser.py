@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from board.board_view import kiosk_slides, load_board
-from board.db import get_engine, unit_of_work
+from views.board_view import kiosk_slides, load_board
+from infra.db import get_engine, unit_of_work
 from board.money import format_wan
 from board.public import published_snapshot
 from board.villages import get_village

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.importers import KIND_LABELS, earlier_months, totals_text
 from board.villages import get_village
 from tests.e2e.conftest import log_in, screenshot, wait_for_app

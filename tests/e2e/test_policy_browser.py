@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from board.db import get_engine
+from infra.db import get_engine
 from exports.html import export_html
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.helpers import DEMO_END

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from board.auth import add_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import save_section
 from board.villages import add_village
 from board.workflow import approve_period, publish_period, submit_period

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from board.audit_query import audit_rows
 from board.auth import get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import save_section, section_rows
 from board.errors import BoardError, ConflictError
 from board.records import find_period

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from board.auth import get_user
 from board.carry import copy_recurring, recurring_lines
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import section_rows
 from board.errors import BoardError, ConflictError, PermissionDenied
 from board.records import find_period

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 
 from board.auth import get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import save_section, section_rows
-from board.entry_form import entry_months, from_grid, grid_identity, load_month, running_totals, to_grid
+from views.entry_form import entry_months, from_grid, grid_identity, load_month, running_totals, to_grid
 from board.records import find_period
 from board.villages import get_village
 from tests.helpers import DEMO_END

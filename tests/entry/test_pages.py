@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from board.auth import add_user, get_user
 from board.carry import copy_recurring
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.entry import save_section
-from board.entry_form import load_month
+from views.entry_form import load_month
 from board.errors import PermissionDenied
 from board.public import published_snapshot
 from board.review import build_review

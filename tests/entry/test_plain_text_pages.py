@@ -4,7 +4,7 @@ import re
 
 from board.auth import get_user
 from board.carry import copy_recurring
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.entry import save_section
 from board.villages import get_village
 from board.workflow import run_step

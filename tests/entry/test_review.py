@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from board.auth import get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.review import (

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.public import published_snapshot
 from board.records import get_or_create_period
 from board.villages import add_village, get_village
@@ -53,7 +53,7 @@ def big_ledger() -> list[tuple]:
 @pytest.fixture(scope="module")
 def board_db(demo_template, tmp_path_factory) -> str:
     """A demo copy plus village BIG (200-line month DEMO_END, published) and EMPTY (nothing), in DEMO-T."""
-    path = tmp_path_factory.mktemp("exports") / "board.db"
+    path = tmp_path_factory.mktemp("exports") / "infra.db"
     shutil.copy(demo_template, path)
     url = f"sqlite:///{path}"
     engine = get_engine(url)

@@ -20,7 +20,7 @@ from exports.downloads import (
     snapshot_json,
     snapshot_xlsx,
 )
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from tests.exports.conftest import read_snapshot
 from tests.helpers import DEMO_END, as_record
 

@@ -19,13 +19,13 @@ from reportlab.lib.pagesizes import A2, A3, A4
 from reportlab.lib.units import mm
 from sqlmodel import select
 
-from board.db import get_engine, unit_of_work
-from board.charts import balance_trend_caption, expense_category_caption, income_expense_caption
+from infra.db import get_engine, unit_of_work
+from views.charts import balance_trend_caption, expense_category_caption, income_expense_caption
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_yuan
 from board.public_record import CategorySum, HistoryPoint
-from board.settings import get_settings
+from infra.settings import get_settings
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from board.auth import add_user, get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.entry import save_section, section_rows
 from board.errors import BoardError
 from board.importers import commit_import, preview_import, remember_mapping, remembered_mapping

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.importers import earlier_months
 from board.records import find_period, load_records
 from board.villages import get_village

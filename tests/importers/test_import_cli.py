@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.entry import section_rows
 from board.records import find_period
 from board.villages import get_village

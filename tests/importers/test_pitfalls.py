@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from board.auth import add_user, get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.importers import import_file, preview_import, remembered_mapping
 from board.importers.values import to_int
 from board.villages import add_village, get_village

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from board.auth import get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.importers import import_file, preview_import
 from board.public import published_snapshot
 from board.villages import add_village

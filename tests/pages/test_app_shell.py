@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from models import Role, User
 from tests.helpers import ROOT
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.requests import get_request, submit_request
 from models import Role
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from board.auth import add_user, get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.policy import approve_explainer, create_explainer
 from board.policy_extract import parse_markdown
 from board.villages import add_village

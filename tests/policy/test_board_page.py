@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from board.auth import get_user
-from board.board_view import kiosk_slides, load_board
-from board.db import get_engine, unit_of_work
-from board.policy import approve_explainer, create_explainer, load_public_explainers, today_shanghai
-from board.policy_view import kiosk_sections
+from views.board_view import kiosk_slides, load_board
+from infra.db import get_engine, unit_of_work
+from board.policy import approve_explainer, create_explainer, today_shanghai
+from services.policy import load_public_explainers
+from views.policy_view import kiosk_sections
 from tests.policy.conftest import markdown_fields
 from tests.policy.documents import ELDERLY_PLAIN, MEDICAL_PLAIN
 

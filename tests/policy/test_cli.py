@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from tests.helpers import run_cli

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from board.auth import get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.policy import amend_explainer
 from board.villages import get_village

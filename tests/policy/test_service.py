@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from board.auth import get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied
 from board.policy import (
     amend_explainer,
@@ -19,7 +19,7 @@ from board.policy import (
     public_explainers,
     update_explainer,
 )
-from board.policy_view import deadline_label, explainer_text, is_expired
+from views.policy_view import deadline_label, explainer_text, is_expired
 from board.snapshot import canonical_json, snapshot_hash
 from board.villages import get_village
 from models import AuditLog, PolicyExplainerVersion

@@ -8,7 +8,7 @@ from datetime import date
 import pdfplumber
 from reportlab.lib.pagesizes import A4
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.policy import public_explainers
 from board.villages import get_village
 from exports.policy_pdf import MIN_PT, render_policy_sheet, sheet_file_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.errors import BoardError
 from board.villages import get_village
 from exports.wechat.grids import add_grid

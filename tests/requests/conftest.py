@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from board.auth import add_user, get_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.requests import submit_request
 from board.villages import add_village
 from models import Role

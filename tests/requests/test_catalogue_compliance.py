@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from board.catalogue import DEFAULT_CATALOGUE, catalogue_rows, parse_rows, replace_catalogue
 from board.compliance import catalogue_report, report_csv, report_xlsx, summarise
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.villages import get_township, get_village
 from models import PublishedPeriod, SnapshotCoverage

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.requests import get_request
 from tests.helpers import run_cli
 from tests.requests.conftest import at, submit

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError, PermissionDenied
 from board.request_clock import Event, compute_clock
 from board.requests import (

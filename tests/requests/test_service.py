@@ -6,7 +6,7 @@ from datetime import date
 import pdfplumber
 import pytest
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     MAX_PER_VILLAGE_UNKNOWN_CLIENT,

@@ -11,8 +11,8 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from board.auth import add_user
-from board.db import unit_of_work
-from board.settings import get_settings
+from infra.db import unit_of_work
+from infra.settings import get_settings
 from board.villages import add_village
 from exports.wechat.grids import add_grid
 from models import PublishedPeriod, Role, Village

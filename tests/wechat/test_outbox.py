@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.splitting import byte_len
 from exports.wechat.outbox import (
     MAX_ATTEMPTS,

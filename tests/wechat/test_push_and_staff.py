@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from board.auth import add_user
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.errors import PermissionDenied
 from board.public import published_snapshot
 from board.villages import add_village, get_village

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 from board.auth import add_user
 from board.catalogue import replace_catalogue
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.requests import submit_request
 from board.villages import add_village, get_township
 from exports.wechat.grids import add_grid

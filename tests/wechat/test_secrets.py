@@ -9,8 +9,8 @@ import pytest
 import requests
 from sqlalchemy import MetaData, select as sa_select
 
-from board.db import get_engine, unit_of_work
-from board.settings import get_settings
+from infra.db import get_engine, unit_of_work
+from infra.settings import get_settings
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, plan_messages, send_due

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from board.db import get_engine, unit_of_work
+from infra.db import get_engine, unit_of_work
 from board.public import published_snapshot
 from board.villages import get_village
 from exports.wechat.grids import add_grid

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from board.cli import open_engine
+from cli.main import open_engine
 from board.errors import BoardError
 from board.periods import check_period
-from board.request_cli import today_arg
+from cli.request_cmd import today_arg
 from exports.wechat.reminders import STAFF_GRID_NAME, queue_catalogue_reminders, queue_request_reminders
 
 

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from board.auth import get_user
-from board.cli import open_engine
-from board.db import unit_of_work
+from cli.main import open_engine
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,

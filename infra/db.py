@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
 from board.errors import BoardError
-from board.settings import PROJECT_ROOT, get_settings
+from infra.settings import PROJECT_ROOT, get_settings
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()

@@ -6,8 +6,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from board.cli import open_engine
-from board.db import unit_of_work
+from cli.main import open_engine
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.auth import get_user
 from board.links import policy_url
@@ -24,10 +24,10 @@ from board.policy import (
 )
 from board.policy_check import check_document, check_explainer
 from board.policy_extract import draft_from_file
-from board.policy_view import issue_label
-from board.settings import get_settings
+from views.policy_view import issue_label
+from infra.settings import get_settings
 from exports.policy_pdf import render_policy_sheet
-from exports.wechat.cli import EXIT_AMBIGUOUS, EXIT_FAILED, _describe
+from cli.wechat_cmd import EXIT_AMBIGUOUS, EXIT_FAILED, _describe
 from exports.wechat.policy_push import push_explainer
 
 

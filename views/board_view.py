@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from board.charts import (
+from views.charts import (
     MAJOR_MARK,
     Chart,
     assets_chart,
@@ -29,7 +29,7 @@ from board.charts import (
     largest_expenses_chart,
     text_em,
 )
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot

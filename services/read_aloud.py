@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from board.db import unit_of_work
+from infra.db import unit_of_work
 from board.digest import build_digest
 from board.public import published_snapshot
 from board.villages import get_village

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from board.cli import open_engine
-from board.settings import get_settings
-from exports.cli_common import export_subparsers
+from cli.main import open_engine
+from infra.settings import get_settings
+from cli.common import export_subparsers
 from exports.html import export_html
 
 

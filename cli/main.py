@@ -19,15 +19,15 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
 from board.auth import add_user, get_user, parse_role
-from board.backup import backup_database
+from infra.backup import backup_database
 from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, report_csv, report_xlsx, summarise
-from board.db import get_engine, migrate, unit_of_work
-from board.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
+from infra.db import get_engine, migrate, unit_of_work
+from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
-from board.settings import get_settings
+from infra.settings import get_settings
 from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
@@ -35,8 +35,8 @@ from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
-    "exports.pdf_cli", "board.import_cli", "exports.wechat.cli", "exports.html_cli", "exports.policy_cli",
-    "board.request_cli", "exports.wechat.reminders_cli",
+    "cli.pdf_cmd", "cli.import_cmd", "cli.wechat_cmd", "cli.html_cmd", "cli.policy_cmd",
+    "cli.request_cmd", "cli.reminders_cmd",
 )
 
 

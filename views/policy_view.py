@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from board.board_view import Section, Table, Text
+from views.board_view import Section, Table, Text
 from board.splitting import TEXT_LIMIT_BYTES, split_message
 
 GROUP = "政策问答"

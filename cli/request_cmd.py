@@ -16,8 +16,8 @@ from pathlib import Path
 
 from board.auth import get_user
 from board.catalogue import catalogue_rows, read_workbook, replace_catalogue, write_workbook
-from board.cli import _Parser, open_engine
-from board.db import unit_of_work
+from cli.main import _Parser, open_engine
+from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     MAX_EXTENSION_DAYS,

@@ -16,7 +16,8 @@ from board.auth import add_user
 from board.errors import BoardError
 from board.periods import period_bounds, period_of, shift_period
 from board.privacy import id_check_digit
-from board.records import TRANSFER_CATEGORY, get_or_create_period
+from board.public_record import TRANSFER_CATEGORY
+from board.records import get_or_create_period
 from board.villages import add_village, ensure_township
 from board.workflow import amend_period, approve_period, publish_period, submit_period
 from models import (

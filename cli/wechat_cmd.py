@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 
-from board.cli import open_engine
-from board.db import unit_of_work
+from cli.main import open_engine
+from infra.db import unit_of_work
 from board.digest import build_digest
 from board.errors import BoardError
 from board.periods import check_period
 from board.public import published_snapshot
-from board.settings import get_settings
+from infra.settings import get_settings
 from board.snapshot import SHANGHAI
 from board.villages import get_village
 from exports.wechat.channels import DEFAULT_TIMEOUT
