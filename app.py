@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages.shared.session import current_user, log_out
 from models import Role
+from pages.shared.session import current_user, log_out
 
 st.set_page_config(page_title="三务公开栏", page_icon="📋", layout="wide")
 
@@ -37,14 +37,18 @@ staff_pages = [
 user = current_user()
 sections = {"公开栏": public_pages}
 if user is None:
-    sections["工作人员"] = [st.Page("pages/staff/login.py", title="工作人员登录", icon=":material/login:", url_path="login")]
+    sections["工作人员"] = [
+        st.Page("pages/staff/login.py", title="工作人员登录", icon=":material/login:", url_path="login")
+    ]
 else:
     allowed = [
         st.Page(script, title=title, url_path=path)
         for script, title, path, roles in staff_pages
         if user.role in roles or user.role == Role.admin
     ]
-    allowed.append(st.Page(logout_page, title=f"退出（{user.display_name}）", icon=":material/logout:", url_path="logout"))
+    allowed.append(
+        st.Page(logout_page, title=f"退出（{user.display_name}）", icon=":material/logout:", url_path="logout")
+    )
     sections["工作人员"] = allowed
 
 st.navigation(sections).run()

@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from views.board_view import build_board, load_board  # noqa: E402
-from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
-from infra.demo import seed_demo  # noqa: E402
 from board.public import published_periods, published_snapshot  # noqa: E402
 from board.villages import get_village  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
+from views.board_view import build_board, load_board  # noqa: E402
 
 ROUNDS = 15
 END = "2026-10"
@@ -101,10 +101,14 @@ def main() -> None:
         median = statistics.median(values)
         print(f"{name}: {median * 1000:.1f} ms median ({median / base:.1f}x bare page)")
     for months in (1, 60):
-        print(f"load_board (read + cached view), {months} month(s) of history: "
-              f"{statistics.median(loads[months]) * 1000:.1f} ms median")
-        print(f"build_board (first view of a snapshot, 5 figures), {months} month(s) of history: "
-              f"{statistics.median(builds[months]) * 1000:.1f} ms median")
+        print(
+            f"load_board (read + cached view), {months} month(s) of history: "
+            f"{statistics.median(loads[months]) * 1000:.1f} ms median"
+        )
+        print(
+            f"build_board (first view of a snapshot, 5 figures), {months} month(s) of history: "
+            f"{statistics.median(builds[months]) * 1000:.1f} ms median"
+        )
     ratio = statistics.median(times["board phone view, 60 months of history"]) / statistics.median(
         times["board phone view, 1 month of history"]
     )

@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,12 +32,12 @@ from sqlmodel import select  # noqa: E402
 from bench.timing import timed  # noqa: E402
 from board.catalogue import catalogue_items  # noqa: E402
 from board.compliance import Publication, catalogue_report, judge_item, snapshot_sources  # noqa: E402
-from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
-from infra.demo import seed_demo  # noqa: E402
 from board.periods import shift_period  # noqa: E402
 from board.snapshot import SHANGHAI  # noqa: E402
 from board.villages import ensure_township, get_township  # noqa: E402
 from board.workdays import load_calendar  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
 from models import PublishedPeriod, Village  # noqa: E402
 
 VILLAGES = 1_000
@@ -71,10 +71,20 @@ def build(url: str, content: dict) -> None:
     with unit_of_work(engine) as session:
         township = ensure_township(session, code="BENCH", name="基准镇")
         session.flush()
-        session.execute(insert(Village), [
-            {"code": f"V{i:04d}", "name": f"第{i}村", "township_id": township.id, "hotline": "", "board_address": "",
-             "is_demo": False} for i in range(VILLAGES)
-        ])
+        session.execute(
+            insert(Village),
+            [
+                {
+                    "code": f"V{i:04d}",
+                    "name": f"第{i}村",
+                    "township_id": township.id,
+                    "hotline": "",
+                    "board_address": "",
+                    "is_demo": False,
+                }
+                for i in range(VILLAGES)
+            ],
+        )
         session.commit()
         ids = list(session.exec(select(Village.id).where(Village.township_id == township.id).order_by(Village.id)))
     periods = [shift_period(END, -i) for i in range(MONTHS)]
@@ -85,11 +95,21 @@ def build(url: str, content: dict) -> None:
             year, month = map(int, period.split("-"))
             body = json.dumps({**content, "period": period}, ensure_ascii=False)
             # Villages publish between the 3rd and the 14th of the next month: some are late.
-            published = datetime(year + month // 12, month % 12 + 1, 3 + (village_id + month) % 12, 2, tzinfo=timezone.utc)
+            published = datetime(year + month // 12, month % 12 + 1, 3 + (village_id + month) % 12, 2, tzinfo=UTC)
             digest = uuid.uuid4().hex * 2
-            rows.append({"village_id": village_id, "period": period, "version": 1, "amendment_reason": "",
-                         "content_json": body, "content_hash": digest, "prev_hash": "p" + digest[1:],
-                         "published_by": "bench", "published_at": published})
+            rows.append(
+                {
+                    "village_id": village_id,
+                    "period": period,
+                    "version": 1,
+                    "amendment_reason": "",
+                    "content_json": body,
+                    "content_hash": digest,
+                    "prev_hash": "p" + digest[1:],
+                    "published_by": "bench",
+                    "published_at": published,
+                }
+            )
         with engine.begin() as conn:
             conn.execute(insert(PublishedPeriod), rows)
         if n % 200 == 199:
@@ -106,19 +126,26 @@ def naive(url: str) -> list[dict]:
         items = catalogue_items(session, township)
         calendar = load_calendar(township.code)
         rows = session.exec(
-            select(PublishedPeriod, Village.code, Village.name).join(Village, Village.id == PublishedPeriod.village_id)
+            select(PublishedPeriod, Village.code, Village.name)
+            .join(Village, Village.id == PublishedPeriod.village_id)
             .where(Village.township_id == township.id)
         ).all()
     pubs: dict[tuple[str, str], list[Publication]] = defaultdict(list)
     for row, code, name in rows:
         sources, events = snapshot_sources(json.loads(row.content_json))
-        pubs[(code, name)].append(Publication(row.period, row.published_at.astimezone(SHANGHAI).date(),
-                                              frozenset(sources), frozenset(events)))
+        pubs[(code, name)].append(
+            Publication(row.period, row.published_at.astimezone(SHANGHAI).date(), frozenset(sources), frozenset(events))
+        )
     report = []
     for (code, name), village_pubs in sorted(pubs.items()):
         for item in items:
-            report.append({**judge_item(item, village_pubs, period=PERIOD, today=TODAY, calendar=calendar),
-                           "village": code, "village_name": name})
+            report.append(
+                {
+                    **judge_item(item, village_pubs, period=PERIOD, today=TODAY, calendar=calendar),
+                    "village": code,
+                    "village_name": name,
+                }
+            )
     return report
 
 

@@ -21,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.timing import timed  # noqa: E402
 from board.auth import get_user  # noqa: E402
-from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
-from infra.demo import seed_demo  # noqa: E402
 from board.overview import period_overview  # noqa: E402
 from board.villages import get_village  # noqa: E402
 from board.workflow import amend_period, approve_period, publish_period, submit_period  # noqa: E402
-from bench.timing import timed  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import seed_demo  # noqa: E402
 
 END = "2026-10"
 
@@ -48,9 +48,28 @@ def run(label: str, url: str) -> None:
     times = timed(show, 50)
     print(f"{label} period show (in-process, median of 50): {statistics.median(times) * 1000:.1f} ms")
 
-    cli = timed(lambda: subprocess.run(
-        [sys.executable, "-m", "board", "--db", url, "period", "show", "--village", "DEMO", "--period", END, "--json"],
-        cwd=ROOT, check=True, capture_output=True), 5)
+    cli = timed(
+        lambda: subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "board",
+                "--db",
+                url,
+                "period",
+                "show",
+                "--village",
+                "DEMO",
+                "--period",
+                END,
+                "--json",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        ),
+        5,
+    )
     print(f"{label} period show --json (CLI process incl. Python start, median of 5): {statistics.median(cli):.2f} s")
 
     publish_times = []
@@ -65,8 +84,10 @@ def run(label: str, url: str) -> None:
             publish_period(session, village=village, period=END, user=supervisor)
             session.commit()
             publish_times.append(time.perf_counter() - start)
-    print(f"{label} publish one month (validate + snapshot + hash + commit, median of 10): "
-          f"{statistics.median(publish_times) * 1000:.1f} ms")
+    print(
+        f"{label} publish one month (validate + snapshot + hash + commit, median of 10): "
+        f"{statistics.median(publish_times) * 1000:.1f} ms"
+    )
 
 
 def main() -> None:

@@ -25,9 +25,9 @@ import python_calamine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from board.auth import add_user, get_user  # noqa: E402
-from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
 from board.importers import MAX_ROWS, commit_import, preview_import  # noqa: E402
 from board.villages import add_village, get_village  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
 from models import Role  # noqa: E402
 
 PERIOD = "2026-11"
@@ -77,13 +77,15 @@ def build_three_column(rows: int) -> tuple[bytes, int, int]:
         if i % 3:
             expense += fen
             balance -= fen
-            sheet.append([11, 1 + (i * 30) // rows, f"现-{i + 1}", f"支付第{i}笔", "管理费用", None, fen / 100,
-                          balance / 100])
+            sheet.append(
+                [11, 1 + (i * 30) // rows, f"现-{i + 1}", f"支付第{i}笔", "管理费用", None, fen / 100, balance / 100]
+            )
         else:
             income += fen
             balance += fen
-            sheet.append([11, 1 + (i * 30) // rows, f"现-{i + 1}", f"收到第{i}笔", "其他收入", fen / 100, None,
-                          balance / 100])
+            sheet.append(
+                [11, 1 + (i * 30) // rows, f"现-{i + 1}", f"收到第{i}笔", "其他收入", fen / 100, None, balance / 100]
+            )
         if i % 40 == 39:
             for text in ("过次页", "承前页"):
                 sheet.append([None, None, None, text, None, income / 100, expense / 100, balance / 100])
@@ -108,8 +110,17 @@ def build_bank(rows: int) -> tuple[bytes, int, int]:
             income += fen
         else:
             expense += fen
-        sheet.append([f"202611{1 + (i * 30) // rows:02d}", "10:21:05", signed / 100, balance / 100,
-                      f"往来单位{i % 97}", "转账", "网银"])
+        sheet.append(
+            [
+                f"202611{1 + (i * 30) // rows:02d}",
+                "10:21:05",
+                signed / 100,
+                balance / 100,
+                f"往来单位{i % 97}",
+                "转账",
+                "网银",
+            ]
+        )
     return _save(book), income, expense
 
 
@@ -161,10 +172,10 @@ def main() -> None:
     preview = None
     for name in args.layout or list(LAYOUTS):
         data, income, expense = LAYOUTS[name](args.rows)
-        bare, count = best_of(args.runs, lambda: bare_read(data))
+        bare, count = best_of(args.runs, lambda data=data: bare_read(data))
         preview_time, preview = best_of(
             args.runs,
-            lambda: preview_import("ledger", data, f"{name}.xlsx", period=PERIOD),
+            lambda data=data, name=name: preview_import("ledger", data, f"{name}.xlsx", period=PERIOD),
         )
         assert preview.ok, preview.problems[:5]
         assert (preview.totals["income_fen"], preview.totals["expense_fen"]) == (income, expense)
@@ -183,8 +194,13 @@ def main() -> None:
             session.commit()
         with unit_of_work(engine) as session:
             began = time.perf_counter()
-            commit_import(session, village=get_village(session, "B1"), period=PERIOD,
-                          user=get_user(session, "clerk"), preview=preview)
+            commit_import(
+                session,
+                village=get_village(session, "B1"),
+                period=PERIOD,
+                user=get_user(session, "clerk"),
+                preview=preview,
+            )
             session.commit()
             commit_time = time.perf_counter() - began
         engine.dispose()

@@ -22,13 +22,13 @@ sys.path.insert(0, str(ROOT))
 
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
-from infra.demo import DEMO_VILLAGE, seed_demo  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from board.public import published_snapshot  # noqa: E402
 from board.villages import get_village  # noqa: E402
 from exports.fonts import resolve_font  # noqa: E402
 from exports.pdf import render_many, render_pdf_document  # noqa: E402
-from bench.timing import timed  # noqa: E402
+from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
+from infra.demo import DEMO_VILLAGE, seed_demo  # noqa: E402
 
 END = "2026-10"
 VILLAGES = 100
@@ -65,7 +65,7 @@ def main() -> None:
     lines = len(snapshot.finance.ledger)
     for size in ("A4", "A3"):
         pdf = render_pdf_document(snapshot, size=size)
-        one = statistics.median(timed(lambda: render_pdf_document(snapshot, size=size), 10))
+        one = statistics.median(timed(lambda size=size: render_pdf_document(snapshot, size=size), 10))
         print(
             f"one village-month {size} ({lines} ledger lines, 3 charts, {pdf.pages} pages): {one:.3f} s, "
             f"{pdf.pages / one:.1f} pages/s, {one / base:.0f}x baseline"

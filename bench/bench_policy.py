@@ -50,19 +50,24 @@ def main() -> None:
     docx = docx_bytes(paragraphs)
     text = extract_text("20页.pdf", pdf)
     result = check_document(text)
-    print(f"document: {PAGES} A4 pages, {len(text):,} characters, {len(pdf) // 1024} KB PDF, {len(docx) // 1024} KB DOCX")
+    print(
+        f"document: {PAGES} A4 pages, {len(text):,} characters, {len(pdf) // 1024} KB PDF, {len(docx) // 1024} KB DOCX"
+    )
     print(f"checker findings on it: {result.summary}")
     checker = report("check_document (all rules, word list loaded)", timed(lambda: check_document(text), 20))
-    baseline = report("baseline: extract_text from the 20-page PDF (pdfplumber)",
-                      timed(lambda: extract_text("a.pdf", pdf), 3))
+    baseline = report(
+        "baseline: extract_text from the 20-page PDF (pdfplumber)", timed(lambda: extract_text("a.pdf", pdf), 3)
+    )
     print(f"checker / PDF extraction: {checker / baseline:.1%}")
     report("load_words (read and compile the TOML word list)", timed(load_words, 20))
     report("extract_text from the same DOCX (python-docx)", timed(lambda: extract_text("a.docx", docx), 10))
     report("prefill (six answers, dates, 文号) from the text", timed(lambda: prefill(text), 20))
     draft = parse_markdown(NOTICES["医保缴费"][1])
     fields = {"title": draft.title, **draft.answers}
-    report("check_explainer on one rewritten explainer (as the page does on every keystroke)",
-           timed(lambda: check_explainer(fields, deadline_on=draft.deadline_on), 200))
+    report(
+        "check_explainer on one rewritten explainer (as the page does on every keystroke)",
+        timed(lambda: check_explainer(fields, deadline_on=draft.deadline_on), 200),
+    )
 
 
 if __name__ == "__main__":

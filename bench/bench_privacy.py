@@ -31,10 +31,10 @@ END = "2026-10"
 
 def publish_median(repeat: int = 10) -> float:
     from board.auth import get_user
-    from infra.db import get_engine, migrate, unit_of_work
-    from infra.demo import seed_demo
     from board.villages import get_village
     from board.workflow import amend_period, approve_period, publish_period, submit_period
+    from infra.db import get_engine, migrate, unit_of_work
+    from infra.demo import seed_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = get_engine(f"sqlite:///{tmp}/bench.db")
@@ -63,8 +63,11 @@ def baseline_publish(rev: str) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         tarfile.open(fileobj=BytesIO(archive)).extractall(tmp, filter="data")
         out = subprocess.run(
-            [sys.executable, __file__, "--publish-only"], env={**os.environ, "BENCH_ROOT": tmp},
-            check=True, capture_output=True, text=True,
+            [sys.executable, __file__, "--publish-only"],
+            env={**os.environ, "BENCH_ROOT": tmp},
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     return float(out.strip().splitlines()[-1])
 
@@ -81,10 +84,10 @@ def texts_per_second(fn, texts: list[str], rounds: int = 3) -> float:
 
 def demo_texts() -> list[str]:
     """Every string of the demo's published months: what publishing actually scans."""
-    from infra.db import get_engine, migrate, unit_of_work
-    from infra.demo import seed_demo
     from board.public import published_periods, published_snapshot
     from board.villages import get_village
+    from infra.db import get_engine, migrate, unit_of_work
+    from infra.demo import seed_demo
 
     def strings(value):
         if isinstance(value, dict):
@@ -103,7 +106,9 @@ def demo_texts() -> list[str]:
             seed_demo(session, end_period=END)
             session.commit()
             village = get_village(session, "DEMO")
-            texts = [s for p in published_periods(session, village) for s in strings(published_snapshot(session, village, p))]
+            texts = [
+                s for p in published_periods(session, village) for s in strings(published_snapshot(session, village, p))
+            ]
         engine.dispose()
     return texts
 
@@ -122,7 +127,7 @@ def matrices(n: int) -> None:
     from stdnum.cn import ric
     from stdnum.exceptions import ValidationError
 
-    from board.privacy import find_pii, id_check_digit, normalise_id_number, PROVINCES
+    from board.privacy import PROVINCES, find_pii, id_check_digit, normalise_id_number
     from tests.privacy_corpus import CARD_FORMATS, ID_FORMATS, MOBILE_FORMATS, TODAY, formatted_cases, gen_uscc
 
     def ric_ok(number: str) -> bool:
@@ -153,8 +158,12 @@ def matrices(n: int) -> None:
             number = number[:17] + rng.choice([c for c in "0123456789X" if c != number[17]])
         text = ID_FORMATS[names[i % len(names)]](number)
         counts[("stdnum valid" if ric_ok(number) else "stdnum invalid", ours(text, "身份证号"))] += 1
-    print_matrix(f"身份证号 (18 digits), {n:,} cases over {len(names)} formats; half with a wrong check digit",
-                 counts, ["stdnum valid", "stdnum invalid"], [c.format("身份证号") for c in cols])
+    print_matrix(
+        f"身份证号 (18 digits), {n:,} cases over {len(names)} formats; half with a wrong check digit",
+        counts,
+        ["stdnum valid", "stdnum invalid"],
+        [c.format("身份证号") for c in cols],
+    )
 
     # Mobiles: real ones in every format, and 11-digit numbers that are not mobiles.
     counts = Counter()
@@ -163,12 +172,18 @@ def matrices(n: int) -> None:
         if i % 2:
             number = rng.choice("0245") + number[1:]
         text = "电话" + MOBILE_FORMATS[names[i % len(names)]](number)
-        referee = any(phonenumbers.national_significant_number(m.number) == number
-                      and phonenumbers.number_type(m.number) == phonenumbers.PhoneNumberType.MOBILE
-                      for m in phonenumbers.PhoneNumberMatcher(text, "CN"))
+        referee = any(
+            phonenumbers.national_significant_number(m.number) == number
+            and phonenumbers.number_type(m.number) == phonenumbers.PhoneNumberType.MOBILE
+            for m in phonenumbers.PhoneNumberMatcher(text, "CN")
+        )
         counts[("phonenumbers: mobile" if referee else "phonenumbers: none", ours(text, "手机号"))] += 1
-    print_matrix(f"手机号 in free text, {n:,} cases over {len(names)} formats; half not mobiles",
-                 counts, ["phonenumbers: mobile", "phonenumbers: none"], [c.format("手机号") for c in cols])
+    print_matrix(
+        f"手机号 in free text, {n:,} cases over {len(names)} formats; half not mobiles",
+        counts,
+        ["phonenumbers: mobile", "phonenumbers: none"],
+        [c.format("手机号") for c in cols],
+    )
 
     # Cards: Luhn-valid 16-19 digits in every format, and the same with the last digit changed.
     counts = Counter()
@@ -178,15 +193,21 @@ def matrices(n: int) -> None:
             number = number[:-1] + str((int(number[-1]) + 1) % 10)
         text = "卡号" + CARD_FORMATS[names[i % len(names)]](number)
         counts[("luhn valid" if luhn.is_valid(number) else "luhn invalid", ours(text, "银行卡号"))] += 1
-    print_matrix(f"银行卡号, {n:,} cases over {len(names)} formats; half failing Luhn",
-                 counts, ["luhn valid", "luhn invalid"], [c.format("银行卡号") for c in cols])
+    print_matrix(
+        f"银行卡号, {n:,} cases over {len(names)} formats; half failing Luhn",
+        counts,
+        ["luhn valid", "luhn invalid"],
+        [c.format("银行卡号") for c in cols],
+    )
 
     # Structured 身份证号 column: check digit right, any date (impossible, future, before 1900).
     counts = Counter()
     provinces = sorted(PROVINCES)
     for _ in range(n):
-        body = (f"{rng.choice(provinces)}{rng.randrange(10_000):04d}{rng.randint(1890, 2030):04d}"
-                f"{rng.randint(0, 13):02d}{rng.randint(0, 32):02d}{rng.randrange(1000):03d}")
+        body = (
+            f"{rng.choice(provinces)}{rng.randrange(10_000):04d}{rng.randint(1890, 2030):04d}"
+            f"{rng.randint(0, 13):02d}{rng.randint(0, 32):02d}{rng.randrange(1000):03d}"
+        )
         number = body + id_check_digit(body)
         try:
             normalise_id_number(number, today=TODAY)
@@ -194,15 +215,21 @@ def matrices(n: int) -> None:
         except ValueError:
             verdict = "refused"
         counts[("stdnum valid" if ric_ok(number) else "stdnum invalid", verdict)] += 1
-    print_matrix(f"身份证号 column, {n:,} IDs with a right check digit and any date 1890-2030",
-                 counts, ["stdnum valid", "stdnum invalid"], ["accepted", "refused"])
+    print_matrix(
+        f"身份证号 column, {n:,} IDs with a right check digit and any date 1890-2030",
+        counts,
+        ["stdnum valid", "stdnum invalid"],
+        ["accepted", "refused"],
+    )
     print("(stdnum accepts future and pre-1900 birth dates; the column refuses them.)")
 
     alarms = {}
     for digits_only in (True, False):
         codes = [gen_uscc(rng, digits_only=digits_only) for _ in range(n)]
         alarms[digits_only] = sum(bool(find_pii(f"统一社会信用代码 {c}")) for c in codes) / n
-    print(f"\n统一社会信用代码 false alarms: all-digit {alarms[True]:.3%}, with letters {alarms[False]:.3%} ({n:,} each)")
+    print(
+        f"\n统一社会信用代码 false alarms: all-digit {alarms[True]:.3%}, with letters {alarms[False]:.3%} ({n:,} each)"
+    )
 
 
 def main() -> None:
@@ -220,17 +247,27 @@ def main() -> None:
 
     typical = demo_texts()
     hostile = [t for kind in ("身份证号", "手机号", "银行卡号") for _, _, t in formatted_cases(kind, 5_000, seed=41)]
-    print(f"find_pii, demo texts ({len(typical):,} strings of 24 published months): "
-          f"{texts_per_second(find_pii, typical):,.0f} texts/s")
-    print(f"find_pii, hostile corpus (15,000 formatted numbers in sentences): {texts_per_second(find_pii, hostile):,.0f} texts/s")
+    print(
+        f"find_pii, demo texts ({len(typical):,} strings of 24 published months): "
+        f"{texts_per_second(find_pii, typical):,.0f} texts/s"
+    )
+    print(
+        f"find_pii, hostile corpus (15,000 formatted numbers in sentences): {texts_per_second(find_pii, hostile):,.0f} texts/s"
+    )
     print(f"mask_text, hostile corpus: {texts_per_second(mask_text, hostile):,.0f} texts/s")
 
-    rev = args.baseline or subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=HERE, check=True,
-                                          capture_output=True, text=True).stdout.strip()
+    rev = (
+        args.baseline
+        or subprocess.run(
+            ["git", "merge-base", "HEAD", "main"], cwd=HERE, check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
     before = baseline_publish(rev)
     after = publish_median()
-    print(f"publish one month (median of 10), before ({rev[:10]}): {before * 1000:.1f} ms, "
-          f"after: {after * 1000:.1f} ms, ratio {after / before:.2f}×")
+    print(
+        f"publish one month (median of 10), before ({rev[:10]}): {before * 1000:.1f} ms, "
+        f"after: {after * 1000:.1f} ms, ratio {after / before:.2f}×"
+    )
     matrices(args.cases)
 
 

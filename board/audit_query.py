@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
@@ -26,7 +26,7 @@ ACTION_LABELS = {
 
 def _local(at: datetime) -> str:
     # SQLite hands back naive datetimes; they were stored in UTC.
-    utc = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    utc = at if at.tzinfo else at.replace(tzinfo=UTC)
     return utc.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -54,8 +54,12 @@ def audit_rows(
     if period:
         query = query.where(AuditLog.period == check_period(period))
     entries = list(session.exec(query))
-    names = {v.id: v.name for v in session.exec(select(Village).where(
-        Village.id.in_({e.village_id for e in entries if e.village_id} or {-1})))}
+    names = {
+        v.id: v.name
+        for v in session.exec(
+            select(Village).where(Village.id.in_({e.village_id for e in entries if e.village_id} or {-1}))
+        )
+    }
     return [
         {
             "at": _local(e.at),

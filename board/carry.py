@@ -32,14 +32,18 @@ def _month(period: str) -> int:
 
 
 def _with_month(summary: str, old: int, new: int) -> str:
-    """"9月保洁员工资" → "10月保洁员工资" (only mentions of the old month change)."""
+    """ "9月保洁员工资" → "10月保洁员工资" (only mentions of the old month change)."""
     return _MONTH_RE.sub(lambda m: f"{new}月" if int(m.group(1)) == old else m.group(0), summary)
 
 
 def _line_key(line: dict, month: int) -> tuple:
     return (
-        _with_month(line["summary"], month, 0), line["category"], line["direction"], line["account"],
-        line["counterparty"], line["amount_fen"],
+        _with_month(line["summary"], month, 0),
+        line["category"],
+        line["direction"],
+        line["account"],
+        line["counterparty"],
+        line["amount_fen"],
     )
 
 
@@ -55,22 +59,21 @@ def recurring_lines(last: list[dict], last_period: str, before_last: list[dict],
         seen = {_line_key(line, before_month) for line in before_last}
         candidates = [line for line in last if _line_key(line, last_month) in seen]
     else:
-        candidates = [
-            line for line in last
-            if any(int(m) == last_month for m in _MONTH_RE.findall(line["summary"]))
-        ]
+        candidates = [line for line in last if any(int(m) == last_month for m in _MONTH_RE.findall(line["summary"]))]
     copies, keys = [], set()
     for line in candidates:
         key = _line_key(line, last_month)
         if key in keys:
             continue
         keys.add(key)
-        copies.append({
-            **line,
-            "entry_date": first.replace(day=min(line["entry_date"].day, end.day)),
-            "summary": _with_month(line["summary"], last_month, new_month),
-            "voucher_no": "",  # vouchers are numbered per year by the clerk
-        })
+        copies.append(
+            {
+                **line,
+                "entry_date": first.replace(day=min(line["entry_date"].day, end.day)),
+                "summary": _with_month(line["summary"], last_month, new_month),
+                "voucher_no": "",  # vouchers are numbered per year by the clerk
+            }
+        )
     return copies
 
 
@@ -93,8 +96,15 @@ def copy_recurring(
     skipped: list[str] = []
 
     def save(section: str, rows: list[dict]) -> None:
-        save_section(session, village=village, period=period, user=user, section=section, rows=rows,
-                     expected_version=target.row_version)
+        save_section(
+            session,
+            village=village,
+            period=period,
+            user=user,
+            section=section,
+            rows=rows,
+            expected_version=target.row_version,
+        )
 
     for section in CARRIED_SECTIONS:
         label = SECTIONS[section][1]
@@ -109,8 +119,10 @@ def copy_recurring(
     ledger = _rows(session, target, "ledger")
     present = {_line_key(line, _month(period)) for line in ledger}
     new_lines = [
-        line for line in recurring_lines(_rows(session, last, "ledger"), last_period,
-                                         _rows(session, before_last, "ledger"), period)
+        line
+        for line in recurring_lines(
+            _rows(session, last, "ledger"), last_period, _rows(session, before_last, "ledger"), period
+        )
         if _line_key(line, _month(period)) not in present
     ]
     if new_lines:
@@ -125,8 +137,11 @@ def copy_recurring(
         if closings:
             # Opening is last month's closing; the closing starts balanced and the clerk
             # corrects it to the bank statement / cash count.
-            openings = [{"account": acc, "opening_fen": closings[acc], "closing_fen": closings[acc]}
-                        for acc in ACCOUNT_LABELS if acc in closings]
+            openings = [
+                {"account": acc, "opening_fen": closings[acc], "closing_fen": closings[acc]}
+                for acc in ACCOUNT_LABELS
+                if acc in closings
+            ]
             identity = {row["account"]: row for row in balance_identity(openings, ledger)}
             save("balances", [{**row, "closing_fen": identity[row["account"]]["expected_fen"]} for row in openings])
             copied[SECTIONS["balances"][1]] = len(openings)

@@ -39,8 +39,19 @@ SOURCE_LABELS = {
 }
 _SOURCE_BY_LABEL = {label: key for key, label in SOURCE_LABELS.items()}
 
-COLUMNS = ("清单", "类别", "事项名称", "公开内容", "依据", "谁来公开", "向谁公开", "怎么公开", "何时公开",
-           "核对依据", "不予公开理由")
+COLUMNS = (
+    "清单",
+    "类别",
+    "事项名称",
+    "公开内容",
+    "依据",
+    "谁来公开",
+    "向谁公开",
+    "怎么公开",
+    "何时公开",
+    "核对依据",
+    "不予公开理由",
+)
 
 _FINANCE_RULE = "《农村集体经济组织财务公开规定》"
 _ORG_LAW = "《村民委员会组织法》"
@@ -67,8 +78,19 @@ class Item:
 
 
 def _fin(name, content, timing, n, source=""):
-    return Item("主动公开", "财务", name, content, _FINANCE_RULE, "村报账员（民主理财小组审核、镇经管站审查）",
-                _VILLAGERS, _BOARD, timing, n, source)
+    return Item(
+        "主动公开",
+        "财务",
+        name,
+        content,
+        _FINANCE_RULE,
+        "村报账员（民主理财小组审核、镇经管站审查）",
+        _VILLAGERS,
+        _BOARD,
+        timing,
+        n,
+        source,
+    )
 
 
 DEFAULT_CATALOGUE: tuple[Item, ...] = (
@@ -76,45 +98,206 @@ DEFAULT_CATALOGUE: tuple[Item, ...] = (
     _fin("各项收入", "逐项逐笔公开各项收入", "monthly", 10, "finance"),
     _fin("各项支出", "逐项逐笔公开各项支出", "monthly", 10, "finance"),
     _fin("各项资产", "固定资产、在建工程、对外投资等", "quarterly", 15, "assets"),
-    _fin("各类资源", "耕地、林地、草地、园地、滩涂、水面、四荒地、集体建设用地及其发包租赁", "quarterly", 15, "resources"),
+    _fin(
+        "各类资源", "耕地、林地、草地、园地、滩涂、水面、四荒地、集体建设用地及其发包租赁", "quarterly", 15, "resources"
+    ),
     _fin("债权债务", "应收款、应付款、借款", "quarterly", 15, "debts"),
     _fin("收益分配", "年度收益分配方案及实施", "quarterly", 15),
     _fin("其他财务事项", "民主理财小组或多数成员要求公开的其他事项", "quarterly", 15),
-    Item("主动公开", "财务", "5万元以上重大支出", "投入5万元以上重大事项的决策过程和支付（四议两公开、专项公开）",
-         _FINANCE_RULE + "；" + _ORG_LAW + "第三十条", "村委会", _VILLAGERS, ("公开栏", "微信群", "会议"),
-         "event", 5, "major_payment"),
-    Item("主动公开", "村务", "村民(代表)会议决定及执行", "村民会议、村民代表会议讨论决定的事项及其实施情况",
-         _ORG_LAW + "第三十条", "村委会（村务监督委员会监督）", _VILLAGERS, _BOARD, "event", 5,
-         "affair:村民(代表)会议决定及执行"),
-    Item("主动公开", "村务", "低保·救助·补贴发放", "低保对象、标准和发放，救灾救助、补贴补助资金物资的使用",
-         _ORG_LAW + "第三十条；社会救助相关规定", "村委会", _VILLAGERS, _BOARD, "monthly", 10,
-         "affair:低保·救助·补贴发放"),
-    Item("主动公开", "村务", "宅基地审批", "宅基地申请、审批结果", "乡镇公开目录（每季首月20日前）", "村委会",
-         _VILLAGERS, _BOARD, "quarterly", 20, "affair:宅基地审批"),
-    Item("主动公开", "村务", "工程项目", "立项、招投标、预决算、施工、验收", "中办发〔2004〕17号", "村委会",
-         _VILLAGERS, _BOARD, "event", 5, "affair:工程项目"),
-    Item("主动公开", "村务", "一事一议", "一事一议筹资筹劳方案及使用", "中办发〔2004〕17号", "村委会",
-         _VILLAGERS, _BOARD, "event", 5, "affair:一事一议"),
-    Item("主动公开", "村务", "离任经济责任审计结果", "村委会成员任期和离任经济责任审计结果（下届选举前公布）",
-         _ORG_LAW + "第三十五条", "乡镇、村务监督委员会", _VILLAGERS, ("公开栏", "会议"), "at_once", 0),
-    Item("主动公开", "党务", "三会一课", "党员大会、支委会、党小组会和党课情况", _PARTY_RULE, "村党组织",
-         _MEMBERS, ("公开栏", "会议"), "quarterly", 15, "party:三会一课"),
-    Item("主动公开", "党务", "党费收缴使用", "党费收缴、使用和管理", _PARTY_RULE + "第十二条", "村党组织",
-         _MEMBERS, ("公开栏",), "quarterly", 15, "party:党费收缴使用"),
-    Item("主动公开", "党务", "发展党员", "发展党员各阶段人选公示", _PARTY_RULE + "第十二条", "村党组织",
-         _MEMBERS, ("公开栏", "会议"), "event", 5, "party:发展党员"),
-    Item("主动公开", "党务", "民主评议党员", "民主评议党员结果", _PARTY_RULE, "村党组织", _MEMBERS,
-         ("公开栏", "会议"), "event", 5, "party:民主评议党员"),
-    Item("依申请公开", "财务", "记账凭证和合同查阅", "收支凭证、合同、协议的原件查阅", _FINANCE_RULE,
-         "村报账员", "提出申请的村民", ("会议",), "", 0),
-    Item("依申请公开", "村务", "村务档案查阅", "选举、会议记录、集体资产登记、征地补偿方案等村务档案",
-         _ORG_LAW + "第三十四条", "村委会", "提出申请的村民", ("会议",), "", 0),
-    Item("不予公开", "村务", "个人隐私信息", "身份证号、银行账号、病情、残疾等个人信息",
-         "《政府信息公开条例》第十五条；《个人信息保护法》第二十八条", "村委会", "—", (), "", 0, "",
-         "涉及个人隐私，公开会损害第三方合法权益；名单只公开姓名、组别和金额"),
-    Item("不予公开", "村务", "国家秘密和商业秘密", "依法确定为国家秘密的信息、第三方商业秘密",
-         "《政府信息公开条例》第十四条、第十五条", "村委会", "—", (), "", 0, "",
-         "法律、行政法规禁止公开，或第三方不同意公开"),
+    Item(
+        "主动公开",
+        "财务",
+        "5万元以上重大支出",
+        "投入5万元以上重大事项的决策过程和支付（四议两公开、专项公开）",
+        _FINANCE_RULE + "；" + _ORG_LAW + "第三十条",
+        "村委会",
+        _VILLAGERS,
+        ("公开栏", "微信群", "会议"),
+        "event",
+        5,
+        "major_payment",
+    ),
+    Item(
+        "主动公开",
+        "村务",
+        "村民(代表)会议决定及执行",
+        "村民会议、村民代表会议讨论决定的事项及其实施情况",
+        _ORG_LAW + "第三十条",
+        "村委会（村务监督委员会监督）",
+        _VILLAGERS,
+        _BOARD,
+        "event",
+        5,
+        "affair:村民(代表)会议决定及执行",
+    ),
+    Item(
+        "主动公开",
+        "村务",
+        "低保·救助·补贴发放",
+        "低保对象、标准和发放，救灾救助、补贴补助资金物资的使用",
+        _ORG_LAW + "第三十条；社会救助相关规定",
+        "村委会",
+        _VILLAGERS,
+        _BOARD,
+        "monthly",
+        10,
+        "affair:低保·救助·补贴发放",
+    ),
+    Item(
+        "主动公开",
+        "村务",
+        "宅基地审批",
+        "宅基地申请、审批结果",
+        "乡镇公开目录（每季首月20日前）",
+        "村委会",
+        _VILLAGERS,
+        _BOARD,
+        "quarterly",
+        20,
+        "affair:宅基地审批",
+    ),
+    Item(
+        "主动公开",
+        "村务",
+        "工程项目",
+        "立项、招投标、预决算、施工、验收",
+        "中办发〔2004〕17号",
+        "村委会",
+        _VILLAGERS,
+        _BOARD,
+        "event",
+        5,
+        "affair:工程项目",
+    ),
+    Item(
+        "主动公开",
+        "村务",
+        "一事一议",
+        "一事一议筹资筹劳方案及使用",
+        "中办发〔2004〕17号",
+        "村委会",
+        _VILLAGERS,
+        _BOARD,
+        "event",
+        5,
+        "affair:一事一议",
+    ),
+    Item(
+        "主动公开",
+        "村务",
+        "离任经济责任审计结果",
+        "村委会成员任期和离任经济责任审计结果（下届选举前公布）",
+        _ORG_LAW + "第三十五条",
+        "乡镇、村务监督委员会",
+        _VILLAGERS,
+        ("公开栏", "会议"),
+        "at_once",
+        0,
+    ),
+    Item(
+        "主动公开",
+        "党务",
+        "三会一课",
+        "党员大会、支委会、党小组会和党课情况",
+        _PARTY_RULE,
+        "村党组织",
+        _MEMBERS,
+        ("公开栏", "会议"),
+        "quarterly",
+        15,
+        "party:三会一课",
+    ),
+    Item(
+        "主动公开",
+        "党务",
+        "党费收缴使用",
+        "党费收缴、使用和管理",
+        _PARTY_RULE + "第十二条",
+        "村党组织",
+        _MEMBERS,
+        ("公开栏",),
+        "quarterly",
+        15,
+        "party:党费收缴使用",
+    ),
+    Item(
+        "主动公开",
+        "党务",
+        "发展党员",
+        "发展党员各阶段人选公示",
+        _PARTY_RULE + "第十二条",
+        "村党组织",
+        _MEMBERS,
+        ("公开栏", "会议"),
+        "event",
+        5,
+        "party:发展党员",
+    ),
+    Item(
+        "主动公开",
+        "党务",
+        "民主评议党员",
+        "民主评议党员结果",
+        _PARTY_RULE,
+        "村党组织",
+        _MEMBERS,
+        ("公开栏", "会议"),
+        "event",
+        5,
+        "party:民主评议党员",
+    ),
+    Item(
+        "依申请公开",
+        "财务",
+        "记账凭证和合同查阅",
+        "收支凭证、合同、协议的原件查阅",
+        _FINANCE_RULE,
+        "村报账员",
+        "提出申请的村民",
+        ("会议",),
+        "",
+        0,
+    ),
+    Item(
+        "依申请公开",
+        "村务",
+        "村务档案查阅",
+        "选举、会议记录、集体资产登记、征地补偿方案等村务档案",
+        _ORG_LAW + "第三十四条",
+        "村委会",
+        "提出申请的村民",
+        ("会议",),
+        "",
+        0,
+    ),
+    Item(
+        "不予公开",
+        "村务",
+        "个人隐私信息",
+        "身份证号、银行账号、病情、残疾等个人信息",
+        "《政府信息公开条例》第十五条；《个人信息保护法》第二十八条",
+        "村委会",
+        "—",
+        (),
+        "",
+        0,
+        "",
+        "涉及个人隐私，公开会损害第三方合法权益；名单只公开姓名、组别和金额",
+    ),
+    Item(
+        "不予公开",
+        "村务",
+        "国家秘密和商业秘密",
+        "依法确定为国家秘密的信息、第三方商业秘密",
+        "《政府信息公开条例》第十四条、第十五条",
+        "村委会",
+        "—",
+        (),
+        "",
+        0,
+        "",
+        "法律、行政法规禁止公开，或第三方不同意公开",
+    ),
 )
 
 
@@ -136,8 +319,11 @@ def parse_timing(text: str) -> tuple[str, int] | None:
         return "", 0
     if text in ("即时", "随时"):
         return "at_once", 0
-    for timing, pattern in (("monthly", r"(?:次月|每月)(\d{1,2})日前"), ("quarterly", r"(?:次季首月|每季首月)(\d{1,2})日前"),
-                            ("event", r"事后(\d{1,2})个工作日内")):
+    for timing, pattern in (
+        ("monthly", r"(?:次月|每月)(\d{1,2})日前"),
+        ("quarterly", r"(?:次季首月|每季首月)(\d{1,2})日前"),
+        ("event", r"事后(\d{1,2})个工作日内"),
+    ):
         match = re.fullmatch(pattern, text)
         if match:
             return timing, int(match.group(1))
@@ -168,14 +354,23 @@ def _item_problems(row: int, item: Item) -> list[Problem]:
         problems.append(Problem(row, "何时公开", "工作日数应在 1 到 60 之间"))
     if item.list_kind == "不予公开" and not item.withhold_reason:
         problems.append(Problem(row, "不予公开理由", "不予公开事项必须写明理由"))
-    for field, value, limit in (("依据", item.basis, 300), ("谁来公开", item.responsible, 100),
-                                ("向谁公开", item.audience, 100), ("不予公开理由", item.withhold_reason, 300)):
+    for field, value, limit in (
+        ("依据", item.basis, 300),
+        ("谁来公开", item.responsible, 100),
+        ("向谁公开", item.audience, 100),
+        ("不予公开理由", item.withhold_reason, 300),
+    ):
         if len(value) > limit:
             problems.append(Problem(row, field, f"不能超过 {limit} 个字"))
     # The catalogue is published: its texts are checked for personal data like every public text.
-    for field, value in (("事项名称", item.name), ("公开内容", item.content), ("依据", item.basis),
-                         ("谁来公开", item.responsible), ("向谁公开", item.audience),
-                         ("不予公开理由", item.withhold_reason)):
+    for field, value in (
+        ("事项名称", item.name),
+        ("公开内容", item.content),
+        ("依据", item.basis),
+        ("谁来公开", item.responsible),
+        ("向谁公开", item.audience),
+        ("不予公开理由", item.withhold_reason),
+    ):
         problems += [Problem(row, field, message) for message in text_problems(value)]
     return problems
 
@@ -199,9 +394,11 @@ def _to_row(item: CatalogueItem | Item) -> dict:
 
 def catalogue_items(session: Session, township: Township) -> list[CatalogueItem]:
     """The township's catalogue; a township without one gets the default (not stored)."""
-    rows = list(session.exec(
-        select(CatalogueItem).where(CatalogueItem.township_id == township.id).order_by(CatalogueItem.sort_order)
-    ))
+    rows = list(
+        session.exec(
+            select(CatalogueItem).where(CatalogueItem.township_id == township.id).order_by(CatalogueItem.sort_order)
+        )
+    )
     if rows:
         return rows
     return [_model(township.id, order, item) for order, item in enumerate(DEFAULT_CATALOGUE)]
@@ -209,10 +406,20 @@ def catalogue_items(session: Session, township: Township) -> list[CatalogueItem]
 
 def _model(township_id: int, order: int, item: Item) -> CatalogueItem:
     return CatalogueItem(
-        township_id=township_id, list_kind=item.list_kind, stream=item.stream, name=item.name,
-        content=item.content, basis=item.basis, responsible=item.responsible, audience=item.audience,
-        channels="、".join(item.channels), timing=item.timing, timing_n=item.timing_n, source=item.source,
-        withhold_reason=item.withhold_reason, sort_order=order,
+        township_id=township_id,
+        list_kind=item.list_kind,
+        stream=item.stream,
+        name=item.name,
+        content=item.content,
+        basis=item.basis,
+        responsible=item.responsible,
+        audience=item.audience,
+        channels="、".join(item.channels),
+        timing=item.timing,
+        timing_n=item.timing_n,
+        source=item.source,
+        withhold_reason=item.withhold_reason,
+        sort_order=order,
     )
 
 
@@ -237,10 +444,18 @@ def parse_rows(rows: list[dict]) -> list[Item]:
         if cell["核对依据"] and not source:
             problems.append(Problem(n, "核对依据", f"“{cell['核对依据']}”不是可选的核对依据"))
         item = Item(
-            list_kind=cell["清单"], stream=cell["类别"], name=cell["事项名称"], content=cell["公开内容"],
-            basis=cell["依据"], responsible=cell["谁来公开"], audience=cell["向谁公开"],
+            list_kind=cell["清单"],
+            stream=cell["类别"],
+            name=cell["事项名称"],
+            content=cell["公开内容"],
+            basis=cell["依据"],
+            responsible=cell["谁来公开"],
+            audience=cell["向谁公开"],
             channels=tuple(c for c in re.split(r"[、,，/;；\s]+", cell["怎么公开"]) if c),
-            timing=timing[0], timing_n=timing[1], source=source, withhold_reason=cell["不予公开理由"],
+            timing=timing[0],
+            timing_n=timing[1],
+            source=source,
+            withhold_reason=cell["不予公开理由"],
         )
         problems += _item_problems(n, item)
         if item.name in names:
@@ -273,8 +488,14 @@ def replace_catalogue(session: Session, *, township: Township, rows: list[dict],
     session.exec(delete(CatalogueItem).where(CatalogueItem.township_id == township.id))
     for order, item in enumerate(items):
         session.add(_model(township.id, order, item))
-    audit.record(session, username=user.username if user else "命令行", action="catalogue_replace",
-                 entity="catalogueitem", before={"count": len(before)}, after={"count": len(items)})
+    audit.record(
+        session,
+        username=user.username if user else "命令行",
+        action="catalogue_replace",
+        entity="catalogueitem",
+        before={"count": len(before)},
+        after={"count": len(items)},
+    )
     return len(items)
 
 

@@ -124,11 +124,16 @@ def ensure_coverage(session: Session, township_id: int, periods: list[str]) -> i
     ).all()
     for row in missing:
         sources, events = snapshot_sources(json.loads(row.content_json))
-        session.add(SnapshotCoverage(
-            snapshot_id=row.id, village_id=row.village_id, period=row.period,
-            published_on=row.published_at.astimezone(SHANGHAI).date(),
-            sources="|".join(sorted(sources)), event_days="|".join(sorted(events)),
-        ))
+        session.add(
+            SnapshotCoverage(
+                snapshot_id=row.id,
+                village_id=row.village_id,
+                period=row.period,
+                published_on=row.published_at.astimezone(SHANGHAI).date(),
+                sources="|".join(sorted(sources)),
+                event_days="|".join(sorted(events)),
+            )
+        )
     if missing:
         session.flush()
     return len(missing)
@@ -174,15 +179,18 @@ class Rule:
 def item_rule(item: CatalogueItem, *, period: str, calendar: WorkCalendar) -> Rule:
     base = dict(name=item.name, stream=item.stream, timing=timing_label(item.timing, item.timing_n))
     if item.list_kind != "主动公开":
-        return Rule(**base, kind="manual", note="依申请答复，不按期公开" if item.list_kind == "依申请公开" else "不予公开")
+        return Rule(
+            **base, kind="manual", note="依申请答复，不按期公开" if item.list_kind == "依申请公开" else "不予公开"
+        )
     if not item.source or not item.timing:
         return Rule(**base, kind="manual", note="无法从公开记录自动核对")
     if item.timing in ("monthly", "quarterly"):
         months = [period] if item.timing == "monthly" else quarter_months(period)
         # A deadline on a rest day moves to the next working day.
         due = calendar.on_or_after(deadline_for(months[-1], item.timing_n))
-        return Rule(**base, kind="periodic", source=item.source, months=frozenset(months), due=due,
-                    due_iso=due.isoformat())
+        return Rule(
+            **base, kind="periodic", source=item.source, months=frozenset(months), due=due, due_iso=due.isoformat()
+        )
     limit = item.timing_n if item.timing == "event" else AT_ONCE_WORKDAYS
     return Rule(**base, kind="event", source=item.source, months=frozenset([period]), limit=limit)
 
@@ -201,8 +209,9 @@ def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCal
         published = min(days)
         if published <= due:
             return _result(rule, "on_time", rule.due_iso, published.isoformat(), "")
-        return _result(rule, "late", rule.due_iso, published.isoformat(),
-                       f"晚 {_late_by(calendar, due, published)} 个工作日")
+        return _result(
+            rule, "late", rule.due_iso, published.isoformat(), f"晚 {_late_by(calendar, due, published)} 个工作日"
+        )
     prefix = rule.source + "@"
     events = sorted({e for p in pubs if p.period in rule.months for e in p.events if e.startswith(prefix)})
     if not events:
@@ -217,27 +226,41 @@ def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCal
         if shown > due:
             late.append(f"{day.month}月{day.day}日事项晚 {_late_by(calendar, due, shown)} 个工作日")
     published = min(p.published_on for p in pubs if p.period in rule.months)
-    return _result(rule, "late" if late else "on_time", min(deadlines).isoformat(), published.isoformat(),
-                   "；".join(late) if late else f"{len(events)} 件均按时")
+    return _result(
+        rule,
+        "late" if late else "on_time",
+        min(deadlines).isoformat(),
+        published.isoformat(),
+        "；".join(late) if late else f"{len(events)} 件均按时",
+    )
 
 
 def _result(rule: Rule, verdict: str, deadline: str, published_on: str, detail: str) -> dict:
-    return {"item": rule.name, "stream": rule.stream, "timing": rule.timing, "deadline": deadline,
-            "published_on": published_on, "verdict": verdict, "detail": detail}
+    return {
+        "item": rule.name,
+        "stream": rule.stream,
+        "timing": rule.timing,
+        "deadline": deadline,
+        "published_on": published_on,
+        "verdict": verdict,
+        "detail": detail,
+    }
 
 
 def _late_by(calendar: WorkCalendar, due: date, day: date) -> int:
     return calendar.workdays_between(due, day)
 
 
-def judge_item(item: CatalogueItem, pubs: list[Publication], *, period: str, today: date,
-               calendar: WorkCalendar) -> dict:
+def judge_item(
+    item: CatalogueItem, pubs: list[Publication], *, period: str, today: date, calendar: WorkCalendar
+) -> dict:
     """One village, one catalogue item, one month."""
     return judge(item_rule(item, period=period, calendar=calendar), pubs, today=today, calendar=calendar)
 
 
-def catalogue_report(session: Session, *, township_code: str, period: str, today: date,
-                     calendar: WorkCalendar | None = None) -> list[dict]:
+def catalogue_report(
+    session: Session, *, township_code: str, period: str, today: date, calendar: WorkCalendar | None = None
+) -> list[dict]:
     """Every village of the township against every catalogue item for a month.
 
     One query reads the indexed coverage of the villages' publications in the month's
@@ -246,14 +269,20 @@ def catalogue_report(session: Session, *, township_code: str, period: str, today
     township = get_township(session, township_code)
     calendar = calendar or load_calendar(township.code)
     items = catalogue_items(session, township)
-    villages = session.exec(select(Village.id, Village.code, Village.name)
-                            .where(Village.township_id == township.id).order_by(Village.code)).all()
+    villages = session.exec(
+        select(Village.id, Village.code, Village.name).where(Village.township_id == township.id).order_by(Village.code)
+    ).all()
     months = quarter_months(period)
     ensure_coverage(session, township.id, months)
     pubs: dict[int, list[Publication]] = defaultdict(list)
     rows = session.exec(
-        select(SnapshotCoverage.village_id, SnapshotCoverage.period, SnapshotCoverage.published_on,
-               SnapshotCoverage.sources, SnapshotCoverage.event_days)
+        select(
+            SnapshotCoverage.village_id,
+            SnapshotCoverage.period,
+            SnapshotCoverage.published_on,
+            SnapshotCoverage.sources,
+            SnapshotCoverage.event_days,
+        )
         .join(Village, Village.id == SnapshotCoverage.village_id)
         .where(Village.township_id == township.id, SnapshotCoverage.period.in_(months))
     ).all()
@@ -278,20 +307,33 @@ def summarise(report: list[dict]) -> list[dict]:
     """Per village: how many catalogue items were on time, late, missing."""
     by_village: dict[str, dict] = {}
     for row in report:
-        entry = by_village.setdefault(row["village"], {"village": row["village"], "village_name": row["village_name"],
-                                                       **{k: 0 for k in VERDICT_LABELS}})
+        entry = by_village.setdefault(
+            row["village"],
+            {"village": row["village"], "village_name": row["village_name"], **{k: 0 for k in VERDICT_LABELS}},
+        )
         entry[row["verdict"]] += 1
     return list(by_village.values())
 
 
-EXPORT_COLUMNS = (("village", "村/社区代码"), ("village_name", "村/社区"), ("period", "月份"), ("stream", "类别"),
-                  ("item", "事项"), ("timing", "何时公开"), ("deadline", "期限"), ("published_on", "公开日期"),
-                  ("verdict_label", "情况"), ("detail", "说明"))
+EXPORT_COLUMNS = (
+    ("village", "村/社区代码"),
+    ("village_name", "村/社区"),
+    ("period", "月份"),
+    ("stream", "类别"),
+    ("item", "事项"),
+    ("timing", "何时公开"),
+    ("deadline", "期限"),
+    ("published_on", "公开日期"),
+    ("verdict_label", "情况"),
+    ("detail", "说明"),
+)
 
 
 def export_rows(report: list[dict]) -> list[dict]:
-    return [{label: (VERDICT_LABELS[r["verdict"]] if key == "verdict_label" else r[key]) for key, label in EXPORT_COLUMNS}
-            for r in report]
+    return [
+        {label: (VERDICT_LABELS[r["verdict"]] if key == "verdict_label" else r[key]) for key, label in EXPORT_COLUMNS}
+        for r in report
+    ]
 
 
 def report_csv(report: list[dict]) -> bytes:

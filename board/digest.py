@@ -100,7 +100,9 @@ def _more_or_less(diff: int) -> str:
     return "一样多"
 
 
-def _biggest_category_change(current: tuple[CategorySum, ...], before: tuple[CategorySum, ...]) -> tuple[str, int, int] | None:
+def _biggest_category_change(
+    current: tuple[CategorySum, ...], before: tuple[CategorySum, ...]
+) -> tuple[str, int, int] | None:
     now = {c.category: c.amount_fen for c in current}
     then = {c.category: c.amount_fen for c in before}
     changes = [(abs(now.get(c, 0) - then.get(c, 0)), c) for c in now.keys() | then.keys()]
@@ -163,7 +165,9 @@ def _money_lines(snapshot: PublicRecord, screen: _Screen) -> list[str]:
     biggest = snapshot.finance.largest_expenses[:3]
     if biggest:
         lines.append(f"花钱最多的{'三' if len(biggest) == 3 else '几'}笔：")
-        lines += [f"{_ORDINALS[i]} {_expense_label(x, screen)}：{format_wan(x.amount_fen)}" for i, x in enumerate(biggest)]
+        lines += [
+            f"{_ORDINALS[i]} {_expense_label(x, screen)}：{format_wan(x.amount_fen)}" for i, x in enumerate(biggest)
+        ]
     else:
         lines.append("本月没有支出。")
     return lines
@@ -229,7 +233,9 @@ def _hotline_sentence(snapshot: PublicRecord) -> str:
     return "有疑问或意见，请找村务监督委员会"
 
 
-def build_digest(snapshot: PublicRecord, *, base_url: str, previous: PublicRecord | None = None, short: bool = False) -> str:
+def build_digest(
+    snapshot: PublicRecord, *, base_url: str, previous: PublicRecord | None = None, short: bool = False
+) -> str:
     """The digest text of a published month; ``short`` fits one chat message.
 
     Never carries personal numbers: whatever ``find_pii`` spots in the finished text is

@@ -35,18 +35,52 @@ from models import (
     utcnow,
 )
 
-
-PARTY_CATEGORIES = ["三会一课", "主题党日", "发展党员", "党费收缴使用", "民主评议党员", "组织生活会", "换届选举", "其他"]
-AFFAIR_CATEGORIES = [
-    "村民(代表)会议决定及执行", "四议两公开", "工程项目", "低保·救助·补贴发放",
-    "宅基地审批", "资产资源发包租赁", "一事一议", "其他",
+PARTY_CATEGORIES = [
+    "三会一课",
+    "主题党日",
+    "发展党员",
+    "党费收缴使用",
+    "民主评议党员",
+    "组织生活会",
+    "换届选举",
+    "其他",
 ]
-_DIRECTIONS = {"in": Direction.income, "收入": Direction.income, "收": Direction.income, "借": Direction.income,
-               "out": Direction.expense, "支出": Direction.expense, "支": Direction.expense, "贷": Direction.expense}
-_ACCOUNTS = {"cash": Account.cash, "现金": Account.cash, "库存现金": Account.cash,
-             "bank": Account.bank, "银行": Account.bank, "银行存款": Account.bank}
-_DEBT_KINDS = {"receivable": DebtKind.receivable, "应收": DebtKind.receivable, "应收款": DebtKind.receivable,
-               "payable": DebtKind.payable, "应付": DebtKind.payable, "应付款": DebtKind.payable}
+AFFAIR_CATEGORIES = [
+    "村民(代表)会议决定及执行",
+    "四议两公开",
+    "工程项目",
+    "低保·救助·补贴发放",
+    "宅基地审批",
+    "资产资源发包租赁",
+    "一事一议",
+    "其他",
+]
+_DIRECTIONS = {
+    "in": Direction.income,
+    "收入": Direction.income,
+    "收": Direction.income,
+    "借": Direction.income,
+    "out": Direction.expense,
+    "支出": Direction.expense,
+    "支": Direction.expense,
+    "贷": Direction.expense,
+}
+_ACCOUNTS = {
+    "cash": Account.cash,
+    "现金": Account.cash,
+    "库存现金": Account.cash,
+    "bank": Account.bank,
+    "银行": Account.bank,
+    "银行存款": Account.bank,
+}
+_DEBT_KINDS = {
+    "receivable": DebtKind.receivable,
+    "应收": DebtKind.receivable,
+    "应收款": DebtKind.receivable,
+    "payable": DebtKind.payable,
+    "应付": DebtKind.payable,
+    "应付款": DebtKind.payable,
+}
 _PRECISIONS = {"day": "day", "日": "day", "month": "month", "月": "month", "year": "year", "年": "year"}
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -72,8 +106,12 @@ def is_blank(value) -> bool:
 
 
 # Structured personal columns of a recipient list: validated and stored in one canonical form.
-_PERSONAL_COLUMNS = {c: f for c in BENEFICIARY_COLUMNS for name, f in
-                     (("id_number", normalise_id_number), ("phone", normalise_mobile)) if c.name == name}
+_PERSONAL_COLUMNS = {
+    c: f
+    for c in BENEFICIARY_COLUMNS
+    for name, f in (("id_number", normalise_id_number), ("phone", normalise_mobile))
+    if c.name == name
+}
 # Public contact numbers: a landline or service number, never a person's number.
 _CONTACT_COLUMNS = {c for c in SECTIONS["services"][2] if c.name == "contact"}
 
@@ -174,7 +212,9 @@ def _section_summary(session: Session, model: type, period_id: int) -> dict:
     return summary
 
 
-def _locked_period(session: Session, *, village: Village, period: str, user: User, expected_version: int | None) -> Period:
+def _locked_period(
+    session: Session, *, village: Village, period: str, user: User, expected_version: int | None
+) -> Period:
     require(session, user, village, Role.clerk)
     row = get_or_create_period(session, village, period)
     ensure_editable(row, expected_version=expected_version)
@@ -193,8 +233,17 @@ def _bump(session: Session, row: Period, user: User, section: str, before: dict,
     if result.rowcount != 1:
         raise ConflictError("这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本")
     row.row_version = loaded + 1
-    audit.record(session, username=user.username, action=f"save:{section}", village_id=row.village_id,
-                 period=row.period, entity=section, entity_id=row.id, before=before, after=after)
+    audit.record(
+        session,
+        username=user.username,
+        action=f"save:{section}",
+        village_id=row.village_id,
+        period=row.period,
+        entity=section,
+        entity_id=row.id,
+        before=before,
+        after=after,
+    )
 
 
 def save_section(
@@ -226,7 +275,9 @@ def save_section(
     if section == "balances":
         seen = [r.get("account") for r in cleaned if r.get("account")]
         for account in {a for a in seen if seen.count(a) > 1}:
-            problems.append(Problem(0, f"{label}·账户", f"“{'现金' if account == Account.cash else '银行存款'}”填了不止一行"))
+            problems.append(
+                Problem(0, f"{label}·账户", f"“{'现金' if account == Account.cash else '银行存款'}”填了不止一行")
+            )
     if problems:
         raise BoardError(problems)
 
@@ -301,7 +352,9 @@ def section_rows(session: Session, *, period_row: Period, section: str) -> list[
             values["id"] = obj.id
             values["beneficiaries"] = [
                 {c.name: getattr(b, c.name) for c in BENEFICIARY_COLUMNS}
-                for b in session.exec(select(Beneficiary).where(Beneficiary.affair_id == obj.id).order_by(Beneficiary.id))
+                for b in session.exec(
+                    select(Beneficiary).where(Beneficiary.affair_id == obj.id).order_by(Beneficiary.id)
+                )
             ]
         rows.append(values)
     return rows

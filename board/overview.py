@@ -36,9 +36,7 @@ def period_overview(session: Session, village: Village, period: str) -> dict:
         return result
     records = load_records(session, village, row)
     per_account = account_totals(records)
-    result["accounts"] = [
-        {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
-    ]
+    result["accounts"] = [{"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS]
     result.update(village_totals(records))
     result["ledger_lines"] = len(records.ledger)
     if snapshot is not None:
@@ -49,7 +47,5 @@ def period_overview(session: Session, village: Village, period: str) -> dict:
 
 def periods_overview(session: Session, village: Village) -> list[dict]:
     """Every month of a village, newest first, with status and totals."""
-    rows = session.exec(
-        select(Period).where(Period.village_id == village.id).order_by(Period.period.desc())
-    ).all()
+    rows = session.exec(select(Period).where(Period.village_id == village.id).order_by(Period.period.desc())).all()
     return [period_overview(session, village, row.period) for row in rows]

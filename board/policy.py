@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -50,7 +50,7 @@ STATUS_LABELS = {ExplainerStatus.draft: "草稿", ExplainerStatus.approved: "已
 
 
 def today_shanghai(now: datetime | None = None) -> date:
-    return (now or datetime.now(timezone.utc)).astimezone(SHANGHAI).date()
+    return (now or datetime.now(UTC)).astimezone(SHANGHAI).date()
 
 
 def _clean(fields: dict) -> dict:
@@ -88,16 +88,19 @@ def _pii_problems(explainer: PolicyExplainer) -> list[Problem]:
 
 
 def _scope_villages(session: Session, explainer_id: int) -> list[Village]:
-    return list(session.exec(
-        select(Village)
-        .join(PolicyExplainerVillage, PolicyExplainerVillage.village_id == Village.id)
-        .where(PolicyExplainerVillage.explainer_id == explainer_id)
-        .order_by(Village.code)
-    ))
+    return list(
+        session.exec(
+            select(Village)
+            .join(PolicyExplainerVillage, PolicyExplainerVillage.village_id == Village.id)
+            .where(PolicyExplainerVillage.explainer_id == explainer_id)
+            .order_by(Village.code)
+        )
+    )
 
 
-def _resolve_scope(session: Session, user: User, township_code: str | None,
-                   village_codes: tuple[str, ...]) -> tuple[Township, list[Village]]:
+def _resolve_scope(
+    session: Session, user: User, township_code: str | None, village_codes: tuple[str, ...]
+) -> tuple[Township, list[Village]]:
     if bool(township_code) == bool(village_codes):
         raise BoardError("请给出整个乡镇（--township），或者给出具体的村/社区（--village），二选一", field="范围")
     visible = visible_village_ids(session, user)
@@ -179,14 +182,21 @@ def create_explainer(
     session.flush()
     for village in villages:
         session.add(PolicyExplainerVillage(explainer_id=row.id, village_id=village.id))
-    audit.record(session, username=user.username, action="policy:create", entity="policy", entity_id=row.id,
-                 after={"title": row.title, "villages": [v.code for v in villages], "township": township.code})
+    audit.record(
+        session,
+        username=user.username,
+        action="policy:create",
+        entity="policy",
+        entity_id=row.id,
+        after={"title": row.title, "villages": [v.code for v in villages], "township": township.code},
+    )
     session.flush()
     return row
 
 
-def update_explainer(session: Session, explainer_id: int, *, user: User, fields: dict,
-                     row_version: int) -> PolicyExplainer:
+def update_explainer(
+    session: Session, explainer_id: int, *, user: User, fields: dict, row_version: int
+) -> PolicyExplainer:
     """Save a draft's answers; refused when someone saved first or it is approved (correct it instead)."""
     _require_author(user)
     row = get_explainer(session, explainer_id)
@@ -202,8 +212,15 @@ def update_explainer(session: Session, explainer_id: int, *, user: User, fields:
     row.row_version += 1
     row.updated_at = utcnow()
     session.add(row)
-    audit.record(session, username=user.username, action="policy:save", entity="policy", entity_id=row.id,
-                 before=before, after=_snapshot_fields(row))
+    audit.record(
+        session,
+        username=user.username,
+        action="policy:save",
+        entity="policy",
+        entity_id=row.id,
+        before=before,
+        after=_snapshot_fields(row),
+    )
     return row
 
 
@@ -215,13 +232,21 @@ def draft_editors(session: Session, explainer: PolicyExplainer) -> set[str]:
 
     Read from the audit rows, which are written in the same unit of work as each change.
     """
-    since = session.exec(
-        select(func.max(AuditLog.id)).where(AuditLog.entity == "policy", AuditLog.entity_id == explainer.id,
-                                            AuditLog.action == "policy:approve")
-    ).one() or 0
+    since = (
+        session.exec(
+            select(func.max(AuditLog.id)).where(
+                AuditLog.entity == "policy", AuditLog.entity_id == explainer.id, AuditLog.action == "policy:approve"
+            )
+        ).one()
+        or 0
+    )
     names = session.exec(
-        select(AuditLog.username).where(AuditLog.entity == "policy", AuditLog.entity_id == explainer.id,
-                                        AuditLog.action.in_(_EDIT_ACTIONS), AuditLog.id > since)
+        select(AuditLog.username).where(
+            AuditLog.entity == "policy",
+            AuditLog.entity_id == explainer.id,
+            AuditLog.action.in_(_EDIT_ACTIONS),
+            AuditLog.id > since,
+        )
     ).all()
     return {explainer.created_by, *names}
 
@@ -245,9 +270,7 @@ def can_approve(session: Session, user: User, explainer: PolicyExplainer) -> str
 
 
 def _next_number(session: Session, township_id: int) -> int:
-    top = session.exec(
-        select(func.max(PolicyExplainer.number)).where(PolicyExplainer.township_id == township_id)
-    ).one()
+    top = session.exec(select(func.max(PolicyExplainer.number)).where(PolicyExplainer.township_id == township_id)).one()
     return (top or 0) + 1
 
 
@@ -256,37 +279,41 @@ def _display_name(session: Session, username: str) -> str:
     return user.display_name if user else username
 
 
-def build_explainer_content(session: Session, row: PolicyExplainer, *, version: int, approved_by: str,
-                            approved_at: datetime) -> dict:
+def build_explainer_content(
+    session: Session, row: PolicyExplainer, *, version: int, approved_by: str, approved_at: datetime
+) -> dict:
     """The public document of one explainer version, personal numbers masked."""
     township = session.get(Township, row.township_id)
     villages = _scope_villages(session, row.id)
-    return mask_public_text({
-        "schema": SCHEMA_VERSION,
-        "kind": "policy",
-        "township": {"code": township.code, "name": township.name},
-        "villages": [{"code": v.code, "name": v.name} for v in villages],
-        "number": row.number,
-        "version": version,
-        "title": row.title,
-        "issuer": row.issuer,
-        "doc_number": row.doc_number,
-        "issued_on": row.issued_on.isoformat() if row.issued_on else None,
-        "effective_on": row.effective_on.isoformat() if row.effective_on else None,
-        "deadline_on": row.deadline_on.isoformat() if row.deadline_on else None,
-        "source": {"name": row.source_name, "sha256": row.source_sha256},
-        "one_sentence": row.one_sentence,
-        "answers": [{"key": key, "question": label, "answer": getattr(row, key)} for key, label, _ in QUESTIONS],
-        "ask": row.ask,
-        "correction_note": row.correction_note if version > 1 else "",
-        "approved_by": _display_name(session, approved_by),
-        "approved_at": approved_at.astimezone(timezone.utc).isoformat(),
-        "approved_on": today_shanghai(approved_at).isoformat(),
-    })
+    return mask_public_text(
+        {
+            "schema": SCHEMA_VERSION,
+            "kind": "policy",
+            "township": {"code": township.code, "name": township.name},
+            "villages": [{"code": v.code, "name": v.name} for v in villages],
+            "number": row.number,
+            "version": version,
+            "title": row.title,
+            "issuer": row.issuer,
+            "doc_number": row.doc_number,
+            "issued_on": row.issued_on.isoformat() if row.issued_on else None,
+            "effective_on": row.effective_on.isoformat() if row.effective_on else None,
+            "deadline_on": row.deadline_on.isoformat() if row.deadline_on else None,
+            "source": {"name": row.source_name, "sha256": row.source_sha256},
+            "one_sentence": row.one_sentence,
+            "answers": [{"key": key, "question": label, "answer": getattr(row, key)} for key, label, _ in QUESTIONS],
+            "ask": row.ask,
+            "correction_note": row.correction_note if version > 1 else "",
+            "approved_by": _display_name(session, approved_by),
+            "approved_at": approved_at.astimezone(UTC).isoformat(),
+            "approved_on": today_shanghai(approved_at).isoformat(),
+        }
+    )
 
 
-def approve_explainer(session: Session, explainer_id: int, *, user: User, row_version: int | None,
-                      now: datetime | None = None) -> PolicyExplainerVersion:
+def approve_explainer(
+    session: Session, explainer_id: int, *, user: User, row_version: int | None, now: datetime | None = None
+) -> PolicyExplainerVersion:
     """Freeze the draft into a new immutable version (and give it its 第 N 期 the first time).
 
     ``row_version`` is the draft the approver read; a newer save refuses the approval, so nobody
@@ -323,8 +350,13 @@ def approve_explainer(session: Session, explainer_id: int, *, user: User, row_ve
     ).first()
     prev_hash = head.content_hash if head else ""
     frozen = PolicyExplainerVersion(
-        explainer_id=row.id, township_id=row.township_id, version=version, content_json=canonical,
-        content_hash=snapshot_hash(canonical, prev_hash), prev_hash=prev_hash, approved_by=user.username,
+        explainer_id=row.id,
+        township_id=row.township_id,
+        version=version,
+        content_json=canonical,
+        content_hash=snapshot_hash(canonical, prev_hash),
+        prev_hash=prev_hash,
+        approved_by=user.username,
         approved_at=now,
     )
     session.add(frozen)
@@ -332,13 +364,21 @@ def approve_explainer(session: Session, explainer_id: int, *, user: User, row_ve
     row.approved_by, row.approved_at, row.updated_at = user.username, now, now
     row.row_version += 1
     session.add(row)
-    audit.record(session, username=user.username, action="policy:approve", entity="policy", entity_id=row.id,
-                 before={"status": "draft"},
-                 after={"status": "approved", "number": row.number, "version": version, "hash": frozen.content_hash})
+    audit.record(
+        session,
+        username=user.username,
+        action="policy:approve",
+        entity="policy",
+        entity_id=row.id,
+        before={"status": "draft"},
+        after={"status": "approved", "number": row.number, "version": version, "hash": frozen.content_hash},
+    )
     try:
         session.flush()
     except IntegrityError:
-        raise ConflictError("刚才有人同时审核了本乡镇的政策问答，这次没有保存，请重新点“审核通过”", field="审核") from None
+        raise ConflictError(
+            "刚才有人同时审核了本乡镇的政策问答，这次没有保存，请重新点“审核通过”", field="审核"
+        ) from None
     return frozen
 
 
@@ -359,8 +399,15 @@ def amend_explainer(session: Session, explainer_id: int, *, user: User, note: st
     row.row_version += 1
     row.updated_at = utcnow()
     session.add(row)
-    audit.record(session, username=user.username, action="policy:amend", entity="policy", entity_id=row.id,
-                 before={"status": "approved"}, after={"status": "draft", "note": note})
+    audit.record(
+        session,
+        username=user.username,
+        action="policy:amend",
+        entity="policy",
+        entity_id=row.id,
+        before={"status": "approved"},
+        after={"status": "draft", "note": note},
+    )
     return row
 
 
@@ -403,8 +450,13 @@ def load_version(session: Session, row: PolicyExplainerVersion) -> dict:
     content["short_hash"] = short_hash(row.content_hash)
     if not version_intact(session, row):
         blank = dict.fromkeys(("issuer", "doc_number", "one_sentence", "ask", "correction_note"), "")
-        content.update(blank, title=VERIFY_FAILED, verify_error=VERIFY_FAILED, source={"name": "", "sha256": ""},
-                       answers=[{**a, "answer": VERIFY_FAILED} for a in content.get("answers", [])])
+        content.update(
+            blank,
+            title=VERIFY_FAILED,
+            verify_error=VERIFY_FAILED,
+            source={"name": "", "sha256": ""},
+            answers=[{**a, "answer": VERIFY_FAILED} for a in content.get("answers", [])],
+        )
     return content
 
 
@@ -460,7 +512,9 @@ class ExplainerRow:
     short_hash: str
 
 
-def list_explainers(session: Session, *, user: User | None = None, township_code: str | None = None) -> list[ExplainerRow]:
+def list_explainers(
+    session: Session, *, user: User | None = None, township_code: str | None = None
+) -> list[ExplainerRow]:
     """Explainers for staff (drafts included), newest first; only those ``user`` may see."""
     query = select(PolicyExplainer, Township).join(Township, Township.id == PolicyExplainer.township_id)
     if township_code:
@@ -474,12 +528,20 @@ def list_explainers(session: Session, *, user: User | None = None, township_code
                 continue
         scope = _scope_villages(session, row.id)
         head = latest_version(session, row.id)
-        out.append(ExplainerRow(
-            id=row.id, number=row.number, title=row.title, status=STATUS_LABELS[row.status],
-            township=township.name, scope="、".join(v.name for v in scope) or f"{township.name}全镇",
-            deadline_on=row.deadline_on, created_by=row.created_by, version=head.version if head else 0,
-            short_hash=short_hash(head.content_hash) if head else "",
-        ))
+        out.append(
+            ExplainerRow(
+                id=row.id,
+                number=row.number,
+                title=row.title,
+                status=STATUS_LABELS[row.status],
+                township=township.name,
+                scope="、".join(v.name for v in scope) or f"{township.name}全镇",
+                deadline_on=row.deadline_on,
+                created_by=row.created_by,
+                version=head.version if head else 0,
+                short_hash=short_hash(head.content_hash) if head else "",
+            )
+        )
     return out
 
 

@@ -41,13 +41,16 @@ GRADES = ((85, "好懂"), (60, "基本好懂"), (0, "难懂"))
 PLACEHOLDERS = {"", "无", "暂无", "略", "待补充", "待填写", "待定", "?", "？", "……", "..."}
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-_NUMBER = re.compile(
-    r"(?<![0-9.:/-])\d+(?:\.\d+)?(?:\s*(?:至|到|-|~|～|—)\s*\d+(?:\.\d+)?)?(?![0-9])", re.ASCII
-)
+_NUMBER = re.compile(r"(?<![0-9.:/-])\d+(?:\.\d+)?(?:\s*(?:至|到|-|~|～|—)\s*\d+(?:\.\d+)?)?(?![0-9])", re.ASCII)
 # Phone numbers as people write them (0523-8888 1234, 138 1234 5678): never "numbers without a unit".
-_PHONE = re.compile(r"(?<![0-9])(?:\(?0\d{2,3}\)?[ -]?)?\d{3,4}[ -]?\d{4}(?![0-9])|(?<![0-9])1\d{2}[ -]?\d{4}[ -]?\d{4}(?![0-9])", re.ASCII)
+_PHONE = re.compile(
+    r"(?<![0-9])(?:\(?0\d{2,3}\)?[ -]?)?\d{3,4}[ -]?\d{4}(?![0-9])|(?<![0-9])1\d{2}[ -]?\d{4}[ -]?\d{4}(?![0-9])",
+    re.ASCII,
+)
 _MULTIPLIERS = "十百千万亿"
-_DEADLINE_WORDS = re.compile(r"截止|截至|逾期|过期|到期|期限|限期|尽快|及时|近期|规定时间内|抓紧|前办理|前缴纳|前申请|前提交")
+_DEADLINE_WORDS = re.compile(
+    r"截止|截至|逾期|过期|到期|期限|限期|尽快|及时|近期|规定时间内|抓紧|前办理|前缴纳|前申请|前提交"
+)
 _DATE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*[日号])?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|每月\s*\d{1,2}\s*[日号]|每年\s*\d{1,2}\s*月|\d{1,2}\s*月(底|末|初|中旬|上旬|下旬)|长期有效|常年|随时"
@@ -84,9 +87,7 @@ class CheckResult:
         return f"{self.score} 分（{self.grade}）：{detail}"
 
     def rows(self) -> list[dict]:
-        return [
-            {"位置": f.label, "问题": f.kind, "原文": f.excerpt, "怎么改": f.message} for f in self.findings
-        ]
+        return [{"位置": f.label, "问题": f.kind, "原文": f.excerpt, "怎么改": f.message} for f in self.findings]
 
 
 @dataclass(frozen=True)
@@ -153,12 +154,31 @@ def _number_findings(text: str, field: str, words: WordList) -> list[Finding]:
         after = text[m.end() : m.end() + 6]
         if len(re.sub(r"\D", "", digits)) >= 5:  # phone numbers, postcodes, the 12345 hotline
             continue
-        if before in ("〔", "[", "【", "（", "(", "第") or after[:1] in ("、", ".", "．", "）", ")", "〕", "]", "】", ":", "："):
+        if before in ("〔", "[", "【", "（", "(", "第") or after[:1] in (
+            "、",
+            ".",
+            "．",
+            "）",
+            ")",
+            "〕",
+            "]",
+            "】",
+            ":",
+            "：",
+        ):
             continue  # list numbers, years of document numbers, 第N条
         if _has_unit(after, words.units):
             continue
-        found.append(Finding(field, "数字没单位", m.start(), m.end(), _excerpt(text, m.start(), m.end()),
-                             f"“{m.group()}”后面没有单位：是元、人、天还是岁？写上单位"))
+        found.append(
+            Finding(
+                field,
+                "数字没单位",
+                m.start(),
+                m.end(),
+                _excerpt(text, m.start(), m.end()),
+                f"“{m.group()}”后面没有单位：是元、人、天还是岁？写上单位",
+            )
+        )
     return found
 
 
@@ -169,8 +189,16 @@ def check_text(text: str, *, field: str = "text", words: WordList | None = None)
     found: list[Finding] = []
     if words.jargon_re is not None:
         for m in words.jargon_re.finditer(text):
-            found.append(Finding(field, "难懂的词", m.start(), m.end(), _excerpt(text, m.start(), m.end()),
-                                 f"“{m.group()}”居民不常说，可以改成：{words.jargon[m.group()]}"))
+            found.append(
+                Finding(
+                    field,
+                    "难懂的词",
+                    m.start(),
+                    m.end(),
+                    _excerpt(text, m.start(), m.end()),
+                    f"“{m.group()}”居民不常说，可以改成：{words.jargon[m.group()]}",
+                )
+            )
     for pattern, why in words.stacks:
         for m in pattern.finditer(text):
             found.append(Finding(field, "公文腔", m.start(), m.end(), _excerpt(text, m.start(), m.end()), why))
@@ -178,17 +206,40 @@ def check_text(text: str, *, field: str = "text", words: WordList | None = None)
         sentence = text[start:end]
         length = len(re.sub(r"\s", "", sentence))
         if length > MAX_SENTENCE_CHARS:
-            found.append(Finding(field, "句子太长", start, end, _excerpt(text, start, start + 10),
-                                 f"这句有 {length} 个字，超过 {MAX_SENTENCE_CHARS} 个字，拆成两三句短话"))
+            found.append(
+                Finding(
+                    field,
+                    "句子太长",
+                    start,
+                    end,
+                    _excerpt(text, start, start + 10),
+                    f"这句有 {length} 个字，超过 {MAX_SENTENCE_CHARS} 个字，拆成两三句短话",
+                )
+            )
         m = _DEADLINE_WORDS.search(sentence)
         if m and not _DATE.search(sentence):
-            found.append(Finding(field, "截止没日期", start + m.start(), start + m.end(),
-                                 _excerpt(text, start + m.start(), start + m.end()),
-                                 f"说了“{m.group()}”却没写日期：写清楚哪年哪月哪日"))
+            found.append(
+                Finding(
+                    field,
+                    "截止没日期",
+                    start + m.start(),
+                    start + m.end(),
+                    _excerpt(text, start + m.start(), start + m.end()),
+                    f"说了“{m.group()}”却没写日期：写清楚哪年哪月哪日",
+                )
+            )
     found += _number_findings(text, field, words)
     for match in find_pii(text):
-        found.append(Finding(field, "个人信息", match.start, match.end, f"（{match.kind}）",
-                             f"这里有未遮挡的{match.kind}，不能公开：删掉，找谁问请写办事窗口或座机"))
+        found.append(
+            Finding(
+                field,
+                "个人信息",
+                match.start,
+                match.end,
+                f"（{match.kind}）",
+                f"这里有未遮挡的{match.kind}，不能公开：删掉，找谁问请写办事窗口或座机",
+            )
+        )
     return sorted(found, key=lambda f: (f.start, f.kind))
 
 
@@ -199,8 +250,16 @@ def _unanswered(fields: dict[str, str], deadline_on: date | None) -> list[Findin
             found.append(Finding(field, "问题没回答", 0, 0, "（空）", f"“{label}”还没写，居民最想知道这个"))
     deadline = (fields.get("q_deadline") or "").strip()
     if deadline not in PLACEHOLDERS and deadline_on is None and not _DATE.search(deadline):
-        found.append(Finding("q_deadline", "截止没日期", 0, len(deadline), _excerpt(deadline, 0, 0),
-                             "“什么时候截止”里没有日期，也没填截止日期：写清楚哪年哪月哪日，或写“长期有效”"))
+        found.append(
+            Finding(
+                "q_deadline",
+                "截止没日期",
+                0,
+                len(deadline),
+                _excerpt(deadline, 0, 0),
+                "“什么时候截止”里没有日期，也没填截止日期：写清楚哪年哪月哪日，或写“长期有效”",
+            )
+        )
     return found
 
 
@@ -216,8 +275,9 @@ def _result(findings: list[Finding], chars: int) -> CheckResult:
     return CheckResult(value, grade, tuple(findings), chars)
 
 
-def check_explainer(fields: dict[str, str], *, deadline_on: date | None = None,
-                    words: WordList | None = None) -> CheckResult:
+def check_explainer(
+    fields: dict[str, str], *, deadline_on: date | None = None, words: WordList | None = None
+) -> CheckResult:
     """Check every answer of an explainer (and the title); findings in reading order."""
     findings: list[Finding] = []
     for field in ("title", *(f for f, _, _ in ANSWERS)):
@@ -225,8 +285,16 @@ def check_explainer(fields: dict[str, str], *, deadline_on: date | None = None,
     findings += _unanswered(fields, deadline_on)
     one = (fields.get("one_sentence") or "").strip()
     if len(one) > MAX_ONE_SENTENCE_CHARS:
-        findings.append(Finding("one_sentence", "一句话太长", 0, len(one), _excerpt(one, 0, 10),
-                                f"“一句话说清楚”有 {len(one)} 个字，最多 {MAX_ONE_SENTENCE_CHARS} 个字：只说最要紧的一件事"))
+        findings.append(
+            Finding(
+                "one_sentence",
+                "一句话太长",
+                0,
+                len(one),
+                _excerpt(one, 0, 10),
+                f"“一句话说清楚”有 {len(one)} 个字，最多 {MAX_ONE_SENTENCE_CHARS} 个字：只说最要紧的一件事",
+            )
+        )
     order = {f: i for i, f in enumerate(("title", *(f for f, _, _ in ANSWERS)))}
     findings.sort(key=lambda f: (order.get(f.field, 99), f.start))
     chars = sum(len(fields.get(f) or "") for f in order)

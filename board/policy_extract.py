@@ -63,8 +63,12 @@ _TITLE_FRAME = re.compile(r"^关于|的(通知|意见|办法|决定|方案|实�
 _EFFECTIVE = re.compile(r"起执行|起施行|起实施|起调整|起享受|起开始")
 _ISSUERS = ("局", "委员会", "政府", "办公室", "中心", "站", "办")
 _META = {
-    "标题": "title", "发文机关": "issuer", "文号": "doc_number", "发文日期": "issued_on",
-    "生效日期": "effective_on", "截止日期": "deadline_on",
+    "标题": "title",
+    "发文机关": "issuer",
+    "文号": "doc_number",
+    "发文日期": "issued_on",
+    "生效日期": "effective_on",
+    "截止日期": "deadline_on",
 }
 
 
@@ -104,8 +108,11 @@ def _check_docx_zip(data: bytes, name: str) -> None:
     unpacked = sum(e.file_size for e in entries)
     packed = sum(e.compress_size for e in entries)
     if len(entries) > MAX_DOCX_ENTRIES or unpacked > MAX_DOCX_UNPACKED or unpacked > MAX_DOCX_RATIO * max(packed, 1):
-        raise BoardError(f"{name} 解压后过大（{len(entries)} 个部件，{unpacked // 2**20} MB），不像正常的政策文件，"
-                         "请另存为普通 Word 文件或直接粘贴文字", field="原文")
+        raise BoardError(
+            f"{name} 解压后过大（{len(entries)} 个部件，{unpacked // 2**20} MB），不像正常的政策文件，"
+            "请另存为普通 Word 文件或直接粘贴文字",
+            field="原文",
+        )
 
 
 def _docx_text(data: bytes, name: str) -> str:
@@ -134,8 +141,9 @@ def _pdf_text(data: bytes, name: str) -> str:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PDF_PAGES:
-                raise BoardError(f"{name} 有 {len(pdf.pages)} 页，最多 {MAX_PDF_PAGES} 页：请只上传通知本身",
-                                 field="原文")
+                raise BoardError(
+                    f"{name} 有 {len(pdf.pages)} 页，最多 {MAX_PDF_PAGES} 页：请只上传通知本身", field="原文"
+                )
             pages = [page.extract_text() or "" for page in pdf.pages]
     except BoardError:
         raise
@@ -162,7 +170,9 @@ def extract_text(name: str, data: bytes) -> str:
     else:
         text = _decode(data, name)
     if len(text) > MAX_TEXT_CHARS:
-        raise BoardError(f"{name} 的文字有 {len(text)} 个字，最多 {MAX_TEXT_CHARS} 个字：请只上传通知本身", field="原文")
+        raise BoardError(
+            f"{name} 的文字有 {len(text)} 个字，最多 {MAX_TEXT_CHARS} 个字：请只上传通知本身", field="原文"
+        )
     return re.sub(r"[ \t\u3000]+\n", "\n", text.replace("\r\n", "\n")).strip()
 
 
@@ -303,8 +313,10 @@ def parse_markdown(text: str) -> Draft:
 
 
 def is_markdown_explainer(text: str) -> bool:
-    return any(line.startswith("## ") and _heading_field(line[3:].strip().lstrip("0123456789.、 "))
-               for line in text.splitlines())
+    return any(
+        line.startswith("## ") and _heading_field(line[3:].strip().lstrip("0123456789.、 "))
+        for line in text.splitlines()
+    )
 
 
 def draft_from_file(name: str, data: bytes) -> Draft:

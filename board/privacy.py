@@ -46,7 +46,9 @@ _MIN_DIGITS = 11
 # Cheap pre-check: anything that may normalise to a digit.
 _DIGITISH = re.compile(
     r"[\d\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089\u2460-\u249b\u24ea-\u24ff\u2776-\u2793"
-    + "".join(_CHINESE_DIGITS) + _YAO + "]"
+    + "".join(_CHINESE_DIGITS)
+    + _YAO
+    + "]"
 )
 _GROUP = re.compile(r"[0-9]+(?:[Xx](?![0-9A-Za-z]))?")
 
@@ -164,7 +166,15 @@ def _normalise_char(ch: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         value = unicodedata.decimal(c, None)
-        out.append(str(value) if value is not None else "-" if c in _DASHES else " " if c.isspace() and c not in "\n\r\t" else c)
+        out.append(
+            str(value)
+            if value is not None
+            else "-"
+            if c in _DASHES
+            else " "
+            if c.isspace() and c not in "\n\r\t"
+            else c
+        )
     return "".join(out)
 
 
@@ -264,7 +274,11 @@ def _classify(
         return ("身份证号", True) if n == 18 and plausible else None
     if n == 11 and digits[0] == "1" and digits[1] in "3456789":
         return "手机号", False
-    if (n == 13 and digits.startswith("86") or n == 15 and digits.startswith("0086")) and digits[-11] == "1" and digits[-10] in "3456789":
+    if (
+        (n == 13 and digits.startswith("86") or n == 15 and digits.startswith("0086"))
+        and digits[-11] == "1"
+        and digits[-10] in "3456789"
+    ):
         return "手机号", False
     if n == 15 and id_plausible(digits) and not _is_date_run(groups):
         return "身份证号", False
@@ -319,8 +333,11 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
         candidates += _candidates(norm, origin, public)
     # A 统一社会信用代码 ending in a letter (…341L) leaves 17 digits that may pass Luhn by chance;
     # one that also reads as an ID with an X (a real birth date inside) stays a possible ID.
-    codes = [(origin[m.start()], origin[m.end() - 1] + 1) for m in _USCC_TOKEN.finditer(norm.upper())
-             if uscc_like(m.group()) and not m.group()[-1].isdigit() and birth_date(m.group()) is None]
+    codes = [
+        (origin[m.start()], origin[m.end() - 1] + 1)
+        for m in _USCC_TOKEN.finditer(norm.upper())
+        if uscc_like(m.group()) and not m.group()[-1].isdigit() and birth_date(m.group()) is None
+    ]
     found: list[PiiMatch] = []
     taken: list[tuple[int, int]] = list(codes)
     for _, _, start, end, (kind, suspect), digits in sorted(candidates):
@@ -349,7 +366,9 @@ def _candidates(norm: str, origin: list[int], public: frozenset[str]) -> list[tu
                 if len(digits) > 19:
                     break
                 whole = i == 0 and j == len(chain) - 1
-                found = _classify(digits.upper(), groups, gaps, public, part_of_card_length=16 <= total <= 19 and not whole)
+                found = _classify(
+                    digits.upper(), groups, gaps, public, part_of_card_length=16 <= total <= 19 and not whole
+                )
                 if found:
                     start = chain[i][0]
                     if found[0] == "手机号" and start > 0 and norm[start - 1] == "+":
@@ -412,7 +431,7 @@ def normalise_mobile(value: str) -> str:
     if number is not None:
         for prefix in ("0086", "86"):
             if len(number) == 11 + len(prefix) and number.startswith(prefix):
-                number = number[len(prefix):]
+                number = number[len(prefix) :]
     if number is None or len(number) != 11 or not number.isdigit() or number[0] != "1" or number[1] not in "3456789":
         raise ValueError("手机号应为 1 开头的 11 位数字（第二位 3–9），如 138 1234 5678")
     return number

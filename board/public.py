@@ -12,9 +12,7 @@ from models import PublishedPeriod, Village
 
 def published_periods(session: Session, village: Village) -> list[str]:
     """Published months of a village, newest first."""
-    rows = session.exec(
-        select(PublishedPeriod.period).where(PublishedPeriod.village_id == village.id).distinct()
-    ).all()
+    rows = session.exec(select(PublishedPeriod.period).where(PublishedPeriod.village_id == village.id).distinct()).all()
     return sorted(set(rows), reverse=True)
 
 

@@ -46,9 +46,7 @@ class PeriodRecords:
 
 def find_period(session: Session, village: Village, period: str) -> Period | None:
     check_period(period)
-    return session.exec(
-        select(Period).where(Period.village_id == village.id, Period.period == period)
-    ).first()
+    return session.exec(select(Period).where(Period.village_id == village.id, Period.period == period)).first()
 
 
 def get_or_create_period(session: Session, village: Village, period: str) -> Period:
@@ -96,10 +94,7 @@ def load_records(session: Session, village: Village, period: Period) -> PeriodRe
 
 def account_totals(records: PeriodRecords) -> dict[str, dict[str, int]]:
     """Opening, income, expense and closing per account, from the entered records."""
-    totals = {
-        acc: {"opening_fen": 0, "income_fen": 0, "expense_fen": 0, "closing_fen": 0}
-        for acc in ACCOUNT_LABELS
-    }
+    totals = {acc: {"opening_fen": 0, "income_fen": 0, "expense_fen": 0, "closing_fen": 0} for acc in ACCOUNT_LABELS}
     for b in records.balances:
         totals[b.account.value]["opening_fen"] = b.opening_fen
         totals[b.account.value]["closing_fen"] = b.closing_fen

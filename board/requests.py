@@ -45,7 +45,11 @@ ANSWER_FORMS = ("纸质", "电子", "当面查阅", "短信告知")
 # 条例 §36; 需补正 is its own step because it stops the clock.
 REPLY_FORMS = ("已主动公开", "予以公开", "部分公开", "不予公开", "信息不存在", "非本机关掌握", "重复申请")
 SUPPLEMENT_FORM = "需补正"
-FORMS_NEEDING_REASON = {"部分公开": "不予公开部分的理由", "不予公开": "不予公开的理由", "非本机关掌握": "负责公开的机关及联系方式"}
+FORMS_NEEDING_REASON = {
+    "部分公开": "不予公开部分的理由",
+    "不予公开": "不予公开的理由",
+    "非本机关掌握": "负责公开的机关及联系方式",
+}
 STATUS_LABELS = {"pending": "办理中", "supplement": "待申请人补正", "consult": "征求第三方意见", "replied": "已答复"}
 EVENT_LABELS = {
     "received": "收到申请",
@@ -149,8 +153,14 @@ def set_inquiry_days(session: Session, *, township: Township, days: int, user: U
         policy = RequestPolicy(township_id=township.id)
     policy.inquiry_days = days
     session.add(policy)
-    audit.record(session, username=user.username, action="set_inquiry_days", entity="requestpolicy",
-                 before={"inquiry_days": before}, after={"inquiry_days": days})
+    audit.record(
+        session,
+        username=user.username,
+        action="set_inquiry_days",
+        entity="requestpolicy",
+        before={"inquiry_days": before},
+        after={"inquiry_days": days},
+    )
 
 
 def township_code_of(session: Session, village: Village) -> str | None:
@@ -167,9 +177,13 @@ def _limit(session: Session, request: InfoRequest, village: Village) -> int:
 
 
 def _events(session: Session, request: InfoRequest) -> list[RequestEvent]:
-    return list(session.exec(
-        select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.on_day, RequestEvent.id)
-    ))
+    return list(
+        session.exec(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request.id)
+            .order_by(RequestEvent.on_day, RequestEvent.id)
+        )
+    )
 
 
 def request_clock(session: Session, request: InfoRequest, calendar: WorkCalendar | None = None) -> Clock:
@@ -190,8 +204,9 @@ def _refresh(session: Session, request: InfoRequest, calendar: WorkCalendar | No
     return clock
 
 
-def _add_event(session: Session, request: InfoRequest, kind: str, on_day: date, *, by: str = "", note: str = "",
-               days: int = 0) -> None:
+def _add_event(
+    session: Session, request: InfoRequest, kind: str, on_day: date, *, by: str = "", note: str = "", days: int = 0
+) -> None:
     session.add(RequestEvent(request_id=request.id, kind=kind, on_day=on_day, by=by, note=note, days=days))
 
 
@@ -245,9 +260,13 @@ def submit_request(
     since = now - RATE_WINDOW
     recent = select(func.count()).select_from(InfoRequest).where(InfoRequest.created_at > since)
     if client and session.exec(recent.where(InfoRequest.client_hash == client)).one() >= MAX_PER_CLIENT:
-        raise BoardError(f"同一网络 24 小时内最多提交 {MAX_PER_CLIENT} 件申请，请明天再试或到村委会当面提出", field="提交次数")
+        raise BoardError(
+            f"同一网络 24 小时内最多提交 {MAX_PER_CLIENT} 件申请，请明天再试或到村委会当面提出", field="提交次数"
+        )
     if session.exec(recent.where(InfoRequest.phone == phone)).one() >= MAX_PER_PHONE:
-        raise BoardError(f"同一电话 24 小时内最多提交 {MAX_PER_PHONE} 件申请，请明天再试或到村委会当面提出", field="提交次数")
+        raise BoardError(
+            f"同一电话 24 小时内最多提交 {MAX_PER_PHONE} 件申请，请明天再试或到村委会当面提出", field="提交次数"
+        )
     unknown = recent.where(InfoRequest.client_hash == "", InfoRequest.village_id == village.id)
     if not client and session.exec(unknown).one() >= MAX_PER_VILLAGE_UNKNOWN_CLIENT:
         raise BoardError("今天网上提交的申请已经很多，请明天再试或到村委会当面提出", field="提交次数")
@@ -256,17 +275,34 @@ def submit_request(
         code = new_code()
     today = shanghai_today(now)
     request = InfoRequest(
-        code=code, village_id=village.id, kind=kind, topic=topic, subject=subject, question=question,
-        requester_name=name, phone=phone, answer_form=answer_form, publish_consent=publish_consent,
-        client_hash=client, received_on=today, created_at=now,
+        code=code,
+        village_id=village.id,
+        kind=kind,
+        topic=topic,
+        subject=subject,
+        question=question,
+        requester_name=name,
+        phone=phone,
+        answer_form=answer_form,
+        publish_consent=publish_consent,
+        client_hash=client,
+        received_on=today,
+        created_at=now,
     )
     session.add(request)
     session.flush()
     # §31: an online request counts as received on the day it is confirmed, i.e. submitted.
     _add_event(session, request, "received", today, by="居民")
     _refresh(session, request)
-    audit.record(session, username="居民", action="request_submit", village_id=village.id, entity="inforequest",
-                 entity_id=request.id, after={"code": code, "kind": kind, "subject": mask_text(subject)})
+    audit.record(
+        session,
+        username="居民",
+        action="request_submit",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": code, "kind": kind, "subject": mask_text(subject)},
+    )
     return request
 
 
@@ -277,8 +313,9 @@ def get_request(session: Session, code: str) -> InfoRequest:
     return request
 
 
-def _staff_request(session: Session, code: str, user: User | None,
-                   roles: tuple[Role, ...]) -> tuple[InfoRequest, Village]:
+def _staff_request(
+    session: Session, code: str, user: User | None, roles: tuple[Role, ...]
+) -> tuple[InfoRequest, Village]:
     """The request, if ``user`` may act on it; ``None`` is the command-line operator (read-only use)."""
     request = get_request(session, code)
     village = session.get(Village, request.village_id)
@@ -307,8 +344,15 @@ def request_supplement(session: Session, code: str, *, user: User, note: str, to
         raise BoardError(f"补正应在收到申请后 {SUPPLEMENT_NOTICE_DAYS} 个工作日内告知，已超过", field="补正")
     _add_event(session, request, "supplement_requested", today, by=user.username, note=note)
     _refresh(session, request, calendar)
-    audit.record(session, username=user.username, action="request_supplement", village_id=village.id,
-                 entity="inforequest", entity_id=request.id, after={"code": request.code, "note": note})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_supplement",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code, "note": note},
+    )
 
 
 def mark_supplemented(session: Session, code: str, *, user: User, today: date, note: str = "") -> None:
@@ -318,8 +362,15 @@ def mark_supplemented(session: Session, code: str, *, user: User, today: date, n
         raise BoardError(f"申请 {request.code} 不在待补正状态", field="状态")
     _add_event(session, request, "supplemented", today, by=user.username, note=(note or "").strip())
     _refresh(session, request)
-    audit.record(session, username=user.username, action="request_supplemented", village_id=village.id,
-                 entity="inforequest", entity_id=request.id, after={"code": request.code})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_supplemented",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code},
+    )
 
 
 def start_consultation(session: Session, code: str, *, user: User, today: date, note: str = "") -> None:
@@ -327,11 +378,20 @@ def start_consultation(session: Session, code: str, *, user: User, today: date, 
     request, village = _staff_request(session, code, user, HANDLER_ROLES)
     _open(request)
     if request.status != "pending":
-        raise BoardError(f"申请 {request.code} 当前为“{STATUS_LABELS[request.status]}”，不能征求第三方意见", field="状态")
+        raise BoardError(
+            f"申请 {request.code} 当前为“{STATUS_LABELS[request.status]}”，不能征求第三方意见", field="状态"
+        )
     _add_event(session, request, "consult_started", today, by=user.username, note=(note or "").strip())
     _refresh(session, request)
-    audit.record(session, username=user.username, action="request_consult", village_id=village.id,
-                 entity="inforequest", entity_id=request.id, after={"code": request.code})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_consult",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code},
+    )
 
 
 def end_consultation(session: Session, code: str, *, user: User, today: date, note: str = "") -> None:
@@ -340,12 +400,20 @@ def end_consultation(session: Session, code: str, *, user: User, today: date, no
         raise BoardError(f"申请 {request.code} 没有在征求第三方意见", field="状态")
     _add_event(session, request, "consult_ended", today, by=user.username, note=(note or "").strip())
     _refresh(session, request)
-    audit.record(session, username=user.username, action="request_consult_end", village_id=village.id,
-                 entity="inforequest", entity_id=request.id, after={"code": request.code})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_consult_end",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code},
+    )
 
 
-def extend_request(session: Session, code: str, *, user: User, reason: str, today: date,
-                   days: int = MAX_EXTENSION_DAYS) -> date:
+def extend_request(
+    session: Session, code: str, *, user: User, reason: str, today: date, days: int = MAX_EXTENSION_DAYS
+) -> date:
     """§33: one extension of at most 20 working days, with a reason, before the deadline."""
     request, village = _staff_request(session, code, user, HANDLER_ROLES)
     _open(request)
@@ -367,14 +435,22 @@ def extend_request(session: Session, code: str, *, user: User, reason: str, toda
     before = request.due_on
     _add_event(session, request, "extended", today, by=user.username, note=reason, days=days)
     clock = _refresh(session, request)
-    audit.record(session, username=user.username, action="request_extend", village_id=village.id,
-                 entity="inforequest", entity_id=request.id,
-                 before={"due_on": before}, after={"code": request.code, "due_on": clock.due_on, "reason": reason})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_extend",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        before={"due_on": before},
+        after={"code": request.code, "due_on": clock.due_on, "reason": reason},
+    )
     return clock.due_on
 
 
-def reply_request(session: Session, code: str, *, user: User, form: str, text: str, today: date,
-                  reason: str = "") -> InfoRequest:
+def reply_request(
+    session: Session, code: str, *, user: User, form: str, text: str, today: date, reason: str = ""
+) -> InfoRequest:
     """Answer in one of the §36 forms; 需补正 is the supplement step."""
     if form == SUPPLEMENT_FORM:
         request_supplement(session, code, user=user, note=text, today=today)
@@ -402,9 +478,15 @@ def reply_request(session: Session, code: str, *, user: User, form: str, text: s
     _refresh(session, request)
     request.status = "replied"
     session.add(request)
-    audit.record(session, username=user.username, action="request_reply", village_id=village.id,
-                 entity="inforequest", entity_id=request.id,
-                 after={"code": request.code, "form": form, "on_time": request.due_on is not None and today <= request.due_on})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_reply",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code, "form": form, "on_time": request.due_on is not None and today <= request.due_on},
+    )
     return request
 
 
@@ -422,10 +504,18 @@ def publish_answer(session: Session, code: str, *, user: User, today: date, gene
         return
     request.published = True
     session.add(request)
-    _add_event(session, request, "published", today, by=user.username,
-               note="普遍关注" if general_interest else "申请人同意")
-    audit.record(session, username=user.username, action="request_publish", village_id=village.id,
-                 entity="inforequest", entity_id=request.id, after={"code": request.code})
+    _add_event(
+        session, request, "published", today, by=user.username, note="普遍关注" if general_interest else "申请人同意"
+    )
+    audit.record(
+        session,
+        username=user.username,
+        action="request_publish",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code},
+    )
 
 
 def _days_left_label(left: int | None, request: InfoRequest) -> str:
@@ -441,7 +531,11 @@ def _days_left_label(left: int | None, request: InfoRequest) -> str:
 
 
 def _row(request: InfoRequest, village: Village, calendar: WorkCalendar, today: date) -> dict:
-    left = None if request.due_on is None or request.status == "replied" else calendar.workdays_between(today, request.due_on)
+    left = (
+        None
+        if request.due_on is None or request.status == "replied"
+        else calendar.workdays_between(today, request.due_on)
+    )
     on_time = request.replied_on is not None and request.due_on is not None and request.replied_on <= request.due_on
     return {
         "code": request.code,
@@ -466,8 +560,15 @@ def _row(request: InfoRequest, village: Village, calendar: WorkCalendar, today: 
     }
 
 
-def inbox(session: Session, *, user: User | None, today: date, village_code: str | None = None,
-          overdue_only: bool = False, open_only: bool = False) -> list[dict]:
+def inbox(
+    session: Session,
+    *,
+    user: User | None,
+    today: date,
+    village_code: str | None = None,
+    overdue_only: bool = False,
+    open_only: bool = False,
+) -> list[dict]:
     """Requests of the villages a user (``None``: the command-line operator) may see, most urgent first."""
     query = select(InfoRequest, Village).join(Village, Village.id == InfoRequest.village_id)
     if village_code:
@@ -507,8 +608,13 @@ def request_detail(session: Session, code: str, *, user: User | None, today: dat
         publish_consent=request.publish_consent,
         reply_text=request.reply_text,
         events=[
-            {"on_day": e.on_day.isoformat(), "label": EVENT_LABELS.get(e.kind, e.kind), "by": e.by,
-             "note": e.note, "days": e.days}
+            {
+                "on_day": e.on_day.isoformat(),
+                "label": EVENT_LABELS.get(e.kind, e.kind),
+                "by": e.by,
+                "note": e.note,
+                "days": e.days,
+            }
             for e in _events(session, request)
         ],
         unknown_years=calendar.unknown_years(request.received_on, request.due_on or request.received_on),
@@ -519,8 +625,15 @@ def request_detail(session: Session, code: str, *, user: User | None, today: dat
 def reply_contact(session: Session, code: str, *, user: User) -> str:
     """The unmasked phone, for the handler who sends the reply; the look-up is audited."""
     request, village = _staff_request(session, code, user, HANDLER_ROLES)
-    audit.record(session, username=user.username, action="request_view_phone", village_id=village.id,
-                 entity="inforequest", entity_id=request.id, after={"code": request.code})
+    audit.record(
+        session,
+        username=user.username,
+        action="request_view_phone",
+        village_id=village.id,
+        entity="inforequest",
+        entity_id=request.id,
+        after={"code": request.code},
+    )
     return request.phone
 
 

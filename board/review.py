@@ -18,14 +18,19 @@ from board.entry import BENEFICIARY_COLUMNS, SECTIONS, section_rows
 from board.money import format_yuan
 from board.periods import PRECISION_LABELS, format_partial_date, partial_iso, shift_period
 from board.privacy import mask_id_number, mask_phone
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
 from board.public_record import is_major_payment
+from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
 from models import Period, Role, User, Village
 
-TOTAL_LABELS = {"opening_fen": "月初余额", "income_fen": "本月收入", "expense_fen": "本月支出", "closing_fen": "月末余额"}
+TOTAL_LABELS = {
+    "opening_fen": "月初余额",
+    "income_fen": "本月收入",
+    "expense_fen": "本月支出",
+    "closing_fen": "月末余额",
+}
 _DEBT_LABELS = {"receivable": "应收", "payable": "应付"}
 
 REVIEW_ROLES = (Role.supervisor, Role.township, Role.clerk)
@@ -59,14 +64,16 @@ def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
     result = []
     for account, t in per.items():
         expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
-        result.append({
-            "account": account,
-            "label": ACCOUNT_LABELS[account],
-            **t,
-            "expected_fen": expected,
-            "difference_fen": t["closing_fen"] - expected,
-            "ok": t["closing_fen"] == expected,
-        })
+        result.append(
+            {
+                "account": account,
+                "label": ACCOUNT_LABELS[account],
+                **t,
+                "expected_fen": expected,
+                "difference_fen": t["closing_fen"] - expected,
+                "ok": t["closing_fen"] == expected,
+            }
+        )
     return result
 
 
@@ -101,10 +108,14 @@ def total_differences(current: dict[str, int], previous: dict[str, int] | None) 
     rows = []
     for key, label in TOTAL_LABELS.items():
         before = previous.get(key) if previous else None
-        rows.append({
-            "item": label, "current_fen": current[key], "previous_fen": before,
-            "difference_fen": None if before is None else current[key] - before,
-        })
+        rows.append(
+            {
+                "item": label,
+                "current_fen": current[key],
+                "previous_fen": before,
+                "difference_fen": None if before is None else current[key] - before,
+            }
+        )
     return rows
 
 
@@ -115,12 +126,15 @@ def category_differences(current: dict[str, dict[str, int]], previous: dict[str,
         now = current.get(direction, {})
         before = (previous or {}).get(direction, {})
         for category in sorted(set(now) | set(before), key=lambda c: (-now.get(c, 0), c)):
-            rows.append({
-                "direction": direction, "category": category,
-                "current_fen": now.get(category, 0),
-                "previous_fen": before.get(category, 0) if previous is not None else None,
-                "difference_fen": now.get(category, 0) - before.get(category, 0) if previous is not None else None,
-            })
+            rows.append(
+                {
+                    "direction": direction,
+                    "category": category,
+                    "current_fen": now.get(category, 0),
+                    "previous_fen": before.get(category, 0) if previous is not None else None,
+                    "difference_fen": now.get(category, 0) - before.get(category, 0) if previous is not None else None,
+                }
+            )
     return rows
 
 
@@ -135,7 +149,9 @@ def major_payments(ledger: list[dict]) -> list[dict]:
         {"line": i, **line}
         for i, line in enumerate(ledger, start=1)
         if is_major_payment(
-            direction=_key(line.get("direction")), amount_fen=_fen(line.get("amount_fen")) or 0, category=line.get("category")
+            direction=_key(line.get("direction")),
+            amount_fen=_fen(line.get("amount_fen")) or 0,
+            category=line.get("category"),
         )
     ]
 
@@ -180,8 +196,11 @@ def beneficiary_table(rows: list[dict]) -> list[dict]:
     """A recipient list for reviewers: ID and phone masked as on the public board."""
     masked = []
     for row in rows:
-        row = {**row, "id_number": mask_id_number(row["id_number"]) if row.get("id_number") else "",
-               "phone": mask_phone(row["phone"]) if row.get("phone") else ""}
+        row = {
+            **row,
+            "id_number": mask_id_number(row["id_number"]) if row.get("id_number") else "",
+            "phone": mask_phone(row["phone"]) if row.get("phone") else "",
+        }
         masked.append({c.label: _cell(c, row.get(c.name)) for c in BENEFICIARY_COLUMNS})
     return masked
 
@@ -249,15 +268,27 @@ def difference_table(rows: list[dict], *, by_category: bool = False) -> list[dic
     table = []
     for r in rows:
         head = {"收支": DIRECTION_LABELS[r["direction"]], "类别": r["category"]} if by_category else {"项目": r["item"]}
-        table.append({**head, "本月": money(r["current_fen"]), "上月": money(r["previous_fen"]),
-                      "增减": money(r["difference_fen"])})
+        table.append(
+            {
+                **head,
+                "本月": money(r["current_fen"]),
+                "上月": money(r["previous_fen"]),
+                "增减": money(r["difference_fen"]),
+            }
+        )
     return table
 
 
 def major_payment_table(rows: list[dict]) -> list[dict]:
     return [
-        {"行": r["line"], "日期": r["entry_date"].isoformat(), "摘要": r["summary"], "科目": r["category"],
-         "金额": format_yuan(r["amount_fen"], unit=False), "对方单位": r["counterparty"],
-         "提示": "5万元及以上，须履行四议两公开并专项公开"}
+        {
+            "行": r["line"],
+            "日期": r["entry_date"].isoformat(),
+            "摘要": r["summary"],
+            "科目": r["category"],
+            "金额": format_yuan(r["amount_fen"], unit=False),
+            "对方单位": r["counterparty"],
+            "提示": "5万元及以上，须履行四议两公开并专项公开",
+        }
         for r in rows
     ]

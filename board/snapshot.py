@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -46,7 +46,7 @@ def canonical_json(content: dict) -> str:
 
 
 def snapshot_hash(canonical: str, prev_hash: str) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
 def short_hash(content_hash: str) -> str:
@@ -74,9 +74,7 @@ def latest_snapshot(session: Session, village_id: int, period: str) -> Published
 
 def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | None:
     return session.exec(
-        select(PublishedPeriod)
-        .where(PublishedPeriod.village_id == village_id)
-        .order_by(PublishedPeriod.id.desc())
+        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id.desc())
     ).first()
 
 
@@ -114,8 +112,7 @@ def _by_category(lines: list[dict]) -> list[dict]:
         sums[line["category"]] += line["amount_fen"]
         counts[line["category"]] += 1
     return [
-        {"category": c, "amount_fen": sums[c], "count": counts[c]}
-        for c in sorted(sums, key=lambda c: (-sums[c], c))
+        {"category": c, "amount_fen": sums[c], "count": counts[c]} for c in sorted(sums, key=lambda c: (-sums[c], c))
     ]
 
 
@@ -230,86 +227,88 @@ def build_content(
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
     totals = village_totals(records)
 
-    content = mask_public_text({
-        "schema": SCHEMA_VERSION,
-        "village": {
-            "code": village.code,
-            "name": village.name,
-            "township": township.name if township else "",
-            "hotline": village.hotline,
-            "board_address": village.board_address,
-            "demo": village.is_demo,
-        },
-        "period": period.period,
-        "version": version,
-        "amendment_reason": mask_text(amendment_reason),
-        "published_at": published_at.astimezone(timezone.utc).isoformat(),
-        "published_on": published_at.astimezone(timezone.utc).astimezone(SHANGHAI).date().isoformat(),
-        "published_by": _display_name(session, published_by),
-        "workflow": {
-            "submitted_by": _display_name(session, period.submitted_by),
-            "submitted_at": period.submitted_at.isoformat() if period.submitted_at else None,
-            "approved_by": _display_name(session, period.approved_by),
-            "approved_at": period.approved_at.isoformat() if period.approved_at else None,
-        },
-        "finance": {
-            "totals": totals,
-            "accounts": [
-                {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
-            ],
-            "ledger": ledger,
-            "transfers": {
-                "count": len(transfers),
-                "amount_fen": sum(x["amount_fen"] for x in transfers if x["direction"] == "out"),
+    content = mask_public_text(
+        {
+            "schema": SCHEMA_VERSION,
+            "village": {
+                "code": village.code,
+                "name": village.name,
+                "township": township.name if township else "",
+                "hotline": village.hotline,
+                "board_address": village.board_address,
+                "demo": village.is_demo,
             },
-            "income_by_category": _by_category(incomes),
-            "expense_by_category": _by_category(expenses),
-            "largest_expenses": sorted(expenses, key=lambda x: (-x["amount_fen"], x["line"]))[:5],
-            "major_payments": [x for x in expenses if x["major"]],
-            "assets": {
-                "items": assets,
-                "total_fen": sum(a["original_value_fen"] for a in assets),
-                "by_category": [
-                    {
-                        "category": c,
-                        "count": len(items),
-                        "total_fen": sum(a["original_value_fen"] for a in items),
-                    }
-                    for c, items in sorted(asset_groups.items())
+            "period": period.period,
+            "version": version,
+            "amendment_reason": mask_text(amendment_reason),
+            "published_at": published_at.astimezone(UTC).isoformat(),
+            "published_on": published_at.astimezone(UTC).astimezone(SHANGHAI).date().isoformat(),
+            "published_by": _display_name(session, published_by),
+            "workflow": {
+                "submitted_by": _display_name(session, period.submitted_by),
+                "submitted_at": period.submitted_at.isoformat() if period.submitted_at else None,
+                "approved_by": _display_name(session, period.approved_by),
+                "approved_at": period.approved_at.isoformat() if period.approved_at else None,
+            },
+            "finance": {
+                "totals": totals,
+                "accounts": [
+                    {"account": acc, "label": ACCOUNT_LABELS[acc], **per_account[acc]} for acc in ACCOUNT_LABELS
                 ],
+                "ledger": ledger,
+                "transfers": {
+                    "count": len(transfers),
+                    "amount_fen": sum(x["amount_fen"] for x in transfers if x["direction"] == "out"),
+                },
+                "income_by_category": _by_category(incomes),
+                "expense_by_category": _by_category(expenses),
+                "largest_expenses": sorted(expenses, key=lambda x: (-x["amount_fen"], x["line"]))[:5],
+                "major_payments": [x for x in expenses if x["major"]],
+                "assets": {
+                    "items": assets,
+                    "total_fen": sum(a["original_value_fen"] for a in assets),
+                    "by_category": [
+                        {
+                            "category": c,
+                            "count": len(items),
+                            "total_fen": sum(a["original_value_fen"] for a in items),
+                        }
+                        for c, items in sorted(asset_groups.items())
+                    ],
+                },
+                "debts": {
+                    **debts,
+                    "receivable_total_fen": sum(d["amount_fen"] for d in debts["receivable"]),
+                    "payable_total_fen": sum(d["amount_fen"] for d in debts["payable"]),
+                },
+                "resources": resources,
             },
-            "debts": {
-                **debts,
-                "receivable_total_fen": sum(d["amount_fen"] for d in debts["receivable"]),
-                "payable_total_fen": sum(d["amount_fen"] for d in debts["payable"]),
-            },
-            "resources": resources,
-        },
-        "party": [
-            {
-                "category": p.category,
-                "date": p.item_date.isoformat(),
-                "title": mask_text(p.title),
-                "description": mask_text(p.description),
-                "participants": p.participants,
-                "amount_fen": p.amount_fen,
-            }
-            for p in records.party
-        ],
-        "affairs": affairs,
-        "services": [
-            {
-                "name": s.name,
-                "materials": mask_text(s.materials),
-                "location": s.location,
-                "time_limit": s.time_limit,
-                "contact": s.contact,
-            }
-            for s in records.services
-        ],
-        "previous": previous,
-        "history": history + [{"period": period.period, **totals}],
-    })
+            "party": [
+                {
+                    "category": p.category,
+                    "date": p.item_date.isoformat(),
+                    "title": mask_text(p.title),
+                    "description": mask_text(p.description),
+                    "participants": p.participants,
+                    "amount_fen": p.amount_fen,
+                }
+                for p in records.party
+            ],
+            "affairs": affairs,
+            "services": [
+                {
+                    "name": s.name,
+                    "materials": mask_text(s.materials),
+                    "location": s.location,
+                    "time_limit": s.time_limit,
+                    "contact": s.contact,
+                }
+                for s in records.services
+            ],
+            "previous": previous,
+            "history": history + [{"period": period.period, **totals}],
+        }
+    )
     parse_snapshot(content)  # the contract holds before anything is stored
     return content
 

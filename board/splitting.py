@@ -112,4 +112,3 @@ def split_message(text: str, limit: int = TEXT_LIMIT_BYTES) -> list[str]:
         digits += 1
     n = len(bodies)
     return [_header(i, n) + body for i, body in enumerate(bodies, start=1)]
-

@@ -6,7 +6,6 @@ naming the section, the row and the field, in Chinese.
 
 from __future__ import annotations
 
-
 from sqlmodel import Session, select
 
 from board.errors import Problem
@@ -60,7 +59,9 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
     return problems
 
 
-def _text_problems(row: int, section: str, fields: dict[str, str | None], *, contact: set[str] = frozenset()) -> list[Problem]:
+def _text_problems(
+    row: int, section: str, fields: dict[str, str | None], *, contact: set[str] = frozenset()
+) -> list[Problem]:
     return [
         Problem(row, f"{section}·{name}", message)
         for name, text in fields.items()
@@ -76,16 +77,26 @@ def check_personal_data(records: PeriodRecords, *, township_name: str = "") -> l
     """
     village = records.village
     problems = _text_problems(
-        0, "村/社区",
-        {"名称": village.name, "所属乡镇": township_name, "监督电话": village.hotline, "公开栏地址": village.board_address},
+        0,
+        "村/社区",
+        {
+            "名称": village.name,
+            "所属乡镇": township_name,
+            "监督电话": village.hotline,
+            "公开栏地址": village.board_address,
+        },
         contact={"监督电话"},
     )
     problems += _text_problems(0, "月份", {"更正说明": records.period.amendment_reason})
     for key, (_, label, columns) in SECTIONS.items():
         texts = [c for c in columns if c.kind == "text"]
         for i, row in enumerate(getattr(records, key), start=1):
-            problems += _text_problems(i, label, {c.label: getattr(row, c.name) for c in texts},
-                                       contact={"联系电话"} if key == "services" else set())
+            problems += _text_problems(
+                i,
+                label,
+                {c.label: getattr(row, c.name) for c in texts},
+                contact={"联系电话"} if key == "services" else set(),
+            )
     people = [c for c in BENEFICIARY_COLUMNS if c.kind == "text" and c.name not in ("id_number", "phone")]
     for i, item in enumerate(records.affairs, start=1):
         for j, person in enumerate(records.beneficiaries.get(item.id, []), start=1):
@@ -131,9 +142,7 @@ def validate_records(
         if voucher:
             first_row, first_day = seen_vouchers.setdefault(voucher, (i, line.entry_date))
             if first_row != i and first_day != line.entry_date:
-                problems.append(
-                    Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”与第{first_row}行重复，但日期不同")
-                )
+                problems.append(Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”与第{first_row}行重复，但日期不同"))
             elif voucher in other_vouchers:
                 problems.append(Problem(i, "收支明细·凭证号", f"凭证号“{voucher}”本年度其他月份已使用"))
     for i, asset in enumerate(records.assets, start=1):
@@ -182,10 +191,11 @@ def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]
 def validate_period(session: Session, records: PeriodRecords) -> list[Problem]:
     township = session.get(Township, records.village.township_id) if records.village.township_id else None
     problems = validate_records(
-        records, other_vouchers=other_vouchers_of_year(session, records), township_name=township.name if township else ""
+        records,
+        other_vouchers=other_vouchers_of_year(session, records),
+        township_name=township.name if township else "",
     )
     return check_carry_forward(session, records) + problems
-
 
 
 def check_carry_forward(session: Session, records: PeriodRecords) -> list[Problem]:
@@ -200,9 +210,7 @@ def check_carry_forward(session: Session, records: PeriodRecords) -> list[Proble
     last_month = shift_period(records.period.period, -1)
     if before != last_month:
         # A gap would let a month start from any balance: the skipped month must be published first.
-        return [
-            Problem(0, "月份", f"{last_month} 还没有公开（最近公开的是 {before}），请按月份顺序公开")
-        ]
+        return [Problem(0, "月份", f"{last_month} 还没有公开（最近公开的是 {before}），请按月份顺序公开")]
     previous = latest_snapshot(session, records.village.id, last_month)
     closings = {a.account: a.closing_fen for a in load_snapshot(previous).finance.accounts}
     problems = []

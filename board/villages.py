@@ -41,9 +41,7 @@ def ensure_township(session: Session, *, code: str, name: str | None = None) -> 
         for direction, names in DEFAULT_CATEGORIES.items():
             for order, category in enumerate(names):
                 session.add(
-                    LedgerCategory(
-                        township_id=township.id, direction=direction, name=category, sort_order=order
-                    )
+                    LedgerCategory(township_id=township.id, direction=direction, name=category, sort_order=order)
                 )
     return township
 
@@ -64,8 +62,12 @@ def add_village(
         problems.append("代码只能由字母、数字、- 和 _ 组成")
     if not name:
         problems.append("名称不能为空")
-    for value, label, limit in ((code, "代码", 32), (name, "名称", 100), (hotline, "监督电话", 50),
-                                (board_address, "公开栏地址", 200)):
+    for value, label, limit in (
+        (code, "代码", 32),
+        (name, "名称", 100),
+        (hotline, "监督电话", 50),
+        (board_address, "公开栏地址", 200),
+    ):
         if len(value or "") > limit:
             problems.append(f"{label}不能超过 {limit} 个字")
         # Name, hotline and address are shown on every public output.

@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import chinese_calendar
@@ -123,7 +123,8 @@ def load_calendar(township_code: str | None = None, directory: Path | None = Non
     folders = [directory] + ([directory / township_code] if township_code else [])
     files = tuple(
         (path, path.stat().st_mtime_ns)
-        for folder in folders if folder.is_dir()
+        for folder in folders
+        if folder.is_dir()
         for path in sorted(folder.glob("[0-9][0-9][0-9][0-9].toml"))
     )
     return _build(files)

@@ -28,6 +28,7 @@ from board.snapshot import (
 from board.validation import validate_period
 from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
 
+
 @dataclass(frozen=True)
 class Step:
     roles: tuple[Role, ...]  # admin may take every step
@@ -73,8 +74,7 @@ def _begin(session: Session, step: str, village: Village, period: str, user: Use
 def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
     """Steps a role may take on a month in ``status``."""
     return [
-        name for name, rule in STEPS.items()
-        if status in rule.statuses and (role in rule.roles or role == Role.admin)
+        name for name, rule in STEPS.items() if status in rule.statuses and (role in rule.roles or role == Role.admin)
     ]
 
 
@@ -159,7 +159,11 @@ def publish_period(
         raise BoardError("更正版必须写明更正说明", field="更正说明")
     now = now or utcnow()
     content = build_content(
-        session, records, version=version, published_at=now, published_by=user.username,
+        session,
+        records,
+        version=version,
+        published_at=now,
+        published_by=user.username,
         amendment_reason=reason if version > 1 else "",
     )
     canonical = canonical_json(content)
@@ -236,6 +240,4 @@ def ensure_editable(period: Period, *, expected_version: int | None = None) -> N
             field="状态",
         )
     if expected_version is not None and expected_version != period.row_version:
-        raise ConflictError(
-            "这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本"
-        )
+        raise ConflictError("这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本")

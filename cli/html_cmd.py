@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.main import open_engine
-from infra.settings import get_settings
 from cli.common import export_subparsers
+from cli.main import open_engine
 from exports.html import export_html
+from infra.settings import get_settings
 
 
 def cmd_export_html(args) -> int:
     engine = open_engine(args)
     result = export_html(
-        engine, args.village, Path(args.out), period=args.period, base_url=get_settings().public_base_url,
+        engine,
+        args.village,
+        Path(args.out),
+        period=args.period,
+        base_url=get_settings().public_base_url,
     )
     largest = max(page.stat().st_size for page in result.pages)
     print(f"已导出 {len(result.pages)} 个月份的公开栏到 {result.out_dir}（最大的一页 {largest / 1024:.0f} KB）")

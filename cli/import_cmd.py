@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 from board.auth import get_user
-from cli.main import open_engine
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
@@ -23,6 +21,8 @@ from board.importers import (
 from board.importers.columns import field_of
 from board.periods import check_period
 from board.villages import get_village
+from cli.main import open_engine
+from infra.db import unit_of_work
 
 
 def _parse_map(kind: str, pairs: list[str]) -> dict[str, str]:
@@ -39,8 +39,11 @@ def _parse_map(kind: str, pairs: list[str]) -> dict[str, str]:
 
 
 def _print_preview(preview: ImportPreview) -> None:
-    rows = (f"第{preview.header_first}–{preview.header_row}行" if preview.header_first < preview.header_row
-            else f"第{preview.header_row}行")
+    rows = (
+        f"第{preview.header_first}–{preview.header_row}行"
+        if preview.header_first < preview.header_row
+        else f"第{preview.header_row}行"
+    )
     print(f"文件：{preview.filename}  工作表：{preview.sheet_name}  表头在{rows}")
     if preview.layout:
         print(f"识别为：{preview.layout}")
@@ -57,7 +60,10 @@ def _totals_line(totals: dict) -> str:
 def _refuse(preview: ImportPreview) -> int:
     print("导入未完成，发现以下问题（什么也没有保存）：", file=sys.stderr)
     if preview.missing_fields:
-        print(f"  找不到这些列：{'、'.join(preview.missing_labels())}。表头是：{'、'.join(preview.headers)}", file=sys.stderr)
+        print(
+            f"  找不到这些列：{'、'.join(preview.missing_labels())}。表头是：{'、'.join(preview.headers)}",
+            file=sys.stderr,
+        )
         print("  请用 --map 字段=列名 指定，例如 --map 日期=记账日期", file=sys.stderr)
     if preview.problems:
         print(f"  {'行':>6}  {'列':<12}  问题", file=sys.stderr)
@@ -78,7 +84,11 @@ def cmd_import(args) -> int:
         given = _parse_map(args.kind, args.map or [])
         mapping = {**(remembered_mapping(session, village=village, kind=args.kind) or {}), **given}
         preview = preview_import(
-            args.kind, data, path.name, period=args.period, mapping=mapping,
+            args.kind,
+            data,
+            path.name,
+            period=args.period,
+            mapping=mapping,
             known_categories=known_categories(session, village) if args.kind == "ledger" else None,
             earlier=earlier_months(session, village=village, period=args.period) if args.kind == "ledger" else None,
         )
@@ -91,8 +101,13 @@ def cmd_import(args) -> int:
         if not args.by:
             raise BoardError("保存需要用 --by 指定操作人用户名；只想检查文件请加 --check", field="--by")
         summary = import_file(
-            session, village=village, period=args.period, user=get_user(session, args.by),
-            preview=preview, mapping=mapping if given else None, affair_id=args.affair_id,
+            session,
+            village=village,
+            period=args.period,
+            user=get_user(session, args.by),
+            preview=preview,
+            mapping=mapping if given else None,
+            affair_id=args.affair_id,
             affair_title=args.affair,
         )
         session.commit()
@@ -114,7 +129,9 @@ def register(sub) -> None:
     p.add_argument("--village", required=True, help="村/社区代码")
     p.add_argument("--period", required=True, help="月份 YYYY-MM")
     p.add_argument("--by", help="操作人用户名（保存时必填）")
-    p.add_argument("--affair", metavar="标题", help="补贴名单所属的本月村务事项标题（没有则新建）；不给时用名单的标题行")
+    p.add_argument(
+        "--affair", metavar="标题", help="补贴名单所属的本月村务事项标题（没有则新建）；不给时用名单的标题行"
+    )
     p.add_argument("--affair-id", type=int, help="补贴名单所属的村务事项编号")
     p.add_argument("--map", action="append", metavar="字段=列名", help="指定列，可多次给出；会记住供下月使用")
     p.add_argument("--check", action="store_true", help="只检查并显示合计，不保存")

@@ -19,24 +19,29 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
 from board.auth import add_user, get_user, parse_role
-from infra.backup import backup_database
 from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, report_csv, report_xlsx, summarise
-from infra.db import get_engine, migrate, unit_of_work
-from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
-from infra.settings import get_settings
 from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
+from infra.backup import backup_database
+from infra.db import get_engine, migrate, unit_of_work
+from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
+from infra.settings import get_settings
 from models import Village
 
 # Feature modules that add their own sub-commands: each has ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
-    "cli.pdf_cmd", "cli.import_cmd", "cli.wechat_cmd", "cli.html_cmd", "cli.policy_cmd",
-    "cli.request_cmd", "cli.reminders_cmd",
+    "cli.pdf_cmd",
+    "cli.import_cmd",
+    "cli.wechat_cmd",
+    "cli.html_cmd",
+    "cli.policy_cmd",
+    "cli.request_cmd",
+    "cli.reminders_cmd",
 )
 
 
@@ -76,8 +81,12 @@ def cmd_village_add(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
         village = add_village(
-            session, code=args.code, name=args.name, township_code=args.township,
-            hotline=args.hotline or "", board_address=args.address or "",
+            session,
+            code=args.code,
+            name=args.name,
+            township_code=args.township,
+            hotline=args.hotline or "",
+            board_address=args.address or "",
         )
         session.commit()
     print(f"已添加村/社区：{village.name}（{village.code}）")
@@ -110,8 +119,12 @@ def cmd_user_add(args) -> int:
     password = _read_password()
     with unit_of_work(engine) as session:
         user = add_user(
-            session, username=args.username, password=password, role=role,
-            display_name=args.name or "", village_codes=tuple(args.village or ()),
+            session,
+            username=args.username,
+            password=password,
+            role=role,
+            display_name=args.name or "",
+            village_codes=tuple(args.village or ()),
             township_code=args.township,
         )
         session.commit()
@@ -180,7 +193,10 @@ def cmd_compliance(args) -> int:
         raise BoardError("导出文件应以 .csv 或 .xlsx 结尾", field="输出文件")
     with unit_of_work(engine) as session:
         rows = compliance_report(
-            session, township_code=args.township, period=args.period, today=date.today(),
+            session,
+            township_code=args.township,
+            period=args.period,
+            today=date.today(),
             deadline_day=get_settings().deadline_day,
         )
         items = None
@@ -192,7 +208,9 @@ def cmd_compliance(args) -> int:
         out.write_bytes(report_csv(items) if out.suffix.lower() == ".csv" else report_xlsx(items))
         print(f"已导出按清单核对结果 {len(items)} 行到 {out}")
     if args.json:
-        print(json.dumps({"villages": rows, "items": items} if items is not None else rows, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"villages": rows, "items": items} if items is not None else rows, ensure_ascii=False, indent=2)
+        )
         return 0
     for row in rows:
         print(f"{row['village_name']}（{row['village']}）：{row['status']}，{row['verdict']}")
@@ -203,8 +221,10 @@ def cmd_compliance(args) -> int:
             print(f"  {village['village_name']}（{village['village']}）：{counts}")
         for item in items:
             if item["verdict"] in ("late", "missing"):
-                print(f"    {item['village_name']} {item['item']}：{VERDICT_LABELS[item['verdict']]}，"
-                      f"期限 {item['deadline']}，{item['detail']}")
+                print(
+                    f"    {item['village_name']} {item['item']}：{VERDICT_LABELS[item['verdict']]}，"
+                    f"期限 {item['deadline']}，{item['detail']}"
+                )
     return 0
 
 
@@ -249,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--if-empty", action="store_true", help="只在数据库里还没有任何村/社区时生成")
     p.set_defaults(func=cmd_seed_demo)
 
-    village = sub.add_parser("village", help="村/社区").add_subparsers(dest="action", required=True, parser_class=_Parser)
+    village = sub.add_parser("village", help="村/社区").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
     p = village.add_parser("add", help="添加村/社区")
     p.add_argument("--code", required=True)
     p.add_argument("--name", required=True)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from cli.main import open_engine
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.periods import check_period
 from board.public import published_snapshot
 from board.public_record import PublicRecord
 from board.villages import get_township, get_village
 from cli.common import export_subparsers
+from cli.main import open_engine
 from exports.fonts import resolve_font
 from exports.pdf import PAGE_SIZES, render_many, render_pdf_document
+from infra.db import unit_of_work
 from models import Village
 
 BAR_WIDTH = 30

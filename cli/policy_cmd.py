@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from cli.main import open_engine
-from infra.db import unit_of_work
-from board.errors import BoardError
 from board.auth import get_user
+from board.errors import BoardError
 from board.links import policy_url
 from board.policy import (
     amend_explainer,
@@ -24,11 +22,13 @@ from board.policy import (
 )
 from board.policy_check import check_document, check_explainer
 from board.policy_extract import draft_from_file
-from views.policy_view import issue_label
-from infra.settings import get_settings
-from exports.policy_pdf import render_policy_sheet
+from cli.main import open_engine
 from cli.wechat_cmd import EXIT_AMBIGUOUS, EXIT_FAILED, _describe
+from exports.policy_pdf import render_policy_sheet
 from exports.wechat.policy_push import push_explainer
+from infra.db import unit_of_work
+from infra.settings import get_settings
+from views.policy_view import issue_label
 
 
 def _read(path: str) -> tuple[str, bytes]:
@@ -50,19 +50,34 @@ def _print_check(result, limit: int | None = None) -> None:
 def cmd_add(args) -> int:
     name, data = _read(args.source)
     draft = draft_from_file(name, data)
-    fields = {"title": args.title or draft.title, "issuer": draft.issuer, "doc_number": draft.doc_number,
-              "issued_on": draft.issued_on, "effective_on": draft.effective_on, "deadline_on": draft.deadline_on,
-              **draft.answers}
+    fields = {
+        "title": args.title or draft.title,
+        "issuer": draft.issuer,
+        "doc_number": draft.doc_number,
+        "issued_on": draft.issued_on,
+        "effective_on": draft.effective_on,
+        "deadline_on": draft.deadline_on,
+        **draft.answers,
+    }
     engine = open_engine(args)
     with unit_of_work(engine) as session:
         row = create_explainer(
-            session, user=get_user(session, args.by), fields=fields, township_code=args.township,
-            village_codes=tuple(args.village or ()), source_name=name, source_file=data,
+            session,
+            user=get_user(session, args.by),
+            fields=fields,
+            township_code=args.township,
+            village_codes=tuple(args.village or ()),
+            source_name=name,
+            source_file=data,
             source_text=draft.source_text,
         )
         session.commit()
         result = check_row(row)
-    how = "按 Markdown 的六个问题读入" if draft.from_markdown else "已从原文摘出含日期、金额、地点、材料的句子预填，请改写"
+    how = (
+        "按 Markdown 的六个问题读入"
+        if draft.from_markdown
+        else "已从原文摘出含日期、金额、地点、材料的句子预填，请改写"
+    )
     print(f"已保存草稿：编号 {row.id}《{row.title}》（{how}）")
     _print_check(result, limit=10)
     return 0
@@ -100,8 +115,9 @@ def cmd_amend(args) -> int:
 
 def cmd_push(args) -> int:
     engine = open_engine(args)
-    report = push_explainer(engine, args.id, grid_name=args.grid, now=datetime.now(timezone.utc),
-                            settings=get_settings(), force=args.force)
+    report = push_explainer(
+        engine, args.id, grid_name=args.grid, now=datetime.now(UTC), settings=get_settings(), force=args.force
+    )
     for row in report.rows:
         line = _describe({**row, "period": "政策问答"})
         print(line, file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
@@ -123,8 +139,10 @@ def cmd_sheet(args) -> int:
     try:
         out.write_bytes(data)
     except OSError as error:
-        raise BoardError(f"无法写入 {out}：{error.strerror or type(error).__name__}（请检查目录是否存在、能否写入）",
-                         field="输出文件") from None
+        raise BoardError(
+            f"无法写入 {out}：{error.strerror or type(error).__name__}（请检查目录是否存在、能否写入）",
+            field="输出文件",
+        ) from None
     print(f"已生成大字 A4 张贴版：{out}（{out.stat().st_size // 1024} KB）")
     return 0
 

@@ -11,13 +11,11 @@ clock as of another day.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from board.auth import get_user
 from board.catalogue import catalogue_rows, read_workbook, replace_catalogue, write_workbook
-from cli.main import _Parser, open_engine
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     MAX_EXTENSION_DAYS,
@@ -31,6 +29,8 @@ from board.requests import (
     shanghai_today,
 )
 from board.villages import get_township
+from cli.main import _Parser, open_engine
+from infra.db import unit_of_work
 
 
 def today_arg(args) -> date:
@@ -39,13 +39,15 @@ def today_arg(args) -> date:
             return date.fromisoformat(args.today)
         except ValueError:
             raise BoardError(f"日期“{args.today}”格式不对，应写成 2026-03-19", field="日期") from None
-    return shanghai_today(datetime.now(timezone.utc))
+    return shanghai_today(datetime.now(UTC))
 
 
 def _line(row: dict) -> str:
     mark = "【逾期】" if row["overdue"] else ""
-    return (f"{mark}{row['code']}  {row['village_name']}  {row['kind']}  {row['subject']}  "
-            f"收到 {row['received_on']}  期限 {row['due_on'] or '暂停计时'}  {row['status_label']}  {row['days_left_label']}")
+    return (
+        f"{mark}{row['code']}  {row['village_name']}  {row['kind']}  {row['subject']}  "
+        f"收到 {row['received_on']}  期限 {row['due_on'] or '暂停计时'}  {row['status_label']}  {row['days_left_label']}"
+    )
 
 
 def cmd_request_list(args) -> int:
@@ -94,8 +96,9 @@ def cmd_request_reply(args) -> int:
     today = today_arg(None)
     with unit_of_work(engine) as session:
         user = get_user(session, args.by)
-        request = reply_request(session, args.code, user=user, form=args.form, text=text, reason=args.reason or "",
-                                today=today)
+        request = reply_request(
+            session, args.code, user=user, form=args.form, text=text, reason=args.reason or "", today=today
+        )
         if args.publish:
             publish_answer(session, args.code, user=user, today=today, general_interest=args.general_interest)
         session.commit()
@@ -112,8 +115,14 @@ def cmd_request_reply(args) -> int:
 def cmd_request_extend(args) -> int:
     engine = open_engine(args)
     with unit_of_work(engine) as session:
-        due = extend_request(session, args.code, user=get_user(session, args.by), reason=args.reason,
-                             days=args.days, today=today_arg(None))
+        due = extend_request(
+            session,
+            args.code,
+            user=get_user(session, args.by),
+            reason=args.reason,
+            days=args.days,
+            today=today_arg(None),
+        )
         session.commit()
     print(f"{args.code.upper()}：答复期限已延长至 {due}。")
     return 0
@@ -192,4 +201,3 @@ def register(sub) -> None:
     p.add_argument("--township", required=True, help="乡镇/街道代码")
     p.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
     p.set_defaults(func=cmd_catalogue_export)
-

@@ -8,20 +8,20 @@ part, or waiting for a person to forward/confirm), 1 when something failed for g
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from cli.main import open_engine
-from infra.db import unit_of_work
 from board.digest import build_digest
 from board.errors import BoardError
 from board.periods import check_period
 from board.public import published_snapshot
-from infra.settings import get_settings
 from board.snapshot import SHANGHAI
 from board.villages import get_village
+from cli.main import open_engine
 from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.grids import CHANNELS, add_grid
 from exports.wechat.push import push_due, push_period
+from infra.db import unit_of_work
+from infra.settings import get_settings
 
 EXIT_FAILED = 1
 EXIT_AMBIGUOUS = 4
@@ -45,8 +45,14 @@ def cmd_grid_add(args) -> int:
     with unit_of_work(engine) as session:
         village = get_village(session, args.village)
         grid = add_grid(
-            session, village=village, name=args.name, channel=args.channel, key_ref=args.key_ref or "",
-            chat_id=args.chat_id or "", sender=args.sender or "", worker=args.worker or "",
+            session,
+            village=village,
+            name=args.name,
+            channel=args.channel,
+            key_ref=args.key_ref or "",
+            chat_id=args.chat_id or "",
+            sender=args.sender or "",
+            worker=args.worker or "",
         )
         session.commit()
     print(f"已登记网格：{village.name} {grid.name}（{CHANNELS[grid.channel]}）")
@@ -76,13 +82,20 @@ def cmd_push(args) -> int:
     engine = open_engine(args)
     settings = get_settings()
     timeout = (DEFAULT_TIMEOUT[0], args.timeout) if args.timeout else DEFAULT_TIMEOUT
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if args.due:
         report = push_due(engine, now=now, settings=settings, timeout=timeout)
     else:
         check_period(args.period)
-        report = push_period(engine, village_code=args.village, period=args.period, grid_name=args.grid,
-                             now=now, settings=settings, timeout=timeout)
+        report = push_period(
+            engine,
+            village_code=args.village,
+            period=args.period,
+            grid_name=args.grid,
+            now=now,
+            settings=settings,
+            timeout=timeout,
+        )
     for row in report.rows:
         print(_describe(row), file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
     counts = {}
@@ -92,8 +105,11 @@ def cmd_push(args) -> int:
     print(f"共 {len(report.rows)} 条：{summary}")
     ambiguous = report.with_status("ambiguous")
     if ambiguous:
-        print(f"有 {len(ambiguous)} 条结果不确定：消息可能已经发出，请到群里查看，"
-              "收到了就在“网格转发”页点“群里已收到”，没收到就点“重新发送”。", file=sys.stderr)
+        print(
+            f"有 {len(ambiguous)} 条结果不确定：消息可能已经发出，请到群里查看，"
+            "收到了就在“网格转发”页点“群里已收到”，没收到就点“重新发送”。",
+            file=sys.stderr,
+        )
     if report.failed:
         print(f"有 {len(report.failed)} 条发送失败，需要人工处理（见上面的原因）。", file=sys.stderr)
         return EXIT_FAILED

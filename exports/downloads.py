@@ -18,15 +18,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from infra.db import unit_of_work
+from board.errors import BoardError
 from board.periods import period_label
 from board.public import published_snapshot
 from board.public_record import PublicRecord
 from board.spreadsheet import neutralise
 from board.villages import get_village
-from board.errors import BoardError
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
+from infra.db import unit_of_work
 
 MONEY_FORMAT = "#,##0.00"
 CSV_MIME = "text/csv"
@@ -66,9 +66,19 @@ def _account_labels(snapshot: PublicRecord) -> dict[str, str]:
 def ledger_sheet(snapshot: PublicRecord) -> Sheet:
     labels = _account_labels(snapshot)
     rows = [
-        [x.line, x.date.isoformat(), x.voucher_no, x.summary, x.category,
-         "收入" if x.direction == "in" else "支出", x.amount_fen, x.counterparty, x.handler,
-         labels.get(x.account, x.account), "是" if x.major else ""]
+        [
+            x.line,
+            x.date.isoformat(),
+            x.voucher_no,
+            x.summary,
+            x.category,
+            "收入" if x.direction == "in" else "支出",
+            x.amount_fen,
+            x.counterparty,
+            x.handler,
+            labels.get(x.account, x.account),
+            "是" if x.major else "",
+        ]
         for x in snapshot.finance.ledger
     ]
     header = ["序号", "日期", "凭证号", "摘要", "类别", "收支", "金额（元）", "对方单位", "经手人", "账户", "5万元以上"]
@@ -80,56 +90,88 @@ def snapshot_sheets(snapshot: PublicRecord) -> list[Sheet]:
     s, f = snapshot, snapshot.finance
     start, end = posting_period(s)
     wf = s.workflow
-    info = Sheet("公开信息", ["项目", "内容"], [
-        ["村/社区", s.village.name], ["代码", s.village.code], ["乡镇/街道", s.village.township],
-        ["月份", period_label(s.period)], ["版本", s.version], ["更正说明", s.amendment_reason],
-        ["公开日期", s.published_on.isoformat()], ["公示期", f"{start} 至 {end}"], ["编制", wf.submitted_by],
-        ["审核", wf.approved_by], ["公开", s.published_by], ["监督电话", s.village.hotline],
-        ["校验哈希", s.hash],
-    ])
+    info = Sheet(
+        "公开信息",
+        ["项目", "内容"],
+        [
+            ["村/社区", s.village.name],
+            ["代码", s.village.code],
+            ["乡镇/街道", s.village.township],
+            ["月份", period_label(s.period)],
+            ["版本", s.version],
+            ["更正说明", s.amendment_reason],
+            ["公开日期", s.published_on.isoformat()],
+            ["公示期", f"{start} 至 {end}"],
+            ["编制", wf.submitted_by],
+            ["审核", wf.approved_by],
+            ["公开", s.published_by],
+            ["监督电话", s.village.hotline],
+            ["校验哈希", s.hash],
+        ],
+    )
     accounts = Sheet(
-        "收支总表", ["账户", "月初余额", "本月收入", "本月支出", "月末余额"],
+        "收支总表",
+        ["账户", "月初余额", "本月收入", "本月支出", "月末余额"],
         [[a.label, a.opening_fen, a.income_fen, a.expense_fen, a.closing_fen] for a in f.accounts]
         + [["合计", *(getattr(f.totals, k) for k in ("opening_fen", "income_fen", "expense_fen", "closing_fen"))]],
         frozenset({1, 2, 3, 4}),
     )
     assets = Sheet(
-        "固定资产", ["名称", "类别", "购置日期", "数量", "原值（元）", "存放地点", "状态"],
-        [[a.name, a.category, a.acquired_on or "", a.quantity, a.original_value_fen, a.location, a.status]
-         for a in f.assets.items],
+        "固定资产",
+        ["名称", "类别", "购置日期", "数量", "原值（元）", "存放地点", "状态"],
+        [
+            [a.name, a.category, a.acquired_on or "", a.quantity, a.original_value_fen, a.location, a.status]
+            for a in f.assets.items
+        ],
         frozenset({4}),
     )
     debts = Sheet(
-        "债权债务", ["类型", "对方", "金额（元）", "到期日", "说明"],
-        [[label, d.counterparty, d.amount_fen, _iso(d.due_on), d.note]
-         for items, label in ((f.debts.receivable, "应收"), (f.debts.payable, "应付")) for d in items],
+        "债权债务",
+        ["类型", "对方", "金额（元）", "到期日", "说明"],
+        [
+            [label, d.counterparty, d.amount_fen, _iso(d.due_on), d.note]
+            for items, label in ((f.debts.receivable, "应收"), (f.debts.payable, "应付"))
+            for d in items
+        ],
         frozenset({2}),
     )
     resources = Sheet(
-        "资源发包", ["类型", "名称", "面积", "承包/租用方", "合同开始", "合同到期", "年承包费（元）"],
-        [[r.kind, r.name, r.area, r.holder, _iso(r.contract_start), _iso(r.contract_end), r.annual_fee_fen]
-         for r in f.resources],
+        "资源发包",
+        ["类型", "名称", "面积", "承包/租用方", "合同开始", "合同到期", "年承包费（元）"],
+        [
+            [r.kind, r.name, r.area, r.holder, _iso(r.contract_start), _iso(r.contract_end), r.annual_fee_fen]
+            for r in f.resources
+        ],
         frozenset({6}),
     )
     affairs = Sheet(
-        "村务", ["日期", "类别", "事项", "内容", "金额（元）", "受益人数"],
-        [[a.date.isoformat(), a.category, a.title, a.description, a.amount_fen, a.beneficiary_count]
-         for a in s.affairs],
+        "村务",
+        ["日期", "类别", "事项", "内容", "金额（元）", "受益人数"],
+        [
+            [a.date.isoformat(), a.category, a.title, a.description, a.amount_fen, a.beneficiary_count]
+            for a in s.affairs
+        ],
         frozenset({4}),
     )
     people = Sheet(
-        "受益名单", ["事项", "姓名", "组别", "身份证号（已遮挡）", "电话（已遮挡）", "金额（元）", "备注"],
-        [[a.title, p.name, p.group, p.id_number, p.phone, p.amount_fen, p.note]
-         for a in s.affairs for p in a.beneficiaries],
+        "受益名单",
+        ["事项", "姓名", "组别", "身份证号（已遮挡）", "电话（已遮挡）", "金额（元）", "备注"],
+        [
+            [a.title, p.name, p.group, p.id_number, p.phone, p.amount_fen, p.note]
+            for a in s.affairs
+            for p in a.beneficiaries
+        ],
         frozenset({5}),
     )
     party = Sheet(
-        "党务", ["日期", "类别", "事项", "内容", "参加人数", "金额（元）"],
+        "党务",
+        ["日期", "类别", "事项", "内容", "参加人数", "金额（元）"],
         [[p.date.isoformat(), p.category, p.title, p.description, p.participants, p.amount_fen] for p in s.party],
         frozenset({5}),
     )
     services = Sheet(
-        "便民服务", ["服务事项", "所需材料", "办理地点", "办理时限", "咨询电话"],
+        "便民服务",
+        ["服务事项", "所需材料", "办理地点", "办理时限", "咨询电话"],
         [[x.name, x.materials, x.location, x.time_limit, x.contact] for x in s.services],
     )
     return [info, accounts, ledger_sheet(s), assets, debts, resources, affairs, people, party, services]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -60,7 +60,7 @@ class FontChoice:
 
 
 def outline_format(path: str | Path) -> str:
-    """"truetype", "cff" or "unknown", read from the sfnt header (first face of a .ttc)."""
+    """ "truetype", "cff" or "unknown", read from the sfnt header (first face of a .ttc)."""
     with open(path, "rb") as fh:
         head = fh.read(12)
         if len(head) < 12:
@@ -104,7 +104,7 @@ def _font_problem(path: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _register(path: str) -> str:
     """Register the TrueType font once per process; returns its reportlab name."""
     name = f"{FONT_NAME}-" + re.sub(r"[^A-Za-z0-9]+", "", Path(path).stem)

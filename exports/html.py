@@ -16,25 +16,25 @@ from pathlib import Path
 import plotly.offline
 from sqlalchemy.engine import Engine
 
-from views.board_view import BoardView, Metrics, Section, Table, Text, load_board
-from views.charts import FONT_STACK, PLOTLY_CONFIG, Chart
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan
 from board.periods import check_period, period_label
 from board.policy import today_shanghai
-from services.policy import load_public_explainers
 from board.public import published_periods
 from board.villages import get_village
 from exports.policy_html import POLICY_DIR, write_policy_page
+from infra.db import unit_of_work
+from services.policy import load_public_explainers
+from views.board_view import BoardView, Metrics, Section, Table, Text, load_board
+from views.charts import FONT_STACK, PLOTLY_CONFIG, Chart
 
 PLOTLY_FILE = "plotly.min.js"
 PAGE_FILE = "index.html"
 
 CSS = """
 *{box-sizing:border-box}
-body{margin:0;font-family:%(font)s;color:#1a1a1a;background:#fff;line-height:1.6;font-size:17px}
+body{margin:0;font-family:FONT_STACK;color:#1a1a1a;background:#fff;line-height:1.6;font-size:17px}
 header,main,footer,nav{max-width:1000px;margin:0 auto;padding:0 14px}
 header{padding-top:16px}
 h1{font-size:26px;margin:8px 0 4px}
@@ -48,11 +48,11 @@ h4{font-size:16px;margin:12px 0 4px}
 .metric .label{font-size:15px}
 .metric .value{font-size:32px;font-weight:700;line-height:1.2}
 .table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%%;font-size:15px}
+table{border-collapse:collapse;width:100%;font-size:15px}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f4f1ea}
 figure{margin:12px 0}
-.chart{width:100%%;min-height:320px}
+.chart{width:100%;min-height:320px}
 nav{display:flex;flex-wrap:wrap;gap:6px 16px;margin-top:8px}
 nav a{color:#0b57a4}
 footer{margin-top:32px;padding-bottom:24px;border-top:1px solid #ccc}
@@ -61,7 +61,7 @@ ul.months li{padding:6px 0;border-bottom:1px solid #eee}
 /* Hashes, URLs and long user words must not push a 390 px phone page sideways. */
 h1,h2,h3,h4,p,li,summary,figcaption,.detail,.value{overflow-wrap:anywhere}
 td{overflow-wrap:break-word}
-""" % {"font": FONT_STACK}
+""".replace("FONT_STACK", FONT_STACK)
 
 CHART_LOADER = """
 <script src="%(plotly)s"></script>
@@ -155,7 +155,7 @@ def render_month_page(view: BoardView, *, available: set[str], online_url: str =
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(view.title)} {_e(period_label(view.period))}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>{_e(view.title)}</h1><p class=\"meta\">{_e(view.footer)}</p>{demo}</header>"
+        f'<header><h1>{_e(view.title)}</h1><p class="meta">{_e(view.footer)}</p>{demo}</header>'
         f"<nav>{''.join(nav)}</nav><main>{''.join(parts)}</main>"
         f"<footer><p>{_e(view.footer)}</p><p>完整核验码：{_e(view.hash)}</p></footer>"
         + CHART_LOADER % {"plotly": f"../{PLOTLY_FILE}", "config": json.dumps(PLOTLY_CONFIG)}
@@ -172,13 +172,16 @@ def render_index(village_name: str, months: list[BoardView], *, policy_count: in
         for v in months
     )
     title = f"{village_name} 三务公开栏"
-    policy = (f'<nav><a href="{POLICY_DIR}/{PAGE_FILE}">政策问答（{policy_count} 期，可搜索）</a></nav>'
-              if policy_count else "")
+    policy = (
+        f'<nav><a href="{POLICY_DIR}/{PAGE_FILE}">政策问答（{policy_count} 期，可搜索）</a></nav>'
+        if policy_count
+        else ""
+    )
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>{_e(title)}</h1><p class=\"meta\">已公开月份（点击查看）</p></header>{policy}"
+        f'<header><h1>{_e(title)}</h1><p class="meta">已公开月份（点击查看）</p></header>{policy}'
         f'<main><ul class="months">{items}</ul></main></body></html>'
     )
 
@@ -219,12 +222,20 @@ def export_html(
     for p in sorted(available - set(listed), reverse=True):
         listed[p] = load_board(engine, village_code, p)
     explainers = load_public_explainers(engine, village_code)
-    policy = write_policy_page(out_dir, views[0].village_name, village_code, explainers, today=today_shanghai(),
-                               base_url=base_url, base_css=CSS)
+    policy = write_policy_page(
+        out_dir,
+        views[0].village_name,
+        village_code,
+        explainers,
+        today=today_shanghai(),
+        base_url=base_url,
+        base_css=CSS,
+    )
     index = out_dir / PAGE_FILE
     index.write_text(
-        render_index(views[0].village_name, [listed[p] for p in sorted(listed, reverse=True)],
-                     policy_count=len(explainers)),
+        render_index(
+            views[0].village_name, [listed[p] for p in sorted(listed, reverse=True)], policy_count=len(explainers)
+        ),
         encoding="utf-8",
     )
     return HtmlExport(out_dir=out_dir, pages=pages, index=index, policy=policy)

@@ -34,17 +34,17 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from views.board_view import TRANSFER_MARK, transfer_note
-from views.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_wan, format_yuan
 from board.periods import format_partial_date, period_label
 from board.public_record import PublicRecord
-from infra.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.fonts import FontChoice, resolve_font
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart, income_expense_chart
+from infra.settings import get_settings
+from views.board_view import TRANSFER_MARK, transfer_note
+from views.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
 
 PAGE_SIZES = {"A4": A4, "A3": A3, "A2": A2}
 # Poster sizes keep the A4 layout and scale type and spacing with the paper.
@@ -103,7 +103,9 @@ def _page_canvas(footer: str, font: str, scale: float) -> type[Canvas]:
                 self.setFont(font, 7.5 * scale)
                 self.setFillColor(colors.HexColor("#555555"))
                 self.drawString(12 * mm * scale, 8 * mm * scale, footer)
-                self.drawRightString(width - 12 * mm * scale, 8 * mm * scale, f"第 {self._pageNumber} 页 / 共 {total} 页")
+                self.drawRightString(
+                    width - 12 * mm * scale, 8 * mm * scale, f"第 {self._pageNumber} 页 / 共 {total} 页"
+                )
                 super().showPage()
             super().save()
 
@@ -132,12 +134,28 @@ class _Board:
         self.head = ParagraphStyle("head", parent=self.centred, textColor=colors.white)
         self.title = ParagraphStyle("title", parent=self.body, fontSize=20 * k, leading=25 * k, textColor=HEAD_BG)
         self.h1 = ParagraphStyle(
-            "h1", parent=self.body, fontSize=12 * k, leading=16 * k, textColor=colors.white,
-            backColor=HEAD_BG, borderPadding=(2 * k, 4 * k, 2 * k, 4 * k), spaceBefore=8 * k, spaceAfter=5 * k,
+            "h1",
+            parent=self.body,
+            fontSize=12 * k,
+            leading=16 * k,
+            textColor=colors.white,
+            backColor=HEAD_BG,
+            borderPadding=(2 * k, 4 * k, 2 * k, 4 * k),
+            spaceBefore=8 * k,
+            spaceAfter=5 * k,
         )
-        self.h2 = ParagraphStyle("h2", parent=self.body, fontSize=9.5 * k, leading=13 * k, textColor=HEAD_BG,
-                                 spaceBefore=5 * k, spaceAfter=2 * k)
-        self.note = ParagraphStyle("note", parent=self.body, fontSize=7 * k, leading=9 * k, textColor=colors.HexColor("#555555"))
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=self.body,
+            fontSize=9.5 * k,
+            leading=13 * k,
+            textColor=HEAD_BG,
+            spaceBefore=5 * k,
+            spaceAfter=2 * k,
+        )
+        self.note = ParagraphStyle(
+            "note", parent=self.body, fontSize=7 * k, leading=9 * k, textColor=colors.HexColor("#555555")
+        )
         self.pad = 2.5 * k
 
     # ----- building blocks -------------------------------------------------------------
@@ -257,8 +275,13 @@ class _Board:
         qr.add(widget)
         left = [
             Paragraph(escape(f"{village.name} 三务公开栏"), self.title),
-            Paragraph(escape(f"{period_label(s.period)} 财务·村务·党务公开"
-                             + (f"（更正版 第{s.version}版）" if s.version > 1 else "")), self.h2),
+            Paragraph(
+                escape(
+                    f"{period_label(s.period)} 财务·村务·党务公开"
+                    + (f"（更正版 第{s.version}版）" if s.version > 1 else "")
+                ),
+                self.h2,
+            ),
             self.p(f"{village.township}　公开栏地址：{village.board_address or '—'}", self.body),
             self.p(f"公开日期：{s.published_on}　公示期：{start} 至 {end}（不少于{POSTING_DAYS}天）", self.body),
             self.p(f"监督电话：{village.hotline or '—'}　意见箱设在公开栏旁，欢迎监督", self.body),
@@ -266,23 +289,35 @@ class _Board:
         ]
         if village.demo:
             left.append(self.p("本公开栏为演示数据，非真实村务。", self.note))
-        right = [qr, Paragraph(escape("扫码查看网上公开栏"), ParagraphStyle("qr", parent=self.note, alignment=TA_CENTER)),
-                 Paragraph(escape(f"校验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER))]
+        right = [
+            qr,
+            Paragraph(escape("扫码查看网上公开栏"), ParagraphStyle("qr", parent=self.note, alignment=TA_CENTER)),
+            Paragraph(escape(f"校验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER)),
+        ]
         table = Table([[left, right]], colWidths=[self.width - qr_size - 6 * k, qr_size + 6 * k])
-        table.setStyle(self.layout_style([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, 0), 2 * k, HEAD_BG),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ]))
+        table.setStyle(
+            self.layout_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 2 * k, HEAD_BG),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         story: list = [table, Spacer(0, 3 * k)]
         if s.amendment_reason:
-            box = Table([[self.p(f"更正说明（第{s.version}版）：{s.amendment_reason}", self.body)]],
-                        colWidths=[self.width])
-            box.setStyle(self.layout_style([
-                ("BOX", (0, 0), (-1, -1), 1 * k, HEAD_BG),
-                ("BACKGROUND", (0, 0), (-1, -1), TOTAL_BG),
-            ]))
+            box = Table(
+                [[self.p(f"更正说明（第{s.version}版）：{s.amendment_reason}", self.body)]], colWidths=[self.width]
+            )
+            box.setStyle(
+                self.layout_style(
+                    [
+                        ("BOX", (0, 0), (-1, -1), 1 * k, HEAD_BG),
+                        ("BACKGROUND", (0, 0), (-1, -1), TOTAL_BG),
+                    ]
+                )
+            )
             story += [box, Spacer(0, 3 * k)]
         return story
 
@@ -295,27 +330,37 @@ class _Board:
             for label, key in (("月末账上余额", "closing_fen"), ("本月收入", "income_fen"), ("本月支出", "expense_fen"))
         ]
         table = Table([cells], colWidths=[self.width / 3] * 3)
-        table.setStyle(self.layout_style([
-            ("BOX", (0, 0), (-1, -1), 0.6 * k, RULE),
-            ("INNERGRID", (0, 0), (-1, -1), 0.6 * k, RULE),
-            ("BACKGROUND", (0, 0), (-1, -1), STRIPE_BG),
-        ]))
+        table.setStyle(
+            self.layout_style(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.6 * k, RULE),
+                    ("INNERGRID", (0, 0), (-1, -1), 0.6 * k, RULE),
+                    ("BACKGROUND", (0, 0), (-1, -1), STRIPE_BG),
+                ]
+            )
+        )
         return [table, Spacer(0, 3 * k)]
 
     def accounts(self) -> list:
         f = self.s.finance
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[a.label, y(a.opening_fen), y(a.income_fen), y(a.expense_fen), y(a.closing_fen)]
-                for a in f.accounts]
+        rows = [[a.label, y(a.opening_fen), y(a.income_fen), y(a.expense_fen), y(a.closing_fen)] for a in f.accounts]
         t = f.totals
         total = [["合计", y(t.opening_fen), y(t.income_fen), y(t.expense_fen), y(t.closing_fen)]]
         transfers = f.transfers
         # An account's figures include money moved to the other account; the village total does not.
-        notes = [f"各账户的收入、支出含现金与银行存款之间的内部转账 {format_yuan(transfers.amount_fen)}，"
-                 "合计不计内部转账。"] if transfers.count else []
+        notes = (
+            [
+                f"各账户的收入、支出含现金与银行存款之间的内部转账 {format_yuan(transfers.amount_fen)}，"
+                "合计不计内部转账。"
+            ]
+            if transfers.count
+            else []
+        )
         return self.subsection("（一）收支总表（单位：元）") + [
-            self.table(["账户", "月初余额", "本月收入", "本月支出", "月末余额"], rows, kinds="cnnnn", totals=total,
-                       notes=notes)
+            self.table(
+                ["账户", "月初余额", "本月收入", "本月支出", "月末余额"], rows, kinds="cnnnn", totals=total, notes=notes
+            )
         ]
 
     def charts(self) -> list:
@@ -331,14 +376,24 @@ class _Board:
         caption = ParagraphStyle("caption", parent=self.note, alignment=TA_CENTER)
         captions = [
             Paragraph(escape(text), caption)
-            for text in (income_expense_caption(self.s), expense_category_caption(self.s), balance_trend_caption(history))
+            for text in (
+                income_expense_caption(self.s),
+                expense_category_caption(self.s),
+                balance_trend_caption(history),
+            )
         ]
         table = Table([drawings, captions], colWidths=[w] * 3)
-        table.setStyle(self.layout_style([
-            ("LEFTPADDING", (0, 0), (-1, -1), 2 * k), ("RIGHTPADDING", (0, 0), (-1, -1), 2 * k),
-            ("LEFTPADDING", (0, 0), (-1, 0), 0), ("RIGHTPADDING", (0, 0), (-1, 0), 0),
-            ("VALIGN", (0, 1), (-1, 1), "TOP"),
-        ]))
+        table.setStyle(
+            self.layout_style(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2 * k),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2 * k),
+                    ("LEFTPADDING", (0, 0), (-1, 0), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, 0), 0),
+                    ("VALIGN", (0, 1), (-1, 1), "TOP"),
+                ]
+            )
+        )
         return [Spacer(0, 2 * k), table]
 
     def ledger(self) -> list:
@@ -355,8 +410,20 @@ class _Board:
             income = y(x.amount_fen) if x.direction == "in" else ""
             expense = y(x.amount_fen) if x.direction == "out" else ""
             account = next((a.label for a in f.accounts if a.account == x.account), x.account)
-            rows.append([str(x.line), x.date.isoformat(), x.voucher_no, summary, x.category, x.counterparty,
-                         income, expense, account, x.handler])
+            rows.append(
+                [
+                    str(x.line),
+                    x.date.isoformat(),
+                    x.voucher_no,
+                    summary,
+                    x.category,
+                    x.counterparty,
+                    income,
+                    expense,
+                    account,
+                    x.handler,
+                ]
+            )
         t = f.totals
         total = [["", "", "", self.p("本月合计"), "", "", y(t.income_fen), y(t.expense_fen), "", ""]]
         header = ["序号", "日期", "凭证号", "摘要", "类别", "对方单位", "收入", "支出", "账户", "经手人"]
@@ -364,8 +431,17 @@ class _Board:
         if not rows:
             return story + [self.p("本月没有收支。", self.body)]
         note = transfer_note(f)
-        story.append(self.table(header, rows, kinds="nnntttnnct", weights={3: 2.6, 4: 1.2, 5: 1.6, 9: 0.9},
-                                totals=total, highlight=marked, notes=[note] if note else []))
+        story.append(
+            self.table(
+                header,
+                rows,
+                kinds="nnntttnnct",
+                weights={3: 2.6, 4: 1.2, 5: 1.6, 9: 0.9},
+                totals=total,
+                highlight=marked,
+                notes=[note] if note else [],
+            )
+        )
         if marked:
             story.append(self.p(f"{MAJOR_MARK} 单笔 5 万元以上支出，已按“四议两公开”程序决策并专项公开。", self.note))
         return story
@@ -373,28 +449,49 @@ class _Board:
     def assets(self) -> list:
         a = self.s.finance.assets
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[x.name, x.category, format_partial_date(x.acquired_on), str(x.quantity), y(x.original_value_fen),
-                 x.location, x.status] for x in a.items]
+        rows = [
+            [
+                x.name,
+                x.category,
+                format_partial_date(x.acquired_on),
+                str(x.quantity),
+                y(x.original_value_fen),
+                x.location,
+                x.status,
+            ]
+            for x in a.items
+        ]
         if not rows:
             return self.subsection("（三）固定资产") + [self.p("暂无固定资产登记。", self.body)]
         total = [[self.p("合计"), "", "", "", y(a.total_fen), "", ""]]
         return self.subsection(f"（三）固定资产（共 {len(rows)} 项，单位：元）") + [
-            self.table(["名称", "类别", "购置日期", "数量", "原值", "存放地点", "状态"], rows, kinds="ttnnntc",
-                       weights={0: 2.2, 1: 1.2, 5: 1.4}, totals=total)
+            self.table(
+                ["名称", "类别", "购置日期", "数量", "原值", "存放地点", "状态"],
+                rows,
+                kinds="ttnnntc",
+                weights={0: 2.2, 1: 1.2, 5: 1.4},
+                totals=total,
+            )
         ]
 
     def debts(self) -> list:
         d = self.s.finance.debts
         y = lambda fen: format_yuan(fen, unit=False)  # noqa: E731
-        rows = [[label, x.counterparty, y(x.amount_fen), _iso(x.due_on), x.note]
-                for items, label in ((d.receivable, "应收（债权）"), (d.payable, "应付（债务）")) for x in items]
+        rows = [
+            [label, x.counterparty, y(x.amount_fen), _iso(x.due_on), x.note]
+            for items, label in ((d.receivable, "应收（债权）"), (d.payable, "应付（债务）"))
+            for x in items
+        ]
         if not rows:
             return self.subsection("（四）债权债务") + [self.p("本月没有债权债务。", self.body)]
-        totals = [[self.p("应收合计"), "", y(d.receivable_total_fen), "", ""],
-                  [self.p("应付合计"), "", y(d.payable_total_fen), "", ""]]
+        totals = [
+            [self.p("应收合计"), "", y(d.receivable_total_fen), "", ""],
+            [self.p("应付合计"), "", y(d.payable_total_fen), "", ""],
+        ]
         return self.subsection("（四）债权债务（单位：元）") + [
-            self.table(["类型", "对方", "金额", "到期日", "说明"], rows, kinds="ctnnt",
-                       weights={1: 1.5, 4: 2.5}, totals=totals)
+            self.table(
+                ["类型", "对方", "金额", "到期日", "说明"], rows, kinds="ctnnt", weights={1: 1.5, 4: 2.5}, totals=totals
+            )
         ]
 
     def resources(self) -> list:
@@ -410,8 +507,13 @@ class _Board:
         if not rows:
             return self.subsection("（五）资源发包与合同") + [self.p("暂无资源发包合同。", self.body)]
         return self.subsection("（五）资源发包与合同（单位：元）") + [
-            self.table(["类型", "名称", "面积", "承包/租用方", "合同期限", "年承包费"], rows, kinds="cttttn",
-                       weights={1: 1.8, 3: 1.6, 4: 1.8}, highlight=soon)
+            self.table(
+                ["类型", "名称", "面积", "承包/租用方", "合同期限", "年承包费"],
+                rows,
+                kinds="cttttn",
+                weights={1: 1.8, 3: 1.6, 4: 1.8},
+                highlight=soon,
+            )
         ]
 
     def affairs(self) -> list:
@@ -421,8 +523,11 @@ class _Board:
             return story + [self.p("本月没有村务公开事项。", self.body)]
         y = lambda fen: format_yuan(fen, unit=False) if fen is not None else ""  # noqa: E731
         rows = [[x.date.isoformat(), x.category, x.title, x.description, y(x.amount_fen)] for x in items]
-        story.append(self.table(["日期", "类别", "事项", "内容", "金额（元）"], rows, kinds="ntttn",
-                                weights={1: 1.2, 2: 1.6, 3: 3.4}))
+        story.append(
+            self.table(
+                ["日期", "类别", "事项", "内容", "金额（元）"], rows, kinds="ntttn", weights={1: 1.2, 2: 1.6, 3: 3.4}
+            )
+        )
         for x in items:
             people = x.beneficiaries
             if not people:
@@ -430,8 +535,9 @@ class _Board:
             prow = [[p.name, p.group, p.id_number, p.phone, y(p.amount_fen), p.note] for p in people]
             total = [[self.p("合计"), self.p(f"{x.beneficiary_count} 人"), "", "", y(x.beneficiary_total_fen), ""]]
             story += self.subsection(f"{x.title}名单（身份证号、电话已隐去中间位）") + [
-                self.table(["姓名", "组别", "身份证号", "联系电话", "金额（元）", "备注"], prow, kinds="ccnnnt",
-                           totals=total)
+                self.table(
+                    ["姓名", "组别", "身份证号", "联系电话", "金额（元）", "备注"], prow, kinds="ccnnnt", totals=total
+                )
             ]
         return story
 
@@ -441,10 +547,25 @@ class _Board:
         if not items:
             return story + [self.p("本月没有党务公开事项。", self.body)]
         y = lambda fen: format_yuan(fen, unit=False) if fen is not None else ""  # noqa: E731
-        rows = [[x.date.isoformat(), x.category, x.title, x.description,
-                 str(x.participants) if x.participants is not None else "", y(x.amount_fen)] for x in items]
-        return story + [self.table(["日期", "类别", "事项", "内容", "参加人数", "金额（元）"], rows, kinds="ntttnn",
-                                   weights={1: 1.1, 2: 1.8, 3: 3.2})]
+        rows = [
+            [
+                x.date.isoformat(),
+                x.category,
+                x.title,
+                x.description,
+                str(x.participants) if x.participants is not None else "",
+                y(x.amount_fen),
+            ]
+            for x in items
+        ]
+        return story + [
+            self.table(
+                ["日期", "类别", "事项", "内容", "参加人数", "金额（元）"],
+                rows,
+                kinds="ntttnn",
+                weights={1: 1.1, 2: 1.8, 3: 3.2},
+            )
+        ]
 
     def services(self) -> list:
         story = self.section("四、便民服务")
@@ -452,8 +573,14 @@ class _Board:
         if not items:
             return story + [self.p("暂无便民服务事项。", self.body)]
         rows = [[x.name, x.materials, x.location, x.time_limit, x.contact] for x in items]
-        return story + [self.table(["服务事项", "所需材料", "办理地点", "办理时限", "咨询电话"], rows, kinds="tttcn",
-                                   weights={0: 1.4, 1: 3, 2: 1.5, 3: 1})]
+        return story + [
+            self.table(
+                ["服务事项", "所需材料", "办理地点", "办理时限", "咨询电话"],
+                rows,
+                kinds="tttcn",
+                weights={0: 1.4, 1: 3, 2: 1.5, 3: 1},
+            )
+        ]
 
     def sign_off(self) -> list:
         s, k = self.s, self.k
@@ -461,24 +588,41 @@ class _Board:
         start, end = posting_period(s)
         line = "＿" * 6
         rows = [
-            [self.p(f"编制：{wf.submitted_by or '—'}", self.body), self.p(f"提交日期：{_day(wf.submitted_at)}", self.body)],
-            [self.p(f"审核：村务监督委员会 / 民主理财小组　{wf.approved_by or '—'}", self.body),
-             self.p(f"审核日期：{_day(wf.approved_at)}", self.body)],
-            [self.p(f"公开：{s.published_by or '—'}", self.body),
-             self.p(f"公开日期：{s.published_on}　公示期至 {end}", self.body)],
-            [self.p(f"监督委员会成员签字：{line}　{line}　{line}", self.body),
-             self.p(f"民主理财小组签字：{line}　{line}", self.body)],
-            [self.p(f"对公开内容有疑问，请拨打监督电话 {s.village.hotline or '—'}，或投入公开栏旁意见箱。", self.body),
-             self.p(f"公示期 {start} 至 {end}　校验码 {s.short_hash}", self.body)],
+            [
+                self.p(f"编制：{wf.submitted_by or '—'}", self.body),
+                self.p(f"提交日期：{_day(wf.submitted_at)}", self.body),
+            ],
+            [
+                self.p(f"审核：村务监督委员会 / 民主理财小组　{wf.approved_by or '—'}", self.body),
+                self.p(f"审核日期：{_day(wf.approved_at)}", self.body),
+            ],
+            [
+                self.p(f"公开：{s.published_by or '—'}", self.body),
+                self.p(f"公开日期：{s.published_on}　公示期至 {end}", self.body),
+            ],
+            [
+                self.p(f"监督委员会成员签字：{line}　{line}　{line}", self.body),
+                self.p(f"民主理财小组签字：{line}　{line}", self.body),
+            ],
+            [
+                self.p(
+                    f"对公开内容有疑问，请拨打监督电话 {s.village.hotline or '—'}，或投入公开栏旁意见箱。", self.body
+                ),
+                self.p(f"公示期 {start} 至 {end}　校验码 {s.short_hash}", self.body),
+            ],
         ]
         table = Table(rows, colWidths=[self.width * 0.6, self.width * 0.4])
-        table.setStyle(self.layout_style([
-            ("BOX", (0, 0), (-1, -1), 1 * k, HEAD_BG),
-            ("LINEBELOW", (0, 0), (-1, -2), 0.3 * k, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3 * k),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * k),
-        ]))
+        table.setStyle(
+            self.layout_style(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1 * k, HEAD_BG),
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.3 * k, RULE),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3 * k),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * k),
+                ]
+            )
+        )
         return [KeepTogether(self.section("五、审核签字") + [table])]
 
     def story(self) -> list:
@@ -511,12 +655,20 @@ def render_pdf_document(
     buffer = io.BytesIO()
     village = snapshot.village
     doc = SimpleDocTemplate(
-        buffer, pagesize=PAGE_SIZES[size],
-        leftMargin=board.margin, rightMargin=board.margin, topMargin=board.margin, bottomMargin=board.margin + 6 * mm * board.k,
+        buffer,
+        pagesize=PAGE_SIZES[size],
+        leftMargin=board.margin,
+        rightMargin=board.margin,
+        topMargin=board.margin,
+        bottomMargin=board.margin + 6 * mm * board.k,
         title=f"{village.name} {period_label(snapshot.period)} 三务公开栏",
-        author=village.name, subject=f"校验码 {snapshot.short_hash}", creator="三务公开栏",
+        author=village.name,
+        subject=f"校验码 {snapshot.short_hash}",
+        creator="三务公开栏",
     )
-    footer = f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　校验码 {snapshot.short_hash}"
+    footer = (
+        f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　校验码 {snapshot.short_hash}"
+    )
     canvas = _page_canvas(footer, font.name, board.k)
     try:
         doc.build(board.story(), canvasmaker=canvas)

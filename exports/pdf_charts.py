@@ -50,8 +50,9 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def _title(drawing: Drawing, text: str, font: str, size: float) -> None:
-    drawing.add(String(drawing.width / 2, drawing.height - size * 1.1, text, fontName=font,
-                       fontSize=size, textAnchor="middle"))
+    drawing.add(
+        String(drawing.width / 2, drawing.height - size * 1.1, text, fontName=font, fontSize=size, textAnchor="middle")
+    )
 
 
 def _style_axes(chart, font: str, size: float) -> None:
@@ -65,7 +66,9 @@ def _style_axes(chart, font: str, size: float) -> None:
     chart.valueAxis.forceZero = True
 
 
-def income_expense_chart(history: tuple[HistoryPoint, ...], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
+def income_expense_chart(
+    history: tuple[HistoryPoint, ...], *, font: str, width: float, height: float, scale: float = 1
+) -> Drawing:
     """收入与支出: paired bars for the last 12 published months (this month last)."""
     months = history[-TREND_MONTHS:]
     size = 6.5 * scale
@@ -94,7 +97,9 @@ def income_expense_chart(history: tuple[HistoryPoint, ...], *, font: str, width:
     return drawing
 
 
-def expense_category_chart(categories: tuple[CategorySum, ...], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
+def expense_category_chart(
+    categories: tuple[CategorySum, ...], *, font: str, width: float, height: float, scale: float = 1
+) -> Drawing:
     """本月支出按类别: one bar per category, labelled with the amount."""
     size = 6.5 * scale
     drawing = _drawing(width, height, font)
@@ -127,7 +132,9 @@ def expense_category_chart(categories: tuple[CategorySum, ...], *, font: str, wi
     return drawing
 
 
-def balance_trend_chart(history: tuple[HistoryPoint, ...], *, font: str, width: float, height: float, scale: float = 1) -> Drawing:
+def balance_trend_chart(
+    history: tuple[HistoryPoint, ...], *, font: str, width: float, height: float, scale: float = 1
+) -> Drawing:
     """月末余额走势 over the last 12 published months."""
     months = history[-TREND_MONTHS:]
     size = 6.5 * scale
@@ -142,8 +149,9 @@ def balance_trend_chart(history: tuple[HistoryPoint, ...], *, font: str, width: 
     chart.lines[0].strokeWidth = 1.5 * scale
     chart.joinedLines = 1
     # Markers: a village's first published month is a single point, which a bare line never draws.
-    chart.lines[0].symbol = makeMarker("FilledCircle", size=3 * scale, fillColor=BALANCE_COLOR,
-                                       strokeColor=BALANCE_COLOR)
+    chart.lines[0].symbol = makeMarker(
+        "FilledCircle", size=3 * scale, fillColor=BALANCE_COLOR, strokeColor=BALANCE_COLOR
+    )
     _style_axes(chart, font, size)
     drawing.add(chart)
     return drawing

@@ -76,8 +76,10 @@ def _article(content: dict, *, today: date, village_code: str, base_url: str) ->
     deadline = ""
     if content.get("deadline_on"):
         css = "deadline expired" if expired else "deadline"
-        deadline = (f'<p><span class="{css}" data-deadline="{_e(content["deadline_on"])}" '
-                    f'data-label="{_e(_cn(content["deadline_on"]))}">{_e(deadline_label(content, today))}</span></p>')
+        deadline = (
+            f'<p><span class="{css}" data-deadline="{_e(content["deadline_on"])}" '
+            f'data-label="{_e(_cn(content["deadline_on"]))}">{_e(deadline_label(content, today))}</span></p>'
+        )
     answers = "".join(
         f"<dt>{_e(a['question'])}</dt><dd>{_e(a['answer'] or '（未填写）')}</dd>" for a in content["answers"]
     )
@@ -106,8 +108,9 @@ def _article(content: dict, *, today: date, village_code: str, base_url: str) ->
     return "".join(parts)
 
 
-def render_policy_page(village_name: str, village_code: str, contents: list[dict], *, today: date,
-                       base_url: str = "", base_css: str = "") -> str:
+def render_policy_page(
+    village_name: str, village_code: str, contents: list[dict], *, today: date, base_url: str = "", base_css: str = ""
+) -> str:
     title = f"{village_name} 政策问答"
     articles = "".join(_article(c, today=today, village_code=village_code, base_url=base_url) for c in contents)
     return (
@@ -122,13 +125,23 @@ def render_policy_page(village_name: str, village_code: str, contents: list[dict
     )
 
 
-def write_policy_page(out_dir: Path, village_name: str, village_code: str, contents: list[dict], *, today: date,
-                      base_url: str, base_css: str) -> Path | None:
+def write_policy_page(
+    out_dir: Path,
+    village_name: str,
+    village_code: str,
+    contents: list[dict],
+    *,
+    today: date,
+    base_url: str,
+    base_css: str,
+) -> Path | None:
     """``policy/index.html`` beside the month pages; None when the village has no explainers."""
     if not contents:
         return None
     page = out_dir / POLICY_DIR / PAGE_FILE
     page.parent.mkdir(exist_ok=True)
-    page.write_text(render_policy_page(village_name, village_code, contents, today=today, base_url=base_url,
-                                       base_css=base_css), encoding="utf-8")
+    page.write_text(
+        render_policy_page(village_name, village_code, contents, today=today, base_url=base_url, base_css=base_css),
+        encoding="utf-8",
+    )
     return page

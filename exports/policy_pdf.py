@@ -19,8 +19,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from views.policy_view import deadline_label, heading, scope_line, source_line
 from exports.fonts import resolve_font
+from views.policy_view import deadline_label, heading, scope_line, source_line
 
 MIN_PT = 16  # the smallest type on the sheet: readable on a noticeboard by older residents
 QR_MM = 28
@@ -38,8 +38,18 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "kicker": ParagraphStyle("kicker", fontSize=18, leading=24, textColor=RED, **base),
         "title": ParagraphStyle("title", fontSize=28, leading=36, spaceAfter=6, **base),
         # A paragraph with its own background and border (not a one-cell table) so a long one splits over pages.
-        "one": ParagraphStyle("one", fontSize=20, leading=28, backColor=SAND, borderColor=RED, borderWidth=1.5,
-                              borderPadding=(8, 10, 10, 10), leftIndent=10, rightIndent=10, **base),
+        "one": ParagraphStyle(
+            "one",
+            fontSize=20,
+            leading=28,
+            backColor=SAND,
+            borderColor=RED,
+            borderWidth=1.5,
+            borderPadding=(8, 10, 10, 10),
+            leftIndent=10,
+            rightIndent=10,
+            **base,
+        ),
         "q": ParagraphStyle("q", fontSize=19, leading=25, spaceBefore=5, textColor=RED, **base),
         "a": ParagraphStyle("a", fontSize=17, leading=23, **base),
         "note": ParagraphStyle("note", fontSize=MIN_PT, leading=20, **base),
@@ -55,10 +65,20 @@ def render_policy_sheet(content: dict, *, link: str, today: date) -> bytes:
     font = resolve_font().name
     s = _styles(font)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title=heading(content), author=content["township"]["name"])
-    story: list = [_p(f"政策问答　{heading(content).split('｜')[0]}　{scope_line(content)}", s["kicker"]),
-                   _p(content["title"], s["title"])]
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=heading(content),
+        author=content["township"]["name"],
+    )
+    story: list = [
+        _p(f"政策问答　{heading(content).split('｜')[0]}　{scope_line(content)}", s["kicker"]),
+        _p(content["title"], s["title"]),
+    ]
     status = deadline_label(content, today)
     if status:
         story.append(_p(status, s["q"]))
@@ -74,7 +94,9 @@ def render_policy_sheet(content: dict, *, link: str, today: date) -> bytes:
     qr.add(QrCodeWidget(link, barWidth=QR_MM * mm, barHeight=QR_MM * mm, barBorder=2))
     facts = [f"原文：{source_line(content)}"] if source_line(content) else []
     facts += [f"审核公开 {content['approved_on']} · 核验码 {content['short_hash']}", "扫码在手机上看，还能点“朗读”听"]
-    foot = Table([[[_p(f, s["note"]) for f in facts], qr]], colWidths=[doc.width - QR_MM * mm - 4 * mm, QR_MM * mm + 4 * mm])
+    foot = Table(
+        [[[_p(f, s["note"]) for f in facts], qr]], colWidths=[doc.width - QR_MM * mm - 4 * mm, QR_MM * mm + 4 * mm]
+    )
     foot.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black)]))
     story += [Spacer(1, 2 * mm), KeepTogether([foot])]
     doc.build(story)

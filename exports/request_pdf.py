@@ -35,16 +35,21 @@ def render_reply_letter(letter: dict, *, font: FontChoice | None = None) -> byte
         Paragraph(escape(f"查询码：{letter['code']}"), ParagraphStyle("code", parent=body, alignment=TA_CENTER)),
         Spacer(1, 6 * mm),
         Paragraph(escape(f"{letter['requester']}："), body),
-        Paragraph(escape(
-            f"本村（社区）于 {letter['received_on']} 收到您提出的{letter['kind']}申请（{letter['subject']}）。"
-            f"现答复如下："
-        ), body),
+        Paragraph(
+            escape(
+                f"本村（社区）于 {letter['received_on']} 收到您提出的{letter['kind']}申请（{letter['subject']}）。"
+                f"现答复如下："
+            ),
+            body,
+        ),
         Spacer(1, 3 * mm),
     ]
     grid = Table(
-        [[Paragraph("答复类型", body), Paragraph(escape(letter["reply_form"]), body)],
-         [Paragraph("申请内容", body), _paragraphs(letter["question"], body)],
-         [Paragraph("答复内容", body), _paragraphs(letter["reply_text"], body)]],
+        [
+            [Paragraph("答复类型", body), Paragraph(escape(letter["reply_form"]), body)],
+            [Paragraph("申请内容", body), _paragraphs(letter["question"], body)],
+            [Paragraph("答复内容", body), _paragraphs(letter["reply_text"], body)],
+        ],
         colWidths=[28 * mm, 142 * mm],
     )
     grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -60,6 +65,13 @@ def render_reply_letter(letter: dict, *, font: FontChoice | None = None) -> byte
         Paragraph(escape(f"申请人联系电话：{letter['phone']}　答复期限：{letter['due_on']}"), small),
     ]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=22 * mm,
-                      bottomMargin=20 * mm, title=TITLES.get(letter["kind"], "答复书")).build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=22 * mm,
+        bottomMargin=20 * mm,
+        title=TITLES.get(letter["kind"], "答复书"),
+    ).build(story)
     return buffer.getvalue()

@@ -38,7 +38,9 @@ def backup_database(engine: Engine, target: Path) -> Path:
         return target
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
-        raise BoardError("没有找到 pg_dump，请安装 PostgreSQL 客户端（apt-get install postgresql-client）", field="备份")
+        raise BoardError(
+            "没有找到 pg_dump，请安装 PostgreSQL 客户端（apt-get install postgresql-client）", field="备份"
+        )
     command = [pg_dump, "--format=custom", "--no-owner", f"--file={target}"]
     # A deployment that lives in its own schema (search_path in the URL) backs up that schema only.
     schema = re.search(r"search_path=([\w]+)", url.query.get("options", ""))

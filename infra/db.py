@@ -47,7 +47,9 @@ def create_db_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BoardError("数据库地址格式不对，应写成 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名", field="数据库") from None
+        raise BoardError(
+            "数据库地址格式不对，应写成 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名", field="数据库"
+        ) from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise BoardError("只支持 SQLite 和 PostgreSQL 数据库", field="数据库")
     if parsed.get_backend_name() == "sqlite":

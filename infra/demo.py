@@ -8,7 +8,7 @@ The months are entered and published through the real workflow.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -100,8 +100,22 @@ BASE_ASSETS = [
 ]
 
 NAMES = [
-    "张桂兰", "王德福", "李凤英", "刘长海", "陈玉珍", "杨宝山", "赵秀梅", "黄国庆", "周淑芬", "吴建平",
-    "徐春花", "孙志刚", "马翠兰", "朱永福", "胡秀英", "郭长青",
+    "张桂兰",
+    "王德福",
+    "李凤英",
+    "刘长海",
+    "陈玉珍",
+    "杨宝山",
+    "赵秀梅",
+    "黄国庆",
+    "周淑芬",
+    "吴建平",
+    "徐春花",
+    "孙志刚",
+    "马翠兰",
+    "朱永福",
+    "胡秀英",
+    "郭长青",
 ]
 PARTY_MEMBERS = 46
 
@@ -144,26 +158,68 @@ class _DemoBuilder:
             (15, f"{month}月社区干部基本报酬", "管理费用", "out", 6 * 320_000, "社区干部6人", "李秀兰", "bank"),
             (10, f"{month}月保洁员工资", "公益支出", "out", 4 * 240_000, "保洁员4人", "李秀兰", "bank"),
             (20, f"{month}月办公用电", "管理费用", "out", rng.randint(60_000, 140_000), "供电公司", "李秀兰", "bank"),
-            (20, f"{month}月路灯及广场电费", "公益支出", "out", rng.randint(90_000, 210_000), "供电公司", "李秀兰", "bank"),
+            (
+                20,
+                f"{month}月路灯及广场电费",
+                "公益支出",
+                "out",
+                rng.randint(90_000, 210_000),
+                "供电公司",
+                "李秀兰",
+                "bank",
+            ),
             (25, "银行存款利息", "其他收入", "in", rng.randint(8_000, 30_000), "农商银行", "李秀兰", "bank"),
         ]
         if month in (1, 4, 7, 10):
-            lines.append((12, "上级拨付村级组织运转经费", "补助收入", "in", 9_000_000, "青禾镇财政所", "李秀兰", "bank"))
+            lines.append(
+                (12, "上级拨付村级组织运转经费", "补助收入", "in", 9_000_000, "青禾镇财政所", "李秀兰", "bank")
+            )
         if month in (3, 9):
-            lines.append((18, "耕地地力保护补贴（代收代付）", "补助收入", "in", 4_860_000, "青禾镇财政所", "李秀兰", "bank"))
+            lines.append(
+                (18, "耕地地力保护补贴（代收代付）", "补助收入", "in", 4_860_000, "青禾镇财政所", "李秀兰", "bank")
+            )
             lines.append((22, "耕地地力保护补贴发放到户", "其他支出", "out", 4_860_000, "承包农户", "李秀兰", "bank"))
         if month == 1:
-            lines.append((8, "收取耕地承包费（年度）", "发包及上交收入", "in", 38_600_000, "青禾种植专业合作社", "李秀兰", "bank"))
+            lines.append(
+                (
+                    8,
+                    "收取耕地承包费（年度）",
+                    "发包及上交收入",
+                    "in",
+                    38_600_000,
+                    "青禾种植专业合作社",
+                    "李秀兰",
+                    "bank",
+                )
+            )
             lines.append((9, "收取鱼塘承包费（年度）", "发包及上交收入", "in", 6_800_000, "承包户", "李秀兰", "bank"))
         if month == 6:
-            lines.append((28, "村集体入股光伏项目分红", "投资收益", "in", 5_420_000, "青禾新能源公司", "李秀兰", "bank"))
+            lines.append(
+                (28, "村集体入股光伏项目分红", "投资收益", "in", 5_420_000, "青禾新能源公司", "李秀兰", "bank")
+            )
         if month == 12:
             lines.append((28, "年终慰问困难群众", "公益支出", "out", 1_600_000, "困难家庭", "李秀兰", "bank"))
         # The drainage project runs in months 6–10 of the demo: ≥5万 payments, 四议两公开.
         if 6 <= index <= 10:
-            stage = {6: ("预付款", 6_800_000), 7: ("进度款", 12_000_000), 8: ("进度款", 9_600_000),
-                     9: ("进度款", 6_800_000), 10: ("验收结算款", 3_400_000)}[index]
-            lines.append((16, f"排涝沟渠清淤工程{stage[0]}", "公益支出", "out", stage[1], "江淮水利工程有限公司", "王建国", "bank"))
+            stage = {
+                6: ("预付款", 6_800_000),
+                7: ("进度款", 12_000_000),
+                8: ("进度款", 9_600_000),
+                9: ("进度款", 6_800_000),
+                10: ("验收结算款", 3_400_000),
+            }[index]
+            lines.append(
+                (
+                    16,
+                    f"排涝沟渠清淤工程{stage[0]}",
+                    "公益支出",
+                    "out",
+                    stage[1],
+                    "江淮水利工程有限公司",
+                    "王建国",
+                    "bank",
+                )
+            )
             self.project_paid += stage[1]
         small = [
             ("购买办公用品", "管理费用", 8_000, 60_000, "文具店"),
@@ -182,9 +238,22 @@ class _DemoBuilder:
         for _ in range(rng.randint(34, 66)):
             summary, category, lo, hi, who = rng.choice(small)
             account = "cash" if hi <= 60_000 and rng.random() < 0.5 else "bank"
-            lines.append((day(), summary, category, "out", rng.randint(lo // 100, hi // 100) * 100, who, rng.choice(["李秀兰", "周海军"]), account))
+            lines.append(
+                (
+                    day(),
+                    summary,
+                    category,
+                    "out",
+                    rng.randint(lo // 100, hi // 100) * 100,
+                    who,
+                    rng.choice(["李秀兰", "周海军"]),
+                    account,
+                )
+            )
         for _ in range(rng.randint(2, 5)):
-            lines.append((day(), "活动场地临时使用费", "其他收入", "in", rng.randint(20, 80) * 1_000, "居民", "李秀兰", "cash"))
+            lines.append(
+                (day(), "活动场地临时使用费", "其他收入", "in", rng.randint(20, 80) * 1_000, "居民", "李秀兰", "cash")
+            )
         lines.sort(key=lambda x: x[0])
         return lines
 
@@ -207,86 +276,268 @@ class _DemoBuilder:
         for n, (d, summary, category, direction, amount, who, handler, account) in enumerate(lines, start=1):
             acc = Account(account)
             self.balance[acc] += amount if direction == "in" else -amount
-            session.add(LedgerEntry(
-                period_id=pid, line_no=n, entry_date=date(first.year, first.month, min(d, last.day)),
-                voucher_no=f"记{month:02d}-{n:03d}", summary=summary, category=category,
-                direction=Direction(direction), amount_fen=amount, counterparty=who, handler=handler, account=acc,
-            ))
+            session.add(
+                LedgerEntry(
+                    period_id=pid,
+                    line_no=n,
+                    entry_date=date(first.year, first.month, min(d, last.day)),
+                    voucher_no=f"记{month:02d}-{n:03d}",
+                    summary=summary,
+                    category=category,
+                    direction=Direction(direction),
+                    amount_fen=amount,
+                    counterparty=who,
+                    handler=handler,
+                    account=acc,
+                )
+            )
         for acc in Account:
-            session.add(AccountBalance(period_id=pid, account=acc, opening_fen=opening[acc], closing_fen=self.balance[acc]))
+            session.add(
+                AccountBalance(period_id=pid, account=acc, opening_fen=opening[acc], closing_fen=self.balance[acc])
+            )
 
         if index == 11:
             self.assets.append(["南圩排涝沟渠（清淤改造）", "水利设施", last, 1, self.project_paid, "南圩片区"])
         if index == 15:
             self.assets.append(["社区食堂厨房设备", "机器设备", last, 1, 4_300_000, "党群服务中心"])
         for name, category, acquired, qty, value, location in self.assets:
-            session.add(FixedAsset(period_id=pid, name=name, category=category, acquired_on=acquired,
-                                   quantity=qty, original_value_fen=value, location=location, status="在用"))
+            session.add(
+                FixedAsset(
+                    period_id=pid,
+                    name=name,
+                    category=category,
+                    acquired_on=acquired,
+                    quantity=qty,
+                    original_value_fen=value,
+                    location=location,
+                    status="在用",
+                )
+            )
 
-        session.add(Debt(period_id=pid, kind=DebtKind.receivable, counterparty="农贸市场3号门面商户",
-                         amount_fen=450_000, due_on=date(first.year, 12, 31), note="拖欠3个月租金，已催缴"))
+        session.add(
+            Debt(
+                period_id=pid,
+                kind=DebtKind.receivable,
+                counterparty="农贸市场3号门面商户",
+                amount_fen=450_000,
+                due_on=date(first.year, 12, 31),
+                note="拖欠3个月租金，已催缴",
+            )
+        )
         if 10 <= index <= 14:
-            session.add(Debt(period_id=pid, kind=DebtKind.payable, counterparty="江淮水利工程有限公司",
-                             amount_fen=1_900_000, due_on=date(first.year + 1, 6, 30), note="排涝工程质保金，验收一年后支付"))
-        session.add(Debt(period_id=pid, kind=DebtKind.payable, counterparty="青禾镇农村信用社",
-                         amount_fen=20_000_000, due_on=date(2027, 12, 31), note="2019年修路借款余额"))
+            session.add(
+                Debt(
+                    period_id=pid,
+                    kind=DebtKind.payable,
+                    counterparty="江淮水利工程有限公司",
+                    amount_fen=1_900_000,
+                    due_on=date(first.year + 1, 6, 30),
+                    note="排涝工程质保金，验收一年后支付",
+                )
+            )
+        session.add(
+            Debt(
+                period_id=pid,
+                kind=DebtKind.payable,
+                counterparty="青禾镇农村信用社",
+                amount_fen=20_000_000,
+                due_on=date(2027, 12, 31),
+                note="2019年修路借款余额",
+            )
+        )
 
-        session.add(Resource(period_id=pid, kind="耕地", name="东片耕地", area="386亩", holder="青禾种植专业合作社",
-                             contract_start=date(2021, 1, 1), contract_end=date(2030, 12, 31), annual_fee_fen=38_600_000))
-        session.add(Resource(period_id=pid, kind="水面", name="南圩鱼塘", area="42亩", holder="承包户 周某",
-                             contract_start=date(2022, 1, 1), contract_end=date(last.year if month < 11 else last.year + 1, 12, 31), annual_fee_fen=6_800_000))
-        session.add(Resource(period_id=pid, kind="厂房", name="青禾街3号门面房（12间）", area="960平方米",
-                             holder="农贸市场商户", contract_start=date(2024, 1, 1), contract_end=date(2026, 12, 31), annual_fee_fen=21_600_000))
+        session.add(
+            Resource(
+                period_id=pid,
+                kind="耕地",
+                name="东片耕地",
+                area="386亩",
+                holder="青禾种植专业合作社",
+                contract_start=date(2021, 1, 1),
+                contract_end=date(2030, 12, 31),
+                annual_fee_fen=38_600_000,
+            )
+        )
+        session.add(
+            Resource(
+                period_id=pid,
+                kind="水面",
+                name="南圩鱼塘",
+                area="42亩",
+                holder="承包户 周某",
+                contract_start=date(2022, 1, 1),
+                contract_end=date(last.year if month < 11 else last.year + 1, 12, 31),
+                annual_fee_fen=6_800_000,
+            )
+        )
+        session.add(
+            Resource(
+                period_id=pid,
+                kind="厂房",
+                name="青禾街3号门面房（12间）",
+                area="960平方米",
+                holder="农贸市场商户",
+                contract_start=date(2024, 1, 1),
+                contract_end=date(2026, 12, 31),
+                annual_fee_fen=21_600_000,
+            )
+        )
 
         attendance = lambda: rng.randint(32, PARTY_MEMBERS)  # noqa: E731
-        session.add(PartyItem(period_id=pid, category="三会一课", item_date=date(first.year, first.month, 8),
-                              title="支部委员会会议", description="研究本月重点工作和党员联系户走访安排。", participants=7))
-        session.add(PartyItem(period_id=pid, category="主题党日", item_date=date(first.year, first.month, min(26, last.day)),
-                              title=f"{month}月主题党日：志愿服务进小区", description="党员分组清理楼道杂物，走访独居老人。",
-                              participants=attendance()))
+        session.add(
+            PartyItem(
+                period_id=pid,
+                category="三会一课",
+                item_date=date(first.year, first.month, 8),
+                title="支部委员会会议",
+                description="研究本月重点工作和党员联系户走访安排。",
+                participants=7,
+            )
+        )
+        session.add(
+            PartyItem(
+                period_id=pid,
+                category="主题党日",
+                item_date=date(first.year, first.month, min(26, last.day)),
+                title=f"{month}月主题党日：志愿服务进小区",
+                description="党员分组清理楼道杂物，走访独居老人。",
+                participants=attendance(),
+            )
+        )
         if month % 3 == 0:
             dues = rng.randint(40, 60) * 10_000
-            session.add(PartyItem(period_id=pid, category="党费收缴使用", item_date=date(first.year, first.month, 20),
-                                  title=f"第{month // 3}季度党费收缴", description=f"应交{PARTY_MEMBERS}人，实交{PARTY_MEMBERS}人，已全额上缴镇党委。",
-                                  participants=PARTY_MEMBERS, amount_fen=dues))
+            session.add(
+                PartyItem(
+                    period_id=pid,
+                    category="党费收缴使用",
+                    item_date=date(first.year, first.month, 20),
+                    title=f"第{month // 3}季度党费收缴",
+                    description=f"应交{PARTY_MEMBERS}人，实交{PARTY_MEMBERS}人，已全额上缴镇党委。",
+                    participants=PARTY_MEMBERS,
+                    amount_fen=dues,
+                )
+            )
         if month == 1:
-            session.add(PartyItem(period_id=pid, category="民主评议党员", item_date=date(first.year, 1, 18),
-                                  title="年度民主评议党员", description="评议优秀12人、合格34人。", participants=PARTY_MEMBERS))
-            session.add(PartyItem(period_id=pid, category="组织生活会", item_date=date(first.year, 1, 20),
-                                  title="年度组织生活会", description="开展批评与自我批评，查摆问题5条并制定整改措施。", participants=attendance()))
+            session.add(
+                PartyItem(
+                    period_id=pid,
+                    category="民主评议党员",
+                    item_date=date(first.year, 1, 18),
+                    title="年度民主评议党员",
+                    description="评议优秀12人、合格34人。",
+                    participants=PARTY_MEMBERS,
+                )
+            )
+            session.add(
+                PartyItem(
+                    period_id=pid,
+                    category="组织生活会",
+                    item_date=date(first.year, 1, 20),
+                    title="年度组织生活会",
+                    description="开展批评与自我批评，查摆问题5条并制定整改措施。",
+                    participants=attendance(),
+                )
+            )
         if month in (6, 12):
-            session.add(PartyItem(period_id=pid, category="发展党员", item_date=date(first.year, month, 15),
-                                  title="接收预备党员", description="经支部大会表决，接收1名同志为预备党员，公示期5个工作日。", participants=attendance()))
+            session.add(
+                PartyItem(
+                    period_id=pid,
+                    category="发展党员",
+                    item_date=date(first.year, month, 15),
+                    title="接收预备党员",
+                    description="经支部大会表决，接收1名同志为预备党员，公示期5个工作日。",
+                    participants=attendance(),
+                )
+            )
 
         recipients = self.people[: 8 + index % 4]
-        dibao = AffairItem(period_id=pid, category="低保·救助·补贴发放", item_date=date(first.year, first.month, 10),
-                           title=f"{month}月城乡低保金发放", description="按镇民政办核定名单发放，已打卡到户。",
-                           amount_fen=sum(58_000 if i % 3 else 72_000 for i, _ in enumerate(recipients)))
+        dibao = AffairItem(
+            period_id=pid,
+            category="低保·救助·补贴发放",
+            item_date=date(first.year, first.month, 10),
+            title=f"{month}月城乡低保金发放",
+            description="按镇民政办核定名单发放，已打卡到户。",
+            amount_fen=sum(58_000 if i % 3 else 72_000 for i, _ in enumerate(recipients)),
+        )
         session.add(dibao)
         session.flush()
         for i, (name, id_number, phone, group) in enumerate(recipients):
-            session.add(Beneficiary(affair_id=dibao.id, name=name, id_number=id_number, phone=phone, group_name=group,
-                                    amount_fen=58_000 if i % 3 else 72_000, note="一类低保" if not i % 3 else "二类低保"))
-        session.add(AffairItem(period_id=pid, category="村民(代表)会议决定及执行", item_date=date(first.year, first.month, 12),
-                               title="居民代表会议", description="通报上月收支情况，讨论小区停车管理办法，同意票31票、反对0票、弃权2票。"))
+            session.add(
+                Beneficiary(
+                    affair_id=dibao.id,
+                    name=name,
+                    id_number=id_number,
+                    phone=phone,
+                    group_name=group,
+                    amount_fen=58_000 if i % 3 else 72_000,
+                    note="一类低保" if not i % 3 else "二类低保",
+                )
+            )
+        session.add(
+            AffairItem(
+                period_id=pid,
+                category="村民(代表)会议决定及执行",
+                item_date=date(first.year, first.month, 12),
+                title="居民代表会议",
+                description="通报上月收支情况，讨论小区停车管理办法，同意票31票、反对0票、弃权2票。",
+            )
+        )
         if index == 5:
-            session.add(AffairItem(period_id=pid, category="村民(代表)会议决定及执行", item_date=date(first.year, first.month, 18),
-                                   title="四议两公开：排涝沟渠清淤工程立项", description="党组织提议、两委商议、党员大会审议通过，居民代表会议决议实施，预算38.6万元。",
-                                   amount_fen=38_600_000))
+            session.add(
+                AffairItem(
+                    period_id=pid,
+                    category="村民(代表)会议决定及执行",
+                    item_date=date(first.year, first.month, 18),
+                    title="四议两公开：排涝沟渠清淤工程立项",
+                    description="党组织提议、两委商议、党员大会审议通过，居民代表会议决议实施，预算38.6万元。",
+                    amount_fen=38_600_000,
+                )
+            )
         if 6 <= index <= 10:
-            session.add(AffairItem(period_id=pid, category="工程项目", item_date=date(first.year, first.month, 16),
-                                   title="排涝沟渠清淤工程", description="公开招标确定施工单位，本月按合同支付工程款，监委会全程监督。",
-                                   amount_fen=self.project_paid))
+            session.add(
+                AffairItem(
+                    period_id=pid,
+                    category="工程项目",
+                    item_date=date(first.year, first.month, 16),
+                    title="排涝沟渠清淤工程",
+                    description="公开招标确定施工单位，本月按合同支付工程款，监委会全程监督。",
+                    amount_fen=self.project_paid,
+                )
+            )
         if month in (4, 10):
-            session.add(AffairItem(period_id=pid, category="宅基地审批", item_date=date(first.year, first.month, 20),
-                                   title="宅基地申请初审公示", description="第3组1户申请翻建住房，面积符合标准，公示7天无异议。"))
+            session.add(
+                AffairItem(
+                    period_id=pid,
+                    category="宅基地审批",
+                    item_date=date(first.year, first.month, 20),
+                    title="宅基地申请初审公示",
+                    description="第3组1户申请翻建住房，面积符合标准，公示7天无异议。",
+                )
+            )
         if month == 3:
-            session.add(AffairItem(period_id=pid, category="一事一议", item_date=date(first.year, 3, 25),
-                                   title="一事一议：第5组道路硬化", description="居民自愿筹资，财政奖补，预算12万元。", amount_fen=12_000_000))
+            session.add(
+                AffairItem(
+                    period_id=pid,
+                    category="一事一议",
+                    item_date=date(first.year, 3, 25),
+                    title="一事一议：第5组道路硬化",
+                    description="居民自愿筹资，财政奖补，预算12万元。",
+                    amount_fen=12_000_000,
+                )
+            )
 
         for order, (name, materials, where, limit) in enumerate(SERVICES, start=1):
-            session.add(ServiceItem(period_id=pid, sort_order=order, name=name, materials=materials,
-                                    location=where, time_limit=limit, contact="0523-8888 6600"))
+            session.add(
+                ServiceItem(
+                    period_id=pid,
+                    sort_order=order,
+                    name=name,
+                    materials=materials,
+                    location=where,
+                    time_limit=limit,
+                    contact="0523-8888 6600",
+                )
+            )
         session.flush()
 
 
@@ -297,14 +548,23 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
     end_period = end_period or default_end_period()
     ensure_township(session, code=DEMO_TOWNSHIP[0], name=DEMO_TOWNSHIP[1])
     village = add_village(
-        session, code=DEMO_VILLAGE[0], name=DEMO_VILLAGE[1], township_code=DEMO_TOWNSHIP[0],
-        hotline="0523-8888 6612", board_address="幸福路18号党群服务中心门口", is_demo=True,
+        session,
+        code=DEMO_VILLAGE[0],
+        name=DEMO_VILLAGE[1],
+        township_code=DEMO_TOWNSHIP[0],
+        hotline="0523-8888 6612",
+        board_address="幸福路18号党群服务中心门口",
+        is_demo=True,
     )
     users = {}
     for username, display, role in DEMO_USERS:
         existing = session.exec(select(User).where(User.username == username)).first()
         users[role] = existing or add_user(
-            session, username=username, password=DEMO_PASSWORD, role=role, display_name=display,
+            session,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=display,
             village_codes=(village.code,) if role in (Role.clerk, Role.supervisor, Role.grid) else (),
             township_code=DEMO_TOWNSHIP[0] if role == Role.township else None,
         )
@@ -313,10 +573,12 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
         period = shift_period(end_period, index - months + 1)
         builder.fill_month(period, index)
         published = _publication_time(period, index)
-        submit_period(session, village=village, period=period, user=users[Role.clerk],
-                      now=published - timedelta(days=2))
-        approve_period(session, village=village, period=period, user=users[Role.supervisor],
-                       now=published - timedelta(days=1))
+        submit_period(
+            session, village=village, period=period, user=users[Role.clerk], now=published - timedelta(days=2)
+        )
+        approve_period(
+            session, village=village, period=period, user=users[Role.supervisor], now=published - timedelta(days=1)
+        )
         publish_period(session, village=village, period=period, user=users[Role.supervisor], now=published)
     if months > 4:  # the corrected month is the fifth from the end
         _demo_amendment(session, village, shift_period(end_period, -4), users)
@@ -326,7 +588,7 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
 def _publication_time(period: str, index: int) -> datetime:
     """A realistic publication moment: a weekday morning early in the following month (Beijing time)."""
     first, _ = period_bounds(shift_period(period, 1))
-    return min(datetime(first.year, first.month, 3 + index % 5, 1, 30, tzinfo=timezone.utc), utcnow())
+    return min(datetime(first.year, first.month, 3 + index % 5, 1, 30, tzinfo=UTC), utcnow())
 
 
 def _demo_amendment(session: Session, village: Village, period: str, users: dict) -> None:

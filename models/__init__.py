@@ -8,14 +8,14 @@ off ``Period``; what the public sees is only ever ``PublishedPeriod``.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Role(str, enum.Enum):
@@ -415,6 +415,8 @@ class PolicyExplainerVersion(SQLModel, table=True):
     prev_hash: str = Field(default="", max_length=64)
     approved_by: str = Field(default="", max_length=50)
     approved_at: datetime = Field(default_factory=utcnow)
+
+
 class InfoRequest(SQLModel, table=True):
     """A resident's 依申请公开 request or 村务质询; the phone is for the reply only.
 

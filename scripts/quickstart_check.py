@@ -103,8 +103,13 @@ def check_app_imports() -> None:
 
 def run_cli(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "board", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        stdin=subprocess.DEVNULL, timeout=600,
+        [sys.executable, "-m", "board", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
     )
     if result.returncode != 0:
         raise CheckFailed(f"`python -m board {' '.join(args)}` exited {result.returncode}:\n{result.stderr[-3000:]}")
@@ -139,9 +144,9 @@ def check_pages(database_url: str) -> None:
 
 
 def newest_published_month(database_url: str) -> str:
-    from infra.db import get_engine, unit_of_work
     from board.public import published_periods
     from board.villages import get_village
+    from infra.db import get_engine, unit_of_work
 
     with unit_of_work(get_engine(database_url)) as session:
         months = published_periods(session, get_village(session, DEMO_VILLAGE))
@@ -181,8 +186,19 @@ def check_start_path() -> None:
                 raise CheckFailed("export html wrote no page")
             if "【钱】" not in run_cli(env, "digest", "--village", DEMO_VILLAGE, "--period", month):
                 raise CheckFailed("digest printed no money section")
-            run_cli(env, "grid", "add", "--village", DEMO_VILLAGE, "--name", "一网格", "--channel", "robot",
-                    "--key-ref", "QUICKSTART_ROBOT_KEY")
+            run_cli(
+                env,
+                "grid",
+                "add",
+                "--village",
+                DEMO_VILLAGE,
+                "--name",
+                "一网格",
+                "--channel",
+                "robot",
+                "--key-ref",
+                "QUICKSTART_ROBOT_KEY",
+            )
             run_cli(env, "push", "--village", DEMO_VILLAGE, "--period", month)
             if not fake.delivered("webhook/send"):
                 raise CheckFailed("push delivered nothing to the fake WeCom server")
@@ -194,8 +210,12 @@ def check_start_path() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--imports-only", action="store_true", help="stages 1-2 only")
-    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt",
-                        help="the requirements file the venv was built from (default: the project's)")
+    parser.add_argument(
+        "--requirements",
+        type=Path,
+        default=ROOT / "requirements.txt",
+        help="the requirements file the venv was built from (default: the project's)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))

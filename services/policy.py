@@ -47,13 +47,28 @@ def scope_choices(engine: Engine, username: str) -> dict:
     return {"villages": villages, "townships": whole}
 
 
-def save_new_explainer(engine: Engine, username: str, *, fields: dict, township_code: str | None,
-                       village_codes: tuple[str, ...], source_name: str = "", source_file: bytes | None = None,
-                       source_text: str = "") -> int:
+def save_new_explainer(
+    engine: Engine,
+    username: str,
+    *,
+    fields: dict,
+    township_code: str | None,
+    village_codes: tuple[str, ...],
+    source_name: str = "",
+    source_file: bytes | None = None,
+    source_text: str = "",
+) -> int:
     with unit_of_work(engine) as session:
-        row = create_explainer(session, user=get_user(session, username), fields=fields, township_code=township_code,
-                               village_codes=village_codes, source_name=source_name, source_file=source_file,
-                               source_text=source_text)
+        row = create_explainer(
+            session,
+            user=get_user(session, username),
+            fields=fields,
+            township_code=township_code,
+            village_codes=village_codes,
+            source_name=source_name,
+            source_file=source_file,
+            source_text=source_text,
+        )
         session.commit()
         return row.id
 
@@ -86,15 +101,15 @@ def explainer_for_staff(engine: Engine, explainer_id: int, username: str) -> dic
 
 def save_explainer(engine: Engine, explainer_id: int, username: str, *, fields: dict, row_version: int) -> None:
     with unit_of_work(engine) as session:
-        update_explainer(session, explainer_id, user=get_user(session, username), fields=fields,
-                         row_version=row_version)
+        update_explainer(
+            session, explainer_id, user=get_user(session, username), fields=fields, row_version=row_version
+        )
         session.commit()
 
 
 def approve(engine: Engine, explainer_id: int, username: str, *, row_version: int) -> dict:
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, explainer_id, user=get_user(session, username),
-                                    row_version=row_version)
+        version = approve_explainer(session, explainer_id, user=get_user(session, username), row_version=row_version)
         session.commit()
         return load_version(session, version)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from infra.db import unit_of_work
 from board.digest import build_digest
 from board.public import published_snapshot
 from board.villages import get_village
+from infra.db import unit_of_work
 
 
 def month_speech(engine: Engine, village_code: str, period: str) -> str:

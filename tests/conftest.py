@@ -19,7 +19,6 @@ from sqlalchemy import create_engine, text
 
 from infra.db import get_engine, migrate, unit_of_work
 from infra.demo import seed_demo
-
 from tests.helpers import DEMO_END
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -134,4 +133,3 @@ def demo_url(demo_template, tmp_path) -> str:
 @pytest.fixture
 def demo_engine(demo_url):
     return get_engine(demo_url)
-

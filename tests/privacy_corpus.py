@@ -34,7 +34,12 @@ def gen_id18_bad_check(rng: random.Random) -> str:
 
 
 def gen_id15(rng: random.Random) -> str:
-    return rng.choice(_PROVINCES) + _digits(rng, 4) + _birth(rng, last=date(1999, 12, 31)).strftime("%y%m%d") + _digits(rng, 3)
+    return (
+        rng.choice(_PROVINCES)
+        + _digits(rng, 4)
+        + _birth(rng, last=date(1999, 12, 31)).strftime("%y%m%d")
+        + _digits(rng, 3)
+    )
 
 
 def gen_mobile(rng: random.Random) -> str:
@@ -63,7 +68,9 @@ def gen_uscc(rng: random.Random, *, digits_only: bool = True) -> str:
     """A valid 统一社会信用代码; ``digits_only`` ones (typical of 合作社, 93…) are the hard case."""
     while True:
         head = rng.choice(("93", "93", "92", "91", "52", "51", "12", "53", "N2", "Y1"))
-        org = _digits(rng, 9) if digits_only else "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+        org = (
+            _digits(rng, 9) if digits_only else "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+        )
         body = head + rng.choice(_PROVINCES) + _digits(rng, 4) + org
         check = uscc_check_char(body)
         code = body + check
@@ -198,7 +205,10 @@ def formatted_cases(kind: str, count: int, seed: int) -> list[tuple[str, str, st
     rng = random.Random(seed)
     generate, formats = {
         "身份证号": (gen_id18, ID_FORMATS),
-        "身份证号15": (gen_id15, {k: v for k, v in ID_FORMATS.items() if k in ("plain", "fullwidth digits", "chinese digits", "6-8-4 nbsp")}),
+        "身份证号15": (
+            gen_id15,
+            {k: v for k, v in ID_FORMATS.items() if k in ("plain", "fullwidth digits", "chinese digits", "6-8-4 nbsp")},
+        ),
         "手机号": (gen_mobile, MOBILE_FORMATS),
         "银行卡号": (gen_card, CARD_FORMATS),
     }[kind]

@@ -27,9 +27,13 @@ def normalise(name: str) -> str:
 @pytest.fixture(scope="module")
 def app_site_packages() -> Path:
     """The app-only venv the test command builds (built here too when a developer runs pytest alone)."""
-    subprocess.run(["bash", "scripts/setup.sh"], cwd=ROOT,
-                   env={**os.environ, "SANWU_VENV": str(APP_VENV), "SANWU_CLEAN_VENV": "1"},
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["bash", "scripts/setup.sh"],
+        cwd=ROOT,
+        env={**os.environ, "SANWU_VENV": str(APP_VENV), "SANWU_CLEAN_VENV": "1"},
+        check=True,
+        capture_output=True,
+    )
     (site,) = APP_VENV.glob("lib/python3.*/site-packages")
     return site
 
@@ -41,8 +45,11 @@ def venv_without(tmp_path: Path, site: Path, removed: str | None) -> Path:
     (target_site,) = target.glob("lib/python3.*/site-packages")
     skip: set[str] = set()
     if removed is not None:
-        (dist,) = [d for d in importlib.metadata.distributions(path=[str(site)])
-                   if normalise(d.metadata["Name"]) == normalise(removed)]
+        (dist,) = [
+            d
+            for d in importlib.metadata.distributions(path=[str(site)])
+            if normalise(d.metadata["Name"]) == normalise(removed)
+        ]
         skip = {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}
         assert skip, f"{removed} has no files in the app venv"
     for entry in site.iterdir():
@@ -52,8 +59,13 @@ def venv_without(tmp_path: Path, site: Path, removed: str | None) -> Path:
 
 
 def run_check(python: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(python), "scripts/quickstart_check.py", "--imports-only", *extra], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(python), "scripts/quickstart_check.py", "--imports-only", *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_check_passes_with_every_package(tmp_path, app_site_packages):
@@ -70,23 +82,32 @@ def test_removing_a_runtime_package_fails_the_check(removed, tmp_path, app_site_
 
 def requirements_without(tmp_path: Path, distribution: str) -> Path:
     path = tmp_path / "requirements.txt"
-    kept = [line for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-            if not line.lower().startswith(distribution.lower())]
+    kept = [
+        line
+        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if not line.lower().startswith(distribution.lower())
+    ]
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
     return path
 
 
 def test_the_original_bug_fails_the_check(tmp_path, app_site_packages):
     """wechatpy needs cryptography, which nothing declared: importing what is listed fails."""
-    result = run_check(venv_without(tmp_path, app_site_packages, "cryptography"),
-                       "--requirements", str(requirements_without(tmp_path, "cryptography")))
+    result = run_check(
+        venv_without(tmp_path, app_site_packages, "cryptography"),
+        "--requirements",
+        str(requirements_without(tmp_path, "cryptography")),
+    )
     assert result.returncode == 1 and "wechatpy" in result.stderr and "cryptography" in result.stderr
 
 
 def test_a_package_only_the_app_imports_fails_the_app_import_stage(tmp_path, app_site_packages):
     """Nothing listed needs argon2 but the app does: only importing the app's modules finds it."""
-    result = run_check(venv_without(tmp_path, app_site_packages, "argon2-cffi"),
-                       "--requirements", str(requirements_without(tmp_path, "argon2-cffi")))
+    result = run_check(
+        venv_without(tmp_path, app_site_packages, "argon2-cffi"),
+        "--requirements",
+        str(requirements_without(tmp_path, "argon2-cffi")),
+    )
     assert result.returncode == 1
     assert "requirements.txt is not fully installed" not in result.stderr
     assert "the app imports something that requirements.txt does not provide" in result.stderr

@@ -19,6 +19,14 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from board.money import format_wan, format_yuan
+from board.periods import check_period, period_label
+from board.public import published_periods, published_snapshot
+from board.public_record import Finance, PublicRecord
+from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
+from board.villages import get_village
+from infra.db import unit_of_work
+from models import PublishedPeriod, Village
 from views.charts import (
     MAJOR_MARK,
     Chart,
@@ -29,14 +37,6 @@ from views.charts import (
     largest_expenses_chart,
     text_em,
 )
-from infra.db import unit_of_work
-from board.money import format_wan, format_yuan
-from board.periods import check_period, period_label
-from board.public import published_periods, published_snapshot
-from board.public_record import Finance, PublicRecord
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
-from board.villages import get_village
-from models import PublishedPeriod, Village
 
 DEFAULT_ROTATE_SECONDS = 15
 MIN_ROTATE_SECONDS = 5
@@ -153,7 +153,8 @@ def parse_board_params(query: Mapping) -> BoardParams:
         period=_first(query, "period"),
         kiosk=_first(query, "kiosk") in ("1", "true", "yes"),
         rotate=min(max(int(rotate), MIN_ROTATE_SECONDS), MAX_ROTATE_SECONDS)
-        if rotate and rotate.isdigit() else DEFAULT_ROTATE_SECONDS,
+        if rotate and rotate.isdigit()
+        else DEFAULT_ROTATE_SECONDS,
         slide=int(slide) if slide and slide.isdigit() else None,
         policy=int(policy) if policy and policy.isdigit() else None,
     )
@@ -211,7 +212,7 @@ def _change(subject: str, fen: int) -> str:
 
 
 def compare_sentences(snapshot: PublicRecord) -> list[str]:
-    """"比上月" in plain words: balance, income, spending and the category that moved most."""
+    """ "比上月" in plain words: balance, income, spending and the category that moved most."""
     previous = snapshot.previous
     if not previous:
         return ["上个月没有公开数据，无法和上月比较。"]
@@ -251,92 +252,150 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     finance = snapshot.finance
     totals = finance.totals
     accounts = {a.account: a for a in finance.accounts}
-    balance = Section("balance", "财务", "账上有多少钱", (
-        Metrics((
-            Metric("月末账上共有", format_wan(totals.closing_fen), format_yuan(totals.closing_fen)),
-            *(
-                Metric(f"其中{ACCOUNT_LABELS[acc]}", format_wan(accounts[acc].closing_fen),
-                       format_yuan(accounts[acc].closing_fen))
-                for acc in ACCOUNT_LABELS if acc in accounts
+    balance = Section(
+        "balance",
+        "财务",
+        "账上有多少钱",
+        (
+            Metrics(
+                (
+                    Metric("月末账上共有", format_wan(totals.closing_fen), format_yuan(totals.closing_fen)),
+                    *(
+                        Metric(
+                            f"其中{ACCOUNT_LABELS[acc]}",
+                            format_wan(accounts[acc].closing_fen),
+                            format_yuan(accounts[acc].closing_fen),
+                        )
+                        for acc in ACCOUNT_LABELS
+                        if acc in accounts
+                    ),
+                )
             ),
-        )),
-        *(Text(s) for s in compare_sentences(snapshot)),
-    ))
-    flow = Section("income_expense", "财务", "这个月收了多少、花了多少", (
-        Metrics((
-            Metric("本月收入", format_wan(totals.income_fen), format_yuan(totals.income_fen)),
-            Metric("本月支出", format_wan(totals.expense_fen), format_yuan(totals.expense_fen)),
-            Metric("月初账上", format_wan(totals.opening_fen), format_yuan(totals.opening_fen)),
-        )),
-        income_expense_chart(snapshot, kiosk=kiosk),
-    ))
+            *(Text(s) for s in compare_sentences(snapshot)),
+        ),
+    )
+    flow = Section(
+        "income_expense",
+        "财务",
+        "这个月收了多少、花了多少",
+        (
+            Metrics(
+                (
+                    Metric("本月收入", format_wan(totals.income_fen), format_yuan(totals.income_fen)),
+                    Metric("本月支出", format_wan(totals.expense_fen), format_yuan(totals.expense_fen)),
+                    Metric("月初账上", format_wan(totals.opening_fen), format_yuan(totals.opening_fen)),
+                )
+            ),
+            income_expense_chart(snapshot, kiosk=kiosk),
+        ),
+    )
     major = finance.major_payments
     spending_blocks: list[Block] = [
         expense_category_chart(snapshot, kiosk=kiosk),
         largest_expenses_chart(snapshot, kiosk=kiosk),
     ]
     if major:
-        spending_blocks.append(Text(
-            f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x.amount_fen for x in major))}，"
-            "按规定须经“四议两公开”并专项公开。",
-            tone="notice",
-        ))
-    spending_blocks.append(Table(
-        ("日期", "事项", "类别", "金额", "5万元以上"),
-        tuple(
-            (x.date.isoformat(), x.summary, x.category, format_yuan(x.amount_fen), MAJOR_MARK if x.major else "")
-            for x in finance.largest_expenses
-        ),
-        label="支出最多的几笔",
-        kiosk=False,
-    ))
-    spending = Section("spending", "财务", "钱花在哪儿", tuple(spending_blocks))
-    trend = Section("trend", "财务", f"近{len(snapshot.history)}个月账上余额", (
-        balance_trend_chart(snapshot, kiosk=kiosk),
-    ))
-    assets = finance.assets
-    assets_section = Section("assets", "财务", "村集体固定资产", (
-        Metrics((Metric("固定资产原值合计", format_wan(assets.total_fen), format_yuan(assets.total_fen)),)),
-        assets_chart(snapshot, kiosk=kiosk),
+        spending_blocks.append(
+            Text(
+                f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x.amount_fen for x in major))}，"
+                "按规定须经“四议两公开”并专项公开。",
+                tone="notice",
+            )
+        )
+    spending_blocks.append(
         Table(
-            ("类别", "项数", "原值"),
-            tuple((c.category, str(c.count), format_yuan(c.total_fen)) for c in assets.by_category)
-            + (("合计", str(len(assets.items)), format_yuan(assets.total_fen)),),
-            label="按类别汇总",
+            ("日期", "事项", "类别", "金额", "5万元以上"),
+            tuple(
+                (x.date.isoformat(), x.summary, x.category, format_yuan(x.amount_fen), MAJOR_MARK if x.major else "")
+                for x in finance.largest_expenses
+            ),
+            label="支出最多的几笔",
             kiosk=False,
+        )
+    )
+    spending = Section("spending", "财务", "钱花在哪儿", tuple(spending_blocks))
+    trend = Section(
+        "trend", "财务", f"近{len(snapshot.history)}个月账上余额", (balance_trend_chart(snapshot, kiosk=kiosk),)
+    )
+    assets = finance.assets
+    assets_section = Section(
+        "assets",
+        "财务",
+        "村集体固定资产",
+        (
+            Metrics((Metric("固定资产原值合计", format_wan(assets.total_fen), format_yuan(assets.total_fen)),)),
+            assets_chart(snapshot, kiosk=kiosk),
+            Table(
+                ("类别", "项数", "原值"),
+                tuple((c.category, str(c.count), format_yuan(c.total_fen)) for c in assets.by_category)
+                + (("合计", str(len(assets.items)), format_yuan(assets.total_fen)),),
+                label="按类别汇总",
+                kiosk=False,
+            ),
         ),
-    ))
+    )
     debts = finance.debts
     debt_rows = tuple(
         (kind, d.counterparty, format_yuan(d.amount_fen), _day(d.due_on), d.note)
         for kind, items in (("别人欠村里", debts.receivable), ("村里欠别人", debts.payable))
         for d in items
     )
-    debts_section = Section("debts", "财务", "村里的债权债务", (
-        Metrics((
-            Metric("别人欠村里（应收）", format_wan(debts.receivable_total_fen), format_yuan(debts.receivable_total_fen)),
-            Metric("村里欠别人（应付）", format_wan(debts.payable_total_fen), format_yuan(debts.payable_total_fen)),
-        )),
-        Table(("类型", "单位或个人", "金额", "到期日", "说明"), debt_rows),
-    ))
+    debts_section = Section(
+        "debts",
+        "财务",
+        "村里的债权债务",
+        (
+            Metrics(
+                (
+                    Metric(
+                        "别人欠村里（应收）",
+                        format_wan(debts.receivable_total_fen),
+                        format_yuan(debts.receivable_total_fen),
+                    ),
+                    Metric(
+                        "村里欠别人（应付）", format_wan(debts.payable_total_fen), format_yuan(debts.payable_total_fen)
+                    ),
+                )
+            ),
+            Table(("类型", "单位或个人", "金额", "到期日", "说明"), debt_rows),
+        ),
+    )
     sections = [balance, flow, spending, trend, assets_section, debts_section]
     if finance.resources:
-        sections.append(Section("resources", "财务", "资源发包", (
-            Table(
-                ("类型", "名称", "面积", "承包方", "合同期", "年承包费", "提醒"),
-                tuple(
-                    (r.kind, r.name, r.area, r.holder,
-                     f"{_day(r.contract_start)} 至 {_day(r.contract_end)}",
-                     _money_cell(r.annual_fee_fen), "即将到期" if r.expiring_soon else "")
-                    for r in finance.resources
+        sections.append(
+            Section(
+                "resources",
+                "财务",
+                "资源发包",
+                (
+                    Table(
+                        ("类型", "名称", "面积", "承包方", "合同期", "年承包费", "提醒"),
+                        tuple(
+                            (
+                                r.kind,
+                                r.name,
+                                r.area,
+                                r.holder,
+                                f"{_day(r.contract_start)} 至 {_day(r.contract_end)}",
+                                _money_cell(r.annual_fee_fen),
+                                "即将到期" if r.expiring_soon else "",
+                            )
+                            for r in finance.resources
+                        ),
+                    ),
                 ),
-            ),
-        )))
+            )
+        )
     ledger_rows = tuple(
-        (x.date.isoformat(), x.voucher_no, x.summary + (TRANSFER_MARK if x.transfer else ""),
-         x.category, DIRECTION_LABELS[x.direction],
-         format_yuan(x.amount_fen) + (f" {MAJOR_MARK}" if x.major else ""),
-         ACCOUNT_LABELS.get(x.account, x.account))
+        (
+            x.date.isoformat(),
+            x.voucher_no,
+            x.summary + (TRANSFER_MARK if x.transfer else ""),
+            x.category,
+            DIRECTION_LABELS[x.direction],
+            format_yuan(x.amount_fen) + (f" {MAJOR_MARK}" if x.major else ""),
+            ACCOUNT_LABELS.get(x.account, x.account),
+        )
         for x in finance.ledger
     )
     # The 本月合计 rows are the village totals, which leave out internal transfers.
@@ -347,15 +406,22 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     note = transfer_note(finance)
     if note:
         ledger_rows += (("", "", note, "", "", "", ""),)
-    sections.append(Section("ledger", "财务", "本月收支明细（逐笔）", (
-        Table(
-            ("日期", "凭证号", "摘要", "类别", "收支", "金额", "账户"),
-            ledger_rows,
-            label=f"展开查看本月全部{len(finance.ledger)}笔收支",
-            collapsed=True,
-            kiosk=False,
-        ),
-    )))
+    sections.append(
+        Section(
+            "ledger",
+            "财务",
+            "本月收支明细（逐笔）",
+            (
+                Table(
+                    ("日期", "凭证号", "摘要", "类别", "收支", "金额", "账户"),
+                    ledger_rows,
+                    label=f"展开查看本月全部{len(finance.ledger)}笔收支",
+                    collapsed=True,
+                    kiosk=False,
+                ),
+            ),
+        )
+    )
     return sections
 
 
@@ -365,27 +431,41 @@ def _affairs_sections(snapshot: PublicRecord) -> list[Section]:
     others = [a for a in affairs if not a.beneficiary_count]
     sections = []
     if others:
-        sections.append(Section("affairs", "村务", "村务决定、项目和审批", (
-            Table(
-                ("日期", "类别", "事项", "内容及执行情况", "金额"),
-                tuple(
-                    (a.date.isoformat(), a.category, a.title, a.description, _money_cell(a.amount_fen))
-                    for a in others
+        sections.append(
+            Section(
+                "affairs",
+                "村务",
+                "村务决定、项目和审批",
+                (
+                    Table(
+                        ("日期", "类别", "事项", "内容及执行情况", "金额"),
+                        tuple(
+                            (a.date.isoformat(), a.category, a.title, a.description, _money_cell(a.amount_fen))
+                            for a in others
+                        ),
+                    ),
                 ),
-            ),
-        )))
+            )
+        )
     for n, item in enumerate(with_people, start=1):
-        sections.append(Section(f"subsidy_{n}", "村务", item.title, (
-            Text(
-                f"{item.date.isoformat()} 发放给{item.beneficiary_count}户，合计{format_yuan(item.beneficiary_total_fen)}。"
-                f"{item.description}"
-            ),
-            # Only name, group and amount: the minimum a recipient list needs (no ID, no phone).
-            Table(
-                ("姓名", "组别", "金额", "备注"),
-                tuple((p.name, p.group, format_yuan(p.amount_fen), p.note) for p in item.beneficiaries),
-            ),
-        )))
+        sections.append(
+            Section(
+                f"subsidy_{n}",
+                "村务",
+                item.title,
+                (
+                    Text(
+                        f"{item.date.isoformat()} 发放给{item.beneficiary_count}户，合计{format_yuan(item.beneficiary_total_fen)}。"
+                        f"{item.description}"
+                    ),
+                    # Only name, group and amount: the minimum a recipient list needs (no ID, no phone).
+                    Table(
+                        ("姓名", "组别", "金额", "备注"),
+                        tuple((p.name, p.group, format_yuan(p.amount_fen), p.note) for p in item.beneficiaries),
+                    ),
+                ),
+            )
+        )
     if not affairs:
         sections.append(Section("affairs", "村务", "村务公开", (Text("本月没有需要公开的村务事项。"),)))
     return sections
@@ -402,28 +482,41 @@ def _party_section(snapshot: PublicRecord) -> Section:
         summary.append(f"发展党员事项{len(new_members)}项")
     if dues:
         summary.append(f"收缴党费{format_yuan(dues)}")
-    return Section("party", "党务", "党务公开", (
-        Text("，".join(summary) + "。"),
-        Table(
-            ("日期", "类别", "事项", "内容", "人数", "金额"),
-            tuple(
-                (p.date.isoformat(), p.category, p.title, p.description,
-                 str(p.participants) if p.participants else "", _money_cell(p.amount_fen))
-                for p in party
+    return Section(
+        "party",
+        "党务",
+        "党务公开",
+        (
+            Text("，".join(summary) + "。"),
+            Table(
+                ("日期", "类别", "事项", "内容", "人数", "金额"),
+                tuple(
+                    (
+                        p.date.isoformat(),
+                        p.category,
+                        p.title,
+                        p.description,
+                        str(p.participants) if p.participants else "",
+                        _money_cell(p.amount_fen),
+                    )
+                    for p in party
+                ),
             ),
         ),
-    ))
+    )
 
 
 def _services_section(snapshot: PublicRecord) -> Section:
     services = snapshot.services
     contacts = sorted({s.contact for s in services if s.contact})
-    blocks: list[Block] = [Table(
-        ("服务事项", "所需材料", "办理地点", "办理时限"),
-        tuple((s.name, s.materials, s.location, s.time_limit) for s in services),
-        label=f"展开查看全部{len(services)}项服务" if len(services) > KIOSK_TABLE_ROWS else "",
-        collapsed=len(services) > KIOSK_TABLE_ROWS,
-    )]
+    blocks: list[Block] = [
+        Table(
+            ("服务事项", "所需材料", "办理地点", "办理时限"),
+            tuple((s.name, s.materials, s.location, s.time_limit) for s in services),
+            label=f"展开查看全部{len(services)}项服务" if len(services) > KIOSK_TABLE_ROWS else "",
+            collapsed=len(services) > KIOSK_TABLE_ROWS,
+        )
+    ]
     if contacts:
         blocks.insert(0, Text("咨询电话：" + "、".join(contacts)))
     return Section("services", "便民服务", "便民服务事项", tuple(blocks))
@@ -434,13 +527,20 @@ def build_board(snapshot: PublicRecord, periods: list[str] | tuple[str, ...], *,
     village = snapshot.village
     sections: list[Section] = []
     if snapshot.version > 1 or snapshot.amendment_reason:
-        sections.append(Section("amendment", "更正说明", "更正说明", (
-            Text(
-                f"本月公开内容已更正，现在显示的是第{snapshot.version}版。"
-                f"更正原因：{snapshot.amendment_reason or '未填写'}",
-                tone="notice",
-            ),
-        )))
+        sections.append(
+            Section(
+                "amendment",
+                "更正说明",
+                "更正说明",
+                (
+                    Text(
+                        f"本月公开内容已更正，现在显示的是第{snapshot.version}版。"
+                        f"更正原因：{snapshot.amendment_reason or '未填写'}",
+                        tone="notice",
+                    ),
+                ),
+            )
+        )
     sections += _finance_sections(snapshot, kiosk)
     sections += _affairs_sections(snapshot)
     sections.append(_party_section(snapshot))

@@ -49,7 +49,7 @@ def _label(text: str, *, wrap: int | None = None) -> str:
     """User text as a plotly label: plotly reads a subset of HTML, so escape it; wrap for phones."""
     text = str(text)
     if wrap:
-        return "<br>".join(html.escape(text[i:i + wrap], quote=False) for i in range(0, len(text), wrap))
+        return "<br>".join(html.escape(text[i : i + wrap], quote=False) for i in range(0, len(text), wrap))
     return html.escape(text, quote=False)
 
 
@@ -133,8 +133,13 @@ def income_expense_chart(snapshot: PublicRecord, *, kiosk: bool = False) -> Char
         )
     fig.update_yaxes(title_text="万元", tickformat=",.1f")
     fields = [(t, f) for _, t in months for f in ("income_fen", "expense_fen")]
-    _room_for_labels(fig, [_wan(getattr(t, f)) for t, f in fields], [format_wan(getattr(t, f)) for t, f in fields],
-                     axis="y", kiosk=kiosk)
+    _room_for_labels(
+        fig,
+        [_wan(getattr(t, f)) for t, f in fields],
+        [format_wan(getattr(t, f)) for t, f in fields],
+        axis="y",
+        kiosk=kiosk,
+    )
     return Chart("income_expense", _layout(fig, kiosk=kiosk), income_expense_caption(snapshot))
 
 
@@ -148,7 +153,9 @@ def expense_category_caption(snapshot: PublicRecord) -> str:
     return f"本月花钱最多的类别是{top.category}，{format_wan(top.amount_fen)}，占全部支出的{share}%。"
 
 
-def _category_bars(rows: list[CategorySum] | list[AssetGroup], key: str, unit: str, colour: str, tickformat: str, *, kiosk: bool) -> go.Figure:
+def _category_bars(
+    rows: list[CategorySum] | list[AssetGroup], key: str, unit: str, colour: str, tickformat: str, *, kiosk: bool
+) -> go.Figure:
     """Horizontal bars per category, labelled in 万元 with the exact 元 and count on hover."""
     amounts = [getattr(c, key) for c in rows]
     fig = go.Figure(
@@ -191,7 +198,8 @@ def largest_expenses_chart(snapshot: PublicRecord, *, kiosk: bool = False) -> Ch
     # On a phone the summary wraps every 9 characters and the date gets a line of its own.
     labels = [
         _label((MAJOR_MARK if x.major else "") + x.summary, wrap=None if kiosk else 9)
-        + ("" if kiosk else "<br>") + _label(f"（{x.date:%m-%d}）")
+        + ("" if kiosk else "<br>")
+        + _label(f"（{x.date:%m-%d}）")
         for x in items
     ]
     fig = go.Figure(
@@ -213,8 +221,9 @@ def largest_expenses_chart(snapshot: PublicRecord, *, kiosk: bool = False) -> Ch
     )
     fig.update_xaxes(title_text="万元", tickformat=",.1f")
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(items))), ticktext=labels)
-    _room_for_labels(fig, [_wan(x.amount_fen) for x in items], [format_wan(x.amount_fen) for x in items],
-                     axis="x", kiosk=kiosk)
+    _room_for_labels(
+        fig, [_wan(x.amount_fen) for x in items], [format_wan(x.amount_fen) for x in items], axis="x", kiosk=kiosk
+    )
     return Chart("largest_expenses", _layout(fig, kiosk=kiosk), largest_expenses_caption(snapshot))
 
 
@@ -245,8 +254,13 @@ def balance_trend_chart(snapshot: PublicRecord, *, kiosk: bool = False) -> Chart
     )
     last = history[-1]
     fig.add_annotation(
-        x=period_label(last.period), y=_wan(last.closing_fen), text=format_wan(last.closing_fen),
-        showarrow=True, arrowhead=0, ax=-40, ay=-40,
+        x=period_label(last.period),
+        y=_wan(last.closing_fen),
+        text=format_wan(last.closing_fen),
+        showarrow=True,
+        arrowhead=0,
+        ax=-40,
+        ay=-40,
     )
     fig.update_yaxes(title_text="万元", tickformat=",.0f")
     fig.update_xaxes(type="category", nticks=8)
@@ -257,10 +271,7 @@ def assets_caption(assets: Assets) -> str:
     if not assets.by_category:
         return "村集体没有登记固定资产。"
     top = max(assets.by_category, key=lambda c: c.total_fen)
-    return (
-        f"固定资产原值合计{format_wan(assets.total_fen)}，"
-        f"其中{top.category}最多，{format_wan(top.total_fen)}。"
-    )
+    return f"固定资产原值合计{format_wan(assets.total_fen)}，其中{top.category}最多，{format_wan(top.total_fen)}。"
 
 
 def assets_chart(snapshot: PublicRecord, *, kiosk: bool = False) -> Chart:

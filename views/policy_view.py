@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from views.board_view import Section, Table, Text
 from board.splitting import TEXT_LIMIT_BYTES, split_message
+from views.board_view import Section, Table, Text
 
 GROUP = "政策问答"
 EXPIRED = "已截止"
@@ -129,7 +129,13 @@ def explainer_parts(content: dict, *, link: str, today: date, limit: int = TEXT_
 
 def search_text(content: dict) -> str:
     """Everything a keyword search on the static site looks in."""
-    return " ".join([
-        content["title"], content.get("one_sentence", ""), content.get("issuer", ""), content.get("doc_number", ""),
-        content.get("ask", ""), *(a["answer"] for a in content["answers"]),
-    ])
+    return " ".join(
+        [
+            content["title"],
+            content.get("one_sentence", ""),
+            content.get("issuer", ""),
+            content.get("doc_number", ""),
+            content.get("ask", ""),
+            *(a["answer"] for a in content["answers"]),
+        ]
+    )

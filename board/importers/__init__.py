@@ -17,7 +17,19 @@ from board.importers.preview import TOTAL_LABELS, ImportPreview, preview_import,
 from board.importers.reading import MAX_BYTES, MAX_ROWS
 
 __all__ = [
-    "KINDS", "KIND_LABELS", "MAX_BYTES", "MAX_ROWS", "TOTAL_LABELS", "ImportField", "ImportPreview",
-    "commit_import", "earlier_months", "import_file", "known_categories", "preview_import", "remember_mapping",
-    "remembered_mapping", "totals_text",
+    "KINDS",
+    "KIND_LABELS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "TOTAL_LABELS",
+    "ImportField",
+    "ImportPreview",
+    "commit_import",
+    "earlier_months",
+    "import_file",
+    "known_categories",
+    "preview_import",
+    "remember_mapping",
+    "remembered_mapping",
+    "totals_text",
 ]

@@ -11,13 +11,13 @@ from board.entry import save_beneficiaries, save_section, section_rows
 from board.errors import BoardError, Problem
 from board.importers.columns import KINDS
 from board.importers.preview import ImportPreview
-
-# The 村务 category a list is filed under when the import creates its item.
-LIST_CATEGORY = "低保·救助·补贴发放"
 from board.periods import period_bounds
 from board.records import find_period
 from board.villages import categories_for
 from models import Account, Direction, ImportMapping, LedgerEntry, Period, User, Village, utcnow
+
+# The 村务 category a list is filed under when the import creates its item.
+LIST_CATEGORY = "低保·救助·补贴发放"
 
 
 def commit_import(
@@ -61,23 +61,42 @@ def commit_import(
         save_section(session, section="ledger", rows=sorted(preview.rows, key=lambda r: r["entry_date"]), **common)
     else:
         account = Account(preview.account)
-        kept = [r for r in section_rows(session, period_row=existing, section="ledger") if r["account"] != account.value] if existing else []
+        kept = (
+            [r for r in section_rows(session, period_row=existing, section="ledger") if r["account"] != account.value]
+            if existing
+            else []
+        )
         # Lines of the other account stay; the whole month is then kept in date order.
         rows = sorted([*kept, *preview.rows], key=lambda r: r["entry_date"])
         save_section(session, section="ledger", rows=rows, **common)
         summary["kept_other_account_rows"] = len(kept)
     if preview.balances:
         given = {Account(a) for a in preview.balances}
-        balances = [b for b in section_rows(session, period_row=existing, section="balances")
-                    if Account(b["account"]) not in given] if existing else []
+        balances = (
+            [
+                b
+                for b in section_rows(session, period_row=existing, section="balances")
+                if Account(b["account"]) not in given
+            ]
+            if existing
+            else []
+        )
         balances += [{"account": Account(a), **b} for a, b in preview.balances.items()]
         save_section(session, section="balances", rows=balances, **{**common, "expected_version": None})
         summary["balance_updated"] = "、".join(a.value for a in given)
     return summary
 
 
-def _list_to_affair(session: Session, *, village: Village, period: str, user: User, preview: ImportPreview,
-                    title: str | None, expected_version: int | None) -> dict:
+def _list_to_affair(
+    session: Session,
+    *,
+    village: Village,
+    period: str,
+    user: User,
+    preview: ImportPreview,
+    title: str | None,
+    expected_version: int | None,
+) -> dict:
     """Attach a beneficiary list to the month's 村务 item of that title, creating the item when absent."""
     title = (title or preview.title or "").strip()
     if not title:
@@ -86,14 +105,36 @@ def _list_to_affair(session: Session, *, village: Village, period: str, user: Us
     affairs = section_rows(session, period_row=existing, section="affairs") if existing else []
     same = [a for a in affairs if a["title"].strip() == title]
     if same:
-        save_beneficiaries(session, village=village, period=period, user=user, affair_id=same[0]["id"],
-                           rows=preview.rows, expected_version=expected_version)
+        save_beneficiaries(
+            session,
+            village=village,
+            period=period,
+            user=user,
+            affair_id=same[0]["id"],
+            rows=preview.rows,
+            expected_version=expected_version,
+        )
         return {"affair": title, "affair_created": False}
     first_day, _ = period_bounds(period)
-    affairs.append({"category": LIST_CATEGORY, "item_date": first_day, "title": title, "description": "",
-                    "amount_fen": sum(r.get("amount_fen") or 0 for r in preview.rows), "beneficiaries": preview.rows})
-    save_section(session, village=village, period=period, user=user, section="affairs", rows=affairs,
-                 expected_version=expected_version)
+    affairs.append(
+        {
+            "category": LIST_CATEGORY,
+            "item_date": first_day,
+            "title": title,
+            "description": "",
+            "amount_fen": sum(r.get("amount_fen") or 0 for r in preview.rows),
+            "beneficiaries": preview.rows,
+        }
+    )
+    save_section(
+        session,
+        village=village,
+        period=period,
+        user=user,
+        section="affairs",
+        rows=affairs,
+        expected_version=expected_version,
+    )
     return {"affair": title, "affair_created": True}
 
 
@@ -113,8 +154,16 @@ def import_file(
     for this file, remembered for next month's file.  ``None`` when the columns were recognised
     or remembered already.  The caller commits.
     """
-    summary = commit_import(session, village=village, period=period, user=user, preview=preview,
-                            expected_version=expected_version, affair_id=affair_id, affair_title=affair_title)
+    summary = commit_import(
+        session,
+        village=village,
+        period=period,
+        user=user,
+        preview=preview,
+        expected_version=expected_version,
+        affair_id=affair_id,
+        affair_title=affair_title,
+    )
     if mapping is not None:
         remember_mapping(session, village=village, kind=preview.kind, mapping=mapping)
     return summary

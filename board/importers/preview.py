@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from board.errors import BoardError, Problem
 from board.entry import is_blank
+from board.errors import BoardError, Problem
 from board.importers.columns import (
     KIND_LABELS,
     KINDS,
@@ -45,8 +45,25 @@ _DATED = {"ledger": "entry_date", "party": "item_date", "affairs": "item_date"}
 _TITLE_DIRECTION = re.compile(r"(收入|支出)(?:明细|清单|汇总|表)")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # Headers only a bank's download has; a village journal has 凭证号 and 科目 instead.
-_BANK_HEADERS = {"账户余额", "交易日期", "交易时间", "交易金额", "对方户名", "对方账号", "对方账户", "借贷标志", "流水号",
-                 "交易流水号", "交易渠道", "渠道", "对方开户行", "交易后余额", "本次余额", "对方账户名称", "记账日期"}
+_BANK_HEADERS = {
+    "账户余额",
+    "交易日期",
+    "交易时间",
+    "交易金额",
+    "对方户名",
+    "对方账号",
+    "对方账户",
+    "借贷标志",
+    "流水号",
+    "交易流水号",
+    "交易渠道",
+    "渠道",
+    "对方开户行",
+    "交易后余额",
+    "本次余额",
+    "对方账户名称",
+    "记账日期",
+}
 _BANK_TITLES = ("交易明细", "对账单", "流水", "账号", "开户行", "账户明细")
 _DEBIT_CREDIT_WORD = re.compile(r"借|贷")
 _SUBACCOUNT = re.compile(r"[—\-/_－:：（(·]")
@@ -57,9 +74,17 @@ _FORMULA = "公式没有计算结果，请在 Excel 中打开后保存再导入"
 _UNDECIDED = "无法判断是收入还是支出，请增加“收支”列或分成收入、支出两列"
 
 TOTAL_LABELS = {
-    "count": "行数", "income_count": "收入笔数", "expense_count": "支出笔数",
-    "income_fen": "收入合计", "expense_fen": "支出合计", "opening_fen": "月初余额", "closing_fen": "月末余额",
-    "receivable_fen": "应收合计", "payable_fen": "应付合计", "original_value_fen": "原值合计", "amount_fen": "金额合计",
+    "count": "行数",
+    "income_count": "收入笔数",
+    "expense_count": "支出笔数",
+    "income_fen": "收入合计",
+    "expense_fen": "支出合计",
+    "opening_fen": "月初余额",
+    "closing_fen": "月末余额",
+    "receivable_fen": "应收合计",
+    "payable_fen": "应付合计",
+    "original_value_fen": "原值合计",
+    "amount_fen": "金额合计",
     "annual_fee_fen": "年租金合计",
 }
 
@@ -68,7 +93,8 @@ def totals_text(totals: dict) -> list[tuple[str, str]]:
     """An import's totals as (label, text), money in 元; unknown figures are left out."""
     return [
         (label, format_yuan(totals[key]) if key.endswith("_fen") else str(totals[key]))
-        for key, label in TOTAL_LABELS.items() if key in totals
+        for key, label in TOTAL_LABELS.items()
+        if key in totals
     ]
 
 
@@ -132,8 +158,9 @@ def preview_import(
     located = [(table, _locate(kind, table.rows, mapping, wanted)) for table in tables]
     usable = [(t, h) for t, h in located if h is not None and not missing_fields(kind, set(h.columns))]
     if kind == "ledger" and len(usable) > 1:
-        return _several_sheets(kind, filename, period, located, usable, max_rows, known_categories, tables[0].notes,
-                               earlier)
+        return _several_sheets(
+            kind, filename, period, located, usable, max_rows, known_categories, tables[0].notes, earlier
+        )
     table, header = usable[0] if usable else next(((t, h) for t, h in located if h), located[0])
     if table is not tables[0]:
         table.notes[:0] = tables[0].notes
@@ -161,10 +188,12 @@ def _locate(kind: str, rows: list[list], mapping: dict[str, str], wanted: set[st
     return header
 
 
-def _preview_sheet(kind, filename, period, table: Table, header: Header | None, max_rows, known,
-                   earlier=None) -> ImportPreview:
-    preview = ImportPreview(kind=kind, filename=filename, period=period, sheet_name=table.sheet_name,
-                            sheets=[table.sheet_name])
+def _preview_sheet(
+    kind, filename, period, table: Table, header: Header | None, max_rows, known, earlier=None
+) -> ImportPreview:
+    preview = ImportPreview(
+        kind=kind, filename=filename, period=period, sheet_name=table.sheet_name, sheets=[table.sheet_name]
+    )
     preview.checks += table.notes
     if header is None:
         raise BoardError("表格里没有数据", field="文件")
@@ -172,8 +201,9 @@ def _preview_sheet(kind, filename, period, table: Table, header: Header | None, 
     preview.headers = header.texts
     preview.mapping = {name: header.texts[i] for name, i in header.columns.items()}
     preview.missing_fields = missing_fields(kind, set(header.columns))
-    preview.title = next((c.strip() for cells in table.rows[: header.first] for c in cells
-                          if isinstance(c, str) and c.strip()), "")
+    preview.title = next(
+        (c.strip() for cells in table.rows[: header.first] for c in cells if isinstance(c, str) and c.strip()), ""
+    )
     skipped = f"，上方 {header.first} 行标题已跳过" if header.first else ""
     if header.last > header.first:
         joined = "、".join(f"“{t}”" for t in header.texts if "/" in t)
@@ -197,7 +227,7 @@ def _several_sheets(kind, filename, period, located, usable, max_rows, known, no
     preview.mapping, preview.title = first.mapping, first.title
     preview.checks += notes
     preview.checks.append(f"文件有 {len(names)} 个日记账工作表，一起导入（全部无误才保存）：{'、'.join(names)}")
-    for table, header in located:
+    for table, _header in located:
         if table.sheet_name not in names:
             preview.checks.append(f"工作表“{table.sheet_name}”不是收支明细（找不到日期、摘要、金额列），已跳过")
     accounts = []
@@ -225,20 +255,35 @@ def _several_sheets(kind, filename, period, located, usable, max_rows, known, no
             for key, stated in part.carried_in.items():
                 if stated != moved[key]:
                     label = "收入" if key == "income_fen" else "支出"
-                    preview.problems.append(Problem(0, f"{name}·承前页", (
-                        f"承前页的{label}是 {format_yuan(stated)}，但前面工作表的{label}之和是 "
-                        f"{format_yuan(moved[key])}，两者应当相同")))
+                    preview.problems.append(
+                        Problem(
+                            0,
+                            f"{name}·承前页",
+                            (
+                                f"承前页的{label}是 {format_yuan(stated)}，但前面工作表的{label}之和是 "
+                                f"{format_yuan(moved[key])}，两者应当相同"
+                            ),
+                        )
+                    )
             for key in moved:
                 moved[key] += part.totals[key]
             stated = part.totals.get("opening_fen")
             if stated is not None and stated != closing:
-                preview.problems.append(Problem(0, f"{name}·月初余额", (
-                    f"这个工作表的月初余额是 {format_yuan(stated)}，但上一个工作表结束时余额是 "
-                    f"{format_yuan(closing)}，两者应当相同")))
+                preview.problems.append(
+                    Problem(
+                        0,
+                        f"{name}·月初余额",
+                        (
+                            f"这个工作表的月初余额是 {format_yuan(stated)}，但上一个工作表结束时余额是 "
+                            f"{format_yuan(closing)}，两者应当相同"
+                        ),
+                    )
+                )
             closing += part.totals["income_fen"] - part.totals["expense_fen"]
         preview.balances[account] = {"opening_fen": opening, "closing_fen": closing}
-        preview.checks.append(f"{_ACCOUNT_NAMES[Account(account)]}：月初余额 {format_yuan(opening)}，"
-                              f"月末余额 {format_yuan(closing)}")
+        preview.checks.append(
+            f"{_ACCOUNT_NAMES[Account(account)]}：月初余额 {format_yuan(opening)}，月末余额 {format_yuan(closing)}"
+        )
     if single and single in preview.balances:
         totals["opening_fen"] = preview.balances[single]["opening_fen"]
         totals["closing_fen"] = preview.balances[single]["closing_fen"]
@@ -280,8 +325,9 @@ def _marker(cells: list, summary_index: int | None) -> tuple[str, str] | None:
 class _Reader:
     """One pass over the data rows of one sheet."""
 
-    def __init__(self, preview: ImportPreview, table: Table, header: Header, max_rows: int, known_categories,
-                 earlier=None):
+    def __init__(
+        self, preview: ImportPreview, table: Table, header: Header, max_rows: int, known_categories, earlier=None
+    ):
         self.p = preview
         self.table = table
         self.rows = table.rows
@@ -308,13 +354,15 @@ class _Reader:
         self.column_sums = dict.fromkeys(self.money_columns, 0)
         self.page_sums = dict.fromkeys(self.money_columns, 0)
         self.required = [
-            f for f in KINDS[preview.kind]
-            if f.column is not None and f.column.required and f.name in columns
+            f for f in KINDS[preview.kind] if f.column is not None and f.column.required and f.name in columns
         ]
         self.label = KIND_LABELS[preview.kind]
         # After the month's 合计, a row with no amount and no date is a footer (会计主管：张三 ...).
-        self.date_specs = [(index, convert) for name, index, _, convert in self.specs
-                           if field_of(preview.kind, name).kind in ("date", "partial_date") or name in ("month", "day")]
+        self.date_specs = [
+            (index, convert)
+            for name, index, _, convert in self.specs
+            if field_of(preview.kind, name).kind in ("date", "partial_date") or name in ("month", "day")
+        ]
         self.failed: set[str] = set()  # fields of the current row whose cell could not be read
         self.undecided: list[tuple[dict, set[str]]] = []  # (row, its failed fields): 金额 without sign or 收支
         self.signed_amounts = False
@@ -364,7 +412,9 @@ class _Reader:
             p.layout = "序时账（凭证列表）：取库存现金、银行存款科目的行"
         elif "income_fen" in columns or "expense_fen" in columns:
             words = " ".join(p.headers[columns[n]] for n in ("income_fen", "expense_fen") if n in columns)
-            p.layout = "日记账（借方为收入，贷方为支出）" if _DEBIT_CREDIT_WORD.search(words) else "收支明细（收入、支出分列）"
+            p.layout = (
+                "日记账（借方为收入，贷方为支出）" if _DEBIT_CREDIT_WORD.search(words) else "收支明细（收入、支出分列）"
+            )
         else:
             p.layout = "收支明细（一列金额）"
         if "entry_date" not in columns and "month" in columns:
@@ -494,15 +544,18 @@ class _Reader:
                 day = row.get(dated)
                 if day is not None and not self.first <= day <= self.last:
                     if drop_outside:
-                        del p.problems[marks[0]:], self.undecided[marks[1]:]
+                        del p.problems[marks[0] :], self.undecided[marks[1] :]
                         self.defaulted_categories = marks[2]
                         self.outside.append(day)
                         continue
                     self.problem(row_no, self.header_of(dated), f"日期 {day} 不在所选月份 {p.period} 内")
             for f in self.required:
                 # A 科目 follows from the 收支; without one, the missing 收支 is the problem to report.
-                if f.name not in row and f.name not in failed and not (
-                        ledger and f.name == "category" and "direction" not in row):
+                if (
+                    f.name not in row
+                    and f.name not in failed
+                    and not (ledger and f.name == "category" and "direction" not in row)
+                ):
                     self.empty_problem(row_no, (f.name,), self.header_of(f.name), "不能为空")
             p.rows.append(row)
         if blank:
@@ -516,8 +569,10 @@ class _Reader:
             names = "、".join(f"“{text}”" for text in dict.fromkeys(unchecked))
             p.checks.append(f"{names}行未核对：系统里没有本年此前各月的收支明细")
         if self.outside:
-            p.checks.append(f"文件含其他月份的 {len(self.outside)} 行（{min(self.outside)} 至 {max(self.outside)}），"
-                            f"只导入 {p.period} 的行")
+            p.checks.append(
+                f"文件含其他月份的 {len(self.outside)} 行（{min(self.outside)} 至 {max(self.outside)}），"
+                f"只导入 {p.period} 的行"
+            )
         if not p.rows and not p.problems:
             where = f"{p.period} 的" if self.outside else ""
             dates = f"（文件的日期从 {min(self.outside)} 到 {max(self.outside)}）" if self.outside else ""
@@ -575,7 +630,9 @@ class _Reader:
         if "income_fen" in self.columns or "expense_fen" in self.columns:
             income, expense = income or 0, expense or 0
             if income and expense:
-                self.problem(row_no, self.header_of("income_fen"), "同一行收入（借方）和支出（贷方）都有金额，请拆成两行")
+                self.problem(
+                    row_no, self.header_of("income_fen"), "同一行收入（借方）和支出（贷方）都有金额，请拆成两行"
+                )
             elif income or expense:
                 name = "income_fen" if income else "expense_fen"
                 amount = income or expense
@@ -584,8 +641,12 @@ class _Reader:
                 row["direction"] = Direction.income if income else Direction.expense
                 row["amount_fen"] = abs(amount)
             elif "amount_fen" not in row and not self.failed & {"income_fen", "expense_fen", "amount_fen"}:
-                self.empty_problem(row_no, ("income_fen", "expense_fen", "amount_fen"), "金额",
-                                   "收入（借方）和支出（贷方）都为空或为 0")
+                self.empty_problem(
+                    row_no,
+                    ("income_fen", "expense_fen", "amount_fen"),
+                    "金额",
+                    "收入（借方）和支出（贷方）都为空或为 0",
+                )
         if "amount_fen" in row and "direction" not in row:
             amount = row["amount_fen"]
             row["amount_fen"] = abs(amount)
@@ -631,7 +692,9 @@ class _Reader:
         kept: set[int] = set()
         transfers = 0
         for lines in vouchers.values():
-            own = [(line, _subject_account(str(line.get("subject_code") or ""), line.get("category"))) for line in lines]
+            own = [
+                (line, _subject_account(str(line.get("subject_code") or ""), line.get("category"))) for line in lines
+            ]
             others = [line for line, account in own if account is None]
             for line, account in own:
                 if account is None:
@@ -640,7 +703,8 @@ class _Reader:
                     opposite = [o for o in others if o.get("direction") != line.get("direction")] or others
                     main = max(opposite, key=lambda o: o.get("amount_fen") or 0)
                     line["category"] = _top_subject(main.get("category") or "") or _DEFAULT_CATEGORY.get(
-                        line.get("direction"), "其他收入")
+                        line.get("direction"), "其他收入"
+                    )
                 else:
                     line["category"] = TRANSFER_CATEGORY
                     transfers += 1
@@ -651,8 +715,10 @@ class _Reader:
         for row in p.rows:
             row.pop("subject_code", None)
         p.account = None
-        p.checks.append(f"序时账：取库存现金、银行存款（含明细科目）的 {len(kept)} 行，科目记为同一凭证的对方科目；"
-                        f"其他科目的 {dropped} 行是对方科目，不计入收支")
+        p.checks.append(
+            f"序时账：取库存现金、银行存款（含明细科目）的 {len(kept)} 行，科目记为同一凭证的对方科目；"
+            f"其他科目的 {dropped} 行是对方科目，不计入收支"
+        )
         if transfers:
             p.checks.append(f"{transfers} 行是同一凭证内现金与银行存款之间的划转，记为“{TRANSFER_CATEGORY}”")
 
@@ -660,9 +726,14 @@ class _Reader:
         """借方/贷方 with nothing saying whose books they are (no 凭证号, 科目 or bank headers): the 余额
         column decides.  A bank's 贷方 raises the balance; the village's own 借方 does."""
         columns, p = self.columns, self.p
-        if (self.bank or self.voucher or {"voucher_no", "category"} & set(columns) or "balance_fen" not in columns
-                or not {"income_fen", "expense_fen"} <= set(columns)
-                or not all(_DEBIT_CREDIT_WORD.search(p.headers[columns[n]]) for n in ("income_fen", "expense_fen"))):
+        if (
+            self.bank
+            or self.voucher
+            or {"voucher_no", "category"} & set(columns)
+            or "balance_fen" not in columns
+            or not {"income_fen", "expense_fen"} <= set(columns)
+            or not all(_DEBIT_CREDIT_WORD.search(p.headers[columns[n]]) for n in ("income_fen", "expense_fen"))
+        ):
             return
         fits = flipped = 0
         before = None
@@ -701,8 +772,11 @@ class _Reader:
         summary = row.get("summary") or ""
         if "voucher_no" not in row and "计" in summary:
             # Most likely a 合计/累计 line the markers did not recognise: never count it as a real line.
-            self.problem(row["_row"], self.header_of("category"),
-                         f"这一行没有凭证号和科目，摘要“{summary[:20]}”像是合计行：合计行请删除，明细请填写科目")
+            self.problem(
+                row["_row"],
+                self.header_of("category"),
+                f"这一行没有凭证号和科目，摘要“{summary[:20]}”像是合计行：合计行请删除，明细请填写科目",
+            )
             failed.add("category")
             return
         row["category"] = _DEFAULT_CATEGORY[row["direction"]]
@@ -750,8 +824,12 @@ class _Reader:
 
     def title_parts(self) -> list[tuple[str, str]]:
         """(what, text) of the title rows above the header, the sheet name and the file name."""
-        parts = [("标题", c.strip()) for cells in self.rows[: self.header.first] for c in cells
-                 if isinstance(c, str) and c.strip()]
+        parts = [
+            ("标题", c.strip())
+            for cells in self.rows[: self.header.first]
+            for c in cells
+            if isinstance(c, str) and c.strip()
+        ]
         return parts + [("工作表名", self.p.sheet_name), ("文件名", self.p.filename)]
 
     def title_direction(self) -> tuple[Direction, str, str] | None:
@@ -802,9 +880,12 @@ class _Reader:
         if p.kind == "ledger":
             income = sum(a for a, r in zip(amounts, p.rows) if r.get("direction") == Direction.income)
             expense = sum(a for a, r in zip(amounts, p.rows) if r.get("direction") == Direction.expense)
-            totals |= {"income_fen": income, "expense_fen": expense,
-                       "income_count": sum(1 for r in p.rows if r.get("direction") == Direction.income),
-                       "expense_count": sum(1 for r in p.rows if r.get("direction") == Direction.expense)}
+            totals |= {
+                "income_fen": income,
+                "expense_fen": expense,
+                "income_count": sum(1 for r in p.rows if r.get("direction") == Direction.income),
+                "expense_count": sum(1 for r in p.rows if r.get("direction") == Direction.expense),
+            }
             if self.account_note:
                 p.checks.append(self.account_note)
             if "account" in self.columns:
@@ -876,7 +957,8 @@ class _Reader:
                 opening = balance - moved
                 self.p.checks.append(
                     f"没有“上月结转”行：月初余额由第{row['_row']}行的余额 {format_yuan(balance)} "
-                    f"倒推为 {format_yuan(opening)}")
+                    f"倒推为 {format_yuan(opening)}"
+                )
                 return opening
         return None
 
@@ -907,8 +989,11 @@ class _Reader:
             if stated in expected:
                 agreed.append(f"{header} {format_yuan(stated)}")
             else:
-                self.problem(row_no, header, f"“{text}”行写的是 {format_yuan(stated)}，但{what}是 "
-                                             f"{format_yuan(expected[0])}。请核对后再导入")
+                self.problem(
+                    row_no,
+                    header,
+                    f"“{text}”行写的是 {format_yuan(stated)}，但{what}是 {format_yuan(expected[0])}。请核对后再导入",
+                )
         if agreed:
             self.p.checks.append(f"第{row_no}行“{text}”与明细一致（{'，'.join(agreed)}）")
 
@@ -949,10 +1034,12 @@ class _Reader:
                 # The file's own lines may be right while an earlier month in the system is not: say so, refuse nothing.
                 self.p.checks.append(
                     f"请核对：第{row_no}行“{header}”写的是 {format_yuan(stated)}，但系统里{what}是 "
-                    f"{format_yuan(expected)}，相差 {format_yuan(stated - expected)}（往月数据可能与账本不一致）")
+                    f"{format_yuan(expected)}，相差 {format_yuan(stated - expected)}（往月数据可能与账本不一致）"
+                )
             elif stated != expected:
                 self.problem(
-                    row_no, header,
+                    row_no,
+                    header,
                     f"合计行写的是 {format_yuan(stated)}，但{what}是 {format_yuan(expected)}，"
                     f"相差 {format_yuan(stated - expected)}。请核对后再导入",
                 )
@@ -968,10 +1055,13 @@ class _Reader:
         elif self.defaulted_categories:
             p.checks.append(f"{self.defaulted_categories} 行科目为空：按收支方向记为“其他收入”/“其他支出”")
         if self.known is not None:
-            unknown = sorted({
-                r["category"] for r in p.rows
-                if "category" in r and "direction" in r and r["category"] not in self.known.get(r["direction"], ())
-            })
+            unknown = sorted(
+                {
+                    r["category"]
+                    for r in p.rows
+                    if "category" in r and "direction" in r and r["category"] not in self.known.get(r["direction"], ())
+                }
+            )
             if unknown:
                 p.checks.append(f"以下科目不在本乡镇的收支类别中（允许导入，请确认）：{'、'.join(unknown)}")
         if "balance_fen" in self.columns and p.account:
@@ -998,7 +1088,8 @@ class _Reader:
                 continue
             if stated_before is not None and balance not in (stated_before + delta, computed):
                 self.problem(
-                    row["_row"], self.p.headers[col],
+                    row["_row"],
+                    self.p.headers[col],
                     f"余额 {format_yuan(balance)} 与上一行余额加减本行金额得到的 "
                     f"{format_yuan(stated_before + delta)} 不符",
                 )

@@ -14,9 +14,9 @@ from decimal import Decimal
 from functools import partial
 
 from board.entry import coerce_value, parse_date
-from board.privacy import normalise_id_number
 from board.importers.columns import ImportField
 from board.money import MAX_FEN, MoneyError, parse_money
+from board.privacy import normalise_id_number
 from models import Direction
 
 _PARTIAL = re.compile(r"^((?:19|20)\d{2})\s*(?:年|[-/.年]\s*(\d{1,2})\s*月?)?\s*$")
@@ -118,8 +118,23 @@ def to_partial_date(value) -> tuple[date, str]:
 
 
 _DIRECTION_WORDS = {
-    "收入": "in", "收": "in", "进": "in", "入": "in", "转入": "in", "存入": "in", "来账": "in", "in": "in", "+": "in",
-    "支出": "out", "支": "out", "出": "out", "转出": "out", "支取": "out", "取出": "out", "往账": "out", "out": "out",
+    "收入": "in",
+    "收": "in",
+    "进": "in",
+    "入": "in",
+    "转入": "in",
+    "存入": "in",
+    "来账": "in",
+    "in": "in",
+    "+": "in",
+    "支出": "out",
+    "支": "out",
+    "出": "out",
+    "转出": "out",
+    "支取": "out",
+    "取出": "out",
+    "往账": "out",
+    "out": "out",
     "-": "out",
 }
 _DEBIT_CREDIT = {"借": "in", "借方": "in", "贷": "out", "贷方": "out"}
@@ -127,6 +142,7 @@ _DEBIT_CREDIT = {"借": "in", "借方": "in", "贷": "out", "贷方": "out"}
 
 def direction_converter(bank_view: bool) -> Callable:
     """收/支 words; 借/贷 as the village's books read them (借 = money in), or a bank's view (贷 = money in)."""
+
     def convert(value):
         text = to_text(value, 20).replace(" ", "")
         code = _DIRECTION_WORDS.get(text)

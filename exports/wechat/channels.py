@@ -12,7 +12,7 @@ import hashlib
 import random
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 from sqlalchemy.engine import Engine
@@ -21,8 +21,8 @@ from sqlmodel import select
 from wechatpy.enterprise import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from infra.db import unit_of_work
 from exports.wechat.scrub import describe_error, scrub
+from infra.db import unit_of_work
 from models import WecomToken
 
 DEFAULT_TIMEOUT = (5.0, 15.0)  # (connect, read) seconds; wechatpy's default is to wait forever
@@ -175,7 +175,7 @@ _token_locks_guard = threading.Lock()
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class TokenProvider:
@@ -189,8 +189,9 @@ class TokenProvider:
 
     REFRESH_MARGIN = timedelta(seconds=300)
 
-    def __init__(self, engine: Engine, *, api_base: str, corp_id: str, secret: str, secret_name: str,
-                 timeout=DEFAULT_TIMEOUT):
+    def __init__(
+        self, engine: Engine, *, api_base: str, corp_id: str, secret: str, secret_name: str, timeout=DEFAULT_TIMEOUT
+    ):
         self._engine = engine
         self._url = api_base.rstrip("/") + "/cgi-bin/gettoken"
         self._corp_id = corp_id
@@ -278,8 +279,9 @@ class _WeComClient(WeChatClient):
 class _AppChannel:
     """Shared token handling for the channels that use a self-built app's credentials."""
 
-    def __init__(self, engine: Engine, *, api_base: str, corp_id: str, secret: str, secret_name: str,
-                 timeout=DEFAULT_TIMEOUT):
+    def __init__(
+        self, engine: Engine, *, api_base: str, corp_id: str, secret: str, secret_name: str, timeout=DEFAULT_TIMEOUT
+    ):
         self._api_base = api_base
         self._corp_id = corp_id
         self._timeout = timeout

@@ -35,7 +35,12 @@ def add_grid(
     sender: str = "",
     worker: str = "",
 ) -> Grid:
-    name, key_ref, chat_id, sender = (name or "").strip(), (key_ref or "").strip(), (chat_id or "").strip(), (sender or "").strip()
+    name, key_ref, chat_id, sender = (
+        (name or "").strip(),
+        (key_ref or "").strip(),
+        (chat_id or "").strip(),
+        (sender or "").strip(),
+    )
     problems: list[Problem] = []
     if not name or len(name) > 50:
         problems.append(Problem(0, "网格名称", "不能为空，最多 50 个字"))
@@ -62,7 +67,12 @@ def add_grid(
     if problems:
         raise BoardError(problems)
     grid = Grid(
-        village_id=village.id, name=name, channel=channel, key_ref=key_ref, chat_id=chat_id, sender=sender,
+        village_id=village.id,
+        name=name,
+        channel=channel,
+        key_ref=key_ref,
+        chat_id=chat_id,
+        sender=sender,
         worker=(worker or "").strip()[:50],
     )
     session.add(grid)

@@ -27,13 +27,11 @@ from sqlmodel import select
 
 from board import audit
 from board.auth import get_user, require
-from infra.db import unit_of_work
 from board.digest import build_digest, digest_parts
 from board.errors import BoardError
 from board.links import board_url
 from board.periods import period_label
 from board.public_record import PublicRecord
-from infra.settings import Settings
 from exports.wechat.channels import (
     DEFAULT_TIMEOUT,
     RATE_LIMITED,
@@ -46,6 +44,8 @@ from exports.wechat.channels import (
 )
 from exports.wechat.grids import CHANNELS
 from exports.wechat.scrub import describe_error, scrub
+from infra.db import unit_of_work
+from infra.settings import Settings
 from models import Grid, OutboxMessage, Role, Village
 
 STATUS_LABELS = {
@@ -71,8 +71,9 @@ STAFF_ROLES = (Role.grid, Role.clerk)  # who may resend, confirm or mark forward
 _rng = random.Random()
 
 
-def idempotency_key(channel: str, target_ref: str, village_id: int, period: str, version: int, kind: str,
-                    part_no: int) -> str:
+def idempotency_key(
+    channel: str, target_ref: str, village_id: int, period: str, version: int, kind: str, part_no: int
+) -> str:
     raw = "|".join([channel, target_ref, str(village_id), period, str(version), kind, str(part_no)])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -90,8 +91,9 @@ def pdf_file_name(snapshot: PublicRecord) -> str:
     return f"{snapshot.village.name}{period_label(snapshot.period)}三务公开.pdf"[:200]
 
 
-def plan_messages(grid: Grid, snapshot: PublicRecord, *, village_id: int, base_url: str, pdf: bytes | None,
-                  now: datetime) -> list[dict]:
+def plan_messages(
+    grid: Grid, snapshot: PublicRecord, *, village_id: int, base_url: str, pdf: bytes | None, now: datetime
+) -> list[dict]:
     """The outbox rows of one grid's push of one snapshot (not yet stored)."""
     version = snapshot.version
     link = board_url(base_url, snapshot.village.code, snapshot.period)
@@ -105,20 +107,49 @@ def plan_messages(grid: Grid, snapshot: PublicRecord, *, village_id: int, base_u
         items = [("text", part, "", "") for part in digest_parts(snapshot, base_url=base_url)]
         if pdf:
             items.append(
-                ("file", base64.b64encode(pdf).decode("ascii"), pdf_file_name(snapshot), hashlib.sha256(pdf).hexdigest())
+                (
+                    "file",
+                    base64.b64encode(pdf).decode("ascii"),
+                    pdf_file_name(snapshot),
+                    hashlib.sha256(pdf).hexdigest(),
+                )
             )
     ref = target_ref(grid)
     return [
-        new_row(grid, key=idempotency_key(grid.channel, ref, village_id, snapshot.period, version, kind, n),
-                village_id=village_id, period=snapshot.period, version=version, kind=kind, part_no=n,
-                part_total=len(items), payload=payload, file_name=file_name, file_sha256=sha, now=now)
+        new_row(
+            grid,
+            key=idempotency_key(grid.channel, ref, village_id, snapshot.period, version, kind, n),
+            village_id=village_id,
+            period=snapshot.period,
+            version=version,
+            kind=kind,
+            part_no=n,
+            part_total=len(items),
+            payload=payload,
+            file_name=file_name,
+            file_sha256=sha,
+            now=now,
+        )
         for n, (kind, payload, file_name, sha) in enumerate(items, start=1)
     ]
 
 
-def new_row(grid: Grid, *, key: str, village_id: int, period: str, version: int, kind: str, part_no: int,
-            part_total: int, payload: str, now: datetime, explainer_id: int | None = None, file_name: str = "",
-            file_sha256: str = "") -> dict:
+def new_row(
+    grid: Grid,
+    *,
+    key: str,
+    village_id: int,
+    period: str,
+    version: int,
+    kind: str,
+    part_no: int,
+    part_total: int,
+    payload: str,
+    now: datetime,
+    explainer_id: int | None = None,
+    file_name: str = "",
+    file_sha256: str = "",
+) -> dict:
     """One outbox row, not yet stored: every push (digest, 政策问答, reminder) plans its parts as these."""
     return {
         "idempotency_key": key,
@@ -194,9 +225,11 @@ def enqueue(engine: Engine, rows: list[dict]) -> list[int]:
                 .returning(OutboxMessage.__table__.c.id)
             )
             if session.execute(first).first() is not None and parts[1:]:
-                session.execute(insert(OutboxMessage.__table__).values(parts[1:]).on_conflict_do_nothing(
-                    index_elements=["idempotency_key"]
-                ))
+                session.execute(
+                    insert(OutboxMessage.__table__)
+                    .values(parts[1:])
+                    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                )
             ids += session.exec(_rows_of(key).order_by(OutboxMessage.part_no)).all()
         session.commit()
     return ids
@@ -256,13 +289,17 @@ class _Channels:
     def _secret(self, name: str, what: str) -> str:
         value = self._settings.secret(name) if name else None
         if not value:
-            raise ChannelError(SendResult("failed", None, f"找不到{what}：请在环境变量或 secrets.toml 中设置 {name or '（未填写）'}"))
+            raise ChannelError(
+                SendResult("failed", None, f"找不到{what}：请在环境变量或 secrets.toml 中设置 {name or '（未填写）'}")
+            )
         return value
 
     def _build(self, grid: Grid, channel: str):
         base = self._settings.wecom_api_base
         if channel == "robot":
-            return RobotWebhookChannel(api_base=base, key=self._secret(grid.key_ref, "群机器人 key"), timeout=self._timeout)
+            return RobotWebhookChannel(
+                api_base=base, key=self._secret(grid.key_ref, "群机器人 key"), timeout=self._timeout
+            )
         kwargs = dict(
             api_base=base,
             corp_id=self._secret(CORP_ID_NAME, "企业 ID"),
@@ -292,8 +329,9 @@ def _deliver(target: _Target, row: OutboxMessage) -> SendResult:
         return channel.send_file(grid.chat_id, row.file_name, data, PDF_MIME)
     task = json.loads(row.payload)
     chat_ids = [c.strip() for c in grid.chat_id.split(",") if c.strip()]
-    return channel.create_task(sender=grid.sender, chat_ids=chat_ids, text=task["text"], title=task["title"],
-                               url=task["url"])
+    return channel.create_task(
+        sender=grid.sender, chat_ids=chat_ids, text=task["text"], title=task["title"], url=task["url"]
+    )
 
 
 def _robot_wait(engine: Engine, row: OutboxMessage, now: datetime) -> datetime | None:
@@ -363,8 +401,9 @@ def recover_stale(engine: Engine, now: datetime) -> int:
     return count
 
 
-def send_due(engine: Engine, *, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT,
-             only_ids: list[int] | None = None) -> list[int]:
+def send_due(
+    engine: Engine, *, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT, only_ids: list[int] | None = None
+) -> list[int]:
     """Send every due row (or only ``only_ids``), parts in order; returns the ids attempted."""
     recover_stale(engine, now)
     query = select(OutboxMessage).where(
@@ -422,9 +461,17 @@ def _staff_action(session, row: OutboxMessage, username: str, action: str, befor
     """Only the village's grid workers and clerks (looked up afresh: a demoted user is refused); audited."""
     village = session.get(Village, row.village_id)
     require(session, get_user(session, username), village, *STAFF_ROLES)
-    audit.record(session, username=username, action=action, village_id=row.village_id, period=row.period,
-                 entity="outbox", entity_id=row.id, before={"status": before},
-        after={"status": row.status, "channel": row.channel, "part": f"{row.part_no}/{row.part_total}"})
+    audit.record(
+        session,
+        username=username,
+        action=action,
+        village_id=row.village_id,
+        period=row.period,
+        entity="outbox",
+        entity_id=row.id,
+        before={"status": before},
+        after={"status": row.status, "channel": row.channel, "part": f"{row.part_no}/{row.part_total}"},
+    )
 
 
 def requeue(engine: Engine, message_id: int, now: datetime, *, by: str) -> None:
@@ -459,8 +506,14 @@ def confirm_delivered(engine: Engine, message_id: int, *, by: str, now: datetime
         session.commit()
 
 
-def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: int | None = None,
-                 period: str | None = None, explainer_id: int | None = None) -> list[dict]:
+def message_rows(
+    engine: Engine,
+    *,
+    ids: list[int] | None = None,
+    village_id: int | None = None,
+    period: str | None = None,
+    explainer_id: int | None = None,
+) -> list[dict]:
     """Outbox rows as plain dicts for pages and the CLI (never the file bytes)."""
     query = select(OutboxMessage, Grid.name).join(Grid, Grid.id == OutboxMessage.grid_id, isouter=True)
     if ids is not None:
@@ -473,8 +526,12 @@ def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: in
         query = query.where(OutboxMessage.period == period)
     with unit_of_work(engine) as session:
         found = session.exec(
-            query.order_by(OutboxMessage.period.desc(), OutboxMessage.grid_id, OutboxMessage.snapshot_version,
-                           OutboxMessage.part_no)
+            query.order_by(
+                OutboxMessage.period.desc(),
+                OutboxMessage.grid_id,
+                OutboxMessage.snapshot_version,
+                OutboxMessage.part_no,
+            )
         ).all()
     return [
         {
@@ -505,8 +562,9 @@ def message_rows(engine: Engine, *, ids: list[int] | None = None, village_id: in
     ]
 
 
-def resend(engine: Engine, message_id: int, *, by: str, now: datetime, settings: Settings,
-           timeout=DEFAULT_TIMEOUT) -> None:
+def resend(
+    engine: Engine, message_id: int, *, by: str, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT
+) -> None:
     """The app's retry button: requeue a failed or uncertain row and send its message again."""
     requeue(engine, message_id, now, by=by)
     with unit_of_work(engine) as session:

@@ -15,16 +15,16 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.links import policy_url
 from board.policy import explainer_villages, published_explainer, today_shanghai
-from views.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
-from infra.settings import Settings
 from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.outbox import enqueue, message_rows, new_row, send_due, target_ref
 from exports.wechat.push import PushReport
+from infra.db import unit_of_work
+from infra.settings import Settings
 from models import Grid, Village
+from views.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
 
 
 def policy_key(channel: str, ref: str, explainer_id: int, version: int, kind: str, part_no: int) -> str:
@@ -32,8 +32,7 @@ def policy_key(channel: str, ref: str, explainer_id: int, version: int, kind: st
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def plan_policy_messages(grid: Grid, content: dict, *, village_code: str, base_url: str,
-                         now: datetime) -> list[dict]:
+def plan_policy_messages(grid: Grid, content: dict, *, village_code: str, base_url: str, now: datetime) -> list[dict]:
     """The outbox rows of one grid's push of one explainer version (not yet stored)."""
     link = policy_url(base_url, village_code, content["id"])
     today = today_shanghai(now)
@@ -46,9 +45,19 @@ def plan_policy_messages(grid: Grid, content: dict, *, village_code: str, base_u
         items = [("text", part) for part in explainer_parts(content, link=link, today=today)]
     ref = target_ref(grid)
     return [
-        new_row(grid, key=policy_key(grid.channel, ref, content["id"], content["version"], kind, n),
-                village_id=grid.village_id, period="", version=content["version"], explainer_id=content["id"],
-                kind=kind, part_no=n, part_total=len(items), payload=payload, now=now)
+        new_row(
+            grid,
+            key=policy_key(grid.channel, ref, content["id"], content["version"], kind, n),
+            village_id=grid.village_id,
+            period="",
+            version=content["version"],
+            explainer_id=content["id"],
+            kind=kind,
+            part_no=n,
+            part_total=len(items),
+            payload=payload,
+            now=now,
+        )
         for n, (kind, payload) in enumerate(items, start=1)
     ]
 
@@ -68,8 +77,16 @@ def explainer_grids(engine: Engine, explainer_id: int, grid_name: str | None = N
     return [(g, villages[g.village_id]) for g in grids]
 
 
-def push_explainer(engine: Engine, explainer_id: int, *, grid_name: str | None = None, now: datetime,
-                   settings: Settings, timeout=DEFAULT_TIMEOUT, force: bool = False) -> PushReport:
+def push_explainer(
+    engine: Engine,
+    explainer_id: int,
+    *,
+    grid_name: str | None = None,
+    now: datetime,
+    settings: Settings,
+    timeout=DEFAULT_TIMEOUT,
+    force: bool = False,
+) -> PushReport:
     """Enqueue the explainer's newest approved version for its grids and send what is due.
 
     A grid's parts are planned once per version: ``enqueue`` keeps the stored parts when a
@@ -79,12 +96,16 @@ def push_explainer(engine: Engine, explainer_id: int, *, grid_name: str | None =
     with unit_of_work(engine) as session:
         content = published_explainer(session, explainer_id)
     if not force and is_expired(content, today_shanghai(now)):
-        raise BoardError(f"这期政策问答{deadline_label(content, today_shanghai(now))}，不再推送到群里"
-                         "（确实要发，请在命令后加 --force）", field="截止日期")
+        raise BoardError(
+            f"这期政策问答{deadline_label(content, today_shanghai(now))}，不再推送到群里"
+            "（确实要发，请在命令后加 --force）",
+            field="截止日期",
+        )
     rows: list[dict] = []
     for grid, village in explainer_grids(engine, explainer_id, grid_name):
-        rows += plan_policy_messages(grid, content, village_code=village.code, base_url=settings.public_base_url,
-                                     now=now)
+        rows += plan_policy_messages(
+            grid, content, village_code=village.code, base_url=settings.public_base_url, now=now
+        )
     ids = enqueue(engine, rows)
     send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=ids)
     return PushReport(message_rows(engine, ids=ids))

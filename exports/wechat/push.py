@@ -8,17 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.public import published_snapshot
 from board.public_record import PublicRecord
 from board.snapshot import latest_snapshot, load_snapshot
-from infra.settings import Settings
 from board.villages import get_village
 from exports.pdf import render_pdf
 from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.grids import village_grids
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due, target_ref
+from infra.db import unit_of_work
+from infra.settings import Settings
 from models import Grid, OutboxMessage, PublishedPeriod
 
 FILE_CHANNELS = ("robot", "appchat")
@@ -39,19 +39,35 @@ class PushReport:
         return self.with_status("failed")
 
 
-def _plan_for_grids(grids: list[Grid], snapshot: PublicRecord, village_id: int, settings: Settings, now: datetime) -> list[dict]:
+def _plan_for_grids(
+    grids: list[Grid], snapshot: PublicRecord, village_id: int, settings: Settings, now: datetime
+) -> list[dict]:
     pdf = None
     if any(g.channel in FILE_CHANNELS for g in grids):
         pdf = render_pdf(snapshot, base_url=settings.public_base_url)
     rows: list[dict] = []
     for grid in grids:
-        rows += plan_messages(grid, snapshot, village_id=village_id, base_url=settings.public_base_url,
-                              pdf=pdf if grid.channel in FILE_CHANNELS else None, now=now)
+        rows += plan_messages(
+            grid,
+            snapshot,
+            village_id=village_id,
+            base_url=settings.public_base_url,
+            pdf=pdf if grid.channel in FILE_CHANNELS else None,
+            now=now,
+        )
     return rows
 
 
-def push_period(engine: Engine, *, village_code: str, period: str, grid_name: str | None = None,
-                now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT) -> PushReport:
+def push_period(
+    engine: Engine,
+    *,
+    village_code: str,
+    period: str,
+    grid_name: str | None = None,
+    now: datetime,
+    settings: Settings,
+    timeout=DEFAULT_TIMEOUT,
+) -> PushReport:
     """Enqueue the month's newest published version for the village's grids and send it."""
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)

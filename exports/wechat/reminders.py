@@ -20,10 +20,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from board.compliance import VERDICT_LABELS, catalogue_report
-from infra.db import unit_of_work
 from board.privacy import mask_text
 from board.requests import calendar_for, refresh_open_deadlines
 from exports.wechat.outbox import enqueue, idempotency_key, new_row, target_ref
+from infra.db import unit_of_work
 from models import Grid, InfoRequest, OutboxMessage, Role, User, UserVillage, Village
 
 STAFF_GRID_NAME = "工作人员"
@@ -41,15 +41,22 @@ class ReminderReport:
 
 
 def _staff_grids(session, village_id: int) -> list[Grid]:
-    return list(session.exec(select(Grid).where(
-        Grid.village_id == village_id, Grid.name == STAFF_GRID_NAME, Grid.active == True,  # noqa: E712
-        Grid.channel.in_(REMINDER_CHANNELS),
-    )))
+    return list(
+        session.exec(
+            select(Grid).where(
+                Grid.village_id == village_id,
+                Grid.name == STAFF_GRID_NAME,
+                Grid.active == True,  # noqa: E712
+                Grid.channel.in_(REMINDER_CHANNELS),
+            )
+        )
+    )
 
 
 def _clerks(session, village_id: int) -> str:
     names = session.exec(
-        select(User.display_name).join(UserVillage, UserVillage.user_id == User.id)
+        select(User.display_name)
+        .join(UserVillage, UserVillage.user_id == User.id)
         .where(UserVillage.village_id == village_id, User.role == Role.clerk, User.active == True)  # noqa: E712
         .order_by(User.display_name)
     ).all()
@@ -58,14 +65,26 @@ def _clerks(session, village_id: int) -> str:
 
 def _row(grid: Grid, *, village_id: int, tag: str, version: int, text: str, now: datetime) -> dict:
     key = idempotency_key(grid.channel, target_ref(grid), village_id, tag, version, "text", 1)
-    return new_row(grid, key=key, village_id=village_id, period=tag, version=version, kind="text", part_no=1,
-                   part_total=1, payload=text, now=now)
+    return new_row(
+        grid,
+        key=key,
+        village_id=village_id,
+        period=tag,
+        version=version,
+        kind="text",
+        part_no=1,
+        part_total=1,
+        payload=text,
+        now=now,
+    )
 
 
 def request_reminder_text(request: InfoRequest, village: Village, clerks: str, left: int) -> str:
     when = "今天到期" if left == 0 else (f"已逾期 {-left} 个工作日" if left < 0 else f"还剩 {left} 个工作日")
-    return (f"【居民申请提醒】{village.name}：{request.kind}「{mask_text(request.subject)}」"
-            f"（查询码 {request.code}）答复期限 {request.due_on}，{when}。请{clerks}及时答复。")
+    return (
+        f"【居民申请提醒】{village.name}：{request.kind}「{mask_text(request.subject)}」"
+        f"（查询码 {request.code}）答复期限 {request.due_on}，{when}。请{clerks}及时答复。"
+    )
 
 
 def queue_request_reminders(engine: Engine, *, today: date, now: datetime) -> ReminderReport:
@@ -75,7 +94,8 @@ def queue_request_reminders(engine: Engine, *, today: date, now: datetime) -> Re
         refresh_open_deadlines(session)  # a calendar file may have changed since
         session.commit()
         open_requests = session.exec(
-            select(InfoRequest, Village).join(Village, Village.id == InfoRequest.village_id)
+            select(InfoRequest, Village)
+            .join(Village, Village.id == InfoRequest.village_id)
             .where(InfoRequest.status != "replied", InfoRequest.due_on.is_not(None))
         ).all()
         for request, village in open_requests:
@@ -88,15 +108,18 @@ def queue_request_reminders(engine: Engine, *, today: date, now: datetime) -> Re
             if not grids:
                 no_group.add(village.name)
             text = request_reminder_text(request, village, _clerks(session, village.id), left)
-            rows += [_row(g, village_id=village.id, tag=REQUEST_TAG, version=request.id * 2 + stage, text=text, now=now)
-                     for g in grids]
+            rows += [
+                _row(g, village_id=village.id, tag=REQUEST_TAG, version=request.id * 2 + stage, text=text, now=now)
+                for g in grids
+            ]
     before = _count(engine)
     enqueue(engine, rows)
     return ReminderReport(_count(engine) - before, due, sorted(no_group))
 
 
-def queue_catalogue_reminders(engine: Engine, *, township_code: str, period: str, today: date,
-                              now: datetime) -> ReminderReport:
+def queue_catalogue_reminders(
+    engine: Engine, *, township_code: str, period: str, today: date, now: datetime
+) -> ReminderReport:
     """One message per village listing its late or missing catalogue items for the month."""
     with unit_of_work(engine) as session:
         report = catalogue_report(session, township_code=township_code, period=period, today=today)
@@ -113,8 +136,17 @@ def queue_catalogue_reminders(engine: Engine, *, township_code: str, period: str
                 no_group.append(village.name)
             listed = "；".join(f"{r['item']}（{VERDICT_LABELS[r['verdict']]}，期限 {r['deadline']}）" for r in items)
             text = f"【公开目录提醒】{village.name} {period}：{listed}。请{_clerks(session, village.id)}尽快公开。"
-            rows += [_row(g, village_id=village.id, tag=CATALOGUE_TAG, version=int(period.replace("-", "")),
-                          text=text, now=now) for g in grids]
+            rows += [
+                _row(
+                    g,
+                    village_id=village.id,
+                    tag=CATALOGUE_TAG,
+                    version=int(period.replace("-", "")),
+                    text=text,
+                    now=now,
+                )
+                for g in grids
+            ]
     before = _count(engine)
     enqueue(engine, rows)
     return ReminderReport(_count(engine) - before, len(late), sorted(no_group))

@@ -10,9 +10,8 @@ import qrcode
 from sqlalchemy.engine import Engine
 
 from board.auth import get_user, require
-from infra.db import unit_of_work
-from board.errors import BoardError
 from board.digest import build_digest, digest_parts
+from board.errors import BoardError
 from board.links import board_url
 from board.periods import period_label
 from board.public import published_snapshot
@@ -27,6 +26,7 @@ from exports.wechat.outbox import (
     pdf_file_name,
     plan_messages,
 )
+from infra.db import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,9 @@ def share_status(engine: Engine, village_code: str, period: str) -> dict:
     return {"grids": grids, "messages": message_rows(engine, village_id=village.id, period=period)}
 
 
-def mark_forwarded(engine: Engine, *, village_code: str, period: str, grid_id: int, by: str, base_url: str,
-                   now: datetime) -> None:
+def mark_forwarded(
+    engine: Engine, *, village_code: str, period: str, grid_id: int, by: str, base_url: str, now: datetime
+) -> None:
     """“已转发”: record that the grid worker ``by`` forwarded this month's pack to a manual grid."""
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)

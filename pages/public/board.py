@@ -14,6 +14,21 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from board.errors import BoardError
+from board.periods import period_label
+from board.policy import today_shanghai
+from exports.downloads import (
+    DOWNLOAD_KINDS,
+    download_filename,
+    download_label,
+    pdf_font_warning,
+    published_file,
+)
+from pages.shared.plain import md
+from pages.shared.read_aloud import read_aloud_button
+from pages.shared.session import engine
+from services.policy import load_public_explainers
+from services.read_aloud import month_speech
 from views.board_view import (
     BoardView,
     Metrics,
@@ -27,23 +42,8 @@ from views.board_view import (
     public_villages,
 )
 from views.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
-from board.errors import BoardError
-from board.periods import period_label
-from board.policy import today_shanghai
-from services.policy import load_public_explainers
 from views.policy_view import GROUP as POLICY_GROUP
 from views.policy_view import explainer_section, explainer_text, kiosk_sections
-from services.read_aloud import month_speech
-from exports.downloads import (
-    DOWNLOAD_KINDS,
-    download_filename,
-    download_label,
-    pdf_font_warning,
-    published_file,
-)
-from pages.shared.read_aloud import read_aloud_button
-from pages.shared.plain import md
-from pages.shared.session import engine
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.
 KIOSK_CSS = """
@@ -90,7 +90,10 @@ def show_table(table: Table, *, kiosk: bool) -> None:
 
 def show_chart(chart: Chart, *, kiosk: bool, key: str) -> None:
     st.plotly_chart(
-        chart.figure, theme=None, key=key, width="stretch",
+        chart.figure,
+        theme=None,
+        key=key,
+        width="stretch",
         config=KIOSK_PLOTLY_CONFIG if kiosk else PLOTLY_CONFIG,
     )
     st.caption(md(chart.caption))

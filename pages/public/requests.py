@@ -3,12 +3,10 @@
 User text is shown with ``st.text``/tables or escaped: never interpreted as markdown.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
-from views.board_view import markdown_escape as md
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     ANSWER_FORMS,
@@ -25,17 +23,21 @@ from board.requests import (
     statistics_rows,
     submit_request,
 )
-from infra.settings import get_settings
 from board.villages import get_village
+from infra.db import unit_of_work
+from infra.settings import get_settings
 from pages.shared.session import engine, show_error
+from views.board_view import markdown_escape as md
 
 CHALLENGE_KEY = "request_challenge"
 ERROR_KEY = "request_error"
 CODE_KEY = "request_code"
 
 st.title("依申请公开与村务质询")
-st.caption("不需要登录。提交后会得到一个查询码，凭查询码查看办理进度和答复。"
-           "依申请公开 20 个工作日内答复（可延长一次）；村务质询按乡镇规定的工作日内答复。")
+st.caption(
+    "不需要登录。提交后会得到一个查询码，凭查询码查看办理进度和答复。"
+    "依申请公开 20 个工作日内答复（可延长一次）；村务质询按乡镇规定的工作日内答复。"
+)
 
 with unit_of_work(engine()) as session:
     villages = dict(request_villages(session))
@@ -55,12 +57,12 @@ with ask:
         st.session_state[CHALLENGE_KEY] = make_challenge()
     with st.form("request_form"):
         village = st.selectbox("村/社区", list(villages), format_func=villages.get)
-        kind = st.radio("申请类型", KINDS, horizontal=True,
-                        help="依申请公开：想获取某项信息；村务质询：对村务、账目提出疑问")
+        kind = st.radio(
+            "申请类型", KINDS, horizontal=True, help="依申请公开：想获取某项信息；村务质询：对村务、账目提出疑问"
+        )
         topic = st.selectbox("涉及内容", TOPICS)
         subject = st.text_input("标题", max_chars=200, placeholder="例如：今年排水沟工程款的用途")
-        question = st.text_area("问题或所需信息", max_chars=MAX_QUESTION,
-                                help="请不要写身份证号、银行卡号等个人信息")
+        question = st.text_area("问题或所需信息", max_chars=MAX_QUESTION, help="请不要写身份证号、银行卡号等个人信息")
         name = st.text_input("姓名（可不填）", max_chars=50)
         phone = st.text_input("联系电话（只用于答复，不会公开）", max_chars=20)
         answer_form = st.selectbox("希望的答复方式", ANSWER_FORMS, index=1)
@@ -73,11 +75,20 @@ with ask:
             check_challenge(challenge, answer)
             with unit_of_work(engine()) as session:
                 request = submit_request(
-                    session, village_code=village, kind=kind, topic=topic, subject=subject, question=question,
-                    name=name, phone=phone, answer_form=answer_form, publish_consent=consent,
-                    client_address=client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
-                                                  get_settings().trusted_proxies),
-                    now=datetime.now(timezone.utc),
+                    session,
+                    village_code=village,
+                    kind=kind,
+                    topic=topic,
+                    subject=subject,
+                    question=question,
+                    name=name,
+                    phone=phone,
+                    answer_form=answer_form,
+                    publish_consent=consent,
+                    client_address=client_address(
+                        st.context.ip_address, st.context.headers.get("X-Forwarded-For"), get_settings().trusted_proxies
+                    ),
+                    now=datetime.now(UTC),
                 )
                 session.commit()
             st.session_state[CODE_KEY] = request.code
@@ -92,16 +103,23 @@ with follow:
     if st.button("查询", key="follow_button") and code:
         try:
             with unit_of_work(engine()) as session:
-                status = public_status(session, code, today=shanghai_today(datetime.now(timezone.utc)))
+                status = public_status(session, code, today=shanghai_today(datetime.now(UTC)))
         except BoardError as error:
             show_error(error)
         else:
             st.subheader(md(f"{status['village_name']} · {status['kind']}"))
             st.text(status["subject"])
             st.dataframe(
-                [{"收到日期": status["received_on"], "答复期限": status["due_on"] or "暂停计时（待补正）",
-                  "状态": status["status_label"], "进度": status["days_left_label"]}],
-                hide_index=True, width="stretch",
+                [
+                    {
+                        "收到日期": status["received_on"],
+                        "答复期限": status["due_on"] or "暂停计时（待补正）",
+                        "状态": status["status_label"],
+                        "进度": status["days_left_label"],
+                    }
+                ],
+                hide_index=True,
+                width="stretch",
             )
             if status["reply_form"]:
                 st.markdown(f"**答复（{md(status['reply_form'])}，{md(status['replied_on'])}）**")
@@ -122,9 +140,16 @@ with answers:
             st.text(item["reply_text"])
     st.subheader("办理情况统计")
     st.dataframe(
-        [{"范围": r["scope"], "收到": r["received"], "已答复": r["answered"],
-          "按时答复率": "—" if r["on_time_pct"] is None else f"{r['on_time_pct']}%",
-          "答复用时中位数（工作日）": "—" if r["median_workdays"] is None else r["median_workdays"]}
-         for r in stats],
-        hide_index=True, width="stretch",
+        [
+            {
+                "范围": r["scope"],
+                "收到": r["received"],
+                "已答复": r["answered"],
+                "按时答复率": "—" if r["on_time_pct"] is None else f"{r['on_time_pct']}%",
+                "答复用时中位数（工作日）": "—" if r["median_workdays"] is None else r["median_workdays"],
+            }
+            for r in stats
+        ],
+        hide_index=True,
+        width="stretch",
     )

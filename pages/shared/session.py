@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from board.auth import active_user, authenticate, get_user, visible_villages
-from infra.db import get_engine, migrate, unit_of_work
-from views.entry_form import entry_months
 from board.errors import BoardError
 from board.public import published_periods
 from board.villages import get_village
+from infra.db import get_engine, migrate, unit_of_work
 from models import Role
+from views.entry_form import entry_months
 
 USER_KEY = "staff_user"
 

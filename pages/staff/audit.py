@@ -4,9 +4,9 @@ import streamlit as st
 
 from board.audit_query import audit_rows
 from board.auth import get_user, visible_villages
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.villages import get_village
+from infra.db import unit_of_work
 from models import Role
 from pages.shared.session import engine, require_staff, show_error
 
@@ -32,8 +32,15 @@ if not rows:
 st.caption(f"共 {len(rows)} 条（最多显示 500 条，最新的在前）。")
 st.dataframe(
     [
-        {"时间": r["at"], "用户": r["username"], "操作": r["action_label"], "村/社区": r["village"],
-         "月份": r["period"], "修改前": r["before"], "修改后": r["after"]}
+        {
+            "时间": r["at"],
+            "用户": r["username"],
+            "操作": r["action_label"],
+            "村/社区": r["village"],
+            "月份": r["period"],
+            "修改前": r["before"],
+            "修改后": r["after"],
+        }
         for r in rows
     ],
     hide_index=True,

@@ -3,10 +3,19 @@
 import streamlit as st
 
 from board.auth import get_user, visible_townships
-from board.catalogue import CHANNELS, COLUMNS, LISTS, STREAMS, catalogue_rows, read_workbook, replace_catalogue, write_workbook
-from infra.db import unit_of_work
+from board.catalogue import (
+    CHANNELS,
+    COLUMNS,
+    LISTS,
+    STREAMS,
+    catalogue_rows,
+    read_workbook,
+    replace_catalogue,
+    write_workbook,
+)
 from board.errors import BoardError
 from board.villages import get_township
+from infra.db import unit_of_work
 from models import Role
 from pages.shared.session import engine, require_staff, show_error
 
@@ -14,8 +23,10 @@ NOTICE_KEY = "catalogue_notice"
 
 user = require_staff(Role.township)
 st.title("公开目录（三项清单）")
-st.caption("每一项写明公开什么、依据、谁来公开、向谁公开、怎么公开（" + "、".join(CHANNELS) + "）、何时公开。"
-           "何时公开写成“次月10日前”“次季首月15日前”“事后5个工作日内”或“即时”。")
+st.caption(
+    "每一项写明公开什么、依据、谁来公开、向谁公开、怎么公开（" + "、".join(CHANNELS) + "）、何时公开。"
+    "何时公开写成“次月10日前”“次季首月15日前”“事后5个工作日内”或“即时”。"
+)
 with unit_of_work(engine()) as session:
     townships = {t.code: t.name for t in visible_townships(session, get_user(session, user.username))}
 if not townships:
@@ -29,8 +40,9 @@ if notice := st.session_state.pop(NOTICE_KEY, None):
 def save(rows: list[dict]) -> None:
     try:
         with unit_of_work(engine()) as session:
-            count = replace_catalogue(session, township=get_township(session, code), rows=rows,
-                                      user=get_user(session, user.username))
+            count = replace_catalogue(
+                session, township=get_township(session, code), rows=rows, user=get_user(session, user.username)
+            )
             session.commit()
     except BoardError as error:
         show_error(error)
@@ -42,16 +54,27 @@ def save(rows: list[dict]) -> None:
 with unit_of_work(engine()) as session:
     rows = catalogue_rows(session, get_township(session, code))
 edited = st.data_editor(
-    rows, num_rows="dynamic", width="stretch", hide_index=True, key=f"catalogue_{code}",
+    rows,
+    num_rows="dynamic",
+    width="stretch",
+    hide_index=True,
+    key=f"catalogue_{code}",
     column_order=COLUMNS,
-    column_config={"清单": st.column_config.SelectboxColumn(options=LISTS, required=True),
-                   "类别": st.column_config.SelectboxColumn(options=STREAMS, required=True)},
+    column_config={
+        "清单": st.column_config.SelectboxColumn(options=LISTS, required=True),
+        "类别": st.column_config.SelectboxColumn(options=STREAMS, required=True),
+    },
 )
 if st.button("保存目录", type="primary"):
     save(list(edited))
 
-st.download_button("导出 Excel", data=write_workbook(rows), file_name=f"公开目录-{code}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+st.download_button(
+    "导出 Excel",
+    data=write_workbook(rows),
+    file_name=f"公开目录-{code}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+)
 upload = st.file_uploader("从 Excel 导入（替换整个目录）", type=["xlsx"])
 if upload is not None and st.button("导入"):
     try:

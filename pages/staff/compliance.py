@@ -5,9 +5,17 @@ from datetime import date
 import streamlit as st
 
 from board.auth import get_user, visible_townships
-from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, export_rows, report_csv, report_xlsx, summarise
-from infra.db import unit_of_work
+from board.compliance import (
+    VERDICT_LABELS,
+    catalogue_report,
+    compliance_report,
+    export_rows,
+    report_csv,
+    report_xlsx,
+    summarise,
+)
 from board.periods import period_of, shift_period
+from infra.db import unit_of_work
 from infra.settings import get_settings
 from models import Role
 from pages.shared.session import engine, require_staff
@@ -29,8 +37,16 @@ on_time = sum(r["on_time"] for r in rows)
 st.metric("按时公开", f"{on_time} / {len(rows)} 个村（社区）")
 st.caption(f"公开期限：次月 {deadline_day} 日（可用 SANWU_DEADLINE_DAY 设置）")
 st.dataframe(
-    [{"村/社区": r["village_name"], "状态": r["status"], "公开日期": r["published_on"], "期限": r["deadline"],
-      "情况": r["verdict"]} for r in rows],
+    [
+        {
+            "村/社区": r["village_name"],
+            "状态": r["status"],
+            "公开日期": r["published_on"],
+            "期限": r["deadline"],
+            "情况": r["verdict"],
+        }
+        for r in rows
+    ],
     hide_index=True,
     width="stretch",
 )
@@ -42,9 +58,12 @@ with unit_of_work(engine()) as session:
     session.commit()  # keeps the coverage index it built
 summary = summarise(items)
 st.dataframe(
-    [{"村/社区": s["village_name"], **{VERDICT_LABELS[k]: s[k] for k in ("on_time", "late", "missing", "pending")}}
-     for s in summary],
-    hide_index=True, width="stretch",
+    [
+        {"村/社区": s["village_name"], **{VERDICT_LABELS[k]: s[k] for k in ("on_time", "late", "missing", "pending")}}
+        for s in summary
+    ],
+    hide_index=True,
+    width="stretch",
 )
 problems = [r for r in export_rows(items) if r["情况"] in (VERDICT_LABELS["late"], VERDICT_LABELS["missing"])]
 if problems:
@@ -53,7 +72,13 @@ if problems:
 with st.expander("全部事项"):
     st.dataframe(export_rows(items), hide_index=True, width="stretch")
 left, right = st.columns(2)
-left.download_button("下载 CSV", data=report_csv(items), file_name=f"按清单核对-{code}-{period}.csv",
-                     mime="text/csv", on_click="ignore")
-right.download_button("下载 Excel", data=report_xlsx(items), file_name=f"按清单核对-{code}-{period}.xlsx",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+left.download_button(
+    "下载 CSV", data=report_csv(items), file_name=f"按清单核对-{code}-{period}.csv", mime="text/csv", on_click="ignore"
+)
+right.download_button(
+    "下载 Excel",
+    data=report_xlsx(items),
+    file_name=f"按清单核对-{code}-{period}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from infra.db import unit_of_work
 from board.errors import BoardError
 from exports.downloads import published_downloads
 from exports.pdf import PAGE_SIZES
+from infra.db import unit_of_work
 from pages.shared.plain import md
 from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
 

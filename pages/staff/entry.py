@@ -4,8 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from board.carry import copy_recurring
-from infra.db import unit_of_work
 from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS, save_beneficiaries, save_section
+from board.errors import BoardError, ConflictError
+from board.money import format_yuan
+from board.workflow import run_step
+from infra.db import unit_of_work
+from models import Role
+from pages.shared.plain import md
+from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 from views.entry_form import (
     CHOICE_LABELS,
     columns_of,
@@ -15,12 +21,6 @@ from views.entry_form import (
     running_totals,
     to_grid,
 )
-from board.errors import BoardError, ConflictError
-from board.money import format_yuan
-from board.workflow import run_step
-from models import Role
-from pages.shared.plain import md
-from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 
 STATE = "entry_month"
 ORDER = ("ledger", "balances", "assets", "debts", "resources", "party", "affairs", "services")
@@ -43,8 +43,10 @@ def _load(period: str) -> None:
 
 def _fail(error: BoardError) -> None:
     if isinstance(error, ConflictError):
-        st.error("保存失败：别人刚保存过这个月的数据。您的改动没有保存，也没有覆盖别人的内容。"
-                 "请把下方“未保存的改动”记下，点“重新载入”后再录入。")
+        st.error(
+            "保存失败：别人刚保存过这个月的数据。您的改动没有保存，也没有覆盖别人的内容。"
+            "请把下方“未保存的改动”记下，点“重新载入”后再录入。"
+        )
     show_error(error)
 
 
@@ -65,20 +67,29 @@ if state["rejection_comment"] and state["status"] == "draft":
 if state["amendment_reason"]:
     st.info(f"本次更正说明：{md(state['amendment_reason'])}")
 if not editable:
-    st.info(f"本月是“{state['status_label']}”状态，只能查看。" + ("如需更正，请在页面底部提出更正。" if state["status"] == "published" else ""))
+    st.info(
+        f"本月是“{state['status_label']}”状态，只能查看。"
+        + ("如需更正，请在页面底部提出更正。" if state["status"] == "published" else "")
+    )
 
 actions = st.columns(3)
-if actions[0].button("复制上月固定事项", key="copy_recurring", disabled=not editable,
-                     help="便民服务、固定资产、债权债务、资源发包、月初余额和每月固定收支（工资等）"):
+if actions[0].button(
+    "复制上月固定事项",
+    key="copy_recurring",
+    disabled=not editable,
+    help="便民服务、固定资产、债权债务、资源发包、月初余额和每月固定收支（工资等）",
+):
     try:
         with unit_of_work(engine()) as session:
             village, me = village_and_user(session, code, user)
-            result = copy_recurring(session, village=village, period=period, user=me,
-                                    expected_version=state["row_version"])
+            result = copy_recurring(
+                session, village=village, period=period, user=me, expected_version=state["row_version"]
+            )
             session.commit()
         _load(period)
         st.session_state["entry_notice"] = (
-            "已复制：" + ("、".join(f"{k} {v} 行" for k, v in result["copied"].items()) or "无可复制内容")
+            "已复制："
+            + ("、".join(f"{k} {v} 行" for k, v in result["copied"].items()) or "无可复制内容")
             + ("；已有内容未覆盖：" + "、".join(result["skipped"]) if result["skipped"] else "")
             + "。请逐行核对金额和日期。"
         )
@@ -120,7 +131,8 @@ def _column_config(section: str) -> dict:
             config[column.name] = st.column_config.NumberColumn(label, format="%d", min_value=0, step=1)
         elif column.kind in CHOICE_LABELS:
             config[column.name] = st.column_config.SelectboxColumn(
-                label, options=list(CHOICE_LABELS[column.kind].values()), required=column.required)
+                label, options=list(CHOICE_LABELS[column.kind].values()), required=column.required
+            )
         elif column.name == "category" and section in categories:
             present = [r.get("category") for r in state["grids"].get(section, []) if r.get("category")]
             options = list(dict.fromkeys(categories[section] + present))
@@ -143,8 +155,13 @@ def _frame(section: str, grid: list[dict]) -> pd.DataFrame:
 
 def _editor(section: str, grid: list[dict], key: str) -> list[dict]:
     edited = st.data_editor(
-        _frame(section, grid), key=key, column_config=_column_config(section), hide_index=True,
-        num_rows="dynamic" if editable else "fixed", disabled=not editable, width="stretch",
+        _frame(section, grid),
+        key=key,
+        column_config=_column_config(section),
+        hide_index=True,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        width="stretch",
     )
     return edited.to_dict("records")
 
@@ -154,19 +171,35 @@ def _save(section: str, grid: list[dict], **target) -> None:
         with unit_of_work(engine()) as session:
             village, me = village_and_user(session, code, user)
             if section == "beneficiaries":
-                save_beneficiaries(session, village=village, period=period, user=me,
-                                   rows=from_grid(section, grid), expected_version=state["row_version"], **target)
+                save_beneficiaries(
+                    session,
+                    village=village,
+                    period=period,
+                    user=me,
+                    rows=from_grid(section, grid),
+                    expected_version=state["row_version"],
+                    **target,
+                )
             else:
-                save_section(session, village=village, period=period, user=me, section=section,
-                             rows=from_grid(section, grid, state["beneficiaries"]),
-                             expected_version=state["row_version"])
+                save_section(
+                    session,
+                    village=village,
+                    period=period,
+                    user=me,
+                    section=section,
+                    rows=from_grid(section, grid, state["beneficiaries"]),
+                    expected_version=state["row_version"],
+                )
             session.commit()
     except BoardError as error:
         _fail(error)
         with st.expander("未保存的改动", expanded=True):
             labels = {c.name: c.label for c in columns_of(section)}
-            st.dataframe(_frame(section, grid).drop(columns=["id"], errors="ignore").rename(columns=labels),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                _frame(section, grid).drop(columns=["id"], errors="ignore").rename(columns=labels),
+                hide_index=True,
+                width="stretch",
+            )
         return
     with unit_of_work(engine()) as session:
         village, me = village_and_user(session, code, user)
@@ -179,9 +212,11 @@ def _identity(box, rows: list[dict]) -> None:
     with box:
         st.markdown("**余额勾稽（月初 + 收入 − 支出 = 月末）**")
         for r in rows:
-            line = (f"{r['label']}：月初 {format_yuan(r['opening_fen'])} + 收入 {format_yuan(r['income_fen'])}"
-                    f" − 支出 {format_yuan(r['expense_fen'])} = {format_yuan(r['expected_fen'])}；"
-                    f"填写的月末 {format_yuan(r['closing_fen'])}")
+            line = (
+                f"{r['label']}：月初 {format_yuan(r['opening_fen'])} + 收入 {format_yuan(r['income_fen'])}"
+                f" − 支出 {format_yuan(r['expense_fen'])} = {format_yuan(r['expected_fen'])}；"
+                f"填写的月末 {format_yuan(r['closing_fen'])}"
+            )
             if r["ok"]:
                 st.markdown(f"{line} :green[**平衡**]")
             else:
@@ -204,8 +239,11 @@ for section, tab in zip(ORDER, tabs):
             st.markdown("**低保·救助·补贴名单**（身份证号、手机号仅工作人员可见，公开时自动遮挡）")
             titles = state["affair_titles"]
             affair_id = st.selectbox("选择已保存的村务事项", list(titles), format_func=titles.get, key="affair_pick")
-            people = _editor("beneficiaries", to_grid("beneficiaries", state["beneficiaries"][affair_id]),
-                             f"grid_beneficiaries_{affair_id}")
+            people = _editor(
+                "beneficiaries",
+                to_grid("beneficiaries", state["beneficiaries"][affair_id]),
+                f"grid_beneficiaries_{affair_id}",
+            )
             st.caption(" · ".join(f"{label} {value}" for label, value in running_totals("beneficiaries", people)))
             if st.button("保存名单", key="save_beneficiaries", disabled=not editable):
                 _save("beneficiaries", people, affair_id=affair_id)

@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from infra.db import unit_of_work
-from views.entry_form import load_month
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
@@ -16,9 +14,11 @@ from board.importers import (
     totals_text,
 )
 from board.review import section_table
+from infra.db import unit_of_work
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
+from views.entry_form import load_month
 
 user = require_staff(Role.clerk)
 st.title("Excel导入")
@@ -50,12 +50,18 @@ affair_id = affair_title = None
 if kind == "beneficiaries":
     titles = loaded["affair_titles"]
     # 0 is no saved item: the import files the list under a new 低保·救助·补贴发放 item.
-    choice = st.selectbox("名单属于哪一项村务", [*titles, 0], key="import_affair",
-                          format_func=lambda i: titles.get(i) or "新建一项村务（低保·救助·补贴发放）")
+    choice = st.selectbox(
+        "名单属于哪一项村务",
+        [*titles, 0],
+        key="import_affair",
+        format_func=lambda i: titles.get(i) or "新建一项村务（低保·救助·补贴发放）",
+    )
     if choice:
         affair_id = choice
     else:
-        affair_title = st.text_input("新村务事项的标题（留空则用名单的标题行）", key="import_affair_title").strip() or None
+        affair_title = (
+            st.text_input("新村务事项的标题（留空则用名单的标题行）", key="import_affair_title").strip() or None
+        )
 
 upload = st.file_uploader("选择文件（.xlsx / .xls / .csv）", type=["xlsx", "xls", "csv"], key="import_file")
 if upload is None:
@@ -69,16 +75,24 @@ try:
         village, _ = village_and_user(session, code, user)
         if mapping_key not in st.session_state:
             st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
-        preview = preview_import(kind, upload.getvalue(), upload.name, period=period,
-                                 mapping=st.session_state[mapping_key],
-                                 known_categories=known_categories(session, village),
-                                 earlier=earlier_months(session, village=village, period=period))
+        preview = preview_import(
+            kind,
+            upload.getvalue(),
+            upload.name,
+            period=period,
+            mapping=st.session_state[mapping_key],
+            known_categories=known_categories(session, village),
+            earlier=earlier_months(session, village=village, period=period),
+        )
 except BoardError as error:
     show_error(error)
     st.stop()
 
-rows = (f"第 {preview.header_first}–{preview.header_row} 行" if preview.header_first < preview.header_row
-        else f"第 {preview.header_row} 行")
+rows = (
+    f"第 {preview.header_first}–{preview.header_row} 行"
+    if preview.header_first < preview.header_row
+    else f"第 {preview.header_row} 行"
+)
 st.caption(f"工作表“{md(preview.sheet_name)}”，{rows}为表头。识别为：{md(preview.layout)}")
 for check in preview.checks:
     st.info(md(check))
@@ -89,8 +103,13 @@ with st.expander("列的对应关系", expanded=bool(preview.missing_fields)):
     options = ["", *preview.headers]
     with st.form("mapping"):
         choice = {
-            f.name: st.selectbox(f.label, options, format_func=lambda h: h or "（不导入）",
-                                 index=options.index(preview.mapping.get(f.name, "")), key=f"map_{kind}_{f.name}")
+            f.name: st.selectbox(
+                f.label,
+                options,
+                format_func=lambda h: h or "（不导入）",
+                index=options.index(preview.mapping.get(f.name, "")),
+                key=f"map_{kind}_{f.name}",
+            )
             for f in KINDS[kind]
         }
         if st.form_submit_button("按所选列重新预览"):
@@ -106,8 +125,11 @@ st.markdown(" · ".join(f"{label} **{value}**" for label, value in totals_text(p
 st.dataframe(section_table(kind, preview.rows), hide_index=True, width="stretch")
 if preview.problems:
     st.error(f"发现 {len(preview.problems)} 个问题，请改好文件后重新上传（一行也不会保存）：")
-    st.dataframe([{"行号": p.row or "", "列": p.field, "问题": p.message} for p in preview.problems],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        [{"行号": p.row or "", "列": p.field, "问题": p.message} for p in preview.problems],
+        hide_index=True,
+        width="stretch",
+    )
     st.stop()
 
 if st.button("导入", key="import_commit", type="primary"):
@@ -115,14 +137,24 @@ if st.button("导入", key="import_commit", type="primary"):
         with unit_of_work(engine()) as session:
             village, me = village_and_user(session, code, user)
             chosen = st.session_state[mapping_key] if st.session_state.get(chosen_key) else None
-            summary = import_file(session, village=village, period=period, user=me, preview=preview, mapping=chosen,
-                                  expected_version=loaded["row_version"], affair_id=affair_id,
-                                  affair_title=affair_title)
+            summary = import_file(
+                session,
+                village=village,
+                period=period,
+                user=me,
+                preview=preview,
+                mapping=chosen,
+                expected_version=loaded["row_version"],
+                affair_id=affair_id,
+                affair_title=affair_title,
+            )
             session.commit()
     except BoardError as error:
         show_error(error)
         st.stop()
     st.session_state.pop("import_month", None)
-    st.success(f"已导入 {summary['rows']} 行{KIND_LABELS[kind]}到 {period}。"
-               + " ".join(f"{label} {value}" for label, value in totals_text(summary))
-               + (f" 村务事项：“{md(summary['affair'])}”" if "affair" in summary else ""))
+    st.success(
+        f"已导入 {summary['rows']} 行{KIND_LABELS[kind]}到 {period}。"
+        + " ".join(f"{label} {value}" for label, value in totals_text(summary))
+        + (f" 村务事项：“{md(summary['affair'])}”" if "affair" in summary else "")
+    )

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import periods_overview
 from board.villages import get_village
+from infra.db import unit_of_work
 from pages.shared.session import choose_village, engine, require_staff, show_error
 
 user = require_staff()

@@ -1,6 +1,6 @@
 """政策问答: turn a policy document into plain answers, check the wording, approve, push and print."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import partial
 
 import streamlit as st
@@ -8,18 +8,26 @@ import streamlit as st
 from board.errors import BoardError
 from board.links import policy_url
 from board.policy import today_shanghai
-from services.policy import approve, correct, explainer_for_staff, save_explainer, save_new_explainer, scope_choices, staff_explainers
 from board.policy_check import check_explainer
 from board.policy_extract import SOURCE_SUFFIXES, draft_from_file, prefill
 from board.policy_fields import ANSWERS, FIELD_LABELS
-from views.policy_view import explainer_text, heading, is_expired
-from infra.settings import get_settings
 from exports.policy_pdf import render_policy_sheet, sheet_file_name
 from exports.wechat.outbox import message_rows
 from exports.wechat.policy_push import push_explainer
+from infra.settings import get_settings
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import engine, require_staff, show_error
+from services.policy import (
+    approve,
+    correct,
+    explainer_for_staff,
+    save_explainer,
+    save_new_explainer,
+    scope_choices,
+    staff_explainers,
+)
+from views.policy_view import explainer_text, heading, is_expired
 
 user = require_staff(Role.grid, Role.clerk, Role.township, Role.supervisor)
 WRITERS = (Role.grid, Role.clerk, Role.township, Role.admin)
@@ -38,13 +46,22 @@ def run(action, *args, **kwargs):
 
 def answer_inputs(prefix: str, fields: dict) -> dict:
     """The explainer's form; returns the typed values (dates may be None)."""
-    out = {"title": st.text_input("标题（说清楚是什么事，不要“关于……的通知”）", fields.get("title", ""), key=f"{prefix}-title")}
+    out = {
+        "title": st.text_input(
+            "标题（说清楚是什么事，不要“关于……的通知”）", fields.get("title", ""), key=f"{prefix}-title"
+        )
+    }
     left, right = st.columns(2)
     out["issuer"] = left.text_input("发文机关", fields.get("issuer", ""), key=f"{prefix}-issuer")
     out["doc_number"] = right.text_input("文号（如 〔2026〕12号）", fields.get("doc_number", ""), key=f"{prefix}-doc")
     for column, name in zip(st.columns(3), ("issued_on", "effective_on", "deadline_on")):
-        out[name] = column.date_input(FIELD_LABELS[name], fields.get(name), key=f"{prefix}-{name}",
-                                      min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+        out[name] = column.date_input(
+            FIELD_LABELS[name],
+            fields.get(name),
+            key=f"{prefix}-{name}",
+            min_value=date(2000, 1, 1),
+            max_value=date(2100, 12, 31),
+        )
     for name, label, _ in ANSWERS:
         out[name] = st.text_area(label, fields.get(name, ""), key=f"{prefix}-{name}", height=90)
     return out
@@ -60,8 +77,10 @@ def show_check(fields: dict) -> None:
 
 def new_explainer() -> None:
     st.subheader("① 从原文起草")
-    upload = st.file_uploader("上传政策文件（Word .docx、PDF、文本或带六个问题标题的 Markdown）",
-                              type=[s.lstrip(".") for s in SOURCE_SUFFIXES])
+    upload = st.file_uploader(
+        "上传政策文件（Word .docx、PDF、文本或带六个问题标题的 Markdown）",
+        type=[s.lstrip(".") for s in SOURCE_SUFFIXES],
+    )
     pasted = st.text_area("或者粘贴原文", key="policy-paste", height=120)
     if st.button("自动起草", disabled=not (upload or pasted.strip())):
         if upload is not None:
@@ -78,9 +97,18 @@ def new_explainer() -> None:
         return
     draft = held["draft"]
     st.caption(f"原文：{md(held['name'])}。预填的是原文句子，请逐条改写成短句、大白话。")
-    fields = answer_inputs("new", {"title": draft.title, "issuer": draft.issuer, "doc_number": draft.doc_number,
-                                   "issued_on": draft.issued_on, "effective_on": draft.effective_on,
-                                   "deadline_on": draft.deadline_on, **draft.answers})
+    fields = answer_inputs(
+        "new",
+        {
+            "title": draft.title,
+            "issuer": draft.issuer,
+            "doc_number": draft.doc_number,
+            "issued_on": draft.issued_on,
+            "effective_on": draft.effective_on,
+            "deadline_on": draft.deadline_on,
+            **draft.answers,
+        },
+    )
     show_check(fields)
     st.subheader("② 发给谁")
     choices = scope_choices(engine(), user.username)
@@ -89,12 +117,21 @@ def new_explainer() -> None:
         township = next(iter(choices["townships"]))
     else:
         names = choices["villages"]
-        villages = tuple(st.multiselect("村/社区", list(names), format_func=lambda c: names[c],
-                                        default=list(names)[:1]))
+        villages = tuple(
+            st.multiselect("村/社区", list(names), format_func=lambda c: names[c], default=list(names)[:1])
+        )
     if st.button("保存草稿", type="primary"):
-        explainer_id = run(save_new_explainer, engine(), user.username, fields=fields, township_code=township,
-                           village_codes=villages, source_name=held["name"], source_file=held["data"],
-                           source_text=draft.source_text)
+        explainer_id = run(
+            save_new_explainer,
+            engine(),
+            user.username,
+            fields=fields,
+            township_code=township,
+            village_codes=villages,
+            source_name=held["name"],
+            source_file=held["data"],
+            source_text=draft.source_text,
+        )
         st.session_state.pop(DRAFT_KEY)
         st.session_state["policy-chosen"] = explainer_id
         st.success(f"已保存草稿（编号 {explainer_id}），请到“审核与推送”请乡镇（或村监委会）审核。")
@@ -112,25 +149,49 @@ def published(info: dict) -> None:
     st.markdown("**转发到群里的文字**（点右上角复制）")
     st.code(explainer_text(content, link=link, today=today), language=None, wrap_lines=True)
     # Made only when pressed: a sheet that cannot be drawn never takes the tab down with it.
-    st.download_button("下载大字 A4 张贴版", partial(render_policy_sheet, content, link=link, today=today),
-                       file_name=sheet_file_name(content), mime="application/pdf", on_click="ignore")
+    st.download_button(
+        "下载大字 A4 张贴版",
+        partial(render_policy_sheet, content, link=link, today=today),
+        file_name=sheet_file_name(content),
+        mime="application/pdf",
+        on_click="ignore",
+    )
     if is_expired(content, today):
         st.caption("已过截止日期，不再推送到网格群。")
     elif user.role in (Role.grid, Role.clerk, Role.township, Role.admin):
         if st.button("推送到网格群（每个群只发一次）"):
-            run(push_explainer, engine(), info["id"], now=datetime.now(timezone.utc), settings=settings)
+            run(push_explainer, engine(), info["id"], now=datetime.now(UTC), settings=settings)
             st.rerun()
     rows = message_rows(engine(), explainer_id=info["id"])
     if rows:
-        st.dataframe([{"网格": r["grid"], "方式": r["channel_label"], "版本": r["version"],
-                       "内容": f"{r['kind_label']} {r['part_no']}/{r['part_total']}", "状态": r["status_label"],
-                       "说明": r["error"]} for r in rows], hide_index=True, width="stretch")
+        st.dataframe(
+            [
+                {
+                    "网格": r["grid"],
+                    "方式": r["channel_label"],
+                    "版本": r["version"],
+                    "内容": f"{r['kind_label']} {r['part_no']}/{r['part_total']}",
+                    "状态": r["status_label"],
+                    "说明": r["error"],
+                }
+                for r in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def show_draft(fields: dict) -> None:
     """The stored draft, read-only: what the approver reads is exactly what approval freezes."""
-    for name in ("title", "issuer", "doc_number", "issued_on", "effective_on", "deadline_on",
-                 *(f for f, _, _ in ANSWERS)):
+    for name in (
+        "title",
+        "issuer",
+        "doc_number",
+        "issued_on",
+        "effective_on",
+        "deadline_on",
+        *(f for f, _, _ in ANSWERS),
+    ):
         value = fields.get(name)
         text = value.isoformat() if isinstance(value, date) else (value or "（未填写）")
         st.markdown(f"**{FIELD_LABELS[name]}**：{md(text)}")
@@ -165,14 +226,28 @@ def review() -> None:
     if not rows:
         st.info("还没有政策问答。")
         return
-    st.dataframe([{"编号": r.id, "期数": f"第 {r.number} 期" if r.number else "未编号", "标题": r.title,
-                   "状态": r.status, "范围": r.scope, "截止": r.deadline_on.isoformat() if r.deadline_on else "",
-                   "编写人": r.created_by} for r in rows], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                "编号": r.id,
+                "期数": f"第 {r.number} 期" if r.number else "未编号",
+                "标题": r.title,
+                "状态": r.status,
+                "范围": r.scope,
+                "截止": r.deadline_on.isoformat() if r.deadline_on else "",
+                "编写人": r.created_by,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     ids = [r.id for r in rows]
     titles = {r.id: f"{r.id}：{r.title}（{r.status}）" for r in rows}
     chosen = st.session_state.get("policy-chosen")
-    explainer_id = st.selectbox("选择一期", ids, index=ids.index(chosen) if chosen in ids else 0,
-                                format_func=titles.get)
+    explainer_id = st.selectbox(
+        "选择一期", ids, index=ids.index(chosen) if chosen in ids else 0, format_func=titles.get
+    )
     info = run(explainer_for_staff, engine(), explainer_id, user.username)
     if info["public"] is not None:
         published(info)

@@ -3,15 +3,13 @@
 Clerks handle their villages' requests; township staff and supervisors see them read-only.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from board.auth import get_user
-from views.board_view import markdown_escape as md
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     FORMS_NEEDING_REASON,
@@ -33,16 +31,27 @@ from board.requests import (
     start_consultation,
 )
 from exports.request_pdf import render_reply_letter
+from infra.db import unit_of_work
 from models import Role, Township
 from pages.shared.session import engine, require_staff, show_error
+from views.board_view import markdown_escape as md
 
 NOTICE_KEY = "requests_notice"
-COLUMNS = {"code": "查询码", "village_name": "村/社区", "kind": "类型", "subject": "标题", "phone": "电话",
-           "received_on": "收到", "due_on": "期限", "status_label": "状态", "days_left_label": "剩余"}
+COLUMNS = {
+    "code": "查询码",
+    "village_name": "村/社区",
+    "kind": "类型",
+    "subject": "标题",
+    "phone": "电话",
+    "received_on": "收到",
+    "due_on": "期限",
+    "status_label": "状态",
+    "days_left_label": "剩余",
+}
 
 user = require_staff(Role.clerk, Role.township, Role.supervisor)
 st.title("居民申请")
-today = shanghai_today(datetime.now(timezone.utc))
+today = shanghai_today(datetime.now(UTC))
 
 if notice := st.session_state.pop(NOTICE_KEY, None):
     st.success(notice)
@@ -66,7 +75,8 @@ frame = pd.DataFrame([{label: r[key] for key, label in COLUMNS.items()} for r in
 flags = [r["overdue"] for r in rows]
 st.dataframe(
     frame.style.apply(lambda row: ["color: #c62828; font-weight: 700" if flags[row.name] else "" for _ in row], axis=1),
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
 )
 
 if user.role == Role.township:
@@ -87,8 +97,12 @@ if user.role == Role.township:
             if st.form_submit_button("保存"):
                 try:
                     with unit_of_work(engine()) as session:
-                        set_inquiry_days(session, township=session.get(Township, township.id), days=int(days),
-                                         user=get_user(session, user.username))
+                        set_inquiry_days(
+                            session,
+                            township=session.get(Township, township.id),
+                            days=int(days),
+                            user=get_user(session, user.username),
+                        )
                         session.commit()
                     st.session_state[NOTICE_KEY] = f"村务质询答复期限已设为 {int(days)} 个工作日（新申请起生效）。"
                     st.rerun()
@@ -96,14 +110,21 @@ if user.role == Role.township:
                     show_error(error)
 
 st.divider()
-code = st.selectbox("办理申请", [r["code"] for r in rows],
-                    format_func=lambda c: next(f"{c} · {r['subject']}" for r in rows if r["code"] == c))
+code = st.selectbox(
+    "办理申请",
+    [r["code"] for r in rows],
+    format_func=lambda c: next(f"{c} · {r['subject']}" for r in rows if r["code"] == c),
+)
 with unit_of_work(engine()) as session:
     detail = request_detail(session, code, user=get_user(session, user.username), today=today)
 
 st.subheader(md(f"{detail['code']} · {detail['subject']}"))
-st.caption(md(f"{detail['village_name']} · {detail['kind']} · {detail['topic']} · 申请人 {detail['requester']} · "
-              f"电话 {detail['phone']} · 希望 {detail['answer_form']}答复"))
+st.caption(
+    md(
+        f"{detail['village_name']} · {detail['kind']} · {detail['topic']} · 申请人 {detail['requester']} · "
+        f"电话 {detail['phone']} · 希望 {detail['answer_form']}答复"
+    )
+)
 if detail["overdue"]:
     st.error(md(f"期限 {detail['due_on']}，{detail['days_left_label']}"))
 else:
@@ -113,7 +134,8 @@ if detail["unknown_years"]:
 st.text(detail["question"])
 st.dataframe(
     [{"日期": e["on_day"], "经过": e["label"], "说明": e["note"], "办理人": e["by"]} for e in detail["events"]],
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
 )
 
 
@@ -135,8 +157,13 @@ if detail["status"] == "replied":
     st.text(detail["reply_text"])
     with unit_of_work(engine()) as session:
         letter = reply_letter(session, code, user=get_user(session, user.username))
-    st.download_button("下载答复书（PDF）", data=partial(render_reply_letter, letter), file_name=f"答复书-{code}.pdf",
-                       mime="application/pdf", on_click="ignore")
+    st.download_button(
+        "下载答复书（PDF）",
+        data=partial(render_reply_letter, letter),
+        file_name=f"答复书-{code}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+    )
 
 if user.role not in (Role.clerk, Role.admin):
     st.stop()
@@ -159,14 +186,24 @@ with reply_tab, st.form("reply_form"):
     form = st.selectbox("答复类型", REPLY_FORMS)
     text = st.text_area("答复内容", height=180)
     reason = st.text_input("理由（不予公开、部分公开写理由；非本机关掌握写负责机关）")
-    publish = st.checkbox("答复后在公开栏公开（申请人已同意时）", value=detail["publish_consent"],
-                          disabled=not detail["publish_consent"])
+    publish = st.checkbox(
+        "答复后在公开栏公开（申请人已同意时）", value=detail["publish_consent"], disabled=not detail["publish_consent"]
+    )
     if st.form_submit_button("答复", type="primary"):
+
         def do_reply(session, me):
-            reply_request(session, code, user=me, form=form, text=text, today=today,
-                          reason=reason if form in FORMS_NEEDING_REASON else "")
+            reply_request(
+                session,
+                code,
+                user=me,
+                form=form,
+                text=text,
+                today=today,
+                reason=reason if form in FORMS_NEEDING_REASON else "",
+            )
             if publish:
                 publish_answer(session, code, user=me, today=today)
+
         run(do_reply, "已答复。")
 
 with extend_tab, st.form("extend_form"):

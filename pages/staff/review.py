@@ -5,7 +5,6 @@ Township staff see the same review read-only: no buttons, and the workflow refus
 
 import streamlit as st
 
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.money import format_yuan
 from board.review import (
@@ -17,6 +16,7 @@ from board.review import (
     review_periods,
 )
 from board.workflow import STEPS, run_step
+from infra.db import unit_of_work
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
@@ -41,8 +41,9 @@ if not months:
 labels = {m["period"]: f"{m['period']}（{m['status_label']}）" for m in months}
 waiting = [m["period"] for m in months if m["status"] in ("submitted", "approved")]
 periods = list(labels)
-period = st.sidebar.selectbox("月份", periods, index=periods.index(waiting[0]) if waiting else 0,
-                              format_func=labels.get, key="review_period")
+period = st.sidebar.selectbox(
+    "月份", periods, index=periods.index(waiting[0]) if waiting else 0, format_func=labels.get, key="review_period"
+)
 
 try:
     with unit_of_work(engine()) as session:
@@ -95,7 +96,9 @@ for key, section in review["sections"].items():
             for item in section["rows"]:
                 if item["beneficiaries"]:
                     total = sum(b["amount_fen"] or 0 for b in item["beneficiaries"])
-                    st.markdown(f"**{md(item['title'])}** 名单 {len(item['beneficiaries'])} 人，合计 {format_yuan(total)}")
+                    st.markdown(
+                        f"**{md(item['title'])}** 名单 {len(item['beneficiaries'])} 人，合计 {format_yuan(total)}"
+                    )
                     st.dataframe(beneficiary_table(item["beneficiaries"]), hide_index=True, width="stretch")
 
 steps = [s for s in review["steps"] if s in ("approve", "reject", "publish")]

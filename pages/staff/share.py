@@ -1,21 +1,21 @@
 """网格转发: the month's digest in chat-sized parts to copy, the PDF, the board QR, and the push record."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
 from board.errors import BoardError
 from board.links import policy_url
 from board.policy import today_shanghai
-from services.policy import load_public_explainers
-from views.policy_view import explainer_text, heading, is_expired
-from infra.settings import get_settings
 from board.snapshot import SHANGHAI
 from exports.wechat.outbox import confirm_delivered, resend
 from exports.wechat.share import mark_forwarded, share_pack, share_status
+from infra.settings import get_settings
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
+from services.policy import load_public_explainers
+from views.policy_view import explainer_text, heading, is_expired
 
 user = require_staff(Role.grid, Role.clerk)
 st.title("网格转发")
@@ -46,7 +46,7 @@ if code:
     except BoardError as error:
         show_error(error)
         st.stop()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     st.subheader(f"① 复制文字（共 {len(pack.parts)} 段）")
     st.caption("点每段右上角的复制按钮，按顺序粘贴到群里。")
@@ -59,8 +59,9 @@ if code:
     left, right = st.columns(2)
     left.download_button("下载 PDF", pack.pdf, file_name=pack.pdf_name, mime="application/pdf", on_click="ignore")
     right.image(pack.qr_png, caption="扫码看完整公开栏", width=200)
-    right.download_button("下载二维码图片", pack.qr_png, file_name=f"{code}_{period}_二维码.png", mime="image/png",
-                          on_click="ignore")
+    right.download_button(
+        "下载二维码图片", pack.qr_png, file_name=f"{code}_{period}_二维码.png", mime="image/png", on_click="ignore"
+    )
 
     st.subheader("③ 转发后点“已转发”")
     manual = [g for g in status["grids"] if g["channel"] == "manual"]
@@ -71,8 +72,15 @@ if code:
         if grid["name"] in forwarded:
             st.success(f"{md(grid['name'])}：已转发")
         elif st.button(f"{md(grid['name'])}：已转发", key=f"fwd-{grid['id']}"):
-            run(mark_forwarded, village_code=code, period=period, grid_id=grid["id"], by=user.username,
-                base_url=settings.public_base_url, now=now)
+            run(
+                mark_forwarded,
+                village_code=code,
+                period=period,
+                grid_id=grid["id"],
+                by=user.username,
+                base_url=settings.public_base_url,
+                now=now,
+            )
 
     st.subheader("推送记录")
     messages = status["messages"]
@@ -88,7 +96,9 @@ if code:
                     "内容": f"{m['kind_label']} {m['part_no']}/{m['part_total']}",
                     "状态": m["status_label"],
                     "尝试次数": m["attempts"],
-                    "下次重试": m["next_attempt_at"].astimezone(SHANGHAI).strftime("%m-%d %H:%M") if m["next_attempt_at"] else "",
+                    "下次重试": m["next_attempt_at"].astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+                    if m["next_attempt_at"]
+                    else "",
                     "说明": m["error"],
                 }
                 for m in messages

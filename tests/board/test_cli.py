@@ -22,14 +22,20 @@ def test_init_seed_and_show_on_postgresql(pg_url):
 
 
 def test_village_and_user_add(sqlite_url):
-    added = run_cli("village", "add", "--code", "V9", "--name", "新村", "--township", "T9", "--hotline", "0523-1", db=sqlite_url)
+    added = run_cli(
+        "village", "add", "--code", "V9", "--name", "新村", "--township", "T9", "--hotline", "0523-1", db=sqlite_url
+    )
     assert added.returncode == 0, added.stderr
     dup = run_cli("village", "add", "--code", "V9", "--name", "新村", db=sqlite_url)
     assert dup.returncode == 2 and "已被使用" in dup.stderr
-    user = run_cli("user", "add", "--username", "li", "--role", "clerk", "--village", "V9", db=sqlite_url, stdin="long-enough-pw\n")
+    user = run_cli(
+        "user", "add", "--username", "li", "--role", "clerk", "--village", "V9", db=sqlite_url, stdin="long-enough-pw\n"
+    )
     assert user.returncode == 0, user.stderr
     assert "long-enough-pw" not in user.stdout + user.stderr
-    short = run_cli("user", "add", "--username", "wang", "--role", "clerk", "--village", "V9", db=sqlite_url, stdin="short\n")
+    short = run_cli(
+        "user", "add", "--username", "wang", "--role", "clerk", "--village", "V9", db=sqlite_url, stdin="short\n"
+    )
     assert short.returncode == 2 and "至少 8 位" in short.stderr
     bad_role = run_cli("user", "add", "--username", "zhao", "--role", "boss", db=sqlite_url, stdin="long-enough-pw\n")
     assert bad_role.returncode == 2 and "角色" in bad_role.stderr
@@ -45,7 +51,10 @@ def test_bad_input_never_shows_a_traceback(demo_url):
         ("period", "submit", "--village", "DEMO", "--period", "2026-10", "--by", "nobody"),
         ("period", "approve", "--village", "DEMO", "--period", "2026-10", "--by", "wenshu"),
         ("period", "amend", "--village", "DEMO", "--period", "2026-10", "--by", "wenshu"),
-        ("period", "frobnicate",),
+        (
+            "period",
+            "frobnicate",
+        ),
     ]
     for args in cases:
         result = run_cli(*args, db=demo_url)
@@ -72,11 +81,17 @@ def test_period_show_json_is_the_only_stdout(demo_url):
 def test_township_categories_are_editable(demo_url):
     listed = run_cli("category", "list", "--township", "DEMO-T", db=demo_url)
     assert listed.returncode == 0 and "补助收入" in listed.stdout
-    added = run_cli("category", "add", "--township", "DEMO-T", "--direction", "收入", "--name", "上级补助收入", db=demo_url)
+    added = run_cli(
+        "category", "add", "--township", "DEMO-T", "--direction", "收入", "--name", "上级补助收入", db=demo_url
+    )
     assert added.returncode == 0 and "上级补助收入" in added.stdout
-    dup = run_cli("category", "add", "--township", "DEMO-T", "--direction", "收入", "--name", "上级补助收入", db=demo_url)
+    dup = run_cli(
+        "category", "add", "--township", "DEMO-T", "--direction", "收入", "--name", "上级补助收入", db=demo_url
+    )
     assert dup.returncode == 2 and "已存在" in dup.stderr
-    removed = run_cli("category", "remove", "--township", "DEMO-T", "--direction", "支出", "--name", "其他支出", db=demo_url)
+    removed = run_cli(
+        "category", "remove", "--township", "DEMO-T", "--direction", "支出", "--name", "其他支出", db=demo_url
+    )
     assert removed.returncode == 0 and "其他支出" not in removed.stdout
     bad = run_cli("category", "add", "--township", "DEMO-T", "--direction", "借", "--name", "x", db=demo_url)
     assert bad.returncode == 2 and "收支方向" in bad.stderr

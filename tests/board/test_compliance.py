@@ -1,8 +1,8 @@
 from datetime import date
 
 from board.compliance import compliance_report, deadline_for
-from infra.db import unit_of_work
 from board.villages import add_village
+from infra.db import unit_of_work
 from tests.helpers import run_cli
 
 

@@ -36,8 +36,24 @@ def test_parse_money(text, fen):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "1.2.3", "12万3", "--5", None, True, float("nan"), "1e5", "五百",
-     "(-200)", "1,23", "1,2,3", "12,34.5", "١٢٣", ",123"],
+    [
+        "",
+        "abc",
+        "1.2.3",
+        "12万3",
+        "--5",
+        None,
+        True,
+        float("nan"),
+        "1e5",
+        "五百",
+        "(-200)",
+        "1,23",
+        "1,2,3",
+        "12,34.5",
+        "١٢٣",
+        ",123",
+    ],
 )
 def test_parse_money_rejects(text):
     with pytest.raises(MoneyError) as info:

@@ -91,13 +91,16 @@ def test_other_unicode_digits_are_read_as_digits():
     assert [m.kind for m in find_pii("١٣٨١٢٣٤٥٦٧٨")] == ["手机号"]
 
 
-@pytest.mark.parametrize("text, number", [
-    ("张三13812345678", "13812345678"),
-    ("联系王五138 1234 5678", "138 1234 5678"),
-    ("刘七11010519491231002X", "11010519491231002X"),
-    ("付老二6222021234567890128劳务费", "6222021234567890128"),
-    ("第一13812345678", "13812345678"),
-])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("张三13812345678", "13812345678"),
+        ("联系王五138 1234 5678", "138 1234 5678"),
+        ("刘七11010519491231002X", "11010519491231002X"),
+        ("付老二6222021234567890128劳务费", "6222021234567890128"),
+        ("第一13812345678", "13812345678"),
+    ],
+)
 def test_a_name_ending_in_a_chinese_numeral_does_not_hide_the_number_after_it(text, number):
     assert find_pii(text), text
     assert number not in mask_text(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import phonenumbers
 import pytest
@@ -20,8 +20,6 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from board.auth import add_user, get_user
-from views.board_view import build_board
-from infra.db import unit_of_work
 from board.digest import build_digest
 from board.entry import save_beneficiaries, save_section
 from board.errors import BoardError
@@ -36,10 +34,12 @@ from exports.downloads import ledger_csv, snapshot_json, snapshot_xlsx
 from exports.html import export_html, render_month_page
 from exports.pdf import render_pdf
 from exports.wechat.grids import add_grid
+from infra.db import unit_of_work
 from models import AffairItem, Beneficiary, PeriodStatus, PublishedPeriod, Role, Township
 from tests.board_view.conftest import board_text, open_board  # noqa: F401 (fixture)
 from tests.helpers import DEMO_END, as_raw, as_record
 from tests.privacy_corpus import formatted_cases
+from views.board_view import build_board
 
 BASE = "https://sanwu.example.cn"
 TEXT_COLUMNS = [(key, label, c) for key, (_, label, columns) in SECTIONS.items() for c in columns if c.kind == "text"]
@@ -48,7 +48,10 @@ PEOPLE_TEXT = [c for c in BENEFICIARY_COLUMNS if c.kind == "text" and c.name not
 
 def corpus(count: int, seed: int) -> list[tuple[str, str]]:
     """(number, text) pairs cycling through IDs, old IDs, mobiles and cards in every format."""
-    kinds = [formatted_cases(kind, count, seed + i) for i, kind in enumerate(("身份证号", "身份证号15", "手机号", "银行卡号"))]
+    kinds = [
+        formatted_cases(kind, count, seed + i)
+        for i, kind in enumerate(("身份证号", "身份证号15", "手机号", "银行卡号"))
+    ]
     return [(number, text) for group in zip(*kinds) for _, number, text in group][:count]
 
 
@@ -59,16 +62,36 @@ def _fits(text: str, number: str, limit: int) -> str:
 # ---- saving -----------------------------------------------------------------------------------
 
 VALID_ROWS = {
-    "ledger": {"entry_date": "2026-10-03", "voucher_no": "记001", "summary": "门面租金", "category": "经营收入",
-               "direction": "收入", "amount_fen": "1,800.00", "account": "银行存款", "counterparty": "", "handler": ""},
-    "assets": {"name": "办公电脑", "category": "设备", "quantity": "1", "original_value_fen": "5000",
-               "location": "村部", "status": "在用"},
+    "ledger": {
+        "entry_date": "2026-10-03",
+        "voucher_no": "记001",
+        "summary": "门面租金",
+        "category": "经营收入",
+        "direction": "收入",
+        "amount_fen": "1,800.00",
+        "account": "银行存款",
+        "counterparty": "",
+        "handler": "",
+    },
+    "assets": {
+        "name": "办公电脑",
+        "category": "设备",
+        "quantity": "1",
+        "original_value_fen": "5000",
+        "location": "村部",
+        "status": "在用",
+    },
     "debts": {"kind": "应收", "counterparty": "某公司", "amount_fen": "100", "note": ""},
     "resources": {"kind": "耕地", "name": "东片", "area": "10亩", "holder": "张三", "annual_fee_fen": "1000"},
     "party": {"category": "三会一课", "item_date": "2026-10-08", "title": "支委会", "description": "研究工作"},
     "affairs": {"category": "其他", "item_date": "2026-10-08", "title": "会议", "description": "内容"},
-    "services": {"name": "低保申请", "materials": "户口簿", "location": "便民服务中心", "time_limit": "5个工作日",
-                 "contact": "0523-88886600 转 8001"},
+    "services": {
+        "name": "低保申请",
+        "materials": "户口簿",
+        "location": "便民服务中心",
+        "time_limit": "5个工作日",
+        "contact": "0523-88886600 转 8001",
+    },
 }
 
 
@@ -83,8 +106,14 @@ def clerk_village(engine):
 
 def _save(engine, section: str, rows: list[dict]) -> None:
     with unit_of_work(engine) as session:
-        save_section(session, village=get_village(session, "V1"), period="2026-10", user=get_user(session, "clerk"),
-                     section=section, rows=rows)
+        save_section(
+            session,
+            village=get_village(session, "V1"),
+            period="2026-10",
+            user=get_user(session, "clerk"),
+            section=section,
+            rows=rows,
+        )
         session.commit()
 
 
@@ -95,10 +124,19 @@ def test_every_text_field_refuses_personal_numbers_when_saved(clerk_village):
         row = {**VALID_ROWS[key], column.name: _fits(text, number, column.max_len)}
         with pytest.raises(BoardError) as info:
             _save(clerk_village, key, [VALID_ROWS[key], row])
-        assert (2, f"{label}·{column.label}") in {(p.row, p.field) for p in info.value.problems}, (key, column.name, text)
+        assert (2, f"{label}·{column.label}") in {(p.row, p.field) for p in info.value.problems}, (
+            key,
+            column.name,
+            text,
+        )
     for column in PEOPLE_TEXT:
         number, text = next(cases)
-        person = {"name": "张三", "group_name": "第1组", "amount_fen": "100", column.name: _fits(text, number, column.max_len)}
+        person = {
+            "name": "张三",
+            "group_name": "第1组",
+            "amount_fen": "100",
+            column.name: _fits(text, number, column.max_len),
+        }
         with pytest.raises(BoardError) as info:
             _save(clerk_village, "affairs", [{**VALID_ROWS["affairs"], "beneficiaries": [person]}])
         assert (1, f"村务第1项名单·{column.label}") in {(p.row, p.field) for p in info.value.problems}
@@ -121,14 +159,25 @@ def test_recipient_columns_are_validated_and_normalised(clerk_village):
         with pytest.raises(BoardError) as info:
             save_beneficiaries(session, village=village, period="2026-10", user=user, affair_id=affair_id, rows=bad)
         assert [(p.row, p.field) for p in info.value.problems] == [
-            (1, "名单·身份证号"), (2, "名单·身份证号"), (3, "名单·身份证号"), (4, "名单·手机号"), (5, "名单·手机号")
+            (1, "名单·身份证号"),
+            (2, "名单·身份证号"),
+            (3, "名单·身份证号"),
+            (4, "名单·手机号"),
+            (5, "名单·手机号"),
         ]
-        good = [{"name": "甲", "id_number": "110105 19491231 002x", "phone": "138 1234 5678"},
-                {"name": "乙", "phone": "138-1234-5678"}, {"name": "丙", "phone": "+8613812345678"}]
+        good = [
+            {"name": "甲", "id_number": "110105 19491231 002x", "phone": "138 1234 5678"},
+            {"name": "乙", "phone": "138-1234-5678"},
+            {"name": "丙", "phone": "+8613812345678"},
+        ]
         save_beneficiaries(session, village=village, period="2026-10", user=user, affair_id=affair_id, rows=good)
         session.commit()
         stored = session.exec(select(Beneficiary.id_number, Beneficiary.phone).order_by(Beneficiary.id)).all()
-    assert [tuple(r) for r in stored] == [("11010519491231002X", "13812345678"), ("", "13812345678"), ("", "13812345678")]
+    assert [tuple(r) for r in stored] == [
+        ("11010519491231002X", "13812345678"),
+        ("", "13812345678"),
+        ("", "13812345678"),
+    ]
 
 
 def test_village_township_grid_and_user_texts_are_checked(engine):
@@ -143,10 +192,22 @@ def test_village_township_grid_and_user_texts_are_checked(engine):
             ensure_township(session, code="T9", name="青禾镇 138-1234-5678")
         village = add_village(session, code="V9", name="测试村", hotline="0523-8888 6612 转 801")
         with pytest.raises(BoardError, match="显示名称"):
-            add_user(session, username="c9", password="password1", role=Role.clerk, village_codes=("V9",),
-                     display_name="文书 138 1234 5678")
+            add_user(
+                session,
+                username="c9",
+                password="password1",
+                role=Role.clerk,
+                village_codes=("V9",),
+                display_name="文书 138 1234 5678",
+            )
         with pytest.raises(BoardError) as info:
-            add_grid(session, village=village, name="第1网格 13812345678", channel="manual", worker="赵 一三八一二三四五六七八")
+            add_grid(
+                session,
+                village=village,
+                name="第1网格 13812345678",
+                channel="manual",
+                worker="赵 一三八一二三四五六七八",
+            )
         assert {p.field for p in info.value.problems} == {"网格名称", "网格员"}
 
 
@@ -195,7 +256,9 @@ def test_submit_and_publish_refuse_injected_numbers_naming_row_and_field(demo_en
     before = _published_count(demo_engine)
     with unit_of_work(demo_engine) as session:
         with pytest.raises(BoardError) as info:
-            submit_period(session, village=get_village(session, "DEMO"), period=DEMO_END, user=get_user(session, "wenshu"))
+            submit_period(
+                session, village=get_village(session, "DEMO"), period=DEMO_END, user=get_user(session, "wenshu")
+            )
     assert expected <= {(p.row, p.field) for p in info.value.problems}
     with unit_of_work(demo_engine) as session:
         village = get_village(session, "DEMO")
@@ -205,7 +268,9 @@ def test_submit_and_publish_refuse_injected_numbers_naming_row_and_field(demo_en
         session.commit()
     with unit_of_work(demo_engine) as session:
         with pytest.raises(BoardError) as info:
-            publish_period(session, village=get_village(session, "DEMO"), period=DEMO_END, user=get_user(session, "jiandu"))
+            publish_period(
+                session, village=get_village(session, "DEMO"), period=DEMO_END, user=get_user(session, "jiandu")
+            )
     assert expected <= {(p.row, p.field) for p in info.value.problems}
     assert _published_count(demo_engine) == before
 
@@ -224,7 +289,9 @@ def _pdf_text(data: bytes) -> str:
 
 def _xlsx_text(data: bytes) -> str:
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    return "\n".join(
+        str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None
+    )
 
 
 def _view_text(view) -> str:
@@ -267,8 +334,11 @@ def assert_no_number(outputs: dict[str, str], numbers: list[str], *, referee: bo
         leaked = [n for n in numbers if n.upper() in digits]
         assert leaked == [], (name, leaked)
         if referee:
-            found = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, "CN")
-                     if phonenumbers.national_significant_number(m.number) in numbers]
+            found = [
+                m.raw_string
+                for m in phonenumbers.PhoneNumberMatcher(text, "CN")
+                if phonenumbers.national_significant_number(m.number) in numbers
+            ]
             assert found == [], (name, found)
 
 
@@ -281,8 +351,14 @@ def test_masking_holds_in_every_output_when_the_checks_are_bypassed(demo_engine)
         _inject(session, records, iter(cases))
         people = records.beneficiaries[records.affairs[0].id]
         people[0].id_number, people[0].phone = "110105 19491231 002X", "138-1234-5678"
-        content = build_content(session, records, version=2, published_at=datetime.now(timezone.utc),
-                                published_by="wenshu", amendment_reason=records.period.amendment_reason)
+        content = build_content(
+            session,
+            records,
+            version=2,
+            published_at=datetime.now(UTC),
+            published_by="wenshu",
+            amendment_reason=records.period.amendment_reason,
+        )
         session.rollback()
     snapshot = {**json.loads(canonical_json(content)), "hash": "0" * 64, "short_hash": "0" * 12}
     numbers = [n for n, _ in cases] + ["11010519491231002X", "13812345678"]
@@ -308,9 +384,11 @@ def test_no_output_of_the_demo_months_carries_a_personal_number(demo_engine, dem
     assert_no_number({str(p): _html_text(p.read_text(encoding="utf-8")) for p in pages}, numbers, referee=False)
 
 
-def test_board_page_shows_no_personal_number(open_board, demo_engine):
+def test_board_page_shows_no_personal_number(open_board, demo_engine):  # noqa: F811 (the imported fixture)
     with unit_of_work(demo_engine) as session:
-        numbers = sorted({n for row in session.exec(select(Beneficiary.id_number, Beneficiary.phone)).all() for n in row if n})
+        numbers = sorted(
+            {n for row in session.exec(select(Beneficiary.id_number, Beneficiary.phone)).all() for n in row if n}
+        )
     for period in (DEMO_END, "2026-06"):
         at = open_board(village="DEMO", period=period)
         assert not at.exception

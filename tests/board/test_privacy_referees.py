@@ -11,10 +11,10 @@ import re
 from datetime import date
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberType
 from stdnum import luhn
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
@@ -211,8 +211,14 @@ def test_structured_id_column_agrees_with_the_referee_on_dates():
     rng = random.Random(19)
     provinces = sorted(PROVINCES)
     for _ in range(CASES_PER_KIND):
-        _check_id_date(rng.choice(provinces), rng.randrange(10_000), rng.randint(1890, 2030),
-                       rng.randint(0, 13), rng.randint(0, 32), rng.randrange(1000))
+        _check_id_date(
+            rng.choice(provinces),
+            rng.randrange(10_000),
+            rng.randint(1890, 2030),
+            rng.randint(0, 13),
+            rng.randint(0, 32),
+            rng.randrange(1000),
+        )
 
 
 @settings(max_examples=500, derandomize=True, deadline=None, database=None)
@@ -229,7 +235,14 @@ def test_mobile_column_normalises_every_spelling():
     rng = random.Random(17)
     for i in range(CASES_PER_KIND):
         number = "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
-        typed = rng.choice(_PREFIXES) + number[:3] + rng.choice(_SEPARATORS) + number[3:7] + rng.choice(_SEPARATORS) + number[7:]
+        typed = (
+            rng.choice(_PREFIXES)
+            + number[:3]
+            + rng.choice(_SEPARATORS)
+            + number[3:7]
+            + rng.choice(_SEPARATORS)
+            + number[7:]
+        )
         assert normalise_mobile(typed) == number
         if i % 10 == 0:  # phonenumbers is slow: every tenth case
             assert phonenumbers.national_significant_number(phonenumbers.parse(typed, "CN")) == number
@@ -271,8 +284,12 @@ def test_cards_agree_with_luhn():
 
 
 @settings(max_examples=1_000, derandomize=True, deadline=None, database=None)
-@given(st.text(max_size=30), st.text(max_size=30), st.sampled_from(sorted(MOBILE_FORMATS)),
-       st.text("0123456789", min_size=9, max_size=9))
+@given(
+    st.text(max_size=30),
+    st.text(max_size=30),
+    st.sampled_from(sorted(MOBILE_FORMATS)),
+    st.text("0123456789", min_size=9, max_size=9),
+)
 def test_masking_keeps_the_surrounding_text(before, after, fmt, rest):
     before, after = before + "，", "。" + after
     number = "13" + rest

@@ -10,8 +10,6 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import select
 
-from views.board_view import TRANSFER_MARK, Table, load_board
-from infra.db import unit_of_work
 from board.digest import build_digest
 from board.money import format_wan
 from board.public import published_snapshot
@@ -21,8 +19,10 @@ from board.villages import get_village
 from exports.downloads import snapshot_json
 from exports.html import export_html
 from exports.pdf import render_pdf
+from infra.db import unit_of_work
 from models import PublishedPeriod
 from tests.helpers import DEMO_END
+from views.board_view import TRANSFER_MARK, Table, load_board
 
 
 def legacy_document(content: dict) -> dict:
@@ -54,11 +54,19 @@ def legacy_head(demo_engine):
         doc["version"] = latest.version + 1
         doc["amendment_reason"] = "按旧格式存储的更正版"
         canonical = canonical_json(doc)
-        session.add(PublishedPeriod(
-            village_id=village.id, period=DEMO_END, version=doc["version"], amendment_reason=doc["amendment_reason"],
-            content_json=canonical, content_hash=snapshot_hash(canonical, head.content_hash),
-            prev_hash=head.content_hash, published_by="admin", published_at=latest.published_at,
-        ))
+        session.add(
+            PublishedPeriod(
+                village_id=village.id,
+                period=DEMO_END,
+                version=doc["version"],
+                amendment_reason=doc["amendment_reason"],
+                content_json=canonical,
+                content_hash=snapshot_hash(canonical, head.content_hash),
+                prev_hash=head.content_hash,
+                published_by="admin",
+                published_at=latest.published_at,
+            )
+        )
         session.commit()
         return doc
 

@@ -5,9 +5,9 @@ import re
 
 from sqlmodel import select
 
-from infra.db import unit_of_work
 from board.snapshot import canonical_json, snapshot_hash, verify_chain
 from board.villages import get_village
+from infra.db import unit_of_work
 from models import PublishedPeriod
 
 
@@ -37,9 +37,7 @@ def test_demo_chain_verifies(demo_engine):
 def test_tampering_is_detected(demo_engine):
     with unit_of_work(demo_engine) as session:
         village = get_village(session, "DEMO")
-        row = session.exec(
-            select(PublishedPeriod).where(PublishedPeriod.period == "2026-03")
-        ).one()
+        row = session.exec(select(PublishedPeriod).where(PublishedPeriod.period == "2026-03")).one()
         content = json.loads(row.content_json)
         content["finance"]["totals"]["closing_fen"] += 1
         row.content_json = canonical_json(content)
@@ -63,9 +61,7 @@ def test_broken_chain_is_detected(demo_engine):
 
 def test_snapshot_masks_beneficiaries_and_keeps_totals(demo_engine):
     with unit_of_work(demo_engine) as session:
-        row = session.exec(
-            select(PublishedPeriod).where(PublishedPeriod.period == "2026-10")
-        ).one()
+        row = session.exec(select(PublishedPeriod).where(PublishedPeriod.period == "2026-10")).one()
     text = row.content_json
     content = json.loads(text)
     people = [p for a in content["affairs"] for p in a["beneficiaries"]]

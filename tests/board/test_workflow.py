@@ -7,7 +7,6 @@ import pytest
 from sqlmodel import select
 
 from board.auth import add_user, get_user
-from infra.db import get_engine, migrate, unit_of_work
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.public import published_snapshot, published_versions
@@ -15,6 +14,7 @@ from board.records import find_period
 from board.snapshot import verify_chain
 from board.villages import add_village, get_village
 from board.workflow import amend_period, approve_period, publish_period, reject_period, submit_period
+from infra.db import get_engine, migrate, unit_of_work
 from models import AuditLog, LedgerEntry, PeriodStatus, Role
 from tests.helpers import as_raw, run_cli
 
@@ -31,12 +31,33 @@ def setup_village(engine) -> None:
 
 
 LEDGER = [
-    {"entry_date": "2026-10-03", "voucher_no": "记001", "summary": "门面租金", "category": "经营收入",
-     "direction": "收入", "amount_fen": "1,800.00", "account": "银行存款"},
-    {"entry_date": "2026-10-08", "voucher_no": "记002", "summary": "排涝工程进度款", "category": "公益支出",
-     "direction": "支出", "amount_fen": "68,000.00", "account": "银行存款"},
-    {"entry_date": "2026-10-09", "voucher_no": "记003", "summary": "办公用品", "category": "管理费用",
-     "direction": "支出", "amount_fen": "235.50", "account": "现金"},
+    {
+        "entry_date": "2026-10-03",
+        "voucher_no": "记001",
+        "summary": "门面租金",
+        "category": "经营收入",
+        "direction": "收入",
+        "amount_fen": "1,800.00",
+        "account": "银行存款",
+    },
+    {
+        "entry_date": "2026-10-08",
+        "voucher_no": "记002",
+        "summary": "排涝工程进度款",
+        "category": "公益支出",
+        "direction": "支出",
+        "amount_fen": "68,000.00",
+        "account": "银行存款",
+    },
+    {
+        "entry_date": "2026-10-09",
+        "voucher_no": "记003",
+        "summary": "办公用品",
+        "category": "管理费用",
+        "direction": "支出",
+        "amount_fen": "235.50",
+        "account": "现金",
+    },
 ]
 BALANCES = [
     {"account": "银行存款", "opening_fen": "100,000.00", "closing_fen": "33,800.00"},
@@ -63,9 +84,15 @@ def step(engine, fn, username, period=PERIOD, **kw):
 
 def test_publish_builds_masked_chained_snapshot(engine):
     setup_village(engine)
-    affairs = [{"category": "低保·救助·补贴发放", "item_date": "2026-10-10", "title": "10月低保发放",
-                "amount_fen": "580", "beneficiaries": [
-                    {"name": "张桂兰", "id_number": VALID_ID, "phone": "13812345678", "amount_fen": "580"}]}]
+    affairs = [
+        {
+            "category": "低保·救助·补贴发放",
+            "item_date": "2026-10-10",
+            "title": "10月低保发放",
+            "amount_fen": "580",
+            "beneficiaries": [{"name": "张桂兰", "id_number": VALID_ID, "phone": "13812345678", "amount_fen": "580"}],
+        }
+    ]
     enter_month(engine, affairs=affairs)
     step(engine, submit_period, "clerk")
     step(engine, approve_period, "sup")
@@ -75,8 +102,12 @@ def test_publish_builds_masked_chained_snapshot(engine):
         content = as_raw(published_snapshot(session, village))
         assert verify_chain(session, village.id).ok
     totals = content["finance"]["totals"]
-    assert totals == {"opening_fen": 10_100_000, "income_fen": 180_000, "expense_fen": 6_823_550,
-                      "closing_fen": 3_456_450}
+    assert totals == {
+        "opening_fen": 10_100_000,
+        "income_fen": 180_000,
+        "expense_fen": 6_823_550,
+        "closing_fen": 3_456_450,
+    }
     assert content["hash"] == snapshot_row.content_hash
     assert content["finance"]["major_payments"][0]["amount_fen"] == 6_800_000
     person = content["affairs"][0]["beneficiaries"][0]
@@ -86,8 +117,9 @@ def test_publish_builds_masked_chained_snapshot(engine):
 
 def test_publish_refuses_unbalanced_month_naming_the_account(engine):
     setup_village(engine)
-    enter_month(engine, balances=[{"account": "银行存款", "opening_fen": "100,000", "closing_fen": "33,800.01"},
-                                  BALANCES[1]])
+    enter_month(
+        engine, balances=[{"account": "银行存款", "opening_fen": "100,000", "closing_fen": "33,800.01"}, BALANCES[1]]
+    )
     with pytest.raises(BoardError) as info:
         step(engine, submit_period, "clerk")
     problem = info.value.problems[0]
@@ -187,9 +219,15 @@ def test_opening_must_match_last_published_closing(engine):
     step(engine, submit_period, "clerk")
     step(engine, approve_period, "sup")
     step(engine, publish_period, "sup")
-    enter_month(engine, period="2026-11", ledger=[],
-                balances=[{"account": "银行存款", "opening_fen": "33,800.00", "closing_fen": "33,800.00"},
-                          {"account": "现金", "opening_fen": "700", "closing_fen": "700"}])
+    enter_month(
+        engine,
+        period="2026-11",
+        ledger=[],
+        balances=[
+            {"account": "银行存款", "opening_fen": "33,800.00", "closing_fen": "33,800.00"},
+            {"account": "现金", "opening_fen": "700", "closing_fen": "700"},
+        ],
+    )
     with pytest.raises(BoardError) as info:
         step(engine, submit_period, "clerk", period="2026-11")
     assert [p.field for p in info.value.problems] == ["现金·月初余额"]
@@ -198,8 +236,11 @@ def test_opening_must_match_last_published_closing(engine):
 def test_cli_workflow_and_period_show(db_url, engine):
     setup_village(engine)
     enter_month(engine)
-    for args in (["period", "submit", "--by", "clerk"], ["period", "approve", "--by", "sup"],
-                 ["period", "publish", "--by", "sup"]):
+    for args in (
+        ["period", "submit", "--by", "clerk"],
+        ["period", "approve", "--by", "sup"],
+        ["period", "publish", "--by", "sup"],
+    ):
         result = run_cli(*args[:2], "--village", "V1", "--period", PERIOD, *args[2:], db=db_url)
         assert result.returncode == 0, result.stderr
     shown = run_cli("period", "show", "--village", "V1", "--period", PERIOD, "--json", db=db_url)
@@ -207,7 +248,11 @@ def test_cli_workflow_and_period_show(db_url, engine):
     data = json.loads(shown.stdout)
     assert data["status"] == "published" and len(data["snapshot_hash"]) == 64
     assert (data["opening_fen"], data["income_fen"], data["expense_fen"], data["closing_fen"]) == (
-        10_100_000, 180_000, 6_823_550, 3_456_450)
+        10_100_000,
+        180_000,
+        6_823_550,
+        3_456_450,
+    )
     bank = next(a for a in data["accounts"] if a["account"] == "bank")
     assert bank["closing_fen"] == 3_380_000
     again = run_cli("period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url)
@@ -217,10 +262,24 @@ def test_cli_workflow_and_period_show(db_url, engine):
 def test_internal_transfer_moves_accounts_but_is_not_income_or_spending(engine):
     setup_village(engine)
     transfer = [
-        {"entry_date": "2026-10-10", "voucher_no": "记004", "summary": "提取备用金", "category": "内部转账",
-         "direction": "支出", "amount_fen": "500", "account": "银行存款"},
-        {"entry_date": "2026-10-10", "voucher_no": "记004", "summary": "提取备用金", "category": "内部转账",
-         "direction": "收入", "amount_fen": "500", "account": "现金"},
+        {
+            "entry_date": "2026-10-10",
+            "voucher_no": "记004",
+            "summary": "提取备用金",
+            "category": "内部转账",
+            "direction": "支出",
+            "amount_fen": "500",
+            "account": "银行存款",
+        },
+        {
+            "entry_date": "2026-10-10",
+            "voucher_no": "记004",
+            "summary": "提取备用金",
+            "category": "内部转账",
+            "direction": "收入",
+            "amount_fen": "500",
+            "account": "现金",
+        },
     ]
     balances = [dict(BALANCES[0], closing_fen="33,300.00"), dict(BALANCES[1], closing_fen="1,264.50")]
     enter_month(engine, ledger=LEDGER + transfer[:1], balances=[BALANCES[0], BALANCES[1]])
@@ -233,8 +292,12 @@ def test_internal_transfer_moves_accounts_but_is_not_income_or_spending(engine):
     step(engine, publish_period, "sup")
     with unit_of_work(engine) as session:
         finance = as_raw(published_snapshot(session, get_village(session, "V1")))["finance"]
-    assert finance["totals"] == {"opening_fen": 10_100_000, "income_fen": 180_000, "expense_fen": 6_823_550,
-                                 "closing_fen": 3_456_450}
+    assert finance["totals"] == {
+        "opening_fen": 10_100_000,
+        "income_fen": 180_000,
+        "expense_fen": 6_823_550,
+        "closing_fen": 3_456_450,
+    }
     cash = next(a for a in finance["accounts"] if a["account"] == "cash")
     assert (cash["income_fen"], cash["closing_fen"]) == (50_000, 126_450)
     assert finance["transfers"] == {"count": 2, "amount_fen": 50_000}
@@ -266,9 +329,15 @@ def test_concurrent_publishes_never_fork_the_chain(pg_url):
     enter_month(engine)
     november = [dict(LEDGER[0], entry_date="2026-11-03", voucher_no="记101")]
     # November opens where October closes, so either may be published first.
-    enter_month(engine, period="2026-11", ledger=november,
-                balances=[{"account": "银行存款", "opening_fen": "33,800", "closing_fen": "35,600"},
-                          {"account": "现金", "opening_fen": "764.50", "closing_fen": "764.50"}])
+    enter_month(
+        engine,
+        period="2026-11",
+        ledger=november,
+        balances=[
+            {"account": "银行存款", "opening_fen": "33,800", "closing_fen": "35,600"},
+            {"account": "现金", "opening_fen": "764.50", "closing_fen": "764.50"},
+        ],
+    )
     for month in (PERIOD, "2026-11"):
         step(engine, submit_period, "clerk", period=month)
         step(engine, approve_period, "sup", period=month)
@@ -303,9 +372,15 @@ def test_months_are_published_in_order(engine):
     step(engine, approve_period, "sup")
     step(engine, publish_period, "sup")
     december = [dict(LEDGER[0], entry_date="2026-12-03", voucher_no="记201")]
-    enter_month(engine, period="2026-12", ledger=december,
-                balances=[{"account": "银行存款", "opening_fen": "0", "closing_fen": "1,800"},
-                          {"account": "现金", "opening_fen": "0", "closing_fen": "0"}])
+    enter_month(
+        engine,
+        period="2026-12",
+        ledger=december,
+        balances=[
+            {"account": "银行存款", "opening_fen": "0", "closing_fen": "1,800"},
+            {"account": "现金", "opening_fen": "0", "closing_fen": "0"},
+        ],
+    )
     with pytest.raises(BoardError) as info:  # November was skipped: December may not start from 0
         step(engine, submit_period, "clerk", period="2026-12")
     assert [p.field for p in info.value.problems] == ["月份"]

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlmodel import select
 
-from infra.db import get_engine, unit_of_work
 from board.money import format_wan, format_yuan
 from board.privacy import find_pii
 from board.public import published_snapshot
@@ -15,6 +14,7 @@ from board.records import get_or_create_period
 from board.villages import get_village
 from board.workflow import amend_period
 from exports.downloads import DOWNLOAD_KINDS, download_label, published_file
+from infra.db import get_engine, unit_of_work
 from models import Account, Direction, LedgerEntry, User
 from tests.board_view.conftest import board_text
 from tests.helpers import DEMO_END, as_raw
@@ -56,15 +56,31 @@ def test_draft_numbers_never_appear(open_board, demo_url):
         clerk = session.exec(select(User).where(User.username == "wenshu")).one()
         amend_period(session, village=village, period=DEMO_END, user=clerk, reason="测试：补录一笔支出")
         row = get_or_create_period(session, village, DEMO_END)
-        session.add(LedgerEntry(
-            period_id=row.id, line_no=999, entry_date=date(2026, 10, 31), summary=DRAFT_SUMMARY,
-            category="公益支出", direction=Direction.expense, amount_fen=DRAFT_FEN, account=Account.bank,
-        ))
+        session.add(
+            LedgerEntry(
+                period_id=row.id,
+                line_no=999,
+                entry_date=date(2026, 10, 31),
+                summary=DRAFT_SUMMARY,
+                category="公益支出",
+                direction=Direction.expense,
+                amount_fen=DRAFT_FEN,
+                account=Account.bank,
+            )
+        )
         draft_only = get_or_create_period(session, village, "2026-11")
-        session.add(LedgerEntry(
-            period_id=draft_only.id, line_no=1, entry_date=date(2026, 11, 2), summary=DRAFT_SUMMARY,
-            category="公益支出", direction=Direction.expense, amount_fen=DRAFT_FEN, account=Account.bank,
-        ))
+        session.add(
+            LedgerEntry(
+                period_id=draft_only.id,
+                line_no=1,
+                entry_date=date(2026, 11, 2),
+                summary=DRAFT_SUMMARY,
+                category="公益支出",
+                direction=Direction.expense,
+                amount_fen=DRAFT_FEN,
+                account=Account.bank,
+            )
+        )
         session.commit()
 
     at = open_board(village="DEMO")

@@ -9,19 +9,19 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from cli.main import main as cli_main
-from infra.db import get_engine, unit_of_work
 from board.money import format_wan, format_yuan
 from board.privacy import find_pii
+from board.public import published_periods, published_snapshot
 from board.records import get_or_create_period
 from board.villages import get_village
 from board.workflow import amend_period
-from views.board_view import build_board
-from board.public import published_periods, published_snapshot
+from cli.main import main as cli_main
 from exports.html import PLOTLY_FILE, export_html, render_month_page
+from infra.db import get_engine, unit_of_work
 from models import Account, Direction, LedgerEntry, User
 from tests.board_view.conftest import board_text
 from tests.helpers import DEMO_END, as_raw, as_record, run_cli
+from views.board_view import build_board
 
 MAX_PAGE_BYTES = 1_500_000
 
@@ -62,8 +62,14 @@ def test_cli_export_writes_small_self_contained_pages(demo_url, tmp_path):
 
 def test_cli_export_one_month_and_errors(demo_url, tmp_path):
     out = tmp_path / "site"
-    assert run_cli("export", "html", "--village", "DEMO", "--period", "2026-09", "-o", str(out), db=demo_url).returncode == 0
-    assert run_cli("export", "html", "--village", "DEMO", "--period", DEMO_END, "-o", str(out), db=demo_url).returncode == 0
+    assert (
+        run_cli("export", "html", "--village", "DEMO", "--period", "2026-09", "-o", str(out), db=demo_url).returncode
+        == 0
+    )
+    assert (
+        run_cli("export", "html", "--village", "DEMO", "--period", DEMO_END, "-o", str(out), db=demo_url).returncode
+        == 0
+    )
     assert sorted(p.parent.name for p in out.glob("*/index.html")) == ["2026-09", DEMO_END]
     newest = (out / DEMO_END / "index.html").read_text(encoding="utf-8")
     assert 'href="../2026-09/index.html"' in newest
@@ -81,10 +87,18 @@ def test_export_skips_drafts(demo_url, tmp_path):
         clerk = session.exec(select(User).where(User.username == "wenshu")).one()
         amend_period(session, village=village, period=DEMO_END, user=clerk, reason="草稿更正")
         row = get_or_create_period(session, village, DEMO_END)
-        session.add(LedgerEntry(
-            period_id=row.id, line_no=999, entry_date=date(2026, 10, 31), summary="草稿里的测试支出",
-            category="公益支出", direction=Direction.expense, amount_fen=98_765_432, account=Account.bank,
-        ))
+        session.add(
+            LedgerEntry(
+                period_id=row.id,
+                line_no=999,
+                entry_date=date(2026, 10, 31),
+                summary="草稿里的测试支出",
+                category="公益支出",
+                direction=Direction.expense,
+                amount_fen=98_765_432,
+                account=Account.bank,
+            )
+        )
         session.commit()
     export_html(engine, "DEMO", tmp_path, period=DEMO_END)
     source = (tmp_path / DEMO_END / "index.html").read_text(encoding="utf-8")

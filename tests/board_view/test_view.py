@@ -7,6 +7,12 @@ import json
 
 import pytest
 
+from board.errors import BoardError
+from board.money import format_wan, format_yuan
+from board.public import published_periods, published_snapshot
+from board.villages import get_village
+from infra.db import get_engine, unit_of_work
+from tests.helpers import DEMO_END, as_raw, as_record
 from views.board_view import (
     DEFAULT_ROTATE_SECONDS,
     KIOSK_TABLE_ROWS,
@@ -26,12 +32,6 @@ from views.board_view import (
     transfer_note,
 )
 from views.charts import PLOTLY_CONFIG, expense_category_caption, largest_expenses_chart
-from infra.db import get_engine, unit_of_work
-from board.errors import BoardError
-from board.money import format_wan, format_yuan
-from board.public import published_periods, published_snapshot
-from board.villages import get_village
-from tests.helpers import DEMO_END, as_raw, as_record
 
 AMENDED = "2026-06"
 
@@ -55,9 +55,7 @@ def test_params_defaults_and_clamping():
 
 
 def test_markdown_escape_neutralises_links_and_emphasis():
-    assert markdown_escape("[点我](javascript:alert(1)) **粗**") == (
-        r"\[点我\]\(javascript\:alert\(1\)\) \*\*粗\*\*"
-    )
+    assert markdown_escape("[点我](javascript:alert(1)) **粗**") == (r"\[点我\]\(javascript\:alert\(1\)\) \*\*粗\*\*")
     assert markdown_escape("1,234.50元") == r"1,234\.50元"
 
 
@@ -88,8 +86,11 @@ def test_subsidy_table_has_no_id_or_phone_column(snapshots):
     subsidy = next(s for s in view.sections if s.key.startswith("subsidy_"))
     table = next(b for b in subsidy.blocks if isinstance(b, Table))
     assert table.columns == ("姓名", "组别", "金额", "备注")
-    text = json.dumps([s.blocks for s in view.sections if not any(isinstance(b, Chart) for b in s.blocks)],
-                      default=str, ensure_ascii=False)
+    text = json.dumps(
+        [s.blocks for s in view.sections if not any(isinstance(b, Chart) for b in s.blocks)],
+        default=str,
+        ensure_ascii=False,
+    )
     for person in by_period[DEMO_END].affairs[0].beneficiaries:
         assert person.id_number not in text and person.phone not in text
 
@@ -157,8 +158,15 @@ def test_load_board_errors_are_friendly(demo_engine):
 
 
 def _kiosk_cells(slides, prefix):
-    return [cell for s in slides if s.key.startswith(prefix) for b in s.blocks if isinstance(b, Table)
-            for row in b.rows for cell in row]
+    return [
+        cell
+        for s in slides
+        if s.key.startswith(prefix)
+        for b in s.blocks
+        if isinstance(b, Table)
+        for row in b.rows
+        for cell in row
+    ]
 
 
 def test_kiosk_cuts_long_cells_and_pages_by_wrapped_lines(snapshots):
@@ -172,8 +180,14 @@ def test_kiosk_cuts_long_cells_and_pages_by_wrapped_lines(snapshots):
     other = next(a for a in snapshot["affairs"] if not a["beneficiary_count"])
     other["description"] = "很长的描述内容。" * 600
     slides = kiosk_slides(build_board(as_record(snapshot), periods, kiosk=True))
-    materials = [row[1] for s in slides if s.key.startswith("services_") for b in s.blocks if isinstance(b, Table)
-                 for row in b.rows]
+    materials = [
+        row[1]
+        for s in slides
+        if s.key.startswith("services_")
+        for b in s.blocks
+        if isinstance(b, Table)
+        for row in b.rows
+    ]
     assert len(materials) == len(snapshot["services"])
     assert all(m.endswith(MORE_ON_PHONE) and len(m) <= 60 for m in materials)
     services = [s for s in slides if s.key.startswith("services_")]
@@ -186,8 +200,9 @@ def test_kiosk_cuts_long_cells_and_pages_by_wrapped_lines(snapshots):
     assert texts and all(len(t) <= 200 and t.endswith(MORE_ON_PHONE) for t in texts)
     # The phone view keeps every character.
     phone = build_board(as_record(snapshot), periods)
-    assert any(other["description"] in row for s in phone.sections for b in s.blocks if isinstance(b, Table)
-               for row in b.rows)
+    assert any(
+        other["description"] in row for s in phone.sections for b in s.blocks if isinstance(b, Table) for row in b.rows
+    )
 
 
 def test_ledger_marks_transfers_and_totals_leave_them_out(snapshots):
@@ -202,11 +217,16 @@ def test_ledger_marks_transfers_and_totals_leave_them_out(snapshots):
     for x in transfers:
         assert x["summary"] + TRANSFER_MARK in summaries
     totals = {row[4]: row[5] for row in ledger.rows if row[2] == "本月合计"}
-    assert totals == {"收入": format_yuan(finance["totals"]["income_fen"]),
-                      "支出": format_yuan(finance["totals"]["expense_fen"])}
+    assert totals == {
+        "收入": format_yuan(finance["totals"]["income_fen"]),
+        "支出": format_yuan(finance["totals"]["expense_fen"]),
+    }
     everything_in = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "in")
     assert format_yuan(everything_in) != totals["收入"]
-    assert ledger.rows[-1][2] == f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance['transfers']['amount_fen'])}"
+    assert (
+        ledger.rows[-1][2]
+        == f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance['transfers']['amount_fen'])}"
+    )
     without = copy.deepcopy(snapshot)
     without["finance"]["transfers"] = {"count": 0, "amount_fen": 0}
     assert transfer_note(as_record(without).finance) is None
@@ -221,7 +241,9 @@ def test_largest_expense_labels_fit_a_phone(snapshots):
     assert not any("5万元以上" in t for t in bar["text"])
     labels = spec["layout"]["yaxis"]["ticktext"]
     major = labels[-1]  # the largest payment is drawn last (top bar)
-    assert major.startswith("★排涝沟渠清淤及泵<br>站维修工程结算款<br>") and major.endswith(f"<br>（{top['date'][5:]}）")
+    assert major.startswith("★排涝沟渠清淤及泵<br>站维修工程结算款<br>") and major.endswith(
+        f"<br>（{top['date'][5:]}）"
+    )
     assert all(label.split("<br>")[-1].startswith("（") for label in labels)
     # The axis reaches far enough that "12.35万元" fits past the longest bar in ~200 px of plot.
     low, high = spec["layout"]["xaxis"]["range"]

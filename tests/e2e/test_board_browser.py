@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from views.board_view import kiosk_slides, load_board
-from infra.db import get_engine, unit_of_work
 from board.money import format_wan
 from board.public import published_snapshot
 from board.villages import get_village
 from board.workflow import amend_period, approve_period, publish_period, submit_period
 from exports.html import export_html
+from infra.db import get_engine, unit_of_work
 from models import User
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.helpers import DEMO_END, as_raw
+from views.board_view import kiosk_slides, load_board
 
 pytestmark = pytest.mark.e2e
 
@@ -30,8 +30,10 @@ def _closing(url: str) -> str:
 
 def _fits(page) -> bool:
     """The kiosk slide needs no scrolling."""
-    return page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
-                         "return m.scrollHeight <= m.clientHeight + 1; }")
+    return page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=stMain]'); "
+        "return m.scrollHeight <= m.clientHeight + 1; }"
+    )
 
 
 def _font_px(page, selector: str) -> float:
@@ -109,7 +111,7 @@ def test_static_export_offline(demo_url, tmp_path, browser, page_errors):
     for name, viewport in (("phone-390x844", PHONE), ("desktop-1920x1080", KIOSK)):
         page = page_errors(browser.new_page(viewport=viewport))
         remote = []
-        page.on("request", lambda r: remote.append(r.url) if not r.url.startswith("file://") else None)
+        page.on("request", lambda r, remote=remote: remote.append(r.url) if not r.url.startswith("file://") else None)
         page.goto((tmp_path / DEMO_END / "index.html").as_uri())
         page.wait_for_selector(".chart .main-svg")
         assert page.locator(".chart .main-svg").count() >= 5

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from infra.db import get_engine, unit_of_work
 from board.importers import KIND_LABELS, earlier_months, totals_text
 from board.villages import get_village
+from infra.db import get_engine, unit_of_work
 from tests.e2e.conftest import log_in, screenshot, wait_for_app
 from tests.importers.gallery import LAYOUTS, PERIOD, for_history
 

@@ -32,7 +32,8 @@ def test_clerk_uploads_xlsx_and_sees_the_preview(streamlit_server, browser, page
     page.wait_for_selector("text=选择文件")
 
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        str(_ledger_xlsx(tmp_path / "十一月收支.xlsx")))
+        str(_ledger_xlsx(tmp_path / "十一月收支.xlsx"))
+    )
     page.wait_for_selector("text=收入合计", timeout=30_000)
     wait_for_app(page)
     body = page.inner_text("body")

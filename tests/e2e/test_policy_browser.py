@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infra.db import get_engine
 from exports.html import export_html
+from infra.db import get_engine
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.helpers import DEMO_END
 from tests.policy.test_board_page import publish_demo_explainers

@@ -8,10 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from board.auth import add_user
-from infra.db import unit_of_work
 from board.entry import save_section
 from board.villages import add_village
 from board.workflow import approve_period, publish_period, submit_period
+from infra.db import unit_of_work
 from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
@@ -19,19 +19,42 @@ from tests.helpers import ROOT
 PASSWORD = "secret-pass-1"
 
 
-def ledger_line(day: date, summary: str, amount_fen: int, *, direction="out", category="管理费用",
-                account="bank", counterparty="", voucher="") -> dict:
-    return {"entry_date": day, "voucher_no": voucher, "summary": summary, "category": category,
-            "direction": direction, "amount_fen": amount_fen, "counterparty": counterparty,
-            "handler": "", "account": account}
+def ledger_line(
+    day: date,
+    summary: str,
+    amount_fen: int,
+    *,
+    direction="out",
+    category="管理费用",
+    account="bank",
+    counterparty="",
+    voucher="",
+) -> dict:
+    return {
+        "entry_date": day,
+        "voucher_no": voucher,
+        "summary": summary,
+        "category": category,
+        "direction": direction,
+        "amount_fen": amount_fen,
+        "counterparty": counterparty,
+        "handler": "",
+        "account": account,
+    }
 
 
 def enter_month(session, village, clerk, period: str, *, opening: int, lines: list[dict], **sections) -> None:
     """Enter a balanced month (closing computed from the lines)."""
-    net = sum(l["amount_fen"] if l["direction"] == "in" else -l["amount_fen"] for l in lines)
+    net = sum(line["amount_fen"] if line["direction"] == "in" else -line["amount_fen"] for line in lines)
     save_section(session, village=village, period=period, user=clerk, section="ledger", rows=lines)
-    save_section(session, village=village, period=period, user=clerk, section="balances",
-                 rows=[{"account": "bank", "opening_fen": opening, "closing_fen": opening + net}])
+    save_section(
+        session,
+        village=village,
+        period=period,
+        user=clerk,
+        section="balances",
+        rows=[{"account": "bank", "opening_fen": opening, "closing_fen": opening + net}],
+    )
     for section, rows in sections.items():
         save_section(session, village=village, period=period, user=clerk, section=section, rows=rows)
 

@@ -8,20 +8,26 @@ from sqlmodel import select
 
 from board.audit_query import audit_rows
 from board.auth import get_user
-from infra.db import unit_of_work
 from board.entry import save_section, section_rows
 from board.errors import BoardError, ConflictError
 from board.records import find_period
 from board.villages import get_village
 from board.workflow import open_period
+from infra.db import unit_of_work
 from models import Period
 from tests.entry.conftest import ledger_line
 
 
 def _save(engine, code, username, period, summary, amount=1_000):
     with unit_of_work(engine) as session:
-        save_section(session, village=get_village(session, code), period=period, user=get_user(session, username),
-                     section="ledger", rows=[ledger_line(date(int(period[:4]), int(period[5:]), 2), summary, amount)])
+        save_section(
+            session,
+            village=get_village(session, code),
+            period=period,
+            user=get_user(session, username),
+            section="ledger",
+            rows=[ledger_line(date(int(period[:4]), int(period[5:]), 2), summary, amount)],
+        )
         session.commit()
 
 
@@ -63,10 +69,18 @@ def test_two_clerks_save_the_same_month_concurrently(village_setup):
             version = find_period(session, village, "2026-05").row_version
             loaded.wait(timeout=10)
             try:
-                save_section(session, village=village, period="2026-05", user=user, section="ledger",
-                             rows=[ledger_line(date(2026, 5, 2), f"{name}的录入", amount),
-                                   ledger_line(date(2026, 5, 3), f"{name}的第二行", amount)],
-                             expected_version=version)
+                save_section(
+                    session,
+                    village=village,
+                    period="2026-05",
+                    user=user,
+                    section="ledger",
+                    rows=[
+                        ledger_line(date(2026, 5, 2), f"{name}的录入", amount),
+                        ledger_line(date(2026, 5, 3), f"{name}的第二行", amount),
+                    ],
+                    expected_version=version,
+                )
                 session.commit()
                 outcome[name] = "saved"
             except ConflictError as error:

@@ -7,17 +7,26 @@ from sqlmodel import select
 
 from board.auth import get_user
 from board.carry import copy_recurring, recurring_lines
-from infra.db import unit_of_work
 from board.entry import section_rows
 from board.errors import BoardError, ConflictError, PermissionDenied
 from board.records import find_period
 from board.villages import get_village
+from infra.db import unit_of_work
 from models import AuditLog
 from tests.entry.conftest import enter_month, ledger_line, publish
 
 SERVICES = [{"name": "居住证办理", "materials": "身份证", "location": "1号窗口", "time_limit": "即办", "contact": ""}]
-ASSETS = [{"name": "办公楼", "category": "房屋", "acquired_on": date(2012, 6, 1), "quantity": 1,
-           "original_value_fen": 186_000_000, "location": "幸福路", "status": "在用"}]
+ASSETS = [
+    {
+        "name": "办公楼",
+        "category": "房屋",
+        "acquired_on": date(2012, 6, 1),
+        "quantity": 1,
+        "original_value_fen": 186_000_000,
+        "location": "幸福路",
+        "status": "在用",
+    }
+]
 
 
 def _month(period: str, day: int) -> date:
@@ -27,10 +36,22 @@ def _month(period: str, day: int) -> date:
 def _lines(period: str, misc_fen: int) -> list[dict]:
     month = int(period[5:])
     return [
-        ledger_line(_month(period, 5), f"{month}月门面房租金", 1_800_000, direction="in", category="经营收入",
-                    counterparty="商户", voucher=f"记{month}-1"),
-        ledger_line(_month(period, 31 if month == 1 else 28), f"{month}月干部报酬", 1_920_000,
-                    counterparty="干部6人", voucher=f"记{month}-2"),
+        ledger_line(
+            _month(period, 5),
+            f"{month}月门面房租金",
+            1_800_000,
+            direction="in",
+            category="经营收入",
+            counterparty="商户",
+            voucher=f"记{month}-1",
+        ),
+        ledger_line(
+            _month(period, 31 if month == 1 else 28),
+            f"{month}月干部报酬",
+            1_920_000,
+            counterparty="干部6人",
+            voucher=f"记{month}-2",
+        ),
         ledger_line(_month(period, 9), "购买办公用品", misc_fen, voucher=f"记{month}-3"),
     ]
 
@@ -40,13 +61,29 @@ def two_months(village_setup):
     engine, _ = village_setup
     with unit_of_work(engine) as session:
         village, clerk, sup = get_village(session, "V1"), get_user(session, "clerk1"), get_user(session, "sup1")
-        enter_month(session, village, clerk, "2026-01", opening=10_000_000, lines=_lines("2026-01", 12_300),
-                    services=SERVICES, assets=ASSETS,
-                    debts=[{"kind": "payable", "counterparty": "信用社", "amount_fen": 20_000_000}])
+        enter_month(
+            session,
+            village,
+            clerk,
+            "2026-01",
+            opening=10_000_000,
+            lines=_lines("2026-01", 12_300),
+            services=SERVICES,
+            assets=ASSETS,
+            debts=[{"kind": "payable", "counterparty": "信用社", "amount_fen": 20_000_000}],
+        )
         publish(session, village, clerk, sup, "2026-01")
-        enter_month(session, village, clerk, "2026-02", opening=10_000_000 + 1_800_000 - 1_920_000 - 12_300,
-                    lines=_lines("2026-02", 45_600), services=SERVICES, assets=ASSETS,
-                    debts=[{"kind": "payable", "counterparty": "信用社", "amount_fen": 20_000_000}])
+        enter_month(
+            session,
+            village,
+            clerk,
+            "2026-02",
+            opening=10_000_000 + 1_800_000 - 1_920_000 - 12_300,
+            lines=_lines("2026-02", 45_600),
+            services=SERVICES,
+            assets=ASSETS,
+            debts=[{"kind": "payable", "counterparty": "信用社", "amount_fen": 20_000_000}],
+        )
         publish(session, village, clerk, sup, "2026-02")
         session.commit()
     return engine
@@ -58,8 +95,10 @@ def test_copy_carries_sections_balances_and_recurring_lines(two_months):
         result = copy_recurring(session, village=village, period="2026-03", user=clerk)
         session.commit()
         march = find_period(session, village, "2026-03")
-        feb_closing = {b["account"]: b["closing_fen"] for b in
-                       section_rows(session, period_row=find_period(session, village, "2026-02"), section="balances")}
+        feb_closing = {
+            b["account"]: b["closing_fen"]
+            for b in section_rows(session, period_row=find_period(session, village, "2026-02"), section="balances")
+        }
         ledger = section_rows(session, period_row=march, section="ledger")
         balances = section_rows(session, period_row=march, section="balances")
         services = section_rows(session, period_row=march, section="services")
@@ -70,12 +109,17 @@ def test_copy_carries_sections_balances_and_recurring_lines(two_months):
     assert [s["name"] for s in services] == ["居住证办理"]
     assert assets[0]["original_value_fen"] == 186_000_000
     # Rent and salaries recur with the same amount; office supplies differ each month and are not copied.
-    assert [(l["summary"], l["entry_date"], l["amount_fen"], l["voucher_no"]) for l in ledger] == [
+    assert [(line["summary"], line["entry_date"], line["amount_fen"], line["voucher_no"]) for line in ledger] == [
         ("3月门面房租金", date(2026, 3, 5), 1_800_000, ""),
         ("3月干部报酬", date(2026, 3, 28), 1_920_000, ""),
     ]
-    assert balances == [{"account": "bank", "opening_fen": feb_closing["bank"],
-                         "closing_fen": feb_closing["bank"] + 1_800_000 - 1_920_000}]
+    assert balances == [
+        {
+            "account": "bank",
+            "opening_fen": feb_closing["bank"],
+            "closing_fen": feb_closing["bank"] + 1_800_000 - 1_920_000,
+        }
+    ]
     assert {a.action for a in audit} >= {"save:ledger", "save:balances", "save:services"}
     assert result["row_version"] == len([a for a in audit if a.action.startswith("save:")]) + 1
 
@@ -95,30 +139,37 @@ def test_copy_checks_version_role_and_previous_month(two_months):
     with unit_of_work(two_months) as session:
         village = get_village(session, "V1")
         with pytest.raises(ConflictError):
-            copy_recurring(session, village=village, period="2026-03", user=get_user(session, "clerk1"),
-                           expected_version=99)
+            copy_recurring(
+                session, village=village, period="2026-03", user=get_user(session, "clerk1"), expected_version=99
+            )
     with unit_of_work(two_months) as session:
         with pytest.raises(PermissionDenied):
-            copy_recurring(session, village=get_village(session, "V1"), period="2026-03",
-                           user=get_user(session, "sup1"))
+            copy_recurring(
+                session, village=get_village(session, "V1"), period="2026-03", user=get_user(session, "sup1")
+            )
     with unit_of_work(two_months) as session:
         with pytest.raises(PermissionDenied):
-            copy_recurring(session, village=get_village(session, "V1"), period="2026-03",
-                           user=get_user(session, "clerk2"))
+            copy_recurring(
+                session, village=get_village(session, "V1"), period="2026-03", user=get_user(session, "clerk2")
+            )
     with unit_of_work(two_months) as session:
         with pytest.raises(BoardError, match="没有上月"):
-            copy_recurring(session, village=get_village(session, "V1"), period="2025-06",
-                           user=get_user(session, "clerk1"))
+            copy_recurring(
+                session, village=get_village(session, "V1"), period="2025-06", user=get_user(session, "clerk1")
+            )
     with unit_of_work(two_months) as session:
         with pytest.raises(BoardError, match="已公开"):
-            copy_recurring(session, village=get_village(session, "V1"), period="2026-02",
-                           user=get_user(session, "clerk1"))
+            copy_recurring(
+                session, village=get_village(session, "V1"), period="2026-02", user=get_user(session, "clerk1")
+            )
 
 
 def test_without_a_month_before_last_lines_naming_the_month_recur():
-    last = [ledger_line(date(2026, 1, 31), "1月保洁员工资", 960_000),
-            ledger_line(date(2026, 1, 12), "11月欠款结清", 5_000),
-            ledger_line(date(2026, 1, 3), "购买茶叶", 3_000)]
+    last = [
+        ledger_line(date(2026, 1, 31), "1月保洁员工资", 960_000),
+        ledger_line(date(2026, 1, 12), "11月欠款结清", 5_000),
+        ledger_line(date(2026, 1, 3), "购买茶叶", 3_000),
+    ]
     copies = recurring_lines(last, "2026-01", [], "2026-02")
     # Only the line naming last month; its date is clamped into February, other month numbers stay.
     assert [(c["summary"], c["entry_date"]) for c in copies] == [("2月保洁员工资", date(2026, 2, 28))]

@@ -7,16 +7,16 @@ from sqlmodel import select
 
 from board.auth import add_user, get_user
 from board.carry import copy_recurring
-from infra.db import get_engine, unit_of_work
 from board.entry import save_section
-from views.entry_form import load_month
 from board.errors import PermissionDenied
 from board.public import published_snapshot
 from board.review import build_review
-from board.workflow import run_step
 from board.villages import add_village, get_village
+from board.workflow import run_step
+from infra.db import get_engine, unit_of_work
 from models import Period, PeriodStatus, Role
 from tests.helpers import as_raw
+from views.entry_form import load_month
 
 NEXT = "2026-11"  # the demo's last published month is 2026-10
 
@@ -52,10 +52,19 @@ def test_clerk_enters_a_month_and_submits_it(make_app, demo_url):
 
     # A new 6万元 payment typed into the grid (AppTest cannot type into data_editor, so the grid data is seeded).
     state = at.session_state["entry_month"]
-    state["grids"]["ledger"].append({"entry_date": date(2026, 11, 16), "voucher_no": "记11-099",
-                                     "summary": "排涝沟渠维修工程款", "category": "公益支出", "direction": "支出",
-                                     "amount_fen": 60000.5, "counterparty": "江淮水利", "handler": "王建国",
-                                     "account": "银行存款"})
+    state["grids"]["ledger"].append(
+        {
+            "entry_date": date(2026, 11, 16),
+            "voucher_no": "记11-099",
+            "summary": "排涝沟渠维修工程款",
+            "category": "公益支出",
+            "direction": "支出",
+            "amount_fen": 60000.5,
+            "counterparty": "江淮水利",
+            "handler": "王建国",
+            "account": "银行存款",
+        }
+    )
     at.run()
     assert ":red[**相差 60,000.50元**]" in _texts(at.markdown)
     assert "支出合计 92,005.50元" in _texts(at.caption)
@@ -79,8 +88,9 @@ def test_clerk_enters_a_month_and_submits_it(make_app, demo_url):
     row = _status(demo_url)
     assert row.status == PeriodStatus.submitted and row.submitted_by == "wenshu"
     with unit_of_work(get_engine(demo_url)) as session:
-        major = build_review(session, village=get_village(session, "DEMO"), period=NEXT,
-                             user=get_user(session, "jiandu"))["major_payments"]
+        major = build_review(
+            session, village=get_village(session, "DEMO"), period=NEXT, user=get_user(session, "jiandu")
+        )["major_payments"]
     assert [(m["summary"], m["amount_fen"]) for m in major] == [("排涝沟渠维修工程款", 6_000_050)]
 
 
@@ -88,8 +98,14 @@ def test_save_after_someone_else_saved_shows_a_conflict(make_app, demo_url):
     at = _copy_and_check(make_app("wenshu", Role.clerk, "entry"))
     with unit_of_work(get_engine(demo_url)) as session:  # a second clerk saves the same month meanwhile
         village, clerk = get_village(session, "DEMO"), get_user(session, "wenshu")
-        save_section(session, village=village, period=NEXT, user=clerk, section="services",
-                     rows=[{"name": "另一位文书录入的事项"}])
+        save_section(
+            session,
+            village=village,
+            period=NEXT,
+            user=clerk,
+            section="services",
+            rows=[{"name": "另一位文书录入的事项"}],
+        )
         session.commit()
     at.session_state["entry_month"]["grids"]["services"].append({"name": "我的新事项"})
     at.run()
@@ -98,8 +114,7 @@ def test_save_after_someone_else_saved_shows_a_conflict(make_app, demo_url):
     assert "别人刚保存过" in _texts(at.error)
     assert "我的新事项" in at.dataframe[-1].value["事项"].tolist()  # the clerk's unsaved rows stay visible
     with unit_of_work(get_engine(demo_url)) as session:
-        month = load_month(session, village=get_village(session, "DEMO"), period=NEXT,
-                           user=get_user(session, "wenshu"))
+        month = load_month(session, village=get_village(session, "DEMO"), period=NEXT, user=get_user(session, "wenshu"))
     assert [s["name"] for s in month["grids"]["services"]] == ["另一位文书录入的事项"]
 
 
@@ -171,8 +186,13 @@ def test_township_reviews_read_only(make_app, demo_url):
     assert "只能查看" in _texts(at.caption)
     with unit_of_work(get_engine(demo_url)) as session:
         with pytest.raises(PermissionDenied):
-            run_step(session, village=get_village(session, "DEMO"), period=NEXT,
-                     user=get_user(session, "zhen"), step="approve")
+            run_step(
+                session,
+                village=get_village(session, "DEMO"),
+                period=NEXT,
+                user=get_user(session, "zhen"),
+                step="approve",
+            )
     with pytest.raises(ValueError):  # no entry page in the township's menu
         at.switch_page("pages/staff/entry.py")
 
@@ -216,30 +236,57 @@ def test_audit_page_filters_by_village_and_month(make_app):
 
 
 def test_recipient_list_is_full_for_the_clerk_and_masked_for_the_reviewer(make_app, demo_url):
-    person = {"name": "张桂兰", "id_number": "110101199003070011", "phone": "13812345678", "group_name": "第1组",
-              "amount_fen": 62_000}
+    person = {
+        "name": "张桂兰",
+        "id_number": "110101199003070011",
+        "phone": "13812345678",
+        "group_name": "第1组",
+        "amount_fen": 62_000,
+    }
     with unit_of_work(get_engine(demo_url)) as session:
         village, clerk = get_village(session, "DEMO"), get_user(session, "wenshu")
-        save_section(session, village=village, period=NEXT, user=clerk, section="affairs", rows=[
-            {"category": "低保·救助·补贴发放", "item_date": date(2026, 11, 10), "title": "11月低保金发放",
-             "amount_fen": 62_000, "beneficiaries": [person]}])
+        save_section(
+            session,
+            village=village,
+            period=NEXT,
+            user=clerk,
+            section="affairs",
+            rows=[
+                {
+                    "category": "低保·救助·补贴发放",
+                    "item_date": date(2026, 11, 10),
+                    "title": "11月低保金发放",
+                    "amount_fen": 62_000,
+                    "beneficiaries": [person],
+                }
+            ],
+        )
         session.commit()
     at = make_app("wenshu", Role.clerk, "entry")
     assert not at.exception
     affair_id = at.selectbox(key="affair_pick").value
     people = at.session_state["entry_month"]["beneficiaries"][affair_id]
     assert people[0]["id_number"] == "110101199003070011"  # staff-only full number in the editor
-    people.append({"name": "王德福", "id_number": "", "phone": "13900001111", "group_name": "第2组",
-                   "amount_fen": 58_000, "note": ""})
+    people.append(
+        {
+            "name": "王德福",
+            "id_number": "",
+            "phone": "13900001111",
+            "group_name": "第2组",
+            "amount_fen": 58_000,
+            "note": "",
+        }
+    )
     at.run()
     assert "金额合计 1,200.00元" in _texts(at.caption)
     at.button(key="save_beneficiaries").click().run()
     assert not at.exception and "已保存。" in _texts(at.success)
     with unit_of_work(get_engine(demo_url)) as session:
-        month = load_month(session, village=get_village(session, "DEMO"), period=NEXT,
-                           user=get_user(session, "wenshu"))
+        month = load_month(session, village=get_village(session, "DEMO"), period=NEXT, user=get_user(session, "wenshu"))
     assert [(p["name"], p["amount_fen"]) for p in month["beneficiaries"][affair_id]] == [
-        ("张桂兰", 62_000), ("王德福", 58_000)]
+        ("张桂兰", 62_000),
+        ("王德福", 58_000),
+    ]
 
     review = make_app("jiandu", Role.supervisor, "review")
     review.sidebar.selectbox(key="review_period").set_value(NEXT).run()

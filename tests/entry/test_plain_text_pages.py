@@ -4,10 +4,10 @@ import re
 
 from board.auth import get_user
 from board.carry import copy_recurring
-from infra.db import get_engine, unit_of_work
 from board.entry import save_section
 from board.villages import get_village
 from board.workflow import run_step
+from infra.db import get_engine, unit_of_work
 from models import Role
 
 NEXT = "2026-11"
@@ -28,10 +28,22 @@ def test_staff_pages_show_clerk_and_supervisor_text_escaped(make_app, demo_url):
     with unit_of_work(get_engine(demo_url)) as session:
         village, clerk = get_village(session, "DEMO"), get_user(session, "wenshu")
         copy_recurring(session, village=village, period=NEXT, user=clerk)
-        save_section(session, village=village, period=NEXT, user=clerk, section="affairs", rows=[
-            {"category": "其他", "item_date": "2026-11-05", "title": TRICK, "description": "说明",
-             "beneficiaries": [{"name": "张三", "amount_fen": "100"}]},
-        ])
+        save_section(
+            session,
+            village=village,
+            period=NEXT,
+            user=clerk,
+            section="affairs",
+            rows=[
+                {
+                    "category": "其他",
+                    "item_date": "2026-11-05",
+                    "title": TRICK,
+                    "description": "说明",
+                    "beneficiaries": [{"name": "张三", "amount_fen": "100"}],
+                },
+            ],
+        )
         run_step(session, village=village, period=NEXT, user=clerk, step="submit")
         run_step(session, village=village, period=NEXT, user=get_user(session, "jiandu"), step="reject", comment=TRICK)
         session.commit()

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from infra.db import get_engine, unit_of_work
 from board.public import published_snapshot
 from board.records import get_or_create_period
 from board.villages import add_village, get_village
 from board.workflow import approve_period, publish_period, submit_period
+from infra.db import get_engine, unit_of_work
 from models import Account, AccountBalance, Direction, LedgerEntry, User
 from tests.helpers import DEMO_END, as_raw
 
@@ -40,8 +40,15 @@ def big_ledger() -> list[tuple]:
         if n == 1:
             lines.append((n, "上级拨付专项资金", Direction.income, HUGE_FEN + 500_000_00, Account.bank))
         elif n == 2:
-            lines.append((n, "排涝泵站及沟渠整治工程结算款（含设备采购、安装调试、质保金扣留说明）",
-                          Direction.expense, HUGE_FEN, Account.bank))
+            lines.append(
+                (
+                    n,
+                    "排涝泵站及沟渠整治工程结算款（含设备采购、安装调试、质保金扣留说明）",
+                    Direction.expense,
+                    HUGE_FEN,
+                    Account.bank,
+                )
+            )
         elif n % 7 == 0:
             lines.append((n, f"第{n}笔 活动场地临时使用费", Direction.income, 10_000 + n * 37, Account.cash))
         else:
@@ -59,22 +66,41 @@ def board_db(demo_template, tmp_path_factory) -> str:
     engine = get_engine(url)
     with unit_of_work(engine) as session:
         admin = session.exec(select(User).where(User.username == "admin")).one()
-        village = add_village(session, code=BIG_CODE, name="大账本村", township_code="DEMO-T",
-                              hotline="0523-1234 5678", board_address="村委会门口")
+        village = add_village(
+            session,
+            code=BIG_CODE,
+            name="大账本村",
+            township_code="DEMO-T",
+            hotline="0523-1234 5678",
+            board_address="村委会门口",
+        )
         add_village(session, code=EMPTY_CODE, name="未公开村", township_code="DEMO-T")
         period = get_or_create_period(session, village, DEMO_END)
         opening = {Account.cash: 5_000_000, Account.bank: 80_000_000}
         closing = dict(opening)
         for n, summary, direction, amount, account in big_ledger():
             closing[account] += amount if direction == Direction.income else -amount
-            session.add(LedgerEntry(
-                period_id=period.id, line_no=n, entry_date=date(2026, 10, 1 + n % 31), voucher_no=f"大10-{n:03d}",
-                summary=summary, category="其他收入" if direction == Direction.income else "公益支出",
-                direction=direction, amount_fen=amount, counterparty="某单位", handler="张会计", account=account,
-            ))
+            session.add(
+                LedgerEntry(
+                    period_id=period.id,
+                    line_no=n,
+                    entry_date=date(2026, 10, 1 + n % 31),
+                    voucher_no=f"大10-{n:03d}",
+                    summary=summary,
+                    category="其他收入" if direction == Direction.income else "公益支出",
+                    direction=direction,
+                    amount_fen=amount,
+                    counterparty="某单位",
+                    handler="张会计",
+                    account=account,
+                )
+            )
         for account in Account:
-            session.add(AccountBalance(period_id=period.id, account=account,
-                                       opening_fen=opening[account], closing_fen=closing[account]))
+            session.add(
+                AccountBalance(
+                    period_id=period.id, account=account, opening_fen=opening[account], closing_fen=closing[account]
+                )
+            )
         session.flush()
         for step in (submit_period, approve_period, publish_period):
             step(session, village=village, period=DEMO_END, user=admin)

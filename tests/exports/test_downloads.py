@@ -24,7 +24,7 @@ from infra.db import get_engine, unit_of_work
 from tests.exports.conftest import read_snapshot
 from tests.helpers import DEMO_END, as_record
 
-HOSTILE = {"summary": "=HYPERLINK(\"http://x\",\"点我\")", "counterparty": "+8613800000000", "handler": "@SUM(A1)"}
+HOSTILE = {"summary": '=HYPERLINK("http://x","点我")', "counterparty": "+8613800000000", "handler": "@SUM(A1)"}
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +41,20 @@ def hostile(snapshot) -> dict:
     return changed
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"),
-    ("正常文字", "正常文字"), ("1-2", "1-2"), (12, 12), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("正常文字", "正常文字"),
+        ("1-2", "1-2"),
+        (12, 12),
+        (None, None),
+    ],
+)
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
 
@@ -66,7 +76,9 @@ def test_xlsx_money_columns_are_numbers_in_yuan(snapshot):
     last = [c.value for c in list(totals.iter_rows())[-1]]
     t = snapshot["finance"]["totals"]
     assert last[0] == "合计"
-    assert [round(Decimal(str(v)) * 100) for v in last[1:]] == [t[k] for k in ("opening_fen", "income_fen", "expense_fen", "closing_fen")]
+    assert [round(Decimal(str(v)) * 100) for v in last[1:]] == [
+        t[k] for k in ("opening_fen", "income_fen", "expense_fen", "closing_fen")
+    ]
     info = {r[0].value: r[1].value for r in book["公开信息"].iter_rows(min_row=2)}
     assert info["校验哈希"] == snapshot["hash"]
     people = book["受益名单"]

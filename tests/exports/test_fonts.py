@@ -30,14 +30,17 @@ def ttc(face: bytes) -> bytes:
     return b"ttcf" + struct.pack(">III", 0x00010000, 1, 16) + face
 
 
-@pytest.mark.parametrize("content, expected", [
-    (sfnt(b"OTTO", [b"CFF ", b"cmap"]), "cff"),
-    (sfnt(b"\x00\x01\x00\x00", [b"CFF2", b"cmap"]), "cff"),
-    (ttc(sfnt(b"OTTO", [b"CFF "])), "cff"),
-    (sfnt(b"\x00\x01\x00\x00", [b"cmap", b"glyf", b"loca"]), "truetype"),
-    (ttc(sfnt(b"\x00\x01\x00\x00", [b"glyf"])), "truetype"),
-    (b"%PDF-1.4 not a font", "unknown"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (sfnt(b"OTTO", [b"CFF ", b"cmap"]), "cff"),
+        (sfnt(b"\x00\x01\x00\x00", [b"CFF2", b"cmap"]), "cff"),
+        (ttc(sfnt(b"OTTO", [b"CFF "])), "cff"),
+        (sfnt(b"\x00\x01\x00\x00", [b"cmap", b"glyf", b"loca"]), "truetype"),
+        (ttc(sfnt(b"\x00\x01\x00\x00", [b"glyf"])), "truetype"),
+        (b"%PDF-1.4 not a font", "unknown"),
+    ],
+)
 def test_outline_format(tmp_path, content, expected):
     path = tmp_path / "font.bin"
     path.write_bytes(content)
@@ -77,7 +80,17 @@ def test_fallback_font_carries_a_visible_warning(board_db):
 def test_cli_reports_a_cff_font_setting(board_db, tmp_path):
     font = tmp_path / "SourceHanSans.otf"
     font.write_bytes(sfnt(b"OTTO", [b"CFF "]))
-    result = run_cli("export", "pdf", "--village", "DEMO", "--period", DEMO_END, "-o", str(tmp_path / "x.pdf"),
-                     db=board_db, env={"SANWU_FONT_PATH": str(font)})
+    result = run_cli(
+        "export",
+        "pdf",
+        "--village",
+        "DEMO",
+        "--period",
+        DEMO_END,
+        "-o",
+        str(tmp_path / "x.pdf"),
+        db=board_db,
+        env={"SANWU_FONT_PATH": str(font)},
+    )
     assert result.returncode == 2
     assert "SourceHanSans.otf" in result.stderr and "CFF" in result.stderr and "SANWU_FONT_PATH" in result.stderr

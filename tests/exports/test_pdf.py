@@ -19,19 +19,19 @@ from reportlab.lib.pagesizes import A2, A3, A4
 from reportlab.lib.units import mm
 from sqlmodel import select
 
-from infra.db import get_engine, unit_of_work
-from views.charts import balance_trend_caption, expense_category_caption, income_expense_caption
 from board.errors import BoardError
 from board.links import board_url
 from board.money import format_yuan
 from board.public_record import CategorySum, HistoryPoint
-from infra.settings import get_settings
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart
+from infra.db import get_engine, unit_of_work
+from infra.settings import get_settings
 from models import Beneficiary
 from tests.exports.conftest import BIG_CODE, BIG_LINES, EMPTY_CODE, HUGE_FEN, read_snapshot, require_tool
 from tests.helpers import DEMO_END, as_record, run_cli
+from views.charts import balance_trend_caption, expense_category_caption, income_expense_caption
 
 AMENDED = "2026-06"  # the demo month with an amendment (version 2)
 FULL_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -96,7 +96,16 @@ def test_board_header_sign_off_and_amendment(demo_pdf):
     assert snapshot["village"]["hotline"] in text
     assert f"校验码 {snapshot['short_hash']}" in text
     assert board_url(get_settings().public_base_url, "DEMO", AMENDED) in text
-    for heading in ("收支明细表", "固定资产", "债权债务", "资源发包与合同", "村务公开", "党务公开", "便民服务", "审核签字"):
+    for heading in (
+        "收支明细表",
+        "固定资产",
+        "债权债务",
+        "资源发包与合同",
+        "村务公开",
+        "党务公开",
+        "便民服务",
+        "审核签字",
+    ):
         assert heading in text
     for i, page in enumerate(pages, start=1):
         assert f"第 {i} 页 / 共 {len(pages)} 页" in page
@@ -144,8 +153,11 @@ def test_pages_render_to_png(demo_pdf, tmp_path):
     data, _, _ = demo_pdf
     path = tmp_path / "board.pdf"
     path.write_bytes(data)
-    result = subprocess.run([require_tool("pdftoppm"), "-png", "-r", "50", str(path), str(tmp_path / "page")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [require_tool("pdftoppm"), "-png", "-r", "50", str(path), str(tmp_path / "page")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
     assert len(list(tmp_path.glob("page-*.png"))) == len(PdfReader(io.BytesIO(data)).pages)
 
@@ -159,8 +171,12 @@ def test_two_hundred_lines_none_lost_or_cut_header_on_every_page(board_db):
     assert pdf.pages == len(pages)
     ledger_pages = []
     for entry in ledger:
-        hits = [(i, line) for i, page in enumerate(pages) for line in page.splitlines()
-                if f" {entry['voucher_no']} " in f" {line} "]
+        hits = [
+            (i, line)
+            for i, page in enumerate(pages)
+            for line in page.splitlines()
+            if f" {entry['voucher_no']} " in f" {line} "
+        ]
         assert len(hits) == 1, entry["voucher_no"]
         page_no, line = hits[0]
         ledger_pages.append(page_no)
@@ -209,8 +225,9 @@ def test_township_batch_zip_lists_villages_without_the_month(board_db, tmp_path)
 
 
 def test_cli_refuses_an_unpublished_month(board_db, tmp_path):
-    result = run_cli("export", "pdf", "--village", EMPTY_CODE, "--period", DEMO_END,
-                     "-o", str(tmp_path / "x.pdf"), db=board_db)
+    result = run_cli(
+        "export", "pdf", "--village", EMPTY_CODE, "--period", DEMO_END, "-o", str(tmp_path / "x.pdf"), db=board_db
+    )
     assert result.returncode == 2
     assert "还没有公开" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
@@ -237,8 +254,9 @@ def test_transfers_are_marked_and_left_out_of_the_month_total(demo_pdf):
     month_total = next(line for line in lines if line.startswith("本月合计")).split()[1:]
     assert month_total == [yuan(finance["totals"]["income_fen"]), yuan(finance["totals"]["expense_fen"])]
     every_line_in = sum(x["amount_fen"] for x in finance["ledger"] if x["direction"] == "in")
-    assert every_line_in == finance["totals"]["income_fen"] + sum(x["amount_fen"] for x in transfers
-                                                                  if x["direction"] == "in")
+    assert every_line_in == finance["totals"]["income_fen"] + sum(
+        x["amount_fen"] for x in transfers if x["direction"] == "in"
+    )
     assert "合计不计内部转账" in text
 
 
@@ -280,10 +298,12 @@ def test_highlighted_rows_are_red_in_every_cell(board_db):
         chars = [c for page in pdf.pages for c in page.chars]
     text = "".join(c["text"] for c in chars)
     resources = text.index("资源发包与合同")
-    for red_text, after in [(r["holder"], resources) for r in expiring] + [(payment["summary"], 0),
-                                                                          (payment["counterparty"], 0)]:
+    for red_text, after in [(r["holder"], resources) for r in expiring] + [
+        (payment["summary"], 0),
+        (payment["counterparty"], 0),
+    ]:
         start = text.index(red_text, after)
-        assert all(_red(c) for c in chars[start:start + len(red_text)]), red_text
+        assert all(_red(c) for c in chars[start : start + len(red_text)]), red_text
     plain = text.index("序号")
     assert not _red(chars[plain])
 
@@ -317,8 +337,9 @@ def _blue_pixels(drawing, tmp_path) -> int:
     """Pixels of the balance-line colour when the drawing is rendered through a PDF."""
     path = tmp_path / "chart.pdf"
     path.write_bytes(renderPDF.drawToString(drawing))
-    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "chart")],
-                   check=True)
+    subprocess.run(
+        [require_tool("pdftoppm"), "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "chart")], check=True
+    )
     pixels = np.asarray(Image.open(tmp_path / "chart.png").convert("RGB"), dtype=int)
     return int((np.abs(pixels - [0x15, 0x65, 0xC0]).max(axis=2) < 40).sum())
 
@@ -334,9 +355,13 @@ def test_long_category_names_are_cut_not_squeezing_the_bars():
     font = resolve_font().name
     long_name = "村集体经济组织专项经费及其他各类零星支出合并列报类别" * 2
     drawing = expense_category_chart(
-        (CategorySum(category=long_name, amount_fen=5_000_000, count=1),
-         CategorySum(category="公益支出", amount_fen=2_000_000, count=2)),
-        font=font, width=180, height=130,
+        (
+            CategorySum(category=long_name, amount_fen=5_000_000, count=1),
+            CategorySum(category="公益支出", amount_fen=2_000_000, count=2),
+        ),
+        font=font,
+        width=180,
+        height=130,
     )
     chart = next(c for c in drawing.contents if isinstance(c, HorizontalBarChart))
     assert chart.x <= 180 * 0.4 and chart.width >= 180 * 0.3

@@ -26,8 +26,9 @@ JOURNAL_INCOME_FEN = 1_234_567 + 3_000_001
 JOURNAL_EXPENSE_FEN = 123_450 + 800_000
 
 
-def journal_grid(*, title: str = "幸福社区2026年11月银行存款日记账", total_income: str = "42,345.68",
-                 total_expense: str = "9,234.50") -> list[list | None]:
+def journal_grid(
+    *, title: str = "幸福社区2026年11月银行存款日记账", total_income: str = "42,345.68", total_expense: str = "9,234.50"
+) -> list[list | None]:
     return [
         [title],
         ["单位：元", "", "", "", "", "", "第1页"],
@@ -39,7 +40,9 @@ def journal_grid(*, title: str = "幸福社区2026年11月银行存款日记账"
     ]
 
 
-def xlsx(grid: list[list | None], *, title: str = "日记账", hidden_first: bool = False, merge_title: bool = True) -> bytes:
+def xlsx(
+    grid: list[list | None], *, title: str = "日记账", hidden_first: bool = False, merge_title: bool = True
+) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     if hidden_first:

@@ -8,14 +8,13 @@ import pytest
 from sqlmodel import select
 
 from board.auth import add_user, get_user
-from infra.db import unit_of_work
 from board.entry import save_section, section_rows
 from board.errors import BoardError
 from board.importers import commit_import, preview_import, remember_mapping, remembered_mapping
 from board.records import find_period
 from board.villages import add_village, get_village
+from infra.db import unit_of_work
 from models import AffairItem, Beneficiary, LedgerEntry, Role
-
 from tests.importers.files import JOURNAL_EXPENSE_FEN, JOURNAL_INCOME_FEN, PERIOD, csv_bytes, journal_grid, xlsx
 
 CASH_JOURNAL = [
@@ -36,10 +35,17 @@ def _setup(session):
 def test_journal_replaces_only_its_account_and_sets_its_balance(engine):
     with unit_of_work(engine) as session:
         village, user = _setup(session)
-        save_section(session, village=village, period=PERIOD, user=user, section="balances", rows=[
-            {"account": "cash", "opening_fen": 1, "closing_fen": 2},
-            {"account": "bank", "opening_fen": 3, "closing_fen": 4},
-        ])
+        save_section(
+            session,
+            village=village,
+            period=PERIOD,
+            user=user,
+            section="balances",
+            rows=[
+                {"account": "cash", "opening_fen": 1, "closing_fen": 2},
+                {"account": "bank", "opening_fen": 3, "closing_fen": 4},
+            ],
+        )
         cash = preview_import("ledger", xlsx(CASH_JOURNAL), "cash.xlsx", period=PERIOD)
         commit_import(session, village=village, period=PERIOD, user=user, preview=cash)
         bank = preview_import("ledger", xlsx(journal_grid()), "bank.xlsx", period=PERIOD)
@@ -98,12 +104,17 @@ def test_mapping_is_remembered_per_village_and_kind(sqlite_engine):
 def test_beneficiaries_go_to_one_affair_and_whole_sections_replace(sqlite_engine):
     with unit_of_work(sqlite_engine) as session:
         village, user = _setup(session)
-        affairs = preview_import("affairs", csv_bytes([["类别", "日期", "标题"], ["低保·救助·补贴发放", "2026-11-05", "11月低保发放"]]),
-                                 "a.csv", period=PERIOD)
+        affairs = preview_import(
+            "affairs",
+            csv_bytes([["类别", "日期", "标题"], ["低保·救助·补贴发放", "2026-11-05", "11月低保发放"]]),
+            "a.csv",
+            period=PERIOD,
+        )
         commit_import(session, village=village, period=PERIOD, user=user, preview=affairs)
         affair = session.exec(select(AffairItem)).one()
-        people = preview_import("beneficiaries", csv_bytes([["姓名", "金额"], ["王大", "300"], ["李二", "450.5"]]),
-                                "b.csv", period=PERIOD)
+        people = preview_import(
+            "beneficiaries", csv_bytes([["姓名", "金额"], ["王大", "300"], ["李二", "450.5"]]), "b.csv", period=PERIOD
+        )
         with pytest.raises(BoardError, match="哪一项村务"):
             commit_import(session, village=village, period=PERIOD, user=user, preview=people)
         summary = commit_import(session, village=village, period=PERIOD, user=user, preview=people, affair_id=affair.id)
@@ -120,5 +131,10 @@ def test_import_into_a_published_month_is_refused(demo_engine):
     preview = preview_import("ledger", csv_bytes(october), "o.csv", period="2026-10")
     with unit_of_work(demo_engine) as session:
         with pytest.raises(BoardError):
-            commit_import(session, village=get_village(session, "DEMO"), period="2026-10",
-                          user=get_user(session, "wenshu"), preview=preview)
+            commit_import(
+                session,
+                village=get_village(session, "DEMO"),
+                period="2026-10",
+                user=get_user(session, "wenshu"),
+                preview=preview,
+            )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from board.importers import preview_import
-
 from tests.importers.gallery import LAYOUTS, PERIOD
 
 BY_NAME = {layout.name: layout for layout in LAYOUTS}

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from infra.db import get_engine, unit_of_work
 from board.importers import earlier_months
 from board.records import find_period, load_records
 from board.villages import get_village
+from infra.db import get_engine, unit_of_work
 from models import Direction
-
 from tests.helpers import run_cli
 from tests.importers.gallery import LAYOUTS, PERIOD, for_history
 
@@ -26,7 +25,9 @@ def _saved(demo_url):
 def test_layout_imports_through_the_cli(name, demo_url, tmp_path):
     with unit_of_work(get_engine(demo_url)) as session:
         # The demo has 2026-01 to 2026-10: the 本年累计 rows are checked against them.
-        layout = for_history(BY_NAME[name], earlier_months(session, village=get_village(session, "DEMO"), period=PERIOD))
+        layout = for_history(
+            BY_NAME[name], earlier_months(session, village=get_village(session, "DEMO"), period=PERIOD)
+        )
     path = tmp_path / layout.filename
     path.write_bytes(layout.data())
     args = ("import", layout.kind, str(path), "--village", "DEMO", "--period", PERIOD)
@@ -75,7 +76,10 @@ def test_check_shows_the_month_totals_and_saves_nothing(demo_url, tmp_path):
     assert check.returncode == 0, check.stderr
     assert "识别为：银行交易明细" in check.stdout
     assert "金额 ← “交易金额”" in check.stdout and "余额 ← “账户余额”" in check.stdout
-    assert "检查通过（未保存）：收支明细 行数 4  收入笔数 2  支出笔数 2  收入合计 12,003.21元  支出合计 9,500.50元" in check.stdout
+    assert (
+        "检查通过（未保存）：收支明细 行数 4  收入笔数 2  支出笔数 2  收入合计 12,003.21元  支出合计 9,500.50元"
+        in check.stdout
+    )
     assert "月初余额 50,000.00元  月末余额 52,502.71元" in check.stdout
     with unit_of_work(get_engine(demo_url)) as session:
         assert find_period(session, get_village(session, "DEMO"), PERIOD) is None

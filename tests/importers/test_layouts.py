@@ -8,7 +8,6 @@ from board.importers import preview_import
 from board.importers.values import to_partial_date
 from board.periods import format_partial_date, partial_iso
 from board.review import section_table
-
 from tests.importers.gallery import LAYOUTS, PERIOD, Sheet, _three_column_grid, build, for_history
 
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
@@ -102,9 +101,12 @@ def test_voucher_transfer_lines_are_internal_transfers_of_both_accounts():
 
 def _split_cash(carried, after):
     cash = BY_NAME["two_sheets_xlsx"].sheets[0]
-    page2 = [["幸福村2026年11月现金日记账（续）"], cash.grid[1],
-             [date(2026, 11, 1), None, "承前页", None, None, None, carried],
-             [date(2026, 11, 20), "现-3", "买水", "管理费用", None, 10, after]]
+    page2 = [
+        ["幸福村2026年11月现金日记账（续）"],
+        cash.grid[1],
+        [date(2026, 11, 1), None, "承前页", None, None, None, carried],
+        [date(2026, 11, 20), "现-3", "买水", "管理费用", None, 10, after],
+    ]
     return preview_import("ledger", build("xlsx", [cash, Sheet("现金日记账2", page2)]), "现金.xlsx", period=PERIOD)
 
 
@@ -167,8 +169,10 @@ def test_debit_and_credit_with_nothing_else_to_go_by_are_read_from_the_balance()
 
 def test_year_total_is_checked_against_the_months_in_the_system():
     layout = BY_NAME["three_column_cash_xlsx"]
-    earlier = {"2026-01": {"cash": {"income_fen": 1_000_000, "expense_fen": 400_000}, "bank": {"income_fen": 7}},
-               "2026-02": {"cash": {"income_fen": 376_450}}}
+    earlier = {
+        "2026-01": {"cash": {"income_fen": 1_000_000, "expense_fen": 400_000}, "bank": {"income_fen": 7}},
+        "2026-02": {"cash": {"income_fen": 376_450}},
+    }
     full = {f"2026-{m:02d}": {} for m in range(3, 11)} | earlier
 
     right = preview_import("ledger", for_history(layout, full).data(), "x.xlsx", period=PERIOD, earlier=full)
@@ -178,6 +182,8 @@ def test_year_total_is_checked_against_the_months_in_the_system():
     assert right.ok, right.problems
     assert any("第12行合计与明细一致（借方 15,000.00元，贷方 4,828.25元" in c for c in right.checks)
     assert wrong.ok  # the month's own lines are right: an earlier month in the system may not be
-    assert any("请核对：第12行“贷方”写的是 13,000.00元，但系统里2026-01以来各月明细之和是 4,828.25元" in c
-               for c in wrong.checks)
+    assert any(
+        "请核对：第12行“贷方”写的是 13,000.00元，但系统里2026-01以来各月明细之和是 4,828.25元" in c
+        for c in wrong.checks
+    )
     assert missing.ok and any("“本年累计”行未核对" in c for c in missing.checks)

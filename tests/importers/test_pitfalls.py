@@ -10,12 +10,11 @@ import openpyxl
 import pytest
 
 from board.auth import add_user, get_user
-from infra.db import unit_of_work
 from board.importers import import_file, preview_import, remembered_mapping
 from board.importers.values import to_int
 from board.villages import add_village, get_village
+from infra.db import unit_of_work
 from models import Direction, Role
-
 from tests.importers.files import JOURNAL_EXPENSE_FEN, JOURNAL_INCOME_FEN, PERIOD, journal_grid, xlsx
 
 BANK_TITLE = "幸福社区2026年11月银行存款日记账"
@@ -32,7 +31,8 @@ def _problems(preview) -> list[tuple[int, str]]:
 
 def test_daily_and_cumulative_totals_are_not_counted_as_lines():
     grid = [
-        [BANK_TITLE], HEADER,
+        [BANK_TITLE],
+        HEADER,
         [date(2026, 11, 2), "记-1", "收到发包款", "发包及上交收入", "12,345.67", ""],
         [date(2026, 11, 2), "", "本日合计", "", "12,345.67", ""],
         [date(2026, 11, 5), "记-2", "电费", "管理费用", "", "1,234.50"],
@@ -51,9 +51,12 @@ def test_daily_and_cumulative_totals_are_not_counted_as_lines():
 
 
 def test_unrecognised_total_line_without_voucher_gets_no_default_category():
-    grid = [[BANK_TITLE], HEADER,
-            [date(2026, 11, 2), "记-1", "收到发包款", "发包及上交收入", "100.00", ""],
-            [date(2026, 11, 2), "", "11月2日发生额共计", "", "100.00", ""]]
+    grid = [
+        [BANK_TITLE],
+        HEADER,
+        [date(2026, 11, 2), "记-1", "收到发包款", "发包及上交收入", "100.00", ""],
+        [date(2026, 11, 2), "", "11月2日发生额共计", "", "100.00", ""],
+    ]
     preview = _preview(grid)
 
     assert _problems(preview) == [(4, "对方科目")]
@@ -61,9 +64,12 @@ def test_unrecognised_total_line_without_voucher_gets_no_default_category():
 
 
 def test_unsigned_amount_takes_direction_from_category_then_title():
-    grid = [["幸福社区2026年11月现金支出明细"], ["日期", "摘要", "科目", "金额"],
-            ["2026-11-03", "购买办公用品", "办公费", "1,200.00"],
-            ["2026-11-04", "支付保洁员工资", "管理费用", "2,000.00"]]
+    grid = [
+        ["幸福社区2026年11月现金支出明细"],
+        ["日期", "摘要", "科目", "金额"],
+        ["2026-11-03", "购买办公用品", "办公费", "1,200.00"],
+        ["2026-11-04", "支付保洁员工资", "管理费用", "2,000.00"],
+    ]
     preview = _preview(grid)
 
     assert preview.ok, preview.problems
@@ -76,9 +82,11 @@ def test_unsigned_amount_takes_direction_from_category_then_title():
 
 
 def test_unsigned_amount_with_unknown_category_and_no_title_is_a_problem():
-    grid = [["日期", "摘要", "科目", "金额"],
-            ["2026-11-03", "收租金", "发包及上交收入", "1,000.00"],
-            ["2026-11-04", "买茶叶", "办公费", "120.00"]]
+    grid = [
+        ["日期", "摘要", "科目", "金额"],
+        ["2026-11-03", "收租金", "发包及上交收入", "1,000.00"],
+        ["2026-11-04", "买茶叶", "办公费", "120.00"],
+    ]
     preview = _preview(grid)
 
     assert _problems(preview) == [(3, "金额")]
@@ -90,9 +98,12 @@ def test_unsigned_amount_with_unknown_category_and_no_title_is_a_problem():
 
 
 def test_dates_typed_as_numbers_are_refused_and_text_month_day_is_read():
-    grid = [[BANK_TITLE], HEADER,
-            [11.30, "记-1", "A", "管理费用", "", "10.00"],
-            ["11.30", "记-2", "B", "管理费用", "", "20.00"]]
+    grid = [
+        [BANK_TITLE],
+        HEADER,
+        [11.30, "记-1", "A", "管理费用", "", "10.00"],
+        ["11.30", "记-2", "B", "管理费用", "", "20.00"],
+    ]
     preview = _preview(grid)
 
     assert _problems(preview) == [(3, "日期")]
@@ -100,10 +111,17 @@ def test_dates_typed_as_numbers_are_refused_and_text_month_day_is_read():
     assert preview.rows[1]["entry_date"] == date(2026, 11, 30)
 
 
-@pytest.mark.parametrize(("cell", "fine"), [
-    (1e12, False), ("99999999999.99", False), ("1,000,000,000.00", False), (-1e9, False),
-    ("999,999,999.99", True), (999999999.99, True),
-])
+@pytest.mark.parametrize(
+    ("cell", "fine"),
+    [
+        (1e12, False),
+        ("99999999999.99", False),
+        ("1,000,000,000.00", False),
+        (-1e9, False),
+        ("999,999,999.99", True),
+        (999999999.99, True),
+    ],
+)
 def test_amounts_of_ten_yi_or_more_are_refused_in_the_preview(cell, fine):
     grid = [[BANK_TITLE], HEADER, [date(2026, 11, 2), "记-1", "巨额", "管理费用", "", cell]]
     preview = _preview(grid)
@@ -113,10 +131,19 @@ def test_amounts_of_ten_yi_or_more_are_refused_in_the_preview(cell, fine):
         assert _problems(preview) == [(3, "贷方金额")] and "10 亿元" in preview.problems[0].message
 
 
-@pytest.mark.parametrize(("cell", "fen"), [
-    ("1,234.505", None), (0.285, None), ("1.2345678万", None), ("1.001元", None),
-    (0.1 + 0.2, 30), (1234.5 * 3, 370_350), ("1,234.500", 123_450), ("1.234567万", 1_234_567),
-])
+@pytest.mark.parametrize(
+    ("cell", "fen"),
+    [
+        ("1,234.505", None),
+        (0.285, None),
+        ("1.2345678万", None),
+        ("1.001元", None),
+        (0.1 + 0.2, 30),
+        (1234.5 * 3, 370_350),
+        ("1,234.500", 123_450),
+        ("1.234567万", 1_234_567),
+    ],
+)
 def test_amounts_finer_than_a_fen_are_refused_but_float_noise_is_not(cell, fen):
     grid = [[BANK_TITLE], HEADER, [date(2026, 11, 2), "记-1", "x", "管理费用", "", cell]]
     preview = _preview(grid)
@@ -139,7 +166,8 @@ def test_signature_footer_after_the_month_total_is_skipped():
 
 def test_a_dated_line_after_the_total_is_still_read():
     grid = journal_grid(total_income="42,345.68") + [
-        [date(2026, 11, 30), "记-5", "补记利息", "其他收入", "1.00", "", ""]]
+        [date(2026, 11, 30), "记-5", "补记利息", "其他收入", "1.00", "", ""]
+    ]
     preview = _preview(grid)
 
     assert preview.totals["count"] == 5
@@ -168,10 +196,13 @@ def _with_formulas() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "日记账"
-    for row in [[BANK_TITLE], HEADER,
-                [date(2026, 11, 2), "记-1", "收到发包款", "发包及上交收入", "12,345.67", ""],
-                [date(2026, 11, 5), "记-2", "电费", "管理费用", "", "=1000+234.5"],
-                ["", "", "本月合计", "", "=SUM(E3:E4)", "=SUM(F3:F4)"]]:
+    for row in [
+        [BANK_TITLE],
+        HEADER,
+        [date(2026, 11, 2), "记-1", "收到发包款", "发包及上交收入", "12,345.67", ""],
+        [date(2026, 11, 5), "记-2", "电费", "管理费用", "", "=1000+234.5"],
+        ["", "", "本月合计", "", "=SUM(E3:E4)", "=SUM(F3:F4)"],
+    ]:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -207,10 +238,13 @@ def test_import_file_remembers_only_a_chosen_mapping(engine):
 
 
 def test_unsigned_amount_row_with_blank_category_gets_the_default_once_decided():
-    grid = [["村2026年11月支出明细"], ["日期", "摘要", "科目", "金额"],
-            ["2026-11-03", "买茶叶", "", "120.00"],
-            ["2026-11-04", "本页小计", "", "120.00"],
-            ["2026-11-05", "11月5日共计", "", "120.00"]]
+    grid = [
+        ["村2026年11月支出明细"],
+        ["日期", "摘要", "科目", "金额"],
+        ["2026-11-03", "买茶叶", "", "120.00"],
+        ["2026-11-04", "本页小计", "", "120.00"],
+        ["2026-11-05", "11月5日共计", "", "120.00"],
+    ]
     preview = _preview(grid)
 
     assert _problems(preview) == [(5, "科目")]

@@ -9,7 +9,6 @@ import pytest
 from board.errors import BoardError
 from board.importers import preview_import
 from models import Account, DebtKind, Direction
-
 from tests.importers.files import (
     JOURNAL_EXPENSE_FEN,
     JOURNAL_INCOME_FEN,
@@ -94,7 +93,10 @@ def test_own_excel_with_signed_amount_and_chinese_dates():
 
     assert preview.ok, preview.problems
     assert [(r["direction"], r["amount_fen"]) for r in preview.rows] == [
-        (Direction.income, 123_450), (Direction.expense, 20_000), (Direction.expense, 9_990)]
+        (Direction.income, 123_450),
+        (Direction.expense, 20_000),
+        (Direction.expense, 9_990),
+    ]
     assert preview.rows[1]["handler"] == "张三"
     assert any("默认全部记入银行存款" in c for c in preview.checks)
 
@@ -151,8 +153,12 @@ def test_unknown_categories_are_listed_but_allowed():
 
 
 def test_formula_cells_give_their_cached_values():
-    grid = [["日期", "摘要", "收入", "支出"], ["2026-11-02", "收款", 10, ""], ["2026-11-03", "收款", 20, ""],
-            ["", "合计", 0, ""]]
+    grid = [
+        ["日期", "摘要", "收入", "支出"],
+        ["2026-11-02", "收款", 10, ""],
+        ["2026-11-03", "收款", 20, ""],
+        ["", "合计", 0, ""],
+    ]
     data = with_cached_formula(xlsx(grid), "C4", "SUM(C2:C3)", "30")
     preview = preview_import("ledger", data, "f.xlsx", period=PERIOD)
 
@@ -168,21 +174,30 @@ def test_hidden_sheet_is_skipped_and_mentioned():
 
 
 def test_debts_with_receivable_and_payable_columns():
-    grid = [["债权债务明细表"], ["单位名称", "应收款", "应付款", "备注"],
-            ["某建筑公司", "", "12,000.00", "工程尾款"], ["张某", "3,000", "", "借款"], ["", "", "", ""],
-            ["合计", "3,000.00", "12,000.00", ""]]
+    grid = [
+        ["债权债务明细表"],
+        ["单位名称", "应收款", "应付款", "备注"],
+        ["某建筑公司", "", "12,000.00", "工程尾款"],
+        ["张某", "3,000", "", "借款"],
+        ["", "", "", ""],
+        ["合计", "3,000.00", "12,000.00", ""],
+    ]
     preview = preview_import("debts", xlsx(grid), "d.xlsx", period=PERIOD)
 
     assert preview.ok, preview.problems
     assert [(r["kind"], r["amount_fen"]) for r in preview.rows] == [
-        (DebtKind.payable, 1_200_000), (DebtKind.receivable, 300_000)]
+        (DebtKind.payable, 1_200_000),
+        (DebtKind.receivable, 300_000),
+    ]
     assert preview.totals["receivable_fen"] == 300_000 and preview.totals["payable_fen"] == 1_200_000
 
 
 def test_beneficiary_id_number_stored_as_number_is_refused():
-    grid = [["姓名", "身份证号码", "联系电话", "组别", "发放金额"],
-            ["王大", "11010519491231002X", 13800138000, 3, "300"],
-            ["李二", 110105194912310020, "", "", "300"]]
+    grid = [
+        ["姓名", "身份证号码", "联系电话", "组别", "发放金额"],
+        ["王大", "11010519491231002X", 13800138000, 3, "300"],
+        ["李二", 110105194912310020, "", "", "300"],
+    ]
     preview = preview_import("beneficiaries", xlsx(grid), "b.xlsx", period=PERIOD)
 
     assert preview.rows[0]["phone"] == "13800138000" and preview.rows[0]["group_name"] == "3"
@@ -191,14 +206,24 @@ def test_beneficiary_id_number_stored_as_number_is_refused():
 
 
 def test_services_assets_party_affairs_read_their_columns():
-    services = preview_import("services", csv_bytes([["服务事项", "所需材料", "办理地点"], ["开具证明", "身份证", "便民服务站"]]),
-                              "s.csv", period=PERIOD)
-    assets = preview_import("assets", csv_bytes([["资产名称", "数量", "原值"], ["村部办公楼", "1", "1,200,000.00"]]),
-                            "a.csv", period=PERIOD)
-    party = preview_import("party", csv_bytes([["类别", "日期", "标题"], ["主题党日", "11月10日", "学习会"]]),
-                           "p.csv", period=PERIOD)
-    affairs = preview_import("affairs", csv_bytes([["类别", "日期", "标题", "金额"], ["其他", "2026-12-01", "下月的事", "5"]]),
-                             "f.csv", period=PERIOD)
+    services = preview_import(
+        "services",
+        csv_bytes([["服务事项", "所需材料", "办理地点"], ["开具证明", "身份证", "便民服务站"]]),
+        "s.csv",
+        period=PERIOD,
+    )
+    assets = preview_import(
+        "assets", csv_bytes([["资产名称", "数量", "原值"], ["村部办公楼", "1", "1,200,000.00"]]), "a.csv", period=PERIOD
+    )
+    party = preview_import(
+        "party", csv_bytes([["类别", "日期", "标题"], ["主题党日", "11月10日", "学习会"]]), "p.csv", period=PERIOD
+    )
+    affairs = preview_import(
+        "affairs",
+        csv_bytes([["类别", "日期", "标题", "金额"], ["其他", "2026-12-01", "下月的事", "5"]]),
+        "f.csv",
+        period=PERIOD,
+    )
 
     assert services.ok and services.rows[0]["materials"] == "身份证"
     assert assets.ok and assets.totals["original_value_fen"] == 120_000_000

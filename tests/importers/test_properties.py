@@ -13,7 +13,6 @@ from board.importers import KINDS, preview_import
 from board.importers.values import to_date, to_fen
 from board.money import format_yuan
 from models import Direction
-
 from tests.importers.files import PERIOD, csv_bytes, xlsx
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -22,10 +21,12 @@ HEADER = ["日期", "凭证号", "摘要", "科目", "借方", "贷方", "余额
 cells = st.one_of(
     st.none(),
     st.text(alphabet="0123456789.,-()元¥万 月日年/合计上月结转abc", max_size=12),
-    st.integers(min_value=-10**13, max_value=10**13),
+    st.integers(min_value=-(10**13), max_value=10**13),
     st.floats(allow_nan=True, allow_infinity=True),
     st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)),
-    st.sampled_from(["本月合计", "合计", "上月结转", "小计", "收入", "支出", "现金", "银行存款", "2026-11-31", "11月3日"]),
+    st.sampled_from(
+        ["本月合计", "合计", "上月结转", "小计", "收入", "支出", "现金", "银行存款", "2026-11-31", "11月3日"]
+    ),
 )
 
 
@@ -48,8 +49,11 @@ def test_arbitrary_bytes_never_crash(data, kind):
 
 
 @SETTINGS
-@given(grid=st.lists(st.lists(cells, min_size=0, max_size=8), max_size=12), kind=st.sampled_from(sorted(KINDS)),
-       as_csv=st.booleans())
+@given(
+    grid=st.lists(st.lists(cells, min_size=0, max_size=8), max_size=12),
+    kind=st.sampled_from(sorted(KINDS)),
+    as_csv=st.booleans(),
+)
 def test_arbitrary_cells_under_a_header_never_crash(grid, kind, as_csv):
     rows = [["某村2026年11月银行存款日记账"], HEADER, *grid]
     data = csv_bytes([[("" if c is None else c) for c in r] for r in rows]) if as_csv else xlsx(rows)
@@ -118,7 +122,12 @@ def test_amount_parser_round_trips(fen, style):
 @SETTINGS
 @given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
 def test_date_parser_round_trips(day):
-    for text in (day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}年{day.month}月{day.day}日",
-                 day.strftime("%Y%m%d"), datetime(day.year, day.month, day.day, 8, 30)):
+    for text in (
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        day.strftime("%Y%m%d"),
+        datetime(day.year, day.month, day.day, 8, 30),
+    ):
         assert to_date(text, 2026) == day
     assert to_date(f"{day.month}月{day.day}日", day.year) == day

@@ -10,7 +10,6 @@ import pytest
 
 from board.errors import BoardError
 from board.importers import preview_import
-
 from tests.importers.files import PERIOD, encrypted_xlsx, journal_grid, xlsx
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlmodel import select
 
 from board.auth import get_user
-from infra.db import unit_of_work
 from board.importers import import_file, preview_import
 from board.public import published_snapshot
 from board.villages import add_village
 from board.workflow import approve_period, publish_period, submit_period
 from exports.pdf import render_pdf_document
+from infra.db import unit_of_work
 from models import User
-
 from tests.exports.test_pdf import page_texts
 from tests.importers.gallery import LAYOUTS, PERIOD
 

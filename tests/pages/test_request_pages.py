@@ -1,9 +1,9 @@
 """The public request page and the staff inbox, catalogue and compliance pages (AppTest)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from infra.db import get_engine, unit_of_work
 from board.requests import get_request, submit_request
+from infra.db import get_engine, unit_of_work
 from models import Role
 
 CLERK = ("wenshu", "文书 李秀兰", Role.clerk)
@@ -57,9 +57,18 @@ def test_personal_data_in_the_question_is_refused_on_the_page(make_app):
 
 def seed_request(demo_url, *, consent=True) -> str:
     with unit_of_work(get_engine(demo_url)) as session:
-        request = submit_request(session, village_code="DEMO", kind="依申请公开", topic="收支明细", subject="排水沟",
-                                 question="工程款用途？", phone="13812345678", name="张三", publish_consent=consent,
-                                 now=datetime.now(timezone.utc))
+        request = submit_request(
+            session,
+            village_code="DEMO",
+            kind="依申请公开",
+            topic="收支明细",
+            subject="排水沟",
+            question="工程款用途？",
+            phone="13812345678",
+            name="张三",
+            publish_consent=consent,
+            now=datetime.now(UTC),
+        )
         session.commit()
     return request.code
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from board.auth import add_user, get_user
-from infra.db import unit_of_work
 from board.policy import approve_explainer, create_explainer
 from board.policy_extract import parse_markdown
 from board.villages import add_village
+from infra.db import unit_of_work
 from models import Role
-from tests.policy.documents import MEDICAL_PLAIN
 from tests.pages.conftest import make_app  # noqa: F401  (fixtures)
+from tests.policy.documents import MEDICAL_PLAIN
 from tests.wechat.conftest import fake, fake_server, settings, wecom_env  # noqa: F401
 
 PEOPLE = {
@@ -34,23 +34,41 @@ def world(engine):
         add_village(session, code="C2", name="二村", township_code="T1")
         add_village(session, code="C3", name="三村", township_code="T2")
         for username, role, villages, township in PEOPLE.values():
-            add_user(session, username=username, password="sanwu-test", role=role, village_codes=villages,
-                     township_code=township, display_name=f"{username}-显示名")
+            add_user(
+                session,
+                username=username,
+                password="sanwu-test",
+                role=role,
+                village_codes=villages,
+                township_code=township,
+                display_name=f"{username}-显示名",
+            )
         session.commit()
     return {key: value[0] for key, value in PEOPLE.items()}
 
 
 def markdown_fields(text: str = MEDICAL_PLAIN) -> dict:
     draft = parse_markdown(text)
-    return {"title": draft.title, "issuer": draft.issuer, "doc_number": draft.doc_number,
-            "issued_on": draft.issued_on, "effective_on": draft.effective_on, "deadline_on": draft.deadline_on,
-            **draft.answers}
+    return {
+        "title": draft.title,
+        "issuer": draft.issuer,
+        "doc_number": draft.doc_number,
+        "issued_on": draft.issued_on,
+        "effective_on": draft.effective_on,
+        "deadline_on": draft.deadline_on,
+        **draft.answers,
+    }
 
 
 def write(engine, by: str, *, township: str | None = None, villages: tuple[str, ...] = (), fields=None) -> int:
     with unit_of_work(engine) as session:
-        row = create_explainer(session, user=get_user(session, by), fields=fields or markdown_fields(),
-                               township_code=township, village_codes=villages)
+        row = create_explainer(
+            session,
+            user=get_user(session, by),
+            fields=fields or markdown_fields(),
+            township_code=township,
+            village_codes=villages,
+        )
         session.commit()
         return row.id
 

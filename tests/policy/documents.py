@@ -156,7 +156,11 @@ FARMLAND_PLAIN = """# 种地补贴：每亩120元，年底打到一卡通
 镇农业农村服务中心，电话 0523-8888 3456。
 """
 
-NOTICES = {"医保缴费": (MEDICAL, MEDICAL_PLAIN), "高龄津贴": (ELDERLY, ELDERLY_PLAIN), "耕地地力补贴": (FARMLAND, FARMLAND_PLAIN)}
+NOTICES = {
+    "医保缴费": (MEDICAL, MEDICAL_PLAIN),
+    "高龄津贴": (ELDERLY, ELDERLY_PLAIN),
+    "耕地地力补贴": (FARMLAND, FARMLAND_PLAIN),
+}
 
 
 def docx_bytes(paragraphs: list[str], *, table: list[list[str]] | None = None) -> bytes:

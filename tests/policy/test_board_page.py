@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from board.auth import get_user
-from views.board_view import kiosk_slides, load_board
-from infra.db import get_engine, unit_of_work
 from board.policy import approve_explainer, create_explainer, today_shanghai
+from infra.db import get_engine, unit_of_work
 from services.policy import load_public_explainers
-from views.policy_view import kiosk_sections
 from tests.policy.conftest import markdown_fields
 from tests.policy.documents import ELDERLY_PLAIN, MEDICAL_PLAIN
+from views.board_view import kiosk_slides, load_board
+from views.policy_view import kiosk_sections
 
 
 def publish_demo_explainers(url: str) -> list[int]:
@@ -23,11 +23,20 @@ def publish_demo_explainers(url: str) -> list[int]:
         for text, deadline in ((MEDICAL_PLAIN, date.today() + timedelta(days=60)), (ELDERLY_PLAIN, date(2026, 11, 16))):
             fields = {**markdown_fields(text), "deadline_on": deadline}
             row = create_explainer(session, user=get_user(session, "wangge"), fields=fields, village_codes=("DEMO",))
-            approve_explainer(session, row.id, user=get_user(session, "zhen"), row_version=None,
-                              now=datetime(2026, 11, 1, tzinfo=timezone.utc))
+            approve_explainer(
+                session,
+                row.id,
+                user=get_user(session, "zhen"),
+                row_version=None,
+                now=datetime(2026, 11, 1, tzinfo=UTC),
+            )
             ids.append(row.id)
-        create_explainer(session, user=get_user(session, "wangge"), fields={**markdown_fields(), "title": "草稿不公开"},
-                         village_codes=("DEMO",))
+        create_explainer(
+            session,
+            user=get_user(session, "wangge"),
+            fields={**markdown_fields(), "title": "草稿不公开"},
+            village_codes=("DEMO",),
+        )
         session.commit()
     return ids
 

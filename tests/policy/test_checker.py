@@ -31,7 +31,9 @@ def test_long_sentences_and_short_ones():
     assert kinds(long).count("句子太长") == 1
 
 
-@pytest.mark.parametrize("text", ["关于做好医保缴费工作的通知", "进一步做好宣传", "为深入贯彻落实会议精神", "现将有关事项通知如下"])
+@pytest.mark.parametrize(
+    "text", ["关于做好医保缴费工作的通知", "进一步做好宣传", "为深入贯彻落实会议精神", "现将有关事项通知如下"]
+)
 def test_bureaucratic_stacks(text):
     assert "公文腔" in kinds(text)
 
@@ -54,8 +56,9 @@ def test_personal_numbers_are_flagged_never_copied():
 
 
 def test_unanswered_questions_and_missing_deadline():
-    result = check_explainer({"title": "医保缴费", "one_sentence": "明年看病能报销。", "q_what": "居民医保。",
-                              "q_deadline": "尽快"})
+    result = check_explainer(
+        {"title": "医保缴费", "one_sentence": "明年看病能报销。", "q_what": "居民医保。", "q_deadline": "尽快"}
+    )
     missing = {f.label for f in result.findings if f.kind == "问题没回答"}
     assert missing == {"谁能办、谁能领", "能得到什么（钱数、标准）", "要带什么材料", "去哪里办、怎么办", "找谁问"}
     assert any(f.kind == "截止没日期" and f.field == "q_deadline" for f in result.findings)

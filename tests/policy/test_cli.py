@@ -5,16 +5,18 @@ from __future__ import annotations
 import io
 import zipfile
 
-from infra.db import get_engine, unit_of_work
 from board.villages import get_village
 from exports.wechat.grids import add_grid
+from infra.db import get_engine, unit_of_work
 from tests.helpers import run_cli
 from tests.policy.documents import ELDERLY, ELDERLY_PLAIN, docx_bytes
 
 
 def test_add_check_approve_list_push(demo_url, wecom_env, fake, tmp_path):
     with unit_of_work(get_engine(demo_url)) as session:
-        add_grid(session, village=get_village(session, "DEMO"), name="一网格", channel="robot", key_ref="GRID_ROBOT_KEY")
+        add_grid(
+            session, village=get_village(session, "DEMO"), name="一网格", channel="robot", key_ref="GRID_ROBOT_KEY"
+        )
         session.commit()
     notice = tmp_path / "尊老金通知.docx"
     notice.write_bytes(docx_bytes(ELDERLY))
@@ -52,15 +54,19 @@ def test_add_check_approve_list_push(demo_url, wecom_env, fake, tmp_path):
     assert sheet.returncode == 0, sheet.stderr
     assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
 
-    missing = run_cli("policy", "add", "--from", str(tmp_path / "nope.pdf"), "--township", "DEMO-T", "--by", "zhen",
-                      db=demo_url)
+    missing = run_cli(
+        "policy", "add", "--from", str(tmp_path / "nope.pdf"), "--township", "DEMO-T", "--by", "zhen", db=demo_url
+    )
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
 
 
 def test_unwritable_output_and_damaged_files_give_chinese_errors(demo_url, tmp_path):
     plain = tmp_path / "尊老金.md"
     plain.write_text(ELDERLY_PLAIN, encoding="utf-8")
-    assert run_cli("policy", "add", "--from", str(plain), "--village", "DEMO", "--by", "wangge", db=demo_url).returncode == 0
+    assert (
+        run_cli("policy", "add", "--from", str(plain), "--village", "DEMO", "--by", "wangge", db=demo_url).returncode
+        == 0
+    )
     assert run_cli("policy", "approve", "1", "--by", "zhen", db=demo_url).returncode == 0
     sheet = run_cli("policy", "sheet", "1", "-o", str(tmp_path / "missing" / "x.pdf"), db=demo_url)
     assert sheet.returncode == 2 and "无法写入" in sheet.stderr and "Traceback" not in sheet.stderr

@@ -22,8 +22,11 @@ def test_a_real_notice_is_read_and_answers_are_prefilled(kind):
     assert draft.title == "关于做好2027年度城乡居民基本医疗保险参保缴费工作的通知"
     assert draft.doc_number == "青政发〔2026〕12号"
     assert draft.issuer == "青禾镇人民政府"
-    assert (draft.issued_on, draft.effective_on, draft.deadline_on) == (date(2026, 8, 20), date(2027, 1, 1),
-                                                                         date(2026, 12, 31))
+    assert (draft.issued_on, draft.effective_on, draft.deadline_on) == (
+        date(2026, 8, 20),
+        date(2027, 1, 1),
+        date(2026, 12, 31),
+    )
     answers = draft.answers
     assert answers["q_who"].startswith("一、参保对象")
     assert "400元" in answers["q_get"] and "身份证" in answers["q_materials"]
@@ -31,7 +34,9 @@ def test_a_real_notice_is_read_and_answers_are_prefilled(kind):
     assert "0523-8888 1234" in answers["ask"]
     # A PDF's wrapped lines are joined again: the sentence is whole.
     assert "现将有关事项通知如下" not in " ".join(answers.values())
-    assert "为深入贯彻落实上级文件精神，进一步做好我镇城乡居民基本医疗保险参保缴费工作" in draft.source_text.replace("\n", "")
+    assert "为深入贯彻落实上级文件精神，进一步做好我镇城乡居民基本医疗保险参保缴费工作" in draft.source_text.replace(
+        "\n", ""
+    )
 
 
 def test_docx_tables_are_read():
@@ -44,8 +49,16 @@ def test_markdown_with_the_six_headings_is_read_as_answers():
     draft = draft_from_file("医保.md", MEDICAL_PLAIN.encode("utf-8"))
     assert draft.from_markdown and draft.title == "明年的居民医保，现在开始交钱了"
     assert draft.deadline_on == date(2026, 12, 31) and draft.doc_number == "青政发〔2026〕12号"
-    assert set(draft.answers) == {"one_sentence", "q_what", "q_who", "q_get", "q_materials", "q_where",
-                                  "q_deadline", "ask"}
+    assert set(draft.answers) == {
+        "one_sentence",
+        "q_what",
+        "q_who",
+        "q_get",
+        "q_materials",
+        "q_where",
+        "q_deadline",
+        "ask",
+    }
     assert draft.answers["q_materials"] == "在手机上交，什么都不用带。\n去窗口交，带身份证和户口本。"
 
 
@@ -53,11 +66,14 @@ def test_gbk_text_is_read():
     assert extract_text("通知.txt", "每人交400元。".encode("gb18030")) == "每人交400元。"
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("通知.doc", b"whatever", "只能上传"),
-    ("通知.docx", b"not a zip", "不是有效的 Word"),
-    ("通知.pdf", b"%PDF-broken", "不是有效的 PDF"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("通知.doc", b"whatever", "只能上传"),
+        ("通知.docx", b"not a zip", "不是有效的 Word"),
+        ("通知.pdf", b"%PDF-broken", "不是有效的 PDF"),
+    ],
+)
 def test_bad_files_get_a_clear_chinese_message(name, data, message):
     with pytest.raises(BoardError, match=message):
         extract_text(name, data)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from board.auth import get_user
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.policy import amend_explainer
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import message_rows
 from exports.wechat.policy_push import push_explainer
+from infra.db import unit_of_work
 from tests.policy.conftest import approve, markdown_fields, write
 from tests.wechat.conftest import FAST, NOW
 
@@ -34,8 +34,11 @@ def test_a_township_explainer_reaches_every_grid_exactly_once(engine, world, gri
     explainer = write(engine, world["zhen"], township="T1")
     approve(engine, explainer, world["zhen2"])
     report = push_explainer(engine, explainer, now=NOW, settings=settings, timeout=FAST)
-    assert {(r["grid"], r["status"]) for r in report.rows} == {("一网格", "sent"), ("二网格", "manual_pending"),
-                                                               ("三网格", "sent")}
+    assert {(r["grid"], r["status"]) for r in report.rows} == {
+        ("一网格", "sent"),
+        ("二网格", "manual_pending"),
+        ("三网格", "sent"),
+    }
     sent = texts(fake)
     assert len(sent) == 2
     assert all(t.startswith("【政策问答 第 1 期】明年的居民医保") for t in sent)
@@ -73,7 +76,7 @@ def test_long_explainers_are_split_and_corrections_are_pushed_once_more(engine, 
     approve(engine, explainer, world["zhen"])
     push_explainer(engine, explainer, grid_name="一网格", now=NOW, settings=settings, timeout=FAST)
     push_explainer(engine, explainer, grid_name="一网格", now=NOW, settings=settings, timeout=FAST)
-    corrected = texts(fake)[len(parts):]
+    corrected = texts(fake)[len(parts) :]
     assert corrected and "更正：办理地点改了" in corrected[0]
     assert len(corrected) == len(parts)
 
@@ -85,12 +88,16 @@ def test_grids_must_exist(engine, world, fake, settings):
         push_explainer(engine, explainer, now=NOW, settings=settings, timeout=FAST)
 
 
-def test_an_expired_explainer_is_pushed_only_when_forced_and_never_gains_an_orphan_part(engine, world, grids, fake,
-                                                                                       settings):
+def test_an_expired_explainer_is_pushed_only_when_forced_and_never_gains_an_orphan_part(
+    engine, world, grids, fake, settings
+):
     from datetime import date, timedelta
 
-    fields = {**markdown_fields(), "deadline_on": date(2026, 12, 31),
-              "q_where": "到村便民服务中心窗口交钱，窗口工作人员会帮您在电脑上办好。\n" * 40}
+    fields = {
+        **markdown_fields(),
+        "deadline_on": date(2026, 12, 31),
+        "q_where": "到村便民服务中心窗口交钱，窗口工作人员会帮您在电脑上办好。\n" * 40,
+    }
     explainer = write(engine, world["worker"], villages=("C1",), fields=fields)
     approve(engine, explainer, world["zhen"])
     first = push_explainer(engine, explainer, grid_name="一网格", now=NOW, settings=settings, timeout=FAST)
@@ -98,7 +105,9 @@ def test_an_expired_explainer_is_pushed_only_when_forced_and_never_gains_an_orph
     later = NOW + timedelta(days=90)
     with pytest.raises(BoardError, match="已截止.*--force"):
         push_explainer(engine, explainer, grid_name="一网格", now=later, settings=settings, timeout=FAST)
-    again = push_explainer(engine, explainer, grid_name="一网格", now=later, settings=settings, timeout=FAST, force=True)
+    again = push_explainer(
+        engine, explainer, grid_name="一网格", now=later, settings=settings, timeout=FAST, force=True
+    )
     assert len(texts(fake)) == sent
     assert [r["id"] for r in again.rows] == [r["id"] for r in first.rows]
     assert {r["part_total"] for r in again.rows} == {len(first.rows)}

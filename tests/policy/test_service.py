@@ -9,7 +9,6 @@ import pytest
 from sqlmodel import select
 
 from board.auth import get_user
-from infra.db import unit_of_work
 from board.errors import BoardError, ConflictError, PermissionDenied
 from board.policy import (
     amend_explainer,
@@ -19,11 +18,12 @@ from board.policy import (
     public_explainers,
     update_explainer,
 )
-from views.policy_view import deadline_label, explainer_text, is_expired
 from board.snapshot import canonical_json, snapshot_hash
 from board.villages import get_village
+from infra.db import unit_of_work
 from models import AuditLog, PolicyExplainerVersion
 from tests.policy.conftest import approve, markdown_fields, write
+from views.policy_view import deadline_label, explainer_text, is_expired
 
 
 def test_a_grid_worker_writes_and_the_township_approves_with_a_number_and_hash(engine, world):
@@ -89,8 +89,13 @@ def test_approved_is_immutable_and_a_correction_is_a_new_chained_version(engine,
     with unit_of_work(engine) as session:
         row = get_explainer(session, explainer)
         with pytest.raises(BoardError, match="先点“更正”"):
-            update_explainer(session, explainer, user=get_user(session, world["worker"]), fields=markdown_fields(),
-                             row_version=row.row_version)
+            update_explainer(
+                session,
+                explainer,
+                user=get_user(session, world["worker"]),
+                fields=markdown_fields(),
+                row_version=row.row_version,
+            )
         with pytest.raises(BoardError, match="更正说明"):
             amend_explainer(session, explainer, user=get_user(session, world["worker"]), note=" ")
         amend_explainer(session, explainer, user=get_user(session, world["worker"]), note="交钱的截止日期写错了")
@@ -102,8 +107,9 @@ def test_approved_is_immutable_and_a_correction_is_a_new_chained_version(engine,
         update_explainer(session, explainer, user=get_user(session, world["worker"]), fields=fields, row_version=stale)
         session.commit()
         with pytest.raises(ConflictError):
-            update_explainer(session, explainer, user=get_user(session, world["worker"]), fields=fields,
-                             row_version=stale)
+            update_explainer(
+                session, explainer, user=get_user(session, world["worker"]), fields=fields, row_version=stale
+            )
     second = approve(engine, explainer, world["zhen"])
     assert second.version == 2 and second.prev_hash == first.content_hash
     content = json.loads(second.content_json)
@@ -123,8 +129,12 @@ def test_personal_numbers_refuse_approval_and_bad_input_names_the_field(engine, 
         approve(engine, explainer, world["zhen"])
     assert caught.value.problems[0].field == "找谁问"
     with pytest.raises(BoardError) as caught:
-        write(engine, world["worker"], villages=("C1",), fields={**fields, "title": "", "issued_on": date(2026, 9, 1),
-                                                                  "deadline_on": date(2026, 8, 1)})
+        write(
+            engine,
+            world["worker"],
+            villages=("C1",),
+            fields={**fields, "title": "", "issued_on": date(2026, 9, 1), "deadline_on": date(2026, 8, 1)},
+        )
     assert {p.field for p in caught.value.problems} == {"标题", "截止日期"}
 
 
@@ -162,8 +172,13 @@ def test_nobody_who_saved_or_reopened_the_draft_may_approve_it(engine, world):
     explainer = write(engine, world["worker"], villages=("C1",))
     with unit_of_work(engine) as session:
         row = get_explainer(session, explainer)
-        update_explainer(session, explainer, user=get_user(session, world["zhen"]),
-                         fields={**markdown_fields(), "q_get": "每人每月 5000 元。"}, row_version=row.row_version)
+        update_explainer(
+            session,
+            explainer,
+            user=get_user(session, world["zhen"]),
+            fields={**markdown_fields(), "q_get": "每人每月 5000 元。"},
+            row_version=row.row_version,
+        )
         session.commit()
     with pytest.raises(PermissionDenied, match="修改过这一稿"):
         approve(engine, explainer, world["zhen"])
@@ -182,8 +197,13 @@ def test_approval_is_refused_when_the_draft_changed_since_the_approver_read_it(e
     explainer = write(engine, world["worker"], villages=("C1",))
     with unit_of_work(engine) as session:
         seen = get_explainer(session, explainer).row_version
-        update_explainer(session, explainer, user=get_user(session, world["worker"]),
-                         fields={**markdown_fields(), "q_get": "每人每月 5000 元。"}, row_version=seen)
+        update_explainer(
+            session,
+            explainer,
+            user=get_user(session, world["worker"]),
+            fields={**markdown_fields(), "q_get": "每人每月 5000 元。"},
+            row_version=seen,
+        )
         session.commit()
     with unit_of_work(engine) as session:
         with pytest.raises(ConflictError, match="不是最新稿"):

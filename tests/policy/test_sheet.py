@@ -8,10 +8,10 @@ from datetime import date
 import pdfplumber
 from reportlab.lib.pagesizes import A4
 
-from infra.db import unit_of_work
 from board.policy import public_explainers
 from board.villages import get_village
 from exports.policy_pdf import MIN_PT, render_policy_sheet, sheet_file_name
+from infra.db import unit_of_work
 from tests.policy.conftest import approve, write
 
 

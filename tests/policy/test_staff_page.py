@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infra.db import get_engine, unit_of_work
 from board.errors import BoardError
 from board.villages import get_village
 from exports.wechat.grids import add_grid
+from infra.db import get_engine, unit_of_work
 from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
@@ -31,7 +31,9 @@ def by_label(widgets, label: str):
 def test_draft_check_approve_and_push_through_the_page(demo_url, wecom_env, fake, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", demo_url)
     with unit_of_work(get_engine(demo_url)) as session:
-        add_grid(session, village=get_village(session, "DEMO"), name="一网格", channel="robot", key_ref="GRID_ROBOT_KEY")
+        add_grid(
+            session, village=get_village(session, "DEMO"), name="一网格", channel="robot", key_ref="GRID_ROBOT_KEY"
+        )
         session.commit()
 
     worker = page(("wangge", "网格员 赵小燕", Role.grid))
@@ -103,8 +105,9 @@ def test_the_reviewer_reads_the_stored_draft_and_a_newer_save_refuses_approval(d
     monkeypatch.setenv("DATABASE_URL", demo_url)
     fields = {**markdown_fields(), "title": "**粗体**[点我](javascript:alert(2))"}
     with unit_of_work(get_engine(demo_url)) as session:
-        explainer = create_explainer(session, user=get_user(session, "wangge"), fields=fields,
-                                     village_codes=("DEMO",)).id
+        explainer = create_explainer(
+            session, user=get_user(session, "wangge"), fields=fields, village_codes=("DEMO",)
+        ).id
         session.commit()
     township = page(("zhen", "镇经管站 陈敏", Role.township))
     assert not township.exception
@@ -115,8 +118,13 @@ def test_the_reviewer_reads_the_stored_draft_and_a_newer_save_refuses_approval(d
 
     with unit_of_work(get_engine(demo_url)) as session:
         row = get_explainer(session, explainer)
-        update_explainer(session, explainer, user=get_user(session, "wangge"),
-                         fields={**fields, "q_get": "每人每月 5000 元。"}, row_version=row.row_version)
+        update_explainer(
+            session,
+            explainer,
+            user=get_user(session, "wangge"),
+            fields={**fields, "q_get": "每人每月 5000 元。"},
+            row_version=row.row_version,
+        )
         session.commit()
     by_label(township.button, "审核通过并公开").click().run()
     assert not township.exception
@@ -141,12 +149,15 @@ def test_a_long_one_sentence_from_before_the_cap_never_breaks_the_tab(demo_url, 
     monkeypatch.setenv("DATABASE_URL", demo_url)
     engine = get_engine(demo_url)
     with unit_of_work(engine) as session:
-        explainer = create_explainer(session, user=get_user(session, "wangge"), fields=markdown_fields(),
-                                     village_codes=("DEMO",)).id
+        explainer = create_explainer(
+            session, user=get_user(session, "wangge"), fields=markdown_fields(), village_codes=("DEMO",)
+        ).id
         session.commit()
     with engine.begin() as connection:  # a draft saved before 一句话说清楚 had its 80-character cap
-        connection.execute(text("UPDATE policyexplainer SET one_sentence = :long WHERE id = :id"),
-                           {"long": "今年12月31日前到村里交钱，每人400元。" * 40, "id": explainer})
+        connection.execute(
+            text("UPDATE policyexplainer SET one_sentence = :long WHERE id = :id"),
+            {"long": "今年12月31日前到村里交钱，每人400元。" * 40, "id": explainer},
+        )
     with unit_of_work(engine) as session, pytest.raises(BoardError, match="最多 80 个字"):
         approve_explainer(session, explainer, user=get_user(session, "zhen"), row_version=None)
     township = page(("zhen", "镇经管站 陈敏", Role.township))

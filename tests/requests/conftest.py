@@ -1,13 +1,13 @@
 """A township with two villages, a clerk, a township officer and a supervisor, on both databases."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from board.auth import add_user, get_user
-from infra.db import unit_of_work
 from board.requests import submit_request
 from board.villages import add_village
+from infra.db import unit_of_work
 from models import Role
 
 PASSWORD = "secret-pass-1"
@@ -15,7 +15,7 @@ PASSWORD = "secret-pass-1"
 
 def at(year, month, day, hour=3) -> datetime:
     """A frozen moment (UTC; 03:00 UTC is 11:00 in Shanghai, the same day)."""
-    return datetime(year, month, day, hour, tzinfo=timezone.utc)
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -32,12 +32,19 @@ def req_engine(engine):
 
 
 def submit(engine, *, now, kind="依申请公开", phone="13812345678", client="10.0.0.1", village="V1", **extra):
-    fields = dict(topic="收支明细", subject="排水沟工程款", question="5万元排水沟工程款用在了哪里？", name="张三",
-                  answer_form="电子", publish_consent=True)
+    fields = dict(
+        topic="收支明细",
+        subject="排水沟工程款",
+        question="5万元排水沟工程款用在了哪里？",
+        name="张三",
+        answer_form="电子",
+        publish_consent=True,
+    )
     fields.update(extra)
     with unit_of_work(engine) as session:
-        request = submit_request(session, village_code=village, kind=kind, phone=phone, client_address=client,
-                                 now=now, **fields)
+        request = submit_request(
+            session, village_code=village, kind=kind, phone=phone, client_address=client, now=now, **fields
+        )
         session.commit()
     return request.code
 

@@ -3,18 +3,18 @@
 import hashlib
 import io
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from board.catalogue import DEFAULT_CATALOGUE, catalogue_rows, parse_rows, replace_catalogue
 from board.compliance import catalogue_report, report_csv, report_xlsx, summarise
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.villages import get_township, get_village
+from infra.db import unit_of_work
 from models import PublishedPeriod, SnapshotCoverage
-from sqlmodel import select
 from tests.requests.conftest import user
 
 ROW = {"清单": "主动公开", "类别": "村务", "谁来公开": "村委会", "向谁公开": "村民", "怎么公开": "公开栏"}
@@ -28,13 +28,23 @@ CATALOGUE = [
 
 def publish(session, code, period, day, *, affairs=(), version=1):
     village = get_village(session, code)
-    content = {"finance": {"assets": {"items": []}, "debts": {}, "resources": [], "major_payments": []},
-               "party": [], "affairs": [{"category": c, "date": d} for c, d in affairs]}
+    content = {
+        "finance": {"assets": {"items": []}, "debts": {}, "resources": [], "major_payments": []},
+        "party": [],
+        "affairs": [{"category": c, "date": d} for c, d in affairs],
+    }
     digest = hashlib.sha256(f"{code}{period}{version}".encode()).hexdigest()
-    session.add(PublishedPeriod(
-        village_id=village.id, period=period, version=version, content_json=json.dumps(content), content_hash=digest,
-        prev_hash="p" + digest[1:], published_at=datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc),
-    ))
+    session.add(
+        PublishedPeriod(
+            village_id=village.id,
+            period=period,
+            version=version,
+            content_json=json.dumps(content),
+            content_hash=digest,
+            prev_hash="p" + digest[1:],
+            published_at=datetime(day.year, day.month, day.day, 2, tzinfo=UTC),
+        )
+    )
 
 
 @pytest.fixture
@@ -42,8 +52,13 @@ def judged(req_engine):
     with unit_of_work(req_engine) as session:
         replace_catalogue(session, township=get_township(session, "T1"), rows=CATALOGUE, user=user(session, "town1"))
         # V1: September on 10/8 (first working day after the National Day week), with two works items.
-        publish(session, "V1", "2026-09", date(2026, 10, 8),
-                affairs=[("工程项目", "2026-09-10"), ("工程项目", "2026-09-25")])
+        publish(
+            session,
+            "V1",
+            "2026-09",
+            date(2026, 10, 8),
+            affairs=[("工程项目", "2026-09-10"), ("工程项目", "2026-09-25")],
+        )
         # V2: September late, and the 宅基地 list only in an amended version of August.
         publish(session, "V2", "2026-08", date(2026, 9, 5))
         publish(session, "V2", "2026-08", date(2026, 10, 21), affairs=[("宅基地审批", "2026-08-20")], version=2)
@@ -105,19 +120,35 @@ def test_default_catalogue_is_valid_and_complete(req_engine):
         rows = catalogue_rows(session, get_township(session, "T1"))
     assert len(parse_rows(rows)) == len(DEFAULT_CATALOGUE)
     finance = [r["事项名称"] for r in rows if r["类别"] == "财务" and r["清单"] == "主动公开"]
-    assert finance[:8] == ["财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他财务事项"]
+    assert finance[:8] == [
+        "财务计划",
+        "各项收入",
+        "各项支出",
+        "各项资产",
+        "各类资源",
+        "债权债务",
+        "收益分配",
+        "其他财务事项",
+    ]
     assert {r["清单"] for r in rows} == {"主动公开", "依申请公开", "不予公开"}
 
 
 def test_catalogue_rules(req_engine):
     with pytest.raises(BoardError) as error:
-        parse_rows([{**ROW, "事项名称": "隐私", "清单": "不予公开", "何时公开": ""},
-                    {**ROW, "事项名称": "收支", "何时公开": ""}, {**ROW, "事项名称": "收支", "何时公开": "即时"}])
+        parse_rows(
+            [
+                {**ROW, "事项名称": "隐私", "清单": "不予公开", "何时公开": ""},
+                {**ROW, "事项名称": "收支", "何时公开": ""},
+                {**ROW, "事项名称": "收支", "何时公开": "即时"},
+            ]
+        )
     problems = {(p.row, p.field) for p in error.value.problems}
     assert {(1, "不予公开理由"), (2, "何时公开"), (3, "事项名称")} <= problems
     with unit_of_work(req_engine) as session:
         with pytest.raises(BoardError, match="乡镇"):
-            replace_catalogue(session, township=get_township(session, "T1"), rows=CATALOGUE, user=user(session, "clerk1"))
+            replace_catalogue(
+                session, township=get_township(session, "T1"), rows=CATALOGUE, user=user(session, "clerk1")
+            )
 
 
 def test_catalogue_texts_are_checked_and_exports_neutralise_formulas(judged):
@@ -128,4 +159,4 @@ def test_catalogue_texts_are_checked_and_exports_neutralise_formulas(judged):
     hostile = [{**report[0], "village_name": '=HYPERLINK("http://x")'}]
     assert "'=HYPERLINK" in report_csv(hostile).decode("utf-8-sig")
     book = load_workbook(io.BytesIO(report_xlsx(hostile)))
-    assert book.active.cell(row=2, column=2).value == "'=HYPERLINK(\"http://x\")"
+    assert book.active.cell(row=2, column=2).value == '\'=HYPERLINK("http://x")'

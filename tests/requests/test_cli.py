@@ -1,18 +1,18 @@
 """The request and catalogue commands, as a clerk or a batch job runs them."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
-from infra.db import unit_of_work
 from board.requests import get_request
+from infra.db import unit_of_work
 from tests.helpers import run_cli
 from tests.requests.conftest import at, submit
 
 
 def test_list_show_reply_extend(req_engine, db_url, tmp_path):
     old = submit(req_engine, now=at(2026, 2, 13))
-    fresh = submit(req_engine, now=datetime.now(timezone.utc), phone="13912345678", client="b")
+    fresh = submit(req_engine, now=datetime.now(UTC), phone="13912345678", client="b")
     listed = run_cli("request", "list", "--village", "V1", "--today", "2026-03-20", db=db_url)
     assert listed.returncode == 0, listed.stderr
     assert f"【逾期】{old}" in listed.stdout and "已逾期 1 个工作日" in listed.stdout
@@ -30,8 +30,9 @@ def test_list_show_reply_extend(req_engine, db_url, tmp_path):
 
     answer = tmp_path / "answer.txt"
     answer.write_text("工程款用于东岗排水沟 320 米，明细见公开栏。", encoding="utf-8")
-    replied = run_cli("request", "reply", fresh, "--form", "予以公开", "--text", str(answer), "--by", "clerk1",
-                      "--publish", db=db_url)
+    replied = run_cli(
+        "request", "reply", fresh, "--form", "予以公开", "--text", str(answer), "--by", "clerk1", "--publish", db=db_url
+    )
     assert replied.returncode == 0, replied.stderr
     assert "在期限内" in replied.stdout and "公开栏公开" in replied.stdout
     with unit_of_work(req_engine) as session:
@@ -43,13 +44,24 @@ def test_user_errors_exit_2_in_chinese(req_engine, db_url, tmp_path):
     code = submit(req_engine, now=at(2026, 2, 13))
     missing = run_cli("request", "show", "NOSUCHCODE", db=db_url)
     assert missing.returncode == 2 and "查询码" in missing.stderr and "Traceback" not in missing.stderr
-    no_file = run_cli("request", "reply", code, "--form", "予以公开", "--text", str(tmp_path / "none.txt"),
-                      "--by", "clerk1", db=db_url)
+    no_file = run_cli(
+        "request",
+        "reply",
+        code,
+        "--form",
+        "予以公开",
+        "--text",
+        str(tmp_path / "none.txt"),
+        "--by",
+        "clerk1",
+        db=db_url,
+    )
     assert no_file.returncode == 2 and "答复文件" in no_file.stderr
     wrong_clerk = tmp_path / "a.txt"
     wrong_clerk.write_text("答复", encoding="utf-8")
-    denied = run_cli("request", "reply", code, "--form", "予以公开", "--text", str(wrong_clerk), "--by", "clerk2",
-                     db=db_url)
+    denied = run_cli(
+        "request", "reply", code, "--form", "予以公开", "--text", str(wrong_clerk), "--by", "clerk2", db=db_url
+    )
     assert denied.returncode == 2 and "权限" in denied.stderr
 
 

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from infra.db import unit_of_work
 from board.errors import BoardError, PermissionDenied
 from board.request_clock import Event, compute_clock
 from board.requests import (
@@ -19,6 +18,7 @@ from board.requests import (
 )
 from board.villages import get_township
 from board.workdays import WorkCalendar
+from infra.db import unit_of_work
 from tests.requests.conftest import at, submit, user
 
 
@@ -92,8 +92,9 @@ def test_no_extension_after_the_deadline(req_engine):
 def test_supplement_stops_and_restarts_the_clock(req_engine):
     code = submit(req_engine, now=at(2026, 9, 18))
     with unit_of_work(req_engine) as session:
-        request_supplement(session, code, user=user(session, "clerk1"), note="请说明是哪一年的工程",
-                           today=date(2026, 9, 21))
+        request_supplement(
+            session, code, user=user(session, "clerk1"), note="请说明是哪一年的工程", today=date(2026, 9, 21)
+        )
         session.commit()
     assert due(req_engine, code) == (None, "supplement")
     with unit_of_work(req_engine) as session:
@@ -133,8 +134,11 @@ def test_third_party_consultation_does_not_count(req_engine):
 
 def test_consultation_beyond_15_working_days_counts():
     cal = WorkCalendar()
-    events = [Event("received", date(2026, 3, 2)), Event("consult_started", date(2026, 3, 3)),
-              Event("consult_ended", date(2026, 4, 30))]
+    events = [
+        Event("received", date(2026, 3, 2)),
+        Event("consult_started", date(2026, 3, 3)),
+        Event("consult_ended", date(2026, 4, 30)),
+    ]
     clock = compute_clock(events, limit=20, calendar=cal)
     assert clock.consult_days == 15
     assert clock.due_on == cal.add_workdays(date(2026, 3, 2), 35)

@@ -5,8 +5,8 @@ from datetime import date
 
 import pdfplumber
 import pytest
+from sqlmodel import select
 
-from infra.db import unit_of_work
 from board.errors import BoardError
 from board.requests import (
     MAX_PER_VILLAGE_UNKNOWN_CLIENT,
@@ -26,8 +26,8 @@ from board.requests import (
 )
 from board.villages import get_village
 from exports.request_pdf import render_reply_letter
+from infra.db import unit_of_work
 from models import AuditLog, RequestEvent
-from sqlmodel import select
 from tests.requests.conftest import at, submit, user
 
 
@@ -113,22 +113,35 @@ def test_reply_forms_and_reasons(req_engine):
         with pytest.raises(BoardError, match="不予公开的理由"):
             reply_request(session, code, user=clerk, form="不予公开", text="不能公开", today=date(2026, 3, 2))
         with pytest.raises(BoardError, match="手机号"):
-            reply_request(session, code, user=clerk, form="予以公开", text="施工方电话 13912345678", today=date(2026, 3, 2))
-        reply_request(session, code, user=clerk, form="部分公开", text="工程款明细见附件", reason="涉及商业秘密",
-                      today=date(2026, 3, 2))
+            reply_request(
+                session, code, user=clerk, form="予以公开", text="施工方电话 13912345678", today=date(2026, 3, 2)
+            )
+        reply_request(
+            session,
+            code,
+            user=clerk,
+            form="部分公开",
+            text="工程款明细见附件",
+            reason="涉及商业秘密",
+            today=date(2026, 3, 2),
+        )
         session.commit()
     with unit_of_work(req_engine) as session:
         request = get_request(session, code)
         assert request.status == "replied" and request.reply_form == "部分公开"
         assert "涉及商业秘密" in request.reply_text
         with pytest.raises(BoardError, match="已经答复"):
-            reply_request(session, code, user=user(session, "clerk1"), form="予以公开", text="x", today=date(2026, 3, 3))
+            reply_request(
+                session, code, user=user(session, "clerk1"), form="予以公开", text="x", today=date(2026, 3, 3)
+            )
 
 
 def test_needs_supplement_is_a_reply_form(req_engine):
     code = submit(req_engine, now=at(2026, 2, 13))
     with unit_of_work(req_engine) as session:
-        reply_request(session, code, user=user(session, "clerk1"), form="需补正", text="请写明年份", today=date(2026, 2, 24))
+        reply_request(
+            session, code, user=user(session, "clerk1"), form="需补正", text="请写明年份", today=date(2026, 2, 24)
+        )
         session.commit()
         assert get_request(session, code).status == "supplement"
 
@@ -143,7 +156,9 @@ def test_public_status_and_publication_without_personal_data(req_engine):
         clerk = user(session, "clerk1")
         with pytest.raises(BoardError, match="已答复"):
             publish_answer(session, code, user=clerk, today=date(2026, 3, 2))
-        reply_request(session, code, user=clerk, form="予以公开", text="用于东岗排水沟 320 米。", today=date(2026, 3, 2))
+        reply_request(
+            session, code, user=clerk, form="予以公开", text="用于东岗排水沟 320 米。", today=date(2026, 3, 2)
+        )
         with pytest.raises(BoardError, match="没有同意"):
             publish_answer(session, code, user=clerk, today=date(2026, 3, 2))
         publish_answer(session, code, user=clerk, today=date(2026, 3, 2), general_interest=True)
@@ -185,8 +200,9 @@ def test_reply_letter_pdf(req_engine):
     with unit_of_work(req_engine) as session:
         with pytest.raises(BoardError, match="还没有答复"):
             reply_letter(session, code, user=user(session, "clerk1"))
-        reply_request(session, code, user=user(session, "clerk1"), form="予以公开", text="<b>见附件</b>",
-                      today=date(2026, 3, 2))
+        reply_request(
+            session, code, user=user(session, "clerk1"), form="予以公开", text="<b>见附件</b>", today=date(2026, 3, 2)
+        )
         session.commit()
         letter = reply_letter(session, code, user=user(session, "clerk1"))
     with pdfplumber.open(io.BytesIO(render_reply_letter(letter))) as pdf:

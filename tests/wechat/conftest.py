@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from board.auth import add_user
-from infra.db import unit_of_work
-from infra.settings import get_settings
 from board.villages import add_village
 from exports.wechat.grids import add_grid
+from infra.db import unit_of_work
+from infra.settings import get_settings
 from models import PublishedPeriod, Role, Village
 from tests.wechat.fake_wecom import FakeWeCom
 
@@ -25,7 +25,7 @@ OTHER_ROBOT_KEY = f"canary-robot-key-other-{secrets.token_hex(4)}"
 APP_SECRET = f"canary-app-secret-{secrets.token_hex(4)}"
 CORP_ID = "wwcanarycorp01"
 CHAT_ID = "GRID01"
-NOW = datetime(2026, 11, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 5, 9, 0, tzinfo=UTC)
 # Client timeouts for tests: a "sleep" fault of 4 s times out, while a loaded CI machine still
 # answers an ordinary request well within them.
 FAST = (2.0, 2.0)
@@ -80,8 +80,14 @@ def demo_snapshots(demo_template) -> dict[str, dict]:
 def long_snapshot(snapshot: dict, items: int = 14) -> dict:
     """A copy whose full digest needs several chat messages (many Party activities)."""
     extra = [
-        {"category": "主题党日", "date": f"{snapshot['period']}-{10 + i:02d}", "title": "党员志愿服务进小区、清理楼道杂物、走访独居老人和困难家庭" * 2,
-         "description": "", "participants": 20 + i, "amount_fen": None}
+        {
+            "category": "主题党日",
+            "date": f"{snapshot['period']}-{10 + i:02d}",
+            "title": "党员志愿服务进小区、清理楼道杂物、走访独居老人和困难家庭" * 2,
+            "description": "",
+            "participants": 20 + i,
+            "amount_fen": None,
+        }
         for i in range(items)
     ]
     return {**snapshot, "party": snapshot["party"] + extra}

@@ -212,8 +212,12 @@ class Handler(BaseHTTPRequestHandler):
         if media is None:
             return _error(41005, "media data missing")
         data = media.get_payload(decode=True) or b""
-        entry["file"] = {"filename": media.get_filename(), "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                         "head": data[:8].decode("latin-1")}
+        entry["file"] = {
+            "filename": media.get_filename(),
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "head": data[:8].decode("latin-1"),
+        }
         if media_type not in MEDIA_LIMITS or len(data) <= 5 or len(data) > MEDIA_LIMITS[media_type]:
             return _error(40006, "invalid file size")
         media_id = self.state.next_id("MEDIA")
@@ -223,7 +227,13 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.state.robot_media[media_id] = key
         entry["outcome"] = "uploaded"
-        return {"errcode": 0, "errmsg": "ok", "type": media_type, "media_id": media_id, "created_at": str(int(time.time()))}
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "type": media_type,
+            "media_id": media_id,
+            "created_at": str(int(time.time())),
+        }
 
     def _webhook(self, endpoint: str, query: dict, body: bytes, entry: dict) -> dict:
         key = query.get("key", "")
@@ -255,11 +265,18 @@ class Handler(BaseHTTPRequestHandler):
 class FakeWeCom:
     """The server plus a small client for its control API."""
 
-    def __init__(self, *, corp_id: str = "wwFAKECORP", secret: str = "fake-app-secret",
-                 robot_keys: tuple[str, ...] = ("fake-robot-key",), chat_ids: tuple[str, ...] = ("GRID01",),
-                 expires_in: int = 7200):
-        self.state = FakeState(corp_id=corp_id, secret=secret, robot_keys=set(robot_keys), chat_ids=set(chat_ids),
-                               expires_in=expires_in)
+    def __init__(
+        self,
+        *,
+        corp_id: str = "wwFAKECORP",
+        secret: str = "fake-app-secret",
+        robot_keys: tuple[str, ...] = ("fake-robot-key",),
+        chat_ids: tuple[str, ...] = ("GRID01",),
+        expires_in: int = 7200,
+    ):
+        self.state = FakeState(
+            corp_id=corp_id, secret=secret, robot_keys=set(robot_keys), chat_ids=set(chat_ids), expires_in=expires_in
+        )
         handler = type("BoundHandler", (Handler,), {"state": self.state})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -269,7 +286,9 @@ class FakeWeCom:
 
     def _control(self, action: str, payload: dict | None = None) -> dict:
         data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(f"{self.url}/__fake__/{action}", data=data, method="POST" if data or action != "log" else "GET")
+        request = urllib.request.Request(
+            f"{self.url}/__fake__/{action}", data=data, method="POST" if data or action != "log" else "GET"
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
 

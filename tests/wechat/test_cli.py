@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from infra.db import get_engine, unit_of_work
 from board.errors import BoardError
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import message_rows
+from infra.db import get_engine, unit_of_work
 from tests.helpers import DEMO_END, run_cli
 from tests.wechat.conftest import CHAT_ID, ROBOT_KEY
 
@@ -22,11 +22,33 @@ def test_digest_prints_full_and_short(demo_url, wecom_env):
 
 
 def test_grid_add_stores_a_key_reference_never_a_key(demo_url, wecom_env):
-    ok = run_cli("grid", "add", "--village", "DEMO", "--name", "一网格", "--channel", "robot",
-                 "--key-ref", "GRID_ROBOT_KEY", db=demo_url)
+    ok = run_cli(
+        "grid",
+        "add",
+        "--village",
+        "DEMO",
+        "--name",
+        "一网格",
+        "--channel",
+        "robot",
+        "--key-ref",
+        "GRID_ROBOT_KEY",
+        db=demo_url,
+    )
     assert ok.returncode == 0, ok.stderr
-    key_itself = run_cli("grid", "add", "--village", "DEMO", "--name", "二网格", "--channel", "robot",
-                         "--key-ref", ROBOT_KEY, db=demo_url)
+    key_itself = run_cli(
+        "grid",
+        "add",
+        "--village",
+        "DEMO",
+        "--name",
+        "二网格",
+        "--channel",
+        "robot",
+        "--key-ref",
+        ROBOT_KEY,
+        db=demo_url,
+    )
     assert key_itself.returncode == 2 and "不要填密钥本身" in key_itself.stderr and ROBOT_KEY not in key_itself.stderr
 
 

@@ -6,7 +6,9 @@ import copy
 import re
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from board.digest import JARGON, MAX_PARTS, build_digest, digest_parts
 from board.links import board_url
@@ -127,7 +129,9 @@ def test_typed_text_with_names_jargon_or_personal_numbers_never_reaches_resident
     assert "联系人手机137****1111" in full
     # A note without names or jargon is kept, with its personal numbers masked.
     snapshot["amendment_reason"] = "参加人数录错，联系13812345678核对后已更正"
-    assert "更正说明（第2版）：参加人数录错，联系138****5678核对后已更正" in build_digest(as_record(snapshot), base_url=BASE)
+    assert "更正说明（第2版）：参加人数录错，联系138****5678核对后已更正" in build_digest(
+        as_record(snapshot), base_url=BASE
+    )
 
 
 def test_a_landline_hotline_is_kept_and_a_mobile_one_masked(demo_snapshots):
@@ -147,8 +151,12 @@ def test_the_number_check_catches_a_wrong_number(demo_snapshots):
     assert_numbers_traceable(text, snapshot)
     income = format_wan(snapshot["finance"]["totals"]["income_fen"])
     assert income in text
-    for wrong in (text.replace(income, format_wan(snapshot["finance"]["totals"]["income_fen"] + 77_000)),
-                  text.replace("发给11人", "发给12人"), text.replace("7人参加", "9人参加"), text + "\n另有3,000元"):
+    for wrong in (
+        text.replace(income, format_wan(snapshot["finance"]["totals"]["income_fen"] + 77_000)),
+        text.replace("发给11人", "发给12人"),
+        text.replace("7人参加", "9人参加"),
+        text + "\n另有3,000元",
+    ):
         with pytest.raises(AssertionError):
             assert_numbers_traceable(wrong, snapshot)
 
@@ -160,13 +168,18 @@ def test_digest_says_what_residents_need(demo_snapshots):
     for expected in (
         f"6月底，账上共有{format_wan(totals['closing_fen'])}",
         f"本月收入{format_wan(totals['income_fen'])}，支出{format_wan(totals['expense_fen'])}",
-        "花钱最多的三笔", "① 6月社区干部基本报酬：1.92万元",
+        "花钱最多的三笔",
+        "① 6月社区干部基本报酬：1.92万元",
         f"收入比5月多了{format_wan(totals['income_fen'] - snapshot['previous']['income_fen'])}",
-        "低保、救助和补贴：发给11人，共6,940元", "本月党组织活动4次",
-        "监督电话：0523-8888 6612", board_url(BASE, "DEMO", "2026-06"),
+        "低保、救助和补贴：发给11人，共6,940元",
+        "本月党组织活动4次",
+        "监督电话：0523-8888 6612",
+        board_url(BASE, "DEMO", "2026-06"),
         "更正说明（第2版）",
-        (f"另有{snapshot['finance']['transfers']['count']}笔是村里自己的现金和银行账户之间的转账"
-         f"（共{format_wan(snapshot['finance']['transfers']['amount_fen'])}），钱没有进出村里，不算收入和支出。"),
+        (
+            f"另有{snapshot['finance']['transfers']['count']}笔是村里自己的现金和银行账户之间的转账"
+            f"（共{format_wan(snapshot['finance']['transfers']['amount_fen'])}），钱没有进出村里，不算收入和支出。"
+        ),
     ):
         assert expected in text
     assert build_digest(as_record(snapshot), base_url=BASE) == text  # deterministic
@@ -176,9 +189,9 @@ def test_digest_says_what_residents_need(demo_snapshots):
 
 def test_previous_month_snapshot_gives_the_same_comparison_as_the_embedded_block(demo_snapshots):
     snapshot = demo_snapshots["2026-06"]
-    assert build_digest(as_record(snapshot), base_url=BASE, previous=as_record(demo_snapshots["2026-05"])) == build_digest(
-        as_record(snapshot), base_url=BASE
-    )
+    assert build_digest(
+        as_record(snapshot), base_url=BASE, previous=as_record(demo_snapshots["2026-05"])
+    ) == build_digest(as_record(snapshot), base_url=BASE)
 
 
 def test_a_quiet_month_without_history_still_reads_well(demo_snapshots):
@@ -196,7 +209,9 @@ def test_too_many_parts_fall_back_to_the_short_digest(demo_snapshots):
     snapshot = copy.deepcopy(demo_snapshots["2026-06"])
     snapshot["party"] *= 40
     assert len(split_message(build_digest(as_record(snapshot), base_url=BASE))) > MAX_PARTS
-    assert digest_parts(as_record(snapshot), base_url=BASE) == [build_digest(as_record(snapshot), base_url=BASE, short=True)]
+    assert digest_parts(as_record(snapshot), base_url=BASE) == [
+        build_digest(as_record(snapshot), base_url=BASE, short=True)
+    ]
 
 
 def _bodies_restore(text: str, parts: list[str]) -> None:
@@ -209,8 +224,8 @@ def _bodies_restore(text: str, parts: list[str]) -> None:
         if n > 1:
             header = f"({i}/{n})\n"
             assert part.startswith(header)
-            body = part[len(header):]
-        while text[pos:pos + 1] == "\n" and not text.startswith(body, pos):
+            body = part[len(header) :]
+        while text[pos : pos + 1] == "\n" and not text.startswith(body, pos):
             pos += 1
         assert text.startswith(body, pos)
         pos += len(body)
@@ -243,14 +258,30 @@ def test_long_chinese_text_splits_at_channel_limits(limit):
 
 # Whole user-perceived characters: family (ZWJ), flags (regional-indicator pairs), skin tone,
 # keycap and heart (variation selector), combining accents; each entry is one cluster.
-CLUSTERS = ["👨‍👩‍👧‍👦", "👩🏽‍💻", "🇨🇳", "🇯🇵", "👍🏽", "1️⃣", "❤️", "e\u0301", "n\u0303\u0301", "村", "务", "a", "。", "，", "\n"]
+CLUSTERS = [
+    "👨‍👩‍👧‍👦",
+    "👩🏽‍💻",
+    "🇨🇳",
+    "🇯🇵",
+    "👍🏽",
+    "1️⃣",
+    "❤️",
+    "e\u0301",
+    "n\u0303\u0301",
+    "村",
+    "务",
+    "a",
+    "。",
+    "，",
+    "\n",
+]
 
 
 def _cut_offsets(text: str, parts: list[str]) -> list[int]:
     """Where, in ``text``, each part but the last ends."""
     n, pos, cuts = len(parts), 0, []
     for i, part in enumerate(parts, start=1):
-        body = part[len(f"({i}/{n})\n"):] if n > 1 else part
+        body = part[len(f"({i}/{n})\n") :] if n > 1 else part
         while not text.startswith(body, pos):
             pos += 1
         pos += len(body)

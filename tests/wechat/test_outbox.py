@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from infra.db import unit_of_work
 from board.splitting import byte_len
 from exports.wechat.outbox import (
     MAX_ATTEMPTS,
@@ -26,6 +25,7 @@ from exports.wechat.outbox import (
     resend,
     send_due,
 )
+from infra.db import unit_of_work
 from models import OutboxMessage, WecomToken
 from tests.helpers import as_record
 from tests.wechat.conftest import APP_SECRET, CHAT_ID, FAST, NOW, long_snapshot
@@ -34,7 +34,10 @@ PDF = b"%PDF-1.4 fake pdf body " + bytes(range(256)) * 40  # any bytes go throug
 
 
 def _push(engine, grid, snapshot, village_id, *, pdf=None, now=NOW, settings, timeout=FAST):
-    ids = enqueue(engine, plan_messages(grid, as_record(snapshot), village_id=village_id, base_url="https://x.cn", pdf=pdf, now=now))
+    ids = enqueue(
+        engine,
+        plan_messages(grid, as_record(snapshot), village_id=village_id, base_url="https://x.cn", pdf=pdf, now=now),
+    )
     send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=ids)
     return {r["id"]: r for r in message_rows(engine, ids=ids)}, ids
 
@@ -43,8 +46,9 @@ def _statuses(rows: dict, ids: list[int]) -> list[str]:
     return [rows[i]["status"] for i in ids]
 
 
-def test_robot_sends_parts_in_order_then_the_whole_file_exactly_once(engine, village_id, make_grid, fake, settings,
-                                                                    demo_snapshots):
+def test_robot_sends_parts_in_order_then_the_whole_file_exactly_once(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     snapshot = long_snapshot(demo_snapshots["2026-06"])
     rows, ids = _push(engine, grid, snapshot, village_id, pdf=PDF, settings=settings)
@@ -67,14 +71,18 @@ def test_robot_sends_parts_in_order_then_the_whole_file_exactly_once(engine, vil
     assert ids_again == ids and len(fake.log()) == before
 
 
-def test_replanning_after_the_text_changed_reuses_the_stored_message(engine, village_id, make_grid, fake, settings,
-                                                                      demo_snapshots):
+def test_replanning_after_the_text_changed_reuses_the_stored_message(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, pdf=PDF, settings=settings)
     assert [r["kind"] for r in rows.values()] == ["text", "file"] and _statuses(rows, ids) == ["sent", "sent"]
     # Same version, but the digest template now yields more parts: nothing new is stored or sent.
     longer = long_snapshot(demo_snapshots["2026-06"])
-    assert len(plan_messages(grid, as_record(longer), village_id=village_id, base_url="https://x.cn", pdf=PDF, now=NOW)) > 2
+    assert (
+        len(plan_messages(grid, as_record(longer), village_id=village_id, base_url="https://x.cn", pdf=PDF, now=NOW))
+        > 2
+    )
     before = len(fake.log())
     _, ids_again = _push(engine, grid, longer, village_id, pdf=PDF, settings=settings)
     assert ids_again == ids and len(fake.log()) == before
@@ -85,8 +93,14 @@ def test_replanning_after_the_text_changed_reuses_the_stored_message(engine, vil
 
 def test_concurrent_enqueue_of_the_same_push_stores_each_part_once(engine, village_id, make_grid, demo_snapshots):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
-    planned = plan_messages(grid, as_record(long_snapshot(demo_snapshots["2026-06"])), village_id=village_id,
-                            base_url="https://x.cn", pdf=PDF, now=NOW)
+    planned = plan_messages(
+        grid,
+        as_record(long_snapshot(demo_snapshots["2026-06"])),
+        village_id=village_id,
+        base_url="https://x.cn",
+        pdf=PDF,
+        now=NOW,
+    )
     barrier, results, errors = threading.Barrier(4), [], []
 
     def worker():
@@ -120,8 +134,9 @@ def test_rate_limit_waits_at_least_a_minute(engine, village_id, make_grid, fake,
     assert len(fake.delivered("webhook/send")) == 1
 
 
-def test_busy_server_backs_off_then_fails_after_bounded_attempts(engine, village_id, make_grid, fake, settings,
-                                                                 demo_snapshots):
+def test_busy_server_backs_off_then_fails_after_bounded_attempts(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     fake.fault("webhook/send", "http", times=None, status=502)
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
@@ -139,7 +154,9 @@ def test_busy_server_backs_off_then_fails_after_bounded_attempts(engine, village
     assert len(fake.log("webhook/send")) == MAX_ATTEMPTS
 
 
-def test_dropped_connection_is_retried_and_delivered_once(engine, village_id, make_grid, fake, settings, demo_snapshots):
+def test_dropped_connection_is_retried_and_delivered_once(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     fake.fault("webhook/send", "drop")
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
@@ -150,8 +167,9 @@ def test_dropped_connection_is_retried_and_delivered_once(engine, village_id, ma
     assert len(fake.delivered("webhook/send")) == 1
 
 
-def test_slow_reply_is_ambiguous_and_holds_back_later_parts(engine, village_id, make_grid, fake, worker, settings,
-                                                           demo_snapshots):
+def test_slow_reply_is_ambiguous_and_holds_back_later_parts(
+    engine, village_id, make_grid, fake, worker, settings, demo_snapshots
+):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     fake.fault("webhook/send", "sleep", seconds=8)
     started = time.monotonic()
@@ -192,8 +210,9 @@ def test_retried_upload_sends_the_whole_file(engine, village_id, make_grid, fake
     assert message_rows(engine, ids=ids)[1]["status"] == "sent"
 
 
-def test_bad_robot_key_fails_for_good_with_a_chinese_reason(engine, village_id, make_grid, fake, worker, settings,
-                                                           demo_snapshots, monkeypatch):
+def test_bad_robot_key_fails_for_good_with_a_chinese_reason(
+    engine, village_id, make_grid, fake, worker, settings, demo_snapshots, monkeypatch
+):
     monkeypatch.setenv("GRID_ROBOT_KEY", "removed-robot-key")
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
     rows, ids = _push(engine, grid, long_snapshot(demo_snapshots["2026-06"]), village_id, pdf=PDF, settings=settings)
@@ -206,8 +225,9 @@ def test_bad_robot_key_fails_for_good_with_a_chinese_reason(engine, village_id, 
     assert _statuses({r["id"]: r for r in message_rows(engine, ids=ids)}, ids) == ["sent"] * len(ids)
 
 
-def test_missing_key_reference_fails_without_calling_wecom(engine, village_id, make_grid, fake, settings,
-                                                          demo_snapshots):
+def test_missing_key_reference_fails_without_calling_wecom(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("一网格", "robot", key_ref="NOT_CONFIGURED_KEY")
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
     assert rows[ids[0]]["status"] == "failed" and "NOT_CONFIGURED_KEY" in rows[ids[0]]["error"]
@@ -219,12 +239,16 @@ def test_robot_sends_at_most_twenty_messages_a_minute(engine, village_id, make_g
     base = demo_snapshots["2026-06"]
     for month in range(1, 13):  # 12 months × 2 parts = 24 messages to one robot
         snapshot = long_snapshot({**base, "period": f"2025-{month:02d}"}, items=6)
-        enqueue(engine, plan_messages(grid, as_record(snapshot), village_id=village_id, base_url="https://x.cn", pdf=None, now=NOW))
+        enqueue(
+            engine,
+            plan_messages(grid, as_record(snapshot), village_id=village_id, base_url="https://x.cn", pdf=None, now=NOW),
+        )
     send_due(engine, now=NOW, settings=settings, timeout=FAST)
     assert len(fake.delivered("webhook/send")) == 20
     waiting = [r for r in message_rows(engine) if r["status"] != "sent"]
-    assert waiting and all(r["next_attempt_at"] is None or r["next_attempt_at"] >= NOW + timedelta(seconds=60)
-                           for r in waiting)
+    assert waiting and all(
+        r["next_attempt_at"] is None or r["next_attempt_at"] >= NOW + timedelta(seconds=60) for r in waiting
+    )
     assert not [e for e in fake.log("webhook/send") if e.get("errcode") == 45009]
     fake.reset()  # the fake counts real seconds; let its minute pass as the outbox's did
     send_due(engine, now=NOW + timedelta(seconds=61), settings=settings, timeout=FAST)
@@ -235,8 +259,9 @@ def test_robot_sends_at_most_twenty_messages_a_minute(engine, village_id, make_g
 # --- application group chat (wechatpy) -------------------------------------------------------
 
 
-def test_appchat_token_is_cached_in_the_database_under_a_hashed_key(engine, village_id, make_grid, fake, settings,
-                                                                    demo_snapshots):
+def test_appchat_token_is_cached_in_the_database_under_a_hashed_key(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("二网格", "appchat", key_ref="GRID_APP_SECRET", chat_id=CHAT_ID)
     rows, ids = _push(engine, grid, long_snapshot(demo_snapshots["2026-06"]), village_id, pdf=PDF, settings=settings)
     assert set(_statuses(rows, ids)) == {"sent"}
@@ -267,8 +292,9 @@ def test_tokens_expired_on_the_server_are_replaced(engine, village_id, make_grid
     assert _statuses(rows, ids) == ["sent"] and len(fake.log("gettoken")) == 2
 
 
-def test_invalid_token_forever_fails_after_at_most_two_token_calls(engine, village_id, make_grid, fake, settings,
-                                                                  demo_snapshots):
+def test_invalid_token_forever_fails_after_at_most_two_token_calls(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("二网格", "appchat", key_ref="GRID_APP_SECRET", chat_id=CHAT_ID)
     fake.fault("appchat/send", "errcode", times=None, errcode=40014)
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
@@ -276,8 +302,9 @@ def test_invalid_token_forever_fails_after_at_most_two_token_calls(engine, villa
     assert len(fake.log("gettoken")) <= 2 and len(fake.log("appchat/send")) == 2
 
 
-def test_upload_after_token_refresh_carries_the_whole_file(engine, village_id, make_grid, fake, settings,
-                                                          demo_snapshots):
+def test_upload_after_token_refresh_carries_the_whole_file(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("二网格", "appchat", key_ref="GRID_APP_SECRET", chat_id=CHAT_ID)
     fake.fault("media/upload", "errcode", errcode=42001)
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, pdf=PDF, settings=settings)
@@ -286,8 +313,9 @@ def test_upload_after_token_refresh_carries_the_whole_file(engine, village_id, m
     assert len(uploads) == 2 and uploads[1]["file"]["size"] == len(PDF)
 
 
-def test_slow_token_call_times_out_and_is_retried_not_ambiguous(engine, village_id, make_grid, fake, settings,
-                                                                demo_snapshots):
+def test_slow_token_call_times_out_and_is_retried_not_ambiguous(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("二网格", "appchat", key_ref="GRID_APP_SECRET", chat_id=CHAT_ID)
     # The server answers after 8 s; the client's 2 s timeout must give up long before (with
     # room for a loaded CI machine: the check is "did not wait for the reply", not a speed test).
@@ -298,17 +326,30 @@ def test_slow_token_call_times_out_and_is_retried_not_ambiguous(engine, village_
     assert rows[ids[0]]["status"] == "retry" and fake.log("appchat/send") == []
 
 
-def test_appchat_errors_map_to_retry_ambiguous_and_failed(engine, village_id, make_grid, fake, settings,
-                                                         demo_snapshots, monkeypatch):
+def test_appchat_errors_map_to_retry_ambiguous_and_failed(
+    engine, village_id, make_grid, fake, settings, demo_snapshots, monkeypatch
+):
     grid = make_grid("二网格", "appchat", key_ref="GRID_APP_SECRET", chat_id=CHAT_ID)
     outcomes = {}
-    for period, fault in [("2026-01", dict(kind="http", status=502)), ("2026-02", dict(kind="errcode", errcode=-1)),
-                          ("2026-03", dict(kind="errcode", errcode=45033)), ("2026-04", dict(kind="malformed")),
-                          ("2026-05", dict(kind="sleep", seconds=4)), ("2026-06", dict(kind="errcode", errcode=60020))]:
+    for period, fault in [
+        ("2026-01", dict(kind="http", status=502)),
+        ("2026-02", dict(kind="errcode", errcode=-1)),
+        ("2026-03", dict(kind="errcode", errcode=45033)),
+        ("2026-04", dict(kind="malformed")),
+        ("2026-05", dict(kind="sleep", seconds=4)),
+        ("2026-06", dict(kind="errcode", errcode=60020)),
+    ]:
         fake.fault("appchat/send", **fault)
         rows, ids = _push(engine, grid, demo_snapshots[period], village_id, settings=settings)
         outcomes[period] = rows[ids[0]]
-    assert [outcomes[p]["status"] for p in sorted(outcomes)] == ["retry", "retry", "retry", "ambiguous", "ambiguous", "failed"]
+    assert [outcomes[p]["status"] for p in sorted(outcomes)] == [
+        "retry",
+        "retry",
+        "retry",
+        "ambiguous",
+        "ambiguous",
+        "failed",
+    ]
     assert timedelta(seconds=1) <= outcomes["2026-03"]["next_attempt_at"] - NOW <= timedelta(seconds=5)
     assert "企业可信IP" in outcomes["2026-06"]["error"]
     monkeypatch.setenv("GRID_APP_SECRET", "wrong-secret")
@@ -320,33 +361,49 @@ def test_appchat_errors_map_to_retry_ambiguous_and_failed(engine, village_id, ma
     assert rows[ids[0]]["status"] == "failed" and rows[ids[0]]["errcode"] == 40001
 
 
-def test_customer_group_creates_a_task_the_worker_confirms(engine, village_id, make_grid, fake, worker, settings,
-                                                          demo_snapshots):
-    grid = make_grid("三网格", "customer_group", key_ref="GRID_APP_SECRET", sender="zhaoxiaoyan", chat_id="wrOgC1,wrOgC2")
+def test_customer_group_creates_a_task_the_worker_confirms(
+    engine, village_id, make_grid, fake, worker, settings, demo_snapshots
+):
+    grid = make_grid(
+        "三网格", "customer_group", key_ref="GRID_APP_SECRET", sender="zhaoxiaoyan", chat_id="wrOgC1,wrOgC2"
+    )
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, settings=settings)
     (row,) = rows.values()
     assert row["status"] == "manual_pending" and row["provider_ref"].startswith("MSG_")
     (task,) = fake.delivered("externalcontact/add_msg_template")
     body = task["body"]
-    assert body["chat_type"] == "group" and body["sender"] == "zhaoxiaoyan" and body["chat_id_list"] == ["wrOgC1", "wrOgC2"]
+    assert (
+        body["chat_type"] == "group"
+        and body["sender"] == "zhaoxiaoyan"
+        and body["chat_id_list"] == ["wrOgC1", "wrOgC2"]
+    )
     assert body["attachments"][0]["link"]["url"] == "https://x.cn/?village=DEMO&period=2026-06"
     assert "6月底账上有" in body["text"]["content"]
     confirm_delivered(engine, ids[0], by=worker, now=NOW)
     assert message_rows(engine, ids=ids)[0]["status"] == "manual_done"
 
 
-def test_manual_grid_is_recorded_as_waiting_for_the_worker(engine, village_id, make_grid, fake, settings,
-                                                          demo_snapshots):
+def test_manual_grid_is_recorded_as_waiting_for_the_worker(
+    engine, village_id, make_grid, fake, settings, demo_snapshots
+):
     grid = make_grid("四网格", "manual", worker="wangge")
     rows, ids = _push(engine, grid, demo_snapshots["2026-06"], village_id, pdf=PDF, settings=settings)
     assert _statuses(rows, ids) == ["manual_pending"] and fake.log() == []
 
 
-def test_a_send_interrupted_by_a_crash_becomes_ambiguous(engine, village_id, make_grid, fake, settings,
-                                                         demo_snapshots):
+def test_a_send_interrupted_by_a_crash_becomes_ambiguous(engine, village_id, make_grid, fake, settings, demo_snapshots):
     grid = make_grid("一网格", "robot", key_ref="GRID_ROBOT_KEY")
-    (message_id,) = enqueue(engine, plan_messages(grid, as_record(demo_snapshots["2026-06"]), village_id=village_id,
-                                                  base_url="https://x.cn", pdf=None, now=NOW))
+    (message_id,) = enqueue(
+        engine,
+        plan_messages(
+            grid,
+            as_record(demo_snapshots["2026-06"]),
+            village_id=village_id,
+            base_url="https://x.cn",
+            pdf=None,
+            now=NOW,
+        ),
+    )
     assert claim(engine, message_id, NOW) and not claim(engine, message_id, NOW)  # a worker died holding it
     assert send_due(engine, now=NOW + timedelta(minutes=5), settings=settings, timeout=FAST) == []
     send_due(engine, now=NOW + timedelta(minutes=16), settings=settings, timeout=FAST)

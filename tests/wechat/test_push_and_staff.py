@@ -8,7 +8,6 @@ import pytest
 from sqlmodel import select
 
 from board.auth import add_user
-from infra.db import unit_of_work
 from board.errors import PermissionDenied
 from board.public import published_snapshot
 from board.villages import add_village, get_village
@@ -24,6 +23,7 @@ from exports.wechat.outbox import (
 )
 from exports.wechat.push import push_due, push_period
 from exports.wechat.share import mark_forwarded
+from infra.db import unit_of_work
 from models import AuditLog, PublishedPeriod, Role, User
 from tests.wechat.conftest import FAST, NOW
 
@@ -38,14 +38,17 @@ def _published(engine, when: dict[tuple[str, int], timedelta]) -> None:
 
 
 def test_push_due_sends_catch_up_months_and_corrections_once(demo_engine, settings):
-    _published(demo_engine, {
-        ("2026-10", 1): timedelta(days=2),
-        ("2026-09", 1): timedelta(days=20),  # published late, after August's push window closed
-        ("2026-08", 1): timedelta(days=40),  # too old: not part of this round
-        ("2026-06", 1): timedelta(days=130),
-        ("2026-06", 2): timedelta(days=1),  # the correction of an older month
-        ("2026-05", 2): timedelta(days=1),  # not a real version: there is only version 1 of May
-    })
+    _published(
+        demo_engine,
+        {
+            ("2026-10", 1): timedelta(days=2),
+            ("2026-09", 1): timedelta(days=20),  # published late, after August's push window closed
+            ("2026-08", 1): timedelta(days=40),  # too old: not part of this round
+            ("2026-06", 1): timedelta(days=130),
+            ("2026-06", 2): timedelta(days=1),  # the correction of an older month
+            ("2026-05", 2): timedelta(days=1),  # not a real version: there is only version 1 of May
+        },
+    )
     with unit_of_work(demo_engine) as session:
         add_grid(session, village=get_village(session, "DEMO"), name="三网格", channel="manual")
         session.commit()
@@ -76,8 +79,10 @@ def _ambiguous_row(engine, fake, settings, grid_name: str = "一网格", key_ref
         snapshot = published_snapshot(session, village, "2026-10")
         session.commit()
     fake.fault("webhook/send", "malformed")
-    (message_id,) = enqueue(engine, plan_messages(grid, snapshot, village_id=village.id,
-                                                  base_url=settings.public_base_url, pdf=None, now=NOW))
+    (message_id,) = enqueue(
+        engine,
+        plan_messages(grid, snapshot, village_id=village.id, base_url=settings.public_base_url, pdf=None, now=NOW),
+    )
     send_due(engine, now=NOW, settings=settings, timeout=FAST, only_ids=[message_id])
     return message_id
 
@@ -97,8 +102,15 @@ def test_staff_actions_check_the_acting_user_themselves(demo_engine, fake, setti
         "resend": lambda by: resend(demo_engine, message_id, by=by, now=NOW, settings=settings, timeout=FAST),
         "requeue": lambda by: requeue(demo_engine, message_id, NOW, by=by),
         "confirm": lambda by: confirm_delivered(demo_engine, message_id, by=by, now=NOW),
-        "forwarded": lambda by: mark_forwarded(demo_engine, village_code="DEMO", period="2026-10", grid_id=manual.id,
-                                               by=by, base_url=settings.public_base_url, now=NOW),
+        "forwarded": lambda by: mark_forwarded(
+            demo_engine,
+            village_code="DEMO",
+            period="2026-10",
+            grid_id=manual.id,
+            by=by,
+            base_url=settings.public_base_url,
+            now=NOW,
+        ),
     }
     for action in actions.values():
         with pytest.raises(PermissionDenied, match="您没有“青禾镇幸福社区"):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from infra.db import get_engine, unit_of_work
 from board.public import published_snapshot
 from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due
+from infra.db import get_engine, unit_of_work
 from models import AuditLog, Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import DEMO_END, ROOT
@@ -23,12 +23,24 @@ def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, we
         village = get_village(session, "DEMO")
         add_grid(session, village=village, name="三网格", channel="manual", worker="wangge")
         robot = add_grid(session, village=village, name="一网格", channel="robot", key_ref="UNSET_ROBOT_KEY")
-        customer = add_grid(session, village=village, name="四网格", channel="customer_group",
-                            key_ref="GRID_APP_SECRET", sender="wangge")
+        customer = add_grid(
+            session,
+            village=village,
+            name="四网格",
+            channel="customer_group",
+            key_ref="GRID_APP_SECRET",
+            sender="wangge",
+        )
         snapshot = published_snapshot(session, village, DEMO_END)
         session.commit()
-    ids = [i for grid in (robot, customer) for i in enqueue(engine, plan_messages(
-        grid, snapshot, village_id=village.id, base_url=settings.public_base_url, pdf=None, now=NOW))]
+    ids = [
+        i
+        for grid in (robot, customer)
+        for i in enqueue(
+            engine,
+            plan_messages(grid, snapshot, village_id=village.id, base_url=settings.public_base_url, pdf=None, now=NOW),
+        )
+    ]
     send_due(engine, now=NOW, settings=settings, timeout=FAST, only_ids=ids)  # robot fails: the key is not configured
 
     at = AppTest.from_file(str(ROOT / "pages" / "staff" / "share.py"), default_timeout=60)
