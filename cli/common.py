@@ -40,10 +40,10 @@ class Globals:
         return engine
 
 
-def os_error_text(error: OSError) -> str:
+def os_error_text(error: OSError, doing: str = "读写文件") -> str:
     reason = _OS_ERRORS.get(error.errno, f"系统错误 {errno.errorcode.get(error.errno, error.errno)}")
     where = f"“{error.filename}”" if error.filename is not None else ""
-    return f"无法读写文件{where}：{reason}（请检查路径是否存在、能否写入）"
+    return f"无法{doing}{where}：{reason}（请检查路径是否存在、能否写入）"
 
 
 def write_output(path: Path, data: bytes) -> None:
@@ -51,7 +51,7 @@ def write_output(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as error:
-        raise BoardError(os_error_text(error), field="输出文件") from None
+        raise BoardError(os_error_text(error, "写入"), field="输出文件") from None
 
 
 def read_secret(prompt: str = "密码：") -> str:
