@@ -71,7 +71,7 @@ class RootGroup(ZhGroup):
         return code
 
 
-@click.group(cls=RootGroup, help="三务公开栏 命令行工具", context_settings=CONTEXT_SETTINGS)
+@click.group(PROG, cls=RootGroup, help="三务公开栏 命令行工具", context_settings=CONTEXT_SETTINGS)
 @option("--db", metavar="数据库地址", help="数据库地址（默认读取 DATABASE_URL 或 data/sanwu.db）")
 @click.pass_context
 def root(ctx: click.Context, db: str | None) -> None:

@@ -54,8 +54,14 @@ grid_group = subgroup(None, "grid", help="网格")
 @command(grid_group, "add", help="登记网格及其发送方式")
 @option("--village", required=True, metavar="代码", help="村/社区代码")
 @option("--name", required=True, metavar="名称", help="网格名称")
-@option("--channel", required=True, type=OneOf(CHANNELS), metavar="方式", help="发送方式")
-@option("--key-ref", metavar="变量名", help="保存群机器人 key 或应用密钥的环境变量名（不是密钥本身）")
+@option(
+    "--channel",
+    required=True,
+    type=OneOf(CHANNELS),
+    metavar="方式",
+    help="发送方式：" + "、".join(f"{name}（{label}）" for name, label in CHANNELS.items()),
+)
+@option("--key-ref", metavar="变量名", help="保存群机器人密钥或应用密钥的环境变量名（不是密钥本身）")
 @option("--chat-id", metavar="群聊", help="应用群聊 ID；客户群群发时为客户群 ID（逗号分隔，可省略）")
 @option("--sender", metavar="账号", help="客户群群发的发送人（网格员的企业微信账号）")
 @option("--worker", metavar="用户名", help="网格员用户名")
