@@ -75,7 +75,7 @@ def test_the_word_check_finds_english():
         (["export", "pdf", "--period", "2026-10", "-o", "x.pdf"], "缺少参数 --village 或 --township"),
         (["period", "approve", "--village", "X", "--period", "2026-10"], "缺少参数 --by（或 --as-admin）"),
         (
-            ["period", "approve", "--village", "X", "--period", "2026-10", "--by", "a", "--as-admin"],
+            ["period", "approve", "--village", "X", "--period", "2026-10", "--by", "lisi", "--as-admin"],
             "--by 和 --as-admin 只能给一个",
         ),
     ],
