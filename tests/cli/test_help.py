@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from cli.main import root
 from cli.zh import OneOf
 from models import Role
+from tests.cli.commands import command_paths, lookup
 
 # Words that are not English prose: file formats, products, placeholders and the program's name.
 NAMES = {
@@ -19,21 +19,11 @@ NAMES = {
 }
 
 
-def leaf_paths(group: click.Group = root, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths = [path]
-    for name, command in group.commands.items():
-        paths += leaf_paths(command, (*path, name)) if isinstance(command, click.Group) else [(*path, name)]
-    return paths
-
-
 def allowed_words() -> set[str]:
     words = set(NAMES) | {role.value for role in Role}
-    for path in leaf_paths():
+    for path in command_paths():
         words |= {part for name in path for part in name.split("-")}
-        command = root
-        for name in path:
-            command = command.commands[name]
-        for param in command.params:
+        for param in lookup(path).params:
             if isinstance(param.type, OneOf):
                 words |= set(param.type.choices)
     return words
@@ -46,7 +36,7 @@ def english_words(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", text))
 
 
-@pytest.mark.parametrize("path", leaf_paths(), ids=lambda p: " ".join(p) or "root")
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "root")
 def test_help_is_chinese(path):
     result = CliRunner().invoke(root, [*path, "--help"])
     assert result.exit_code == 0, result.output
