@@ -77,15 +77,18 @@ def authenticate_actor(engine: Engine, by: str | None, as_admin: bool) -> Actor:
     username = (by or "").strip()
     password = os.environ.get(PASSWORD_ENV) or read_secret(f"{username} 的密码：")
     with unit_of_work(engine) as session:
-        user = authenticate(session, username=username, password=password) if password else None
+        try:
+            user = authenticate(session, username=username, password=password) if password else None
+            reason = "没有输入密码" if not password else "用户名或密码错误，或账号已停用"
+        except PermissionDenied as throttled:
+            user, reason = None, throttled.problems[0].message
         if user is not None:
             return Actor(user.username)
-        reason = "没有输入密码" if not password else "用户名或密码错误，或账号已停用"
         record(
             session,
             username=username[:50],
             action=REFUSED,
-            entity="命令行",
+            entity="cli",
             after={"命令": _command_name(), "原因": reason},
         )
         session.commit()
