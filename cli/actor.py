@@ -57,13 +57,16 @@ def actor_options(by_help: str):
     return decorate
 
 
+def refuse_both(by: str | None, as_admin: bool) -> None:
+    if by and as_admin:
+        raise click.UsageError("--by 和 --as-admin 只能给一个", click.get_current_context())
+
+
 def require_one(by: str | None, as_admin: bool) -> None:
     """Refuse ``--by`` with ``--as-admin``, and neither of them, as a usage error."""
-    ctx = click.get_current_context()
-    if by and as_admin:
-        raise click.UsageError("--by 和 --as-admin 只能给一个", ctx)
+    refuse_both(by, as_admin)
     if not by and not as_admin:
-        raise click.UsageError("缺少参数 --by（或 --as-admin）", ctx)
+        raise click.UsageError("缺少参数 --by（或 --as-admin）", click.get_current_context())
 
 
 def _command_name() -> str:

@@ -22,7 +22,7 @@ from board.importers import (
 from board.importers.columns import field_of
 from board.periods import check_period
 from board.villages import get_village
-from cli.actor import actor_options, authenticate_actor, require_one
+from cli.actor import actor_options, authenticate_actor, refuse_both
 from cli.common import Globals
 from cli.zh import ID, OneOf, argument, command, option
 from infra.db import unit_of_work
@@ -105,8 +105,7 @@ def cmd_import(
     check: bool,
 ) -> int:
     check_period(period)
-    if by and as_admin:
-        require_one(by, as_admin)
+    refuse_both(by, as_admin)
     path = Path(file)
     if not path.is_file():
         raise BoardError(f"找不到文件“{file}”", field="文件")

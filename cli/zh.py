@@ -140,7 +140,6 @@ class ZhGroup(_Zh, click.Group):
     """A group that lists its commands in the order they were added and names a missing one in Chinese."""
 
     subcommand_metavar = "命令 [参数]..."
-    command_class = ZhCommand
 
     def __init__(self, *args, **kwargs):
         kwargs.update(invoke_without_command=True, no_args_is_help=False, subcommand_metavar=self.subcommand_metavar)
@@ -164,9 +163,6 @@ class ZhGroup(_Zh, click.Group):
         if rows:
             with formatter.section("命令"):
                 formatter.write_dl(rows)
-
-
-ZhGroup.group_class = ZhGroup
 
 
 def command(group: click.Group | None, name: str, help: str, **kwargs):

@@ -29,7 +29,7 @@ EXIT_CODES = {0, 1, 2, 3, 4}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLAUSIBLE = ["DEMO", "DEMO-T", DEMO_END, "2026-13", "wenshu", "jiandu", "zhen", "1", "2", "2026-03-19", "予以公开"]
 # No WeCom call leaves the machine: a closed local port refuses at once.
-ENV = {"WECOM_API_BASE": "http://127.0.0.1:9", "PUBLIC_BASE_URL": "http://localhost:8501"}
+ENV = {"WECOM_API_BASE": "http://127.0.0.1:9"}
 
 
 @pytest.fixture
