@@ -241,7 +241,7 @@ def test_cli_workflow_and_period_show(db_url, engine):
         ["period", "approve", "--by", "sup"],
         ["period", "publish", "--by", "sup"],
     ):
-        result = run_cli(*args[:2], "--village", "V1", "--period", PERIOD, *args[2:], db=db_url)
+        result = run_cli(*args[:2], "--village", "V1", "--period", PERIOD, *args[2:], db=db_url, password="password1")
         assert result.returncode == 0, result.stderr
     shown = run_cli("period", "show", "--village", "V1", "--period", PERIOD, "--json", db=db_url)
     assert shown.returncode == 0, shown.stderr
@@ -255,7 +255,9 @@ def test_cli_workflow_and_period_show(db_url, engine):
     )
     bank = next(a for a in data["accounts"] if a["account"] == "bank")
     assert bank["closing_fen"] == 3_380_000
-    again = run_cli("period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url)
+    again = run_cli(
+        "period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url, password="password1"
+    )
     assert again.returncode == 2 and "已公开" in again.stderr and "Traceback" not in again.stderr
 
 
