@@ -19,12 +19,11 @@ from board.records import (
     PeriodRecords,
     account_totals,
     find_period,
-    load_records,
     transfer_totals,
 )
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
-from models import Account, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
+from models import Account, AccountBalance, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -215,8 +214,12 @@ def published_accounts(session: Session, village_id: int, period: str) -> dict[s
     return {Account(a.account).value: (a.opening_fen, a.closing_fen) for a in load_snapshot(snapshot).finance.accounts}
 
 
-def closings_of(records: PeriodRecords) -> dict[str, int]:
-    return {account: t["closing_fen"] for account, t in account_totals(records).items()}
+def entered_balances(session: Session, period: Period) -> dict[str, tuple[int, int]]:
+    """Opening and closing per account as entered for a month (0 where no row), without loading its ledger."""
+    rows = session.exec(select(AccountBalance).where(AccountBalance.period_id == period.id))
+    return {account: (0, 0) for account in ACCOUNT_LABELS} | {
+        b.account.value: (b.opening_fen, b.closing_fen) for b in rows
+    }
 
 
 def check_carry_forward(session: Session, records: PeriodRecords, *, publishing: bool = False) -> list[Problem]:
@@ -231,7 +234,7 @@ def check_carry_forward(session: Session, records: PeriodRecords, *, publishing:
     previous = find_period(session, village, last_month)
     pending = previous is not None and previous.status in (PeriodStatus.submitted, PeriodStatus.approved)
     if pending and not publishing:
-        closings = closings_of(load_records(session, village, previous))
+        closings = {account: closing for account, (_, closing) in entered_balances(session, previous).items()}
         source = "上月待公开的月末余额"
     else:
         published = published_accounts(session, village.id, last_month)

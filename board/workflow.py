@@ -23,7 +23,6 @@ from board.periods import period_label, shift_period
 from board.privacy import text_problems
 from board.records import (
     ACCOUNT_LABELS,
-    account_totals,
     find_period,
     get_or_create_period,
     load_records,
@@ -36,7 +35,7 @@ from board.snapshot import (
     latest_snapshot,
     snapshot_hash,
 )
-from board.validation import closings_of, published_accounts, validate_period
+from board.validation import entered_balances, published_accounts, validate_period
 from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
 
 
@@ -307,8 +306,12 @@ def _for_month(period: str) -> Iterator[None]:
         raise type(exc)(problems) from exc
 
 
-def _openings(session: Session, village: Village, row: Period) -> dict[str, int]:
-    return {account: t["opening_fen"] for account, t in account_totals(load_records(session, village, row)).items()}
+def _openings(session: Session, row: Period) -> dict[str, int]:
+    return {account: opening for account, (opening, _) in entered_balances(session, row).items()}
+
+
+def _closings(session: Session, row: Period) -> dict[str, int]:
+    return {account: closing for account, (_, closing) in entered_balances(session, row).items()}
 
 
 def _carried_months(session: Session, village: Village, period: str) -> list[Period]:
@@ -320,7 +323,7 @@ def _carried_months(session: Session, village: Village, period: str) -> list[Per
         published = published_accounts(session, village.id, period) if row is not None else None
         if published is None or row.status == PeriodStatus.published:
             return chain
-        openings = _openings(session, village, row)
+        openings = _openings(session, row)
         if all(openings[account] == published.get(account, (0, 0))[0] for account in openings):
             return chain
         chain.append(row)
@@ -341,7 +344,7 @@ def _carried_chain(session: Session, village: Village, period: str) -> list[Peri
     published = published_accounts(session, village.id, after)
     if published is None:
         return chain
-    closings = closings_of(load_records(session, village, last))
+    closings = _closings(session, last)
     for account, closing in closings.items():
         opening = published.get(account, (0, 0))[0]
         if opening != closing:
@@ -365,8 +368,8 @@ def _carry_into(session: Session, village: Village, source: Period, user: User) 
     target = find_period(session, village, month)
     if target is None or published_accounts(session, village.id, month) is None:
         return None
-    closings = closings_of(load_records(session, village, source))
-    if _openings(session, village, target) == closings:
+    closings = _closings(session, source)
+    if _openings(session, target) == closings:
         return None
     note = CARRY_REASON.format(month=period_label(source.period))
     editing = target.status == PeriodStatus.draft
