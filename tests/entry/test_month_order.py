@@ -158,6 +158,9 @@ def test_a_changed_closing_carries_into_the_later_public_months(three_months):
     with unit_of_work(engine) as session:
         village = get_village(session, "V1")
         assert {find_period(session, village, p).status for p in ("2026-09", "2026-10")} == {PeriodStatus.approved}
+    with pytest.raises(BoardError) as info:  # September alone would not follow on from the public August
+        _step(engine, publish_period, "sup1", "2026-09")
+    assert "2026年8月的更正还没有公开，请先公开它" in info.value.problems[0].message
     published = _step(engine, publish_period, "sup1", "2026-08")
     assert published.version == 2
     assert [_versions(engine, p) for p in ("2026-08", "2026-09", "2026-10")] == [[1, 2], [1, 2], [1, 2]]
