@@ -18,13 +18,7 @@ from board.auth import require
 from board.errors import BoardError, ConflictError, Problem
 from board.privacy import text_problems
 from board.records import get_or_create_period, load_records, require_period
-from board.snapshot import (
-    build_content,
-    canonical_json,
-    latest_chain_head,
-    latest_snapshot,
-    snapshot_hash,
-)
+from board.snapshot import build_content, latest_chain_head, latest_snapshot, seal_snapshot
 from board.validation import validate_period
 from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
 
@@ -166,16 +160,18 @@ def publish_period(
         published_by=user.username,
         amendment_reason=reason if version > 1 else "",
     )
-    canonical = canonical_json(content)
     head = latest_chain_head(session, village.id)
     prev_hash = head.content_hash if head else ""
+    canonical, content_hash = seal_snapshot(
+        content, village_code=village.code, period=period, version=version, published_at=now, prev_hash=prev_hash
+    )
     snapshot = PublishedPeriod(
         village_id=village.id,
         period=period,
         version=version,
         amendment_reason=content["amendment_reason"],
         content_json=canonical,
-        content_hash=snapshot_hash(canonical, prev_hash),
+        content_hash=content_hash,
         prev_hash=prev_hash,
         published_by=user.username,
         published_at=now,
