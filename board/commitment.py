@@ -7,7 +7,8 @@ and columns outside the JSON (version, published_at) are only checked against th
 Schema 3 hashes a header and a Merkle root over the document's parts::
 
     hash = sha256("sanwu-snapshot-3\\n" + canonical header + "\\n" + Merkle root)
-    header = {schema, village (code), period, version, published_at, previous (hash), anchor}
+    header = {schema, village (code), period, version, published_at, previous (hash),
+              anchor, anchor_prev (the old hash a re-anchored version replaces, and its predecessor)}
 
 The stored document repeats every header field, so its open-data download alone recomputes
 the hash (``document_hash``); the verifier also checks them against the table's columns.
@@ -49,7 +50,15 @@ ROW_SECTIONS = (
 )
 NESTED_ROWS = {"affairs": "beneficiaries"}  # rows inside rows: each beneficiary is its own part
 LINE_REFS = ("largest_expenses", "major_payments")  # finance keys holding copies of ledger lines
-HEADER_KEYS = ("schema", "period", "version", "published_at", "prev_hash", "anchor")  # hashed in the header
+HEADER_KEYS = (
+    "schema",
+    "period",
+    "version",
+    "published_at",
+    "prev_hash",
+    "anchor",
+    "anchor_prev",
+)  # hashed in the header
 SEAL_KEYS = ("salts", "redacted")  # how the parts are committed, outside the parts themselves
 # Fields a redaction leaves in place: they carry no free text, and the record needs them to parse and add up.
 KEEP_FIELDS = frozenset(
@@ -164,7 +173,14 @@ def document_root(doc: dict) -> str:
 
 
 def header(
-    *, village_code: str, period: str, version: int, published_at: datetime, prev_hash: str, anchor: str = ""
+    *,
+    village_code: str,
+    period: str,
+    version: int,
+    published_at: datetime,
+    prev_hash: str,
+    anchor: str = "",
+    anchor_prev: str = "",
 ) -> str:
     return canonical_json(
         {
@@ -175,6 +191,7 @@ def header(
             "published_at": utc_iso(published_at),
             "previous": prev_hash,
             "anchor": anchor,
+            "anchor_prev": anchor_prev,
         }
     )
 
@@ -192,6 +209,7 @@ def document_hash(doc: dict) -> str:
         published_at=datetime.fromisoformat(doc["published_at"]),
         prev_hash=doc.get("prev_hash", ""),
         anchor=doc.get("anchor", ""),
+        anchor_prev=doc.get("anchor_prev", ""),
     )
     return chained_hash(head, document_root(doc))
 

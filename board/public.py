@@ -19,7 +19,7 @@ from board.commitment import utc_iso
 from board.errors import BoardError, IntegrityFailure
 from board.periods import check_period
 from board.public_record import PublicRecord
-from board.snapshot import latest_snapshot, load_snapshot, row_problems
+from board.snapshot import latest_chain_head, latest_snapshot, load_snapshot, row_problems
 from models import PublishedPeriod, Village
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,17 @@ def _link_problem(session: Session, row: PublishedPeriod) -> str | None:
         .order_by(PublishedPeriod.id.desc())
         .limit(1)
     ).first()
-    if (before or "") != row.prev_hash:
+    if (before or "") == row.prev_hash:
+        return None
+    # The old row before it may have been re-anchored (board/redaction.py): the new one stands in for it.
+    stand_in = session.exec(
+        select(PublishedPeriod.id).where(
+            PublishedPeriod.village_id == row.village_id,
+            PublishedPeriod.anchor_hash == row.prev_hash,
+            PublishedPeriod.anchor_prev == (before or ""),
+        )
+    ).first()
+    if stand_in is None:
         return f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符"
     return None
 
@@ -91,6 +101,8 @@ def verified_snapshot(session: Session, village: Village, row: PublishedPeriod) 
         row.id,
         row.content_hash,
         row.prev_hash,
+        row.anchor_hash,
+        row.anchor_prev,
         village.code,
         row.period,
         row.version,
@@ -112,4 +124,6 @@ def verified_snapshot(session: Session, village: Village, row: PublishedPeriod) 
             _verified[key] = True
             while len(_verified) > VERIFIED_CACHE_SIZE:
                 _verified.popitem(last=False)
-    return load_snapshot(row)
+    record = load_snapshot(row)
+    record._chain_head = latest_chain_head(session, row.village_id).content_hash
+    return record

@@ -239,11 +239,14 @@ class PublicRecord(Part):
     history: tuple[HistoryPoint, ...] = ()
     prev_hash: str = ""
     anchor: str = ""
+    anchor_prev: str = ""
     redactions: tuple[Redaction, ...] = ()
     hash: str = ""
     # The document as stored and hashed (before any upcasting): what the open-data JSON serves,
     # so anyone can recompute the 核验码 from the download.
     _document: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # The village's newest version when this one was read: the witness printed on paper and in messages.
+    _chain_head: str = PrivateAttr(default="")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -254,6 +257,18 @@ class PublicRecord(Part):
     @property
     def short_hash(self) -> str:
         return self.hash[:12]
+
+    @property
+    def chain_head(self) -> str:
+        return self._chain_head or self.hash
+
+    @property
+    def redaction_notice(self) -> str | None:
+        """What every output says when parts were withdrawn after publishing."""
+        if not self.redactions:
+            return None
+        days = "、".join(sorted({r.on.isoformat() for r in self.redactions}))
+        return f"本月公开内容有 {len(self.redactions)} 处已依法隐去（{days}）"
 
     @property
     def render_key(self) -> str:

@@ -64,12 +64,13 @@ def seal_snapshot(
     published_at: datetime,
     prev_hash: str,
     anchor: str = "",
+    anchor_prev: str = "",
 ) -> tuple[str, str]:
     """(stored JSON, chained hash) of a new version under the current scheme."""
     doc = seal(content)
     doc["prev_hash"] = prev_hash
     if anchor:
-        doc["anchor"] = anchor
+        doc["anchor"], doc["anchor_prev"] = anchor, anchor_prev
     head = header(
         village_code=village_code,
         period=period,
@@ -77,6 +78,7 @@ def seal_snapshot(
         published_at=published_at,
         prev_hash=prev_hash,
         anchor=anchor,
+        anchor_prev=anchor_prev,
     )
     return canonical_json(doc), chained_hash(head, document_root(doc))
 
@@ -373,7 +375,8 @@ def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
                 version=row.version,
                 published_at=row.published_at,
                 prev_hash=row.prev_hash,
-                anchor=doc.get("anchor", ""),
+                anchor=row.anchor_hash,
+                anchor_prev=row.anchor_prev,
             )
             expected = chained_hash(head, document_root(doc))
         else:
@@ -389,8 +392,14 @@ def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
         ("版本", doc.get("version"), row.version),
         ("公开时间", _moment(doc.get("published_at")), utc_iso(row.published_at)),
     )
-    if schema >= PART_SCHEMA:
-        listed += (("前一版哈希", doc.get("prev_hash"), row.prev_hash),)
+    if schema < PART_SCHEMA:
+        # Only part-wise versions re-anchor; on an older row these columns would fake a stand-in.
+        listed += (("重新存证", "", row.anchor_hash + row.anchor_prev),)
+    else:
+        listed += (
+            ("前一版哈希", doc.get("prev_hash"), row.prev_hash),
+            ("重新存证", (doc.get("anchor", ""), doc.get("anchor_prev", "")), (row.anchor_hash, row.anchor_prev)),
+        )
     changed = [name for name, stored, column in listed if stored != column]
     if changed:
         return [f"{label}：{'、'.join(changed)}与哈希不符，公开后被改动过"]
@@ -405,9 +414,11 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
     rows = session.exec(
         select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id)
     ).all()
+    # A re-anchored version stands in for the old row it replaced, at that row's place in the chain.
+    anchors = {row.anchor_hash: row.anchor_prev for row in rows if row.anchor_hash}
     problems, prev = [], ""
     for row in rows:
-        if row.prev_hash != prev:
+        if row.prev_hash != prev and anchors.get(row.prev_hash, None) != prev:
             problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符")
         problems += row_problems(row, village.code)
         prev = row.content_hash

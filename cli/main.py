@@ -24,9 +24,9 @@ from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
-from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
+from cli.witness_cmd import verify_with_witness, witness_export
 from infra.backup import backup_database
 from infra.db import get_engine, migrate, unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
@@ -236,17 +236,11 @@ def cmd_backup(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    engine = open_engine(args)
-    with unit_of_work(engine) as session:
-        village = _village(session, args.village)
-        report = verify_chain(session, village.id)
-    if report.ok:
-        print(f"{village.name}：{report.checked} 个公开版本全部核验通过。")
-        return 0
-    print(f"{village.name}：核验发现 {len(report.problems)} 个问题：", file=sys.stderr)
-    for problem in report.problems:
-        print(f"  - {problem}", file=sys.stderr)
-    return 1
+    return verify_with_witness(open_engine(args), args.village, args.witness)
+
+
+def cmd_witness_export(args) -> int:
+    return witness_export(open_engine(args), args.township, args.output)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -330,7 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="核验公开版本的哈希链")
     p.add_argument("--village", required=True)
+    p.add_argument("--witness", help="乡镇保存的见证文件（witness export 写出），核对最新版本是否还在")
     p.set_defaults(func=cmd_verify)
+
+    witness = sub.add_parser("witness", help="见证：把各村最新公开版本记到数据库之外").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    p = witness.add_parser("export", help="把乡镇各村的最新公开版本追加到见证文件")
+    p.add_argument("--township", required=True)
+    p.add_argument("-o", "--output", required=True, help="见证文件（JSON 行，追加写入）")
+    p.set_defaults(func=cmd_witness_export)
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -268,6 +268,9 @@ class PublishedPeriod(SQLModel, table=True):
     prev_hash: str = Field(default="", max_length=64)
     published_by: str = Field(default="", max_length=50)
     published_at: datetime = Field(default_factory=utcnow)
+    # Re-anchoring (board/redaction.py): the schema 1–2 hash this version replaces, and that one's predecessor.
+    anchor_hash: str = Field(default="", max_length=64, index=True)
+    anchor_prev: str = Field(default="", max_length=64)
 
 
 class AuditLog(SQLModel, table=True):

@@ -541,6 +541,8 @@ def build_board(snapshot: PublicRecord, periods: list[str] | tuple[str, ...], *,
                 ),
             )
         )
+    if snapshot.redaction_notice:
+        sections.append(Section("redaction", "依法隐去", "依法隐去", (Text(snapshot.redaction_notice, tone="notice"),)))
     sections += _finance_sections(snapshot, kiosk)
     sections += _affairs_sections(snapshot)
     sections.append(_party_section(snapshot))
