@@ -18,6 +18,11 @@ from models import OutboxMessage, utcnow
 UNSENT = ("pending", "retry", "manual_pending")
 
 
+def _distinctive(text: str) -> bool:
+    """Long enough to replace inside a message without hitting other words or amounts."""
+    return len(text) >= 6 or (len(text) >= 2 and not text.isascii())
+
+
 def redact_part(
     engine: Engine,
     *,
@@ -58,7 +63,7 @@ def redact_part(
             )
         ).all()
         for message in copies:
-            for text in done.texts:
+            for text in filter(_distinctive, done.texts):
                 message.payload = message.payload.replace(text, REDACTED)
             if message.status in UNSENT:
                 message.status, message.last_error = "failed", "内容已依法隐去，未发送"
