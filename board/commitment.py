@@ -202,6 +202,7 @@ def chained_hash(header_json: str, root: str) -> str:
 
 def document_hash(doc: dict) -> str:
     """The schema-3 hash recomputed from a stored (or downloaded) document alone."""
+    doc = {k: v for k, v in doc.items() if k not in ("hash", "short_hash")}  # what a download adds
     head = header(
         village_code=doc["village"]["code"],
         period=doc["period"],
