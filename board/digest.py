@@ -251,7 +251,7 @@ def build_digest(
     # The village's chain head travels with every message: a witness outside the database.
     head = snapshot.chain_head
     text += f"\n{WITNESS_LABEL}{head[:12]}（完整 {head}）"
-    return _mask_except(text, (link, head))
+    return _mask_except(text, (link, head, head[:12]))
 
 
 def _full_digest(snapshot: PublicRecord, before: HistoryPoint | None, link: str, screen: _Screen) -> str:
