@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 from sqlmodel import select
 
-from board.commitment import canonical_json, chained_hash, document_root, header
+from board.commitment import canonical_json
 from board.digest import build_digest
 from board.errors import INTEGRITY_MESSAGE, IntegrityFailure
 from board.privacy import find_pii
@@ -29,7 +29,7 @@ from infra.settings import get_settings
 from models import PublishedPeriod, utcnow
 from services.read_aloud import month_speech
 from tests.board_view.conftest import board_text
-from tests.helpers import DEMO_END, run_cli
+from tests.helpers import DEMO_END, rehash_chain, run_cli
 from views.board_view import load_board
 
 AMENDED = "2026-06"  # the demo month with a correction (version 2)
@@ -131,30 +131,13 @@ def test_pdf_and_digest_carry_the_chain_head(demo_engine):
 
 def _rehash_from(engine, period: str) -> None:
     """What an insider with database access would do: change a month and recompute the chain after it."""
+
+    def change(row: PublishedPeriod, doc: dict) -> None:
+        if row.period == period:
+            doc["finance"]["totals"]["closing_fen"] += 1
+
     with unit_of_work(engine) as session:
-        village = get_village(session, "DEMO")
-        rows = session.exec(select(PublishedPeriod).order_by(PublishedPeriod.id)).all()
-        prev, started = "", False
-        for row in rows:
-            doc = json.loads(row.content_json)
-            if row.period == period:
-                started = True
-                doc["finance"]["totals"]["closing_fen"] += 1
-            if started:
-                doc["prev_hash"] = prev
-                row.prev_hash = prev
-                row.content_json = canonical_json(doc)
-                head = header(
-                    village_code=village.code,
-                    period=row.period,
-                    version=row.version,
-                    published_at=row.published_at,
-                    prev_hash=prev,
-                )
-                row.content_hash = chained_hash(head, document_root(doc))
-                session.add(row)
-                session.flush()
-            prev = row.content_hash
+        rehash_chain(session, change)
         session.commit()
 
 
