@@ -249,8 +249,8 @@ class ServiceItem(SQLModel, table=True):
 class PublishedPeriod(SQLModel, table=True):
     """Immutable public snapshot of one village-month version.
 
-    ``content_hash`` is SHA-256 over the canonical JSON of the content together with the
-    previous snapshot's hash of the same village, so any edit or gap breaks the chain.
+    ``content_hash`` chains it to the previous snapshot's hash of the same village, so any edit
+    or gap breaks the chain; how it is computed depends on the document's schema (board/commitment.py).
     """
 
     __table_args__ = (
