@@ -77,22 +77,26 @@ KEEP_FIELDS = frozenset(
 )
 
 
+# One encoder for every call: json.dumps builds a new one per call when given options.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(content: Any) -> str:
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(content)
 
 
 def _sha(text: str | bytes) -> str:
     return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
 
 
-def _b32(raw: bytes) -> str:
-    """Salts and commitments as stored: base32 rather than hex, so no run of digits in a public
-    document looks like a phone or ID number to a reader or a scanner."""
-    return base64.b32encode(raw).decode().rstrip("=").lower()
+def _b64(raw: bytes) -> str:
+    """Salts and commitments as stored: base64 rather than hex, so no long run of digits
+    in a public document looks like a phone or ID number to a reader or a scanner."""
+    return base64.b64encode(raw).decode().rstrip("=")
 
 
-def _sha32(text: str) -> str:
-    return _b32(hashlib.sha256(text.encode()).digest())
+def _sha64(text: str) -> str:
+    return _b64(hashlib.sha256(text.encode()).digest())
 
 
 def legacy_hash(canonical: str, prev_hash: str) -> str:
@@ -114,6 +118,20 @@ def _section(doc: dict, path: str) -> list:
     return node if isinstance(node, list) else []
 
 
+def _cut(rest: dict, path: str) -> None:
+    """Replace the row list at ``path`` by its length (the rows are parts of their own), copying
+    only the dicts on the way so the document itself stays as it is."""
+    *parents, last = path.split(".")
+    node = rest
+    for key in parents:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            return
+        node[key] = node = dict(child)
+    if isinstance(node.get(last), list):
+        node[last] = len(node[last])
+
+
 def parts(doc: dict) -> list[tuple[str, dict]]:
     """(part id, fields) of a schema-3 document, in a fixed order."""
     found: list[tuple[str, dict]] = []
@@ -123,24 +141,19 @@ def parts(doc: dict) -> list[tuple[str, dict]]:
             found.append((f"{path}/{i}", {k: v for k, v in row.items() if k != nested}))
             for j, sub in enumerate(row.get(nested) or () if nested else ()):
                 found.append((f"{path}/{i}/{nested}/{j}", dict(sub)))
-    rest = copy.deepcopy({k: v for k, v in doc.items() if k not in HEADER_KEYS and k not in SEAL_KEYS})
+    rest = {k: v for k, v in doc.items() if k not in HEADER_KEYS and k not in SEAL_KEYS}
     for path in ROW_SECTIONS:
-        *parents, last = path.split(".")
-        node = rest
-        for key in parents:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get(last), list):
-            node[last] = len(node[last])  # the rows are parts of their own; the count stays here
+        _cut(rest, path)
     found += [(key, {key: rest[key]}) for key in sorted(rest)]
     return found
 
 
 def _field_salt(salt: str, field: str) -> str:
-    return _sha32(f"{salt}\n{field}")
+    return _sha64(f"{salt}\n{field}")
 
 
 def _commit(field_salt: str, value: Any) -> str:
-    return _sha32(f"{field_salt}\n{canonical_json(value)}")
+    return _sha64(f"{field_salt}\n{canonical_json(value)}")
 
 
 def leaf_hash(part_id: str, fields: dict, *, salt: str | None, redacted: dict | None = None) -> str:
@@ -223,7 +236,7 @@ def seal(content: dict) -> dict:
         finance[key] = [x["line"] if isinstance(x, dict) else x for x in finance.get(key, [])]
     doc.pop("salts", None)
     doc.pop("redacted", None)
-    doc["salts"] = {pid: _b32(secrets.token_bytes(16)) for pid, _ in parts(doc)}
+    doc["salts"] = {pid: _b64(secrets.token_bytes(16)) for pid, _ in parts(doc)}
     return doc
 
 
