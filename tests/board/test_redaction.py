@@ -26,8 +26,10 @@ from board.workflow import approve_period, publish_period, submit_period
 from exports.downloads import snapshot_file
 from exports.html import export_html
 from exports.pdf import render_pdf
+from exports.wechat.grids import add_grid
+from exports.wechat.outbox import enqueue, plan_messages
 from infra.db import unit_of_work
-from models import AuditLog, PublishedPeriod, Role
+from models import AuditLog, OutboxMessage, PublishedPeriod, Role, utcnow
 from services.redaction import redact_part
 from services.witness import export_witnesses, verify_village
 from tests.helpers import as_raw
@@ -99,8 +101,8 @@ def village(engine):
     return "V1"
 
 
-def view_text(engine, period: str = "2026-10") -> str:
-    view = load_board(engine, "V1", period)
+def view_text(engine, period: str = "2026-10", *, kiosk: bool = False) -> str:
+    view = load_board(engine, "V1", period, kiosk=kiosk)
     parts = [view.footer]
     for section in view.sections:
         for block in section.blocks:
@@ -126,6 +128,7 @@ def every_output(engine, tmp_path, period: str = "2026-10") -> dict[str, str]:
     ledger_csv = snapshot_file(record, "csv").data.decode("utf-8-sig")
     return {
         "board": view_text(engine, period),
+        "kiosk": view_text(engine, period, kiosk=True),
         "pdf": pdf,
         "html": (site / period / "index.html").read_text(encoding="utf-8"),
         "xlsx": xlsx,
@@ -155,7 +158,20 @@ def redact(engine, part: str, *, admin="admin", supervisor="sup", reason="本人
     )
 
 
+def outbox(engine) -> list[OutboxMessage]:
+    with unit_of_work(engine) as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
 def test_a_redacted_part_leaves_every_output_and_verify_still_passes(engine, village, tmp_path):
+    with unit_of_work(engine) as session:
+        village = get_village(session, "V1")
+        grid = add_grid(session, village=village, name="一网格", channel="robot", key_ref="WECOM_ROBOT_TEST")
+        session.commit()
+        record = published_snapshot(session, village, "2026-10")
+    # The digest queued for the group robot, not sent yet.
+    enqueue(engine, plan_messages(grid, record, village_id=village.id, base_url=BASE, pdf=None, now=utcnow()))
+    assert any(LEAK in m.payload for m in outbox(engine))
     before = every_output(engine, tmp_path)
     assert all(LEAK in text for text in before.values()), [k for k, v in before.items() if LEAK not in v]
     row = stored(engine)
@@ -167,6 +183,9 @@ def test_a_redacted_part_leaves_every_output_and_verify_still_passes(engine, vil
     after = every_output(engine, tmp_path)
     leaked = [name for name, text in after.items() if LEAK in text]
     assert not leaked
+    messages = outbox(engine)
+    assert messages and not any(LEAK in m.payload for m in messages)
+    assert {m.status for m in messages} == {"failed"}  # withdrawn: a new push sends the redacted digest
     assert REDACTED in after["board"] and REDACTED in after["pdf"] and REDACTED in after["csv"]
     today = json.loads(stored(engine).content_json)["redacted"][part]["on"]
     notice = f"本月公开内容有 1 处已依法隐去（{today}）"
