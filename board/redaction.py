@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -60,7 +60,6 @@ def redact_version(
     reason: str,
     admin: User,
     supervisor: User,
-    now: datetime,
     today: date,
 ) -> Redacted:
     """Hide one part of a published version."""
@@ -87,7 +86,7 @@ def redact_version(
     old_hash = row.content_hash
     doc = json.loads(row.content_json)
     if doc.get("schema", 1) < PART_SCHEMA:
-        row = _reanchor(session, village, row, now)
+        row = _reanchor(session, village, row)
         doc = json.loads(row.content_json)
     try:
         fields = dict(parts(doc))[part_id]
@@ -122,7 +121,7 @@ def redact_version(
     return Redacted(row, texts)
 
 
-def _reanchor(session: Session, village: Village, old: PublishedPeriod, now: datetime) -> PublishedPeriod:
+def _reanchor(session: Session, village: Village, old: PublishedPeriod) -> PublishedPeriod:
     """A schema 1–2 version stored again part-wise as the newest link, naming the hash it replaces."""
     record = parse_snapshot(json.loads(old.content_json))
     dropped = {"hash", "prev_hash", "anchor", "anchor_prev", "redactions"}

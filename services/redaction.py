@@ -52,7 +52,6 @@ def redact_part(
             reason=reason,
             admin=get_user(session, admin),
             supervisor=get_user(session, supervisor),
-            now=now,
             today=today_shanghai(now),
         )
         copies = session.exec(
