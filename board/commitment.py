@@ -157,12 +157,18 @@ def _commit(field_salt: str, value: Any) -> str:
 
 
 def leaf_hash(part_id: str, fields: dict, *, salt: str | None, redacted: dict | None = None) -> str:
-    """One part's leaf: its id and the commitment of each field.  Raises KeyError for an unknown field."""
+    """One part's leaf: its id and the commitment of each field.
+
+    Raises KeyError for a field without a salt, ValueError for a hidden field that does not read
+    ``REDACTED``: a stored commitment stands in for text that is gone, never for a value shown.
+    """
     hidden = (redacted or {}).get("fields", {})
     salts = (redacted or {}).get("salts", {})
     commitments = {}
     for name, value in fields.items():
         if name in hidden:
+            if value != REDACTED or name in KEEP_FIELDS:
+                raise ValueError(f"{part_id}.{name}")
             commitments[name] = hidden[name]
         else:
             commitments[name] = _commit(_field_salt(salt, name) if salt else salts[name], value)

@@ -115,6 +115,12 @@ def verified_snapshot(session: Session, village: Village, row: PublishedPeriod) 
     link = _link_problem(session, row)  # rows around it may go, whatever this one's text
     if link:
         problems.append(link)
+    record = None
+    if not problems:
+        try:
+            record = load_snapshot(row)
+        except ValueError:  # pydantic's ValidationError too: a document the record cannot read
+            problems.append(f"{row.period} 第{row.version}版：内容无法读取")
     if problems:
         # Labels and hashes only: the document itself may hold what the failure is about.
         logger.error("核验失败 village=%s hash=%s: %s", village.code, row.content_hash[:12], "; ".join(problems))
@@ -124,6 +130,5 @@ def verified_snapshot(session: Session, village: Village, row: PublishedPeriod) 
             _verified[key] = True
             while len(_verified) > VERIFIED_CACHE_SIZE:
                 _verified.popitem(last=False)
-    record = load_snapshot(row)
     record._chain_head = latest_chain_head(session, row.village_id).content_hash
     return record

@@ -3,6 +3,8 @@ and the witnesses handed out (PDF, digest, witness file) catch what the database
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import logging
@@ -12,7 +14,7 @@ import pdfplumber
 import pytest
 from sqlmodel import select
 
-from board.commitment import canonical_json
+from board.commitment import REDACTED, canonical_json, redact
 from board.digest import build_digest
 from board.errors import INTEGRITY_MESSAGE, IntegrityFailure
 from board.privacy import find_pii
@@ -106,6 +108,42 @@ def test_changed_version_or_published_at_columns_are_refused(demo_engine, tmp_pa
     with unit_of_work(demo_engine) as session:
         report = verify_chain(session, get_village(session, "DEMO").id)
     assert any("2026-09" in p and "哈希不符" in p for p in report.problems)
+
+
+def test_a_forged_redaction_cannot_change_what_is_shown(demo_engine):
+    """A redaction keeps a part's hash by keeping the hidden text's commitment: that commitment may
+    stand only for the marker, never for another text or an amount."""
+
+    def hide(row: PublishedPeriod) -> None:
+        doc = redact(json.loads(row.content_json), "finance.ledger/0", on="2026-11-30")
+        doc["finance"]["ledger"][0]["summary"] = "一笔捏造的摘要"  # hidden, then shown as something else
+        row.content_json = canonical_json(doc)
+
+    def hide_amount(row: PublishedPeriod) -> None:
+        doc = redact(json.loads(row.content_json), "finance.ledger/0", on="2026-11-30")
+        hidden = doc["redacted"]["finance.ledger/0"]
+        line = doc["finance"]["ledger"][0]
+        hidden["fields"]["amount_fen"] = _commitment(hidden["salts"].pop("amount_fen"), line["amount_fen"])
+        line["amount_fen"] = REDACTED
+        row.content_json = canonical_json(doc)
+
+    assert load_board(demo_engine, "DEMO", "2026-08")
+    _edit(demo_engine, "2026-08", hide)
+    with pytest.raises(IntegrityFailure):
+        load_board(demo_engine, "DEMO", "2026-08")
+    assert load_board(demo_engine, "DEMO", "2026-07")
+    _edit(demo_engine, "2026-07", hide_amount)
+    with pytest.raises(IntegrityFailure):
+        load_board(demo_engine, "DEMO", "2026-07")
+
+
+def _commitment(field_salt: str, value) -> str:
+    """What an insider can compute from the stored field salt (board.commitment's rule, written out)."""
+    return (
+        base64.b64encode(hashlib.sha256(f"{field_salt}\n{canonical_json(value)}".encode()).digest())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def test_a_deleted_previous_version_breaks_the_link_at_read_time(demo_engine):
