@@ -352,6 +352,7 @@ class ChainReport:
     ok: bool
     checked: int
     problems: list[str]
+    notes: tuple[str, ...] = ()  # redactions and re-anchored versions: legitimate, but worth a look
 
 
 def _moment(text) -> str | None:
@@ -422,7 +423,21 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
             problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符")
         problems += row_problems(row, village.code)
         prev = row.content_hash
-    return ChainReport(ok=not problems, checked=len(rows), problems=problems)
+    return ChainReport(ok=not problems, checked=len(rows), problems=problems, notes=tuple(_notes(rows)))
+
+
+def _notes(rows: list[PublishedPeriod]) -> list[str]:
+    notes = []
+    for row in rows:
+        label = f"{row.period} 第{row.version}版"
+        if row.anchor_hash:
+            notes.append(f"{label}：已按新方式重新存证，代替旧哈希 {row.anchor_hash[:12]}")
+        try:
+            redacted = json.loads(row.content_json).get("redacted") or {}
+        except ValueError:
+            continue  # reported as a problem already
+        notes += [f"{label}：{part} 于 {r.get('on')} 依法隐去" for part, r in sorted(redacted.items())]
+    return notes
 
 
 def load_snapshot(row: PublishedPeriod) -> PublicRecord:

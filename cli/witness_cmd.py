@@ -21,6 +21,8 @@ def witness_export(engine: Engine, township: str, output: str | Path) -> int:
 def verify_with_witness(engine: Engine, village: str, witness: str | Path | None = None) -> int:
     """Exit 0 when the chain (and the witness file, if given) holds; 1 with the problems otherwise."""
     name, report = verify_village(engine, village_code=village, witness=Path(witness) if witness else None)
+    for note in report.notes:
+        print(f"  说明：{note}")
     if report.ok:
         against = "，与见证文件一致" if witness else ""
         print(f"{name}：{report.checked} 个公开版本全部核验通过{against}。")

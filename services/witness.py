@@ -39,5 +39,10 @@ def verify_village(engine: Engine, *, village_code: str, witness: Path | None = 
         report = verify_chain(session, village.id)
         if entries is not None:
             extra = witness_problems(session, village, entries)
-            report = ChainReport(ok=report.ok and not extra, checked=report.checked, problems=report.problems + extra)
+            report = ChainReport(
+                ok=report.ok and not extra,
+                checked=report.checked,
+                problems=report.problems + extra,
+                notes=report.notes,
+            )
     return village.name, report

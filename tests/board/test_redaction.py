@@ -197,6 +197,7 @@ def test_a_redacted_part_leaves_every_output_and_verify_still_passes(engine, vil
         report = verify_chain(session, get_village(session, "V1").id)
         audit = session.exec(select(AuditLog).where(AuditLog.action == "redact")).one()
     assert report.ok, report.problems
+    assert report.notes == (f"2026-10 第1版：{part} 于 {today} 依法隐去",)
     assert document_hash(json.loads(after["json"])) == content_hash
     who = json.loads(audit.after_json)
     assert (audit.username, who["admin"], who["supervisor"], who["part"]) == ("admin", "admin", "sup", part)
