@@ -100,7 +100,9 @@ def snapshot_sources(content: dict) -> tuple[set[str], set[str]]:
     debts = finance.get("debts", {})
     if debts.get("receivable") or debts.get("payable"):
         sources.add("debts")
+    lines = {x["line"]: x for x in finance.get("ledger", [])}
     for line in finance.get("major_payments", []):
+        line = lines[line] if isinstance(line, int) else line  # schema 3 stores ledger line numbers
         sources.add("major_payment")
         events.add(f"major_payment@{line['date']}")
     for prefix, key in (("party", "party"), ("affair", "affairs")):

@@ -25,6 +25,7 @@ JARGON = ("借方", "贷方", "科目", "凭证", "期初", "期末", "发生额
 GENERIC_EXPENSE = "一笔支出"
 GENERIC_PARTY = "一次党组织活动"
 GENERIC_CORRECTION = "内容有更正"
+WITNESS_LABEL = "存证核验码："
 MAX_PARTS = 5  # above this, a chat gets the short digest and the PDF instead
 _ORDINALS = "①②③"
 PROJECT_WORDS = ("项目", "工程", "一事一议")
@@ -247,11 +248,16 @@ def build_digest(
         text = _short_digest(snapshot, _previous_block(snapshot, previous), link, screen)
     else:
         text = _full_digest(snapshot, _previous_block(snapshot, previous), link, screen)
-    return _mask_except(text, (link,))
+    # The village's chain head travels with every message: a witness outside the database.
+    head = snapshot.chain_head
+    text += f"\n{WITNESS_LABEL}{head[:12]}（完整 {head}）"
+    return _mask_except(text, (link, head, head[:12]))
 
 
 def _full_digest(snapshot: PublicRecord, before: HistoryPoint | None, link: str, screen: _Screen) -> str:
     lines = [_title(snapshot)]
+    if snapshot.redaction_notice:
+        lines.append(snapshot.redaction_notice + "。")
     if snapshot.version > 1:
         reason = screen.pick(mask_text(snapshot.amendment_reason or ""), fallback=GENERIC_CORRECTION)
         lines.append(f"更正说明（第{snapshot.version}版）：{reason}")

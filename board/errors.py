@@ -37,3 +37,13 @@ class ConflictError(BoardError):
 
 class PermissionDenied(BoardError):
     """The user's role or villages do not allow this action."""
+
+
+INTEGRITY_MESSAGE = "核验失败：本月公开内容与存证不一致，请联系镇经管站"
+
+
+class IntegrityFailure(BoardError):
+    """A stored public version no longer matches its hash or its place in the chain: show no figures."""
+
+    def __init__(self):
+        super().__init__(INTEGRITY_MESSAGE, field="核验")

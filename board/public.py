@@ -1,13 +1,34 @@
-"""What the public may read: published snapshots only, never draft tables."""
+"""What the public may read: published snapshots only, never draft tables, each verified first.
+
+Every public output (board, kiosk, static pages, PDF, downloads, digest, push, read-aloud)
+reads a month through ``published_snapshot``, which checks the stored document against its
+hash and its link to the version before it.  A failure raises ``IntegrityFailure`` (whose
+message replaces the figures) and is logged.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+
 from sqlmodel import Session, select
 
-from board.errors import BoardError
+from board.commitment import utc_iso
+from board.errors import BoardError, IntegrityFailure
 from board.periods import check_period
-from board.snapshot import latest_snapshot, load_snapshot
+from board.public_record import PublicRecord
+from board.snapshot import latest_chain_head, latest_snapshot, load_snapshot, row_problems
 from models import PublishedPeriod, Village
+
+logger = logging.getLogger(__name__)
+VERIFIED_CACHE_SIZE = 1024
+
+# Versions found intact, keyed by everything the check read, so a repeat render costs one
+# SHA-256 of the stored text instead of recomputing the Merkle tree.
+_verified: OrderedDict[tuple, bool] = OrderedDict()
+_verified_lock = threading.Lock()
 
 
 def published_periods(session: Session, village: Village) -> list[str]:
@@ -48,4 +69,66 @@ def published_snapshot(
         ).first()
     if row is None:
         raise BoardError(f"{village.name} {period} 还没有公开", field="月份")
-    return load_snapshot(row)
+    return verified_snapshot(session, village, row)
+
+
+def _link_problem(session: Session, row: PublishedPeriod) -> str | None:
+    """The version published just before this one (in the village's chain) must be the one it names."""
+    before = session.exec(
+        select(PublishedPeriod.content_hash)
+        .where(PublishedPeriod.village_id == row.village_id, PublishedPeriod.id < row.id)
+        .order_by(PublishedPeriod.id.desc())
+        .limit(1)
+    ).first()
+    if (before or "") == row.prev_hash:
+        return None
+    # The old row before it may have been re-anchored (board/redaction.py): the new one stands in for it.
+    stand_in = session.exec(
+        select(PublishedPeriod.id).where(
+            PublishedPeriod.village_id == row.village_id,
+            PublishedPeriod.anchor_hash == row.prev_hash,
+            PublishedPeriod.anchor_prev == (before or ""),
+        )
+    ).first()
+    if stand_in is None:
+        return f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符"
+    return None
+
+
+def verified_snapshot(session: Session, village: Village, row: PublishedPeriod) -> PublicRecord:
+    """The record of a stored version, after checking it; ``IntegrityFailure`` if it does not hold."""
+    key = (
+        row.id,
+        row.content_hash,
+        row.prev_hash,
+        row.anchor_hash,
+        row.anchor_prev,
+        village.code,
+        row.period,
+        row.version,
+        utc_iso(row.published_at),
+        hashlib.sha256(row.content_json.encode()).digest(),
+    )
+    with _verified_lock:
+        known = key in _verified
+    problems = [] if known else row_problems(row, village.code)
+    link = _link_problem(session, row)  # rows around it may go, whatever this one's text
+    if link:
+        problems.append(link)
+    record = None
+    if not problems:
+        try:
+            record = load_snapshot(row)
+        except ValueError:  # pydantic's ValidationError too: a document the record cannot read
+            problems.append(f"{row.period} 第{row.version}版：内容无法读取")
+    if problems:
+        # Labels and hashes only: the document itself may hold what the failure is about.
+        logger.error("核验失败 village=%s hash=%s: %s", village.code, row.content_hash[:12], "; ".join(problems))
+        raise IntegrityFailure()
+    if not known:
+        with _verified_lock:
+            _verified[key] = True
+            while len(_verified) > VERIFIED_CACHE_SIZE:
+                _verified.popitem(last=False)
+    record._chain_head = latest_chain_head(session, row.village_id).content_hash
+    return record

@@ -8,6 +8,9 @@ Schema history:
 1. the first public document; ledger lines of early databases may lack ``transfer``/``major``.
 2. the same fields, every line flagged (internal transfers out of the village's 收入/支出 totals,
    ≥5万元 payments marked), the ``transfers`` summary always present.
+3. the same fields, hashed part by part (``board.commitment``): largest expenses and major payments
+   are stored as ledger line numbers, each part carries a salt, withdrawn parts read "［已依法隐去］"
+   and are listed in ``redactions``; ``anchor`` names the old hash a re-anchored version stands for.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAJOR_PAYMENT_FEN = 5_000_000  # 5万元: 四议两公开 / 专项公开
 TRANSFER_CATEGORY = "内部转账"  # 提现/存现 between the village's own cash and bank accounts
 
@@ -209,6 +212,13 @@ class PreviousMonth(HistoryPoint):
     pass
 
 
+class Redaction(Part):
+    """One part withdrawn after publishing (a leak, a deletion request); the reason is in the audit log."""
+
+    part: str
+    on: date
+
+
 class PublicRecord(Part):
     """Everything public about one village-month version, plus the hash it was stored under."""
 
@@ -227,10 +237,16 @@ class PublicRecord(Part):
     services: tuple[Service, ...] = ()
     previous: PreviousMonth | None = None
     history: tuple[HistoryPoint, ...] = ()
+    prev_hash: str = ""
+    anchor: str = ""
+    anchor_prev: str = ""
+    redactions: tuple[Redaction, ...] = ()
     hash: str = ""
     # The document as stored and hashed (before any upcasting): what the open-data JSON serves,
     # so anyone can recompute the 核验码 from the download.
     _document: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # The village's newest version when this one was read: the witness printed on paper and in messages.
+    _chain_head: str = PrivateAttr(default="")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -241,6 +257,24 @@ class PublicRecord(Part):
     @property
     def short_hash(self) -> str:
         return self.hash[:12]
+
+    @property
+    def chain_head(self) -> str:
+        return self._chain_head or self.hash
+
+    @property
+    def redaction_notice(self) -> str | None:
+        """What every output says when parts were withdrawn after publishing."""
+        if not self.redactions:
+            return None
+        days = "、".join(sorted({r.on.isoformat() for r in self.redactions}))
+        return f"本月公开内容有 {len(self.redactions)} 处已依法隐去（{days}）"
+
+    @property
+    def render_key(self) -> str:
+        """What a cache of anything rendered from this record is keyed by: a redaction keeps the
+        hash but changes what is shown."""
+        return f"{self.hash}/{len(self.redactions)}"
 
     @property
     def incomes(self) -> tuple[LedgerLine, ...]:
@@ -287,7 +321,23 @@ def _upcast_v1(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 # Schema N → N+1; the record keeps the schema it was published under (its hash depends on it).
-_UPCASTERS = {1: _upcast_v1}
+# Schema 3 has the shape of 2: what differs is how it is stored, which ``_unseal`` undoes.
+_UPCASTERS = {1: _upcast_v1, 2: dict}
+
+
+def _unseal(doc: dict[str, Any]) -> dict[str, Any]:
+    """The stored schema-3 document as the record reads it: line numbers resolved, seals dropped."""
+    salts = doc.pop("salts", None)
+    redacted = doc.pop("redacted", None)
+    if salts is None and redacted is None:
+        return doc  # a dumped record (tests, tools), already in record shape
+    doc["redactions"] = [{"part": part, "on": r["on"]} for part, r in sorted((redacted or {}).items())]
+    finance = dict(doc["finance"])
+    lines = {x["line"]: x for x in finance.get("ledger", [])}
+    for key in ("largest_expenses", "major_payments"):
+        finance[key] = [lines[x] if isinstance(x, int) else x for x in finance.get(key, [])]
+    doc["finance"] = finance
+    return doc
 
 
 def parse_snapshot(raw: dict[str, Any], *, content_hash: str = "") -> PublicRecord:
@@ -302,6 +352,7 @@ def parse_snapshot(raw: dict[str, Any], *, content_hash: str = "") -> PublicReco
         raise ValueError(f"unknown snapshot schema {schema!r}")
     for step in range(schema, SCHEMA_VERSION):
         doc = _UPCASTERS[step](doc)
+    doc = _unseal(doc)
     if content_hash:
         doc["hash"] = content_hash
     record = PublicRecord.model_validate(doc)

@@ -1,13 +1,13 @@
 """Published snapshots: one immutable JSON document per village-month version.
 
 Every public output (board, PDF, static HTML, digest) renders from this document, so
-they all show the same numbers.  Personal data is masked here, once.  The hash covers
-the canonical JSON and the previous snapshot's hash, chaining a village's history.
+they all show the same numbers.  Personal data is masked here, once.  The hash covers the
+document and the previous snapshot's hash, chaining a village's history; how depends on the
+schema it was published under (``board.commitment``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +16,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from board.commitment import (
+    PART_SCHEMA,
+    canonical_json,
+    chained_hash,
+    document_root,
+    header,
+    legacy_hash,
+    seal,
+    utc_iso,
+)
 from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
 from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
@@ -41,12 +51,36 @@ def mask_public_text(value):
     return value
 
 
-def canonical_json(content: dict) -> str:
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# The flat hash of schema 1–2 snapshots, still how 政策问答 versions are chained.
+snapshot_hash = legacy_hash
 
 
-def snapshot_hash(canonical: str, prev_hash: str) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+def seal_snapshot(
+    content: dict,
+    *,
+    village_code: str,
+    period: str,
+    version: int,
+    published_at: datetime,
+    prev_hash: str,
+    anchor: str = "",
+    anchor_prev: str = "",
+) -> tuple[str, str]:
+    """(stored JSON, chained hash) of a new version under the current scheme."""
+    doc = seal(content)
+    doc["prev_hash"] = prev_hash
+    if anchor:
+        doc["anchor"], doc["anchor_prev"] = anchor, anchor_prev
+    head = header(
+        village_code=village_code,
+        period=period,
+        version=version,
+        published_at=published_at,
+        prev_hash=prev_hash,
+        anchor=anchor,
+        anchor_prev=anchor_prev,
+    )
+    return canonical_json(doc), chained_hash(head, document_root(doc))
 
 
 def short_hash(content_hash: str) -> str:
@@ -318,24 +352,92 @@ class ChainReport:
     ok: bool
     checked: int
     problems: list[str]
+    notes: tuple[str, ...] = ()  # redactions and re-anchored versions: legitimate, but worth a look
+
+
+def _moment(text) -> str | None:
+    """A stored ``published_at`` as ``utc_iso`` writes it (older documents may say ``Z``)."""
+    try:
+        return utc_iso(datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        return None
+
+
+def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
+    """What is wrong with one stored version on its own: its hash, and the columns it is listed by."""
+    label = f"{row.period} 第{row.version}版"
+    try:
+        doc = json.loads(row.content_json)
+        schema = doc.get("schema", 1)
+        if schema >= PART_SCHEMA:
+            head = header(
+                village_code=village_code,
+                period=row.period,
+                version=row.version,
+                published_at=row.published_at,
+                prev_hash=row.prev_hash,
+                anchor=row.anchor_hash,
+                anchor_prev=row.anchor_prev,
+            )
+            expected = chained_hash(head, document_root(doc))
+        else:
+            expected = legacy_hash(row.content_json, row.prev_hash)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return [f"{label}：内容与哈希不符，公开后被改动过"]
+    if expected != row.content_hash:
+        return [f"{label}：内容与哈希不符，公开后被改动过"]
+    # Schema 3 hashes these columns in its header; older schemas only carry them in the document.
+    listed = (
+        ("村代码", (doc.get("village") or {}).get("code"), village_code),
+        ("月份", doc.get("period"), row.period),
+        ("版本", doc.get("version"), row.version),
+        ("公开时间", _moment(doc.get("published_at")), utc_iso(row.published_at)),
+    )
+    if schema < PART_SCHEMA:
+        # Only part-wise versions re-anchor; on an older row these columns would fake a stand-in.
+        listed += (("重新存证", "", row.anchor_hash + row.anchor_prev),)
+    else:
+        listed += (
+            ("前一版哈希", doc.get("prev_hash"), row.prev_hash),
+            ("重新存证", (doc.get("anchor", ""), doc.get("anchor_prev", "")), (row.anchor_hash, row.anchor_prev)),
+        )
+    changed = [name for name, stored, column in listed if stored != column]
+    if changed:
+        return [f"{label}：{'、'.join(changed)}与哈希不符，公开后被改动过"]
+    if schema < PART_SCHEMA and canonical_json(doc) != row.content_json:
+        return [f"{label}：内容不是规范编码"]
+    return []
 
 
 def verify_chain(session: Session, village_id: int) -> ChainReport:
     """Recompute every snapshot hash of a village in publishing order."""
+    village = session.get(Village, village_id)
     rows = session.exec(
         select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id)
     ).all()
+    # A re-anchored version stands in for the old row it replaced, at that row's place in the chain.
+    anchors = {row.anchor_hash: row.anchor_prev for row in rows if row.anchor_hash}
     problems, prev = [], ""
     for row in rows:
-        label = f"{row.period} 第{row.version}版"
-        if row.prev_hash != prev:
-            problems.append(f"{label}：链条断开，前一版的哈希不符")
-        if snapshot_hash(row.content_json, row.prev_hash) != row.content_hash:
-            problems.append(f"{label}：内容与哈希不符，公开后被改动过")
-        elif canonical_json(json.loads(row.content_json)) != row.content_json:
-            problems.append(f"{label}：内容不是规范编码")
+        if row.prev_hash != prev and anchors.get(row.prev_hash, None) != prev:
+            problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符")
+        problems += row_problems(row, village.code)
         prev = row.content_hash
-    return ChainReport(ok=not problems, checked=len(rows), problems=problems)
+    return ChainReport(ok=not problems, checked=len(rows), problems=problems, notes=tuple(_notes(rows)))
+
+
+def _notes(rows: list[PublishedPeriod]) -> list[str]:
+    notes = []
+    for row in rows:
+        label = f"{row.period} 第{row.version}版"
+        if row.anchor_hash:
+            notes.append(f"{label}：已按新方式重新存证，代替旧哈希 {row.anchor_hash[:12]}")
+        try:
+            redacted = json.loads(row.content_json).get("redacted") or {}
+        except ValueError:
+            continue  # reported as a problem already
+        notes += [f"{label}：{part} 于 {r.get('on')} 依法隐去" for part, r in sorted(redacted.items())]
+    return notes
 
 
 def load_snapshot(row: PublishedPeriod) -> PublicRecord:

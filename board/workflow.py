@@ -30,10 +30,9 @@ from board.records import (
 )
 from board.snapshot import (
     build_content,
-    canonical_json,
     latest_chain_head,
     latest_snapshot,
-    snapshot_hash,
+    seal_snapshot,
 )
 from board.validation import entered_balances, published_accounts, validate_period
 from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
@@ -211,16 +210,18 @@ def _publish_month(
         published_by=user.username,
         amendment_reason=reason if version > 1 else "",
     )
-    canonical = canonical_json(content)
     head = latest_chain_head(session, village.id)
     prev_hash = head.content_hash if head else ""
+    canonical, content_hash = seal_snapshot(
+        content, village_code=village.code, period=period, version=version, published_at=now, prev_hash=prev_hash
+    )
     snapshot = PublishedPeriod(
         village_id=village.id,
         period=period,
         version=version,
         amendment_reason=content["amendment_reason"],
         content_json=canonical,
-        content_hash=snapshot_hash(canonical, prev_hash),
+        content_hash=content_hash,
         prev_hash=prev_hash,
         published_by=user.username,
         published_at=now,

@@ -23,12 +23,12 @@ from board.errors import BoardError
 from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
-from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
-from cli import html_cmd, import_cmd, pdf_cmd, policy_cmd, reminders_cmd, request_cmd, wechat_cmd
+from cli import html_cmd, import_cmd, pdf_cmd, policy_cmd, reminders_cmd, request_cmd, wechat_cmd, witness_cmd
 from cli.actor import actor_options, authenticate_actor, require_one
 from cli.common import Globals, os_error_text, print_problems, read_secret, write_output
+from cli.witness_cmd import verify_with_witness
 from cli.zh import CONTEXT_SETTINGS, PROG, ZhGroup, command, option, show_usage_error, subgroup
 from infra.backup import backup_database
 from infra.db import unit_of_work
@@ -319,21 +319,12 @@ def cmd_backup(g: Globals, output: str) -> int:
     return 0
 
 
-@command(root, "verify", help="核验公开版本的哈希链")
+@command(root, "verify", help="核验公开版本的哈希链（可对照乡镇保存的见证文件）")
 @option("--village", required=True, metavar="代码", help="村/社区代码")
+@option("--witness", metavar="文件", help="乡镇保存的见证文件（witness export 写出），核对最新版本是否还在")
 @click.pass_obj
-def cmd_verify(g: Globals, village: str) -> int:
-    engine = g.engine()
-    with unit_of_work(engine) as session:
-        row = get_village(session, village)
-        report = verify_chain(session, row.id)
-    if report.ok:
-        print(f"{row.name}：{report.checked} 个公开版本全部核验通过。")
-        return 0
-    print(f"{row.name}：核验发现 {len(report.problems)} 个问题：", file=sys.stderr)
-    for problem in report.problems:
-        print(f"  - {problem}", file=sys.stderr)
-    return 1
+def cmd_verify(g: Globals, village: str, witness: str | None) -> int:
+    return verify_with_witness(g.engine(), village, witness)
 
 
 export_group = subgroup(root, "export", help="导出公开栏（静态网页、PDF 等）")
@@ -348,6 +339,7 @@ for _command in (
     request_cmd.request_group,
     request_cmd.catalogue_group,
     reminders_cmd.cmd_remind,
+    witness_cmd.witness_group,
 ):
     root.add_command(_command)
 

@@ -319,6 +319,8 @@ class _Board:
                 )
             )
             story += [box, Spacer(0, 3 * k)]
+        if s.redaction_notice:
+            story += [self.p(s.redaction_notice, self.body), Spacer(0, 3 * k)]
         return story
 
     def key_figures(self) -> list:
@@ -623,7 +625,10 @@ class _Board:
                 ]
             )
         )
-        return [KeepTogether(self.section("五、审核签字") + [table])]
+        # The village's chain head on paper: a witness the township can check the database against.
+        head = self.s.chain_head
+        witness = self.p(f"本村公开存证最新一版：{head[:12]}　完整哈希 {head}", self.note)
+        return [KeepTogether(self.section("五、审核签字") + [table, witness])]
 
     def story(self) -> list:
         return (

@@ -249,8 +249,8 @@ class ServiceItem(SQLModel, table=True):
 class PublishedPeriod(SQLModel, table=True):
     """Immutable public snapshot of one village-month version.
 
-    ``content_hash`` is SHA-256 over the canonical JSON of the content together with the
-    previous snapshot's hash of the same village, so any edit or gap breaks the chain.
+    ``content_hash`` chains it to the previous snapshot's hash of the same village, so any edit
+    or gap breaks the chain; how it is computed depends on the document's schema (board/commitment.py).
     """
 
     __table_args__ = (
@@ -268,6 +268,9 @@ class PublishedPeriod(SQLModel, table=True):
     prev_hash: str = Field(default="", max_length=64)
     published_by: str = Field(default="", max_length=50)
     published_at: datetime = Field(default_factory=utcnow)
+    # Re-anchoring (board/redaction.py): the schema 1–2 hash this version replaces, and that one's predecessor.
+    anchor_hash: str = Field(default="", max_length=64, index=True)
+    anchor_prev: str = Field(default="", max_length=64)
 
 
 class AuditLog(SQLModel, table=True):

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from sqlmodel import Session, select
+
+from board.commitment import PART_SCHEMA, canonical_json, chained_hash, document_root, header, utc_iso
 from board.public_record import PublicRecord, parse_snapshot
 from cli.actor import PASSWORD_ENV
+from models import PublishedPeriod, Village
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_END = "2026-10"  # the demo database in tests always ends here
@@ -43,3 +48,30 @@ def as_raw(record: PublicRecord) -> dict:
 def as_record(raw: dict) -> PublicRecord:
     """The typed record of a (doctored) document, for renderers."""
     return parse_snapshot(copy.deepcopy(raw))
+
+
+def rehash_chain(session: Session, change=None) -> None:
+    """Recompute every village's chain after ``change(row, doc)`` (tests that set publication
+    times; or what an insider with database access could do, which only witnesses catch)."""
+    rows = session.exec(select(PublishedPeriod).order_by(PublishedPeriod.village_id, PublishedPeriod.id)).all()
+    prev: dict[int, str] = {}
+    for row in rows:
+        doc = json.loads(row.content_json)
+        assert doc["schema"] >= PART_SCHEMA
+        if change:
+            change(row, doc)
+        row.prev_hash = doc["prev_hash"] = prev.get(row.village_id, "")
+        doc["published_at"] = utc_iso(row.published_at)
+        row.content_json = canonical_json(doc)
+        code = session.get(Village, row.village_id).code
+        head = header(
+            village_code=code,
+            period=row.period,
+            version=row.version,
+            published_at=row.published_at,
+            prev_hash=row.prev_hash,
+        )
+        row.content_hash = chained_hash(head, document_root(doc))
+        session.add(row)
+        session.flush()
+        prev[row.village_id] = row.content_hash

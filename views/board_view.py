@@ -179,7 +179,7 @@ def public_villages(engine: Engine) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
-# A snapshot never changes once published, so its view (mostly plotly figures, which cost
+# A snapshot's content changes only by a redaction (``render_key``), so its view (mostly plotly figures, which cost
 # far more to build than the snapshot costs to read) is built once per hash and shared.
 _views: OrderedDict[tuple, BoardView] = OrderedDict()
 _views_lock = threading.Lock()
@@ -193,7 +193,7 @@ def load_board(engine: Engine, village_code: str, period: str | None = None, *, 
         village = get_village(session, village_code)
         snapshot = published_snapshot(session, village, period)
         periods = tuple(published_periods(session, village))
-    key = (snapshot.hash, kiosk, periods)
+    key = (snapshot.render_key, kiosk, periods)
     with _views_lock:
         view = _views.get(key)
     if view is None:
@@ -541,6 +541,8 @@ def build_board(snapshot: PublicRecord, periods: list[str] | tuple[str, ...], *,
                 ),
             )
         )
+    if snapshot.redaction_notice:
+        sections.append(Section("redaction", "依法隐去", "依法隐去", (Text(snapshot.redaction_notice, tone="notice"),)))
     sections += _finance_sections(snapshot, kiosk)
     sections += _affairs_sections(snapshot)
     sections.append(_party_section(snapshot))

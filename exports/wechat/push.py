@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from board.errors import BoardError
-from board.public import published_snapshot
+from board.public import published_snapshot, verified_snapshot
 from board.public_record import PublicRecord
-from board.snapshot import latest_snapshot, load_snapshot
+from board.snapshot import latest_snapshot
 from board.villages import get_village
 from exports.pdf import render_pdf
 from exports.wechat.channels import DEFAULT_TIMEOUT
@@ -19,7 +19,7 @@ from exports.wechat.grids import village_grids
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due, target_ref
 from infra.db import unit_of_work
 from infra.settings import Settings
-from models import Grid, OutboxMessage, PublishedPeriod
+from models import Grid, OutboxMessage, PublishedPeriod, Village
 
 FILE_CHANNELS = ("robot", "appchat")
 # ``push --due`` picks up every month whose newest version was published this recently
@@ -109,7 +109,8 @@ def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, dict, li
             )
             todo = [g for g in grids if (g.channel, target_ref(g)) not in done]
             if todo:
-                found.append((village_id, load_snapshot(row), todo))
+                village = session.get(Village, village_id)
+                found.append((village_id, verified_snapshot(session, village, row), todo))
     return found
 
 

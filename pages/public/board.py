@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from board.errors import BoardError
+from board.errors import BoardError, IntegrityFailure
 from board.periods import period_label
 from board.policy import today_shanghai
 from exports.downloads import (
@@ -122,6 +122,9 @@ def show_section(section: Section, *, kiosk: bool) -> None:
 
 
 def show_error(error: BoardError) -> None:
+    if isinstance(error, IntegrityFailure):  # no figures, and nothing for the reader to correct
+        st.error(md(error.problems[0].message))
+        return
     st.info(md(error.problems[0].message) + "。请核对二维码或网址里的村/社区代码和月份。")
 
 

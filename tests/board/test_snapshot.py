@@ -77,7 +77,9 @@ def test_snapshot_masks_beneficiaries_and_keeps_totals(demo_engine):
     per_account = {k: sum(a[k] for a in finance["accounts"]) for k in ("income_fen", "expense_fen")}
     assert per_account["income_fen"] - ledger_in == finance["transfers"]["amount_fen"] > 0
     assert per_account["expense_fen"] - ledger_out == finance["transfers"]["amount_fen"]
-    assert all(x["category"] != "内部转账" for x in finance["expense_by_category"] + finance["largest_expenses"])
+    lines = {x["line"]: x for x in finance["ledger"]}  # schema 3 stores the largest expenses as line numbers
+    largest = [lines[n] for n in finance["largest_expenses"]]
+    assert all(x["category"] != "内部转账" for x in finance["expense_by_category"] + largest)
     t = finance["totals"]
     assert t["opening_fen"] + t["income_fen"] - t["expense_fen"] == t["closing_fen"]
     assert content["village"]["demo"] is True

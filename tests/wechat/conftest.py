@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import UTC, datetime
 
@@ -11,11 +10,13 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from board.auth import add_user
+from board.snapshot import load_snapshot
 from board.villages import add_village
 from exports.wechat.grids import add_grid
 from infra.db import unit_of_work
 from infra.settings import get_settings
 from models import PublishedPeriod, Role, Village
+from tests.helpers import as_raw
 from tests.wechat.fake_wecom import FakeWeCom
 
 # Dummy credentials, new for every run: distinctive so the canary checks can search for them
@@ -72,7 +73,7 @@ def demo_snapshots(demo_template) -> dict[str, dict]:
     engine = create_engine(f"sqlite:///{demo_template}")
     with Session(engine) as session:
         rows = session.exec(select(PublishedPeriod).order_by(PublishedPeriod.period, PublishedPeriod.version)).all()
-        snapshots = {r.period: {**json.loads(r.content_json), "hash": r.content_hash} for r in rows}
+        snapshots = {r.period: as_raw(load_snapshot(r)) for r in rows}
     engine.dispose()
     return snapshots
 

@@ -25,15 +25,18 @@ from exports.wechat.push import push_due, push_period
 from exports.wechat.share import mark_forwarded
 from infra.db import unit_of_work
 from models import AuditLog, PublishedPeriod, Role, User
+from tests.helpers import rehash_chain
 from tests.wechat.conftest import FAST, NOW
 
 
 def _published(engine, when: dict[tuple[str, int], timedelta]) -> None:
     """Publication times relative to NOW; every other version counts as long ago."""
+
+    def move(row: PublishedPeriod, doc: dict) -> None:
+        row.published_at = NOW - when.get((row.period, row.version), timedelta(days=400))
+
     with unit_of_work(engine) as session:
-        for row in session.exec(select(PublishedPeriod)):
-            row.published_at = NOW - when.get((row.period, row.version), timedelta(days=400))
-            session.add(row)
+        rehash_chain(session, move)  # the publication time is inside the hash
         session.commit()
 
 
