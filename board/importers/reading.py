@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 import python_calamine as calamine
 
 from board.errors import BoardError
+from board.untrusted import check_sheet_area, check_zip, run_limited
 
 MAX_BYTES = 20 * 1024 * 1024
 # A year of a big village's journal is well under this; MAX_BYTES bounds the work anyway.
@@ -81,12 +82,26 @@ def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_r
         # An encrypted .xlsx is an OLE2 compound file holding an "EncryptedPackage" stream.
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _refuse("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再导入")
-        return _read_workbook(data, False, max_rows)
+    elif head.startswith(_ZIP):
+        check_zip(data, what="文件", field=_FIELD)
+    else:
+        for magic, what in _NOT_SHEETS.items():
+            if head.startswith(magic):
+                raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
+    tables = run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD)
     if head.startswith(_ZIP):
+        for table in tables:
+            table.data = data  # kept in the parent only: the child need not send it back
+    return tables
+
+
+def _parse(data: bytes, filename: str, max_rows: int) -> list[Table]:
+    """Runs in the limited child process (board.untrusted.run_limited)."""
+    if data.startswith(_OLE2):
+        return _read_workbook(data, False, max_rows)
+    if data.startswith(_ZIP):
+        check_sheet_area(data, max_rows=max_rows + _ROW_SLACK, field=_FIELD)
         return _read_workbook(data, True, max_rows)
-    for magic, what in _NOT_SHEETS.items():
-        if head.startswith(magic):
-            raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
     return [_read_csv(data, filename, max_rows)]
 
 
@@ -106,7 +121,7 @@ def _read_workbook(data: bytes, zipped: bool, max_rows: int) -> list[Table]:
             visible.append(meta.name)
     if not visible:
         raise _refuse("文件里没有可见的工作表（全部被隐藏了）。请在 Excel 中取消隐藏后再导入")
-    tables = [Table(name, _sheet_rows(book, name, max_rows), [], data if zipped else None) for name in visible]
+    tables = [Table(name, _sheet_rows(book, name, max_rows)) for name in visible]
     tables[0].notes[:0] = notes
     return tables
 

@@ -1,0 +1,212 @@
+"""Uploaded files are hostile until parsed: cheap structural checks first, then parsing in a child process.
+
+A 1.5 KB workbook can declare a cell at XFD200000 (the parser then asks for 100 GB) and a
+2 MB deflate bomb unpacks to gigabytes.  The checks here refuse the obvious cases with a
+clear message; whatever slips past them runs in a forked child process with an address-space limit (``RLIMIT_AS``) and a time limit, so the worst a
+file can do is kill that child.  The server process never parses an upload itself.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import re
+import resource
+import struct
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable
+
+from board.errors import BoardError, Problem
+
+MAX_ZIP_ENTRIES = 2_000
+MAX_UNPACKED = 200 * 1024 * 1024
+# Spreadsheet XML deflates 10–30×; a bomb deflates about 1000×.  Small parts may compress better.
+MAX_RATIO = 150
+_RATIO_FLOOR = 1024 * 1024
+# Column ZZ: no clerk's journal is wider, and a wide declared area is what makes a parser allocate.
+MAX_COLUMNS = 702
+CHILD_MEMORY = 1024 * 1024 * 1024
+CHILD_SECONDS = 60.0
+# Two cores serve the whole deployment: at most two uploads are parsed at once.
+_slots = threading.BoundedSemaphore(2)
+
+_EOCD = b"PK\x05\x06"
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,4})?(\d{1,9})?(?::([A-Z]{1,4})(\d{1,9}))?"')
+# Only references with three column letters or a six-digit row are worth a closer look.
+_FAR_CELL = re.compile(rb'\sr="([A-Z]{3,}|[A-Z]{0,2}(?=\d{6}))(\d+)"')
+_CHUNK = 1024 * 1024
+
+
+def column_number(letters: str | bytes) -> int:
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """Entry count from the end-of-central-directory record, read before building the entry list."""
+    at = data.rfind(_EOCD, max(0, len(data) - 65_558))
+    if at < 0 or at + 22 > len(data):
+        return None
+    (total,) = struct.unpack_from("<H", data, at + 10)
+    return None if total == 0xFFFF else total  # 0xFFFF: a zip64 count; the entry list check covers it
+
+
+def check_zip(data: bytes, *, what: str, field: str) -> None:
+    """Refuse a zip container (xlsx, docx) with too many parts, too much unpacked data or a bomb's ratio."""
+    declared = _declared_entries(data)
+    if declared is not None and declared > MAX_ZIP_ENTRIES:
+        raise BoardError(
+            f"{what}包含 {declared} 个部件，结构异常（正常文件不超过 {MAX_ZIP_ENTRIES} 个），已拒绝", field=field
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return  # not a readable zip: the parser gives its own message
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise BoardError(
+            f"{what}包含 {len(entries)} 个部件，结构异常（正常文件不超过 {MAX_ZIP_ENTRIES} 个），已拒绝", field=field
+        )
+    unpacked = sum(e.file_size for e in entries)
+    bomb = any(e.file_size > _RATIO_FLOOR and e.file_size > MAX_RATIO * max(e.compress_size, 1) for e in entries)
+    if unpacked > MAX_UNPACKED or bomb:
+        raise BoardError(
+            f"{what}解压后有 {unpacked // 2**20} MB，压缩比异常（疑似“压缩炸弹”），已拒绝。"
+            "请在 Excel/WPS 中打开后另存为新文件再上传",
+            field=field,
+        )
+
+
+def check_sheet_area(data: bytes, *, max_rows: int, field: str) -> None:
+    """Refuse an xlsx whose sheets declare, or hold, cells beyond ``max_rows`` rows or column ZZ.
+
+    Runs in the child: it streams every worksheet, which costs time but little memory.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return
+    with archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                try:
+                    _scan_sheet(archive, info, max_rows, field)
+                except (zipfile.BadZipFile, zlib.error, EOFError):
+                    raise BoardError(
+                        "文件已损坏（压缩数据与目录不符），已拒绝。请另存为新文件后再上传", field=field
+                    ) from None
+
+
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: int, field: str) -> None:
+    with archive.open(info) as stream:
+        tail = b""
+        first = True
+        while chunk := stream.read(_CHUNK):
+            text = tail + chunk
+            if first:
+                _check_dimension(text, max_rows, field)
+                first = False
+            for letters, row in _FAR_CELL.findall(text):
+                _check_cell(letters, int(row), max_rows, field)
+            tail = text[-32:]
+
+
+def _too_big(columns: int, rows: int, max_rows: int) -> str | None:
+    if columns > MAX_COLUMNS:
+        return f"用到了第 {columns} 列，超过 {MAX_COLUMNS} 列的上限"
+    if rows > max_rows:
+        return f"用到了第 {rows} 行，超过 {max_rows} 行的上限"
+    return None
+
+
+def _check_dimension(text: bytes, max_rows: int, field: str) -> None:
+    match = _DIMENSION.search(text[:65_536])
+    if match is None:
+        return
+    columns = column_number(match[3] or match[1] or b"A")
+    rows = int(match[4] or match[2] or 1)
+    reason = _too_big(columns, rows, max_rows)
+    if reason:
+        raise BoardError(f"表格声明的范围过大，{reason}，已拒绝。请只复制有数据的区域到新表格后再导入", field=field)
+
+
+def _check_cell(letters: bytes, row: int, max_rows: int, field: str) -> None:
+    reason = _too_big(column_number(letters or b"A"), row, max_rows)
+    if reason:
+        raise BoardError(
+            f"表格里有远离数据区域的单元格，{reason}，已拒绝。请只复制有数据的区域到新表格后再导入", field=field
+        )
+
+
+def _child(conn, fn: Callable, args: tuple, memory: int, seconds: float) -> None:
+    # A parser that runs out of memory prints a long native backtrace: keep it out of the server's log.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    with open("/proc/self/statm") as statm:
+        baseline = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (baseline + memory, baseline + memory))
+    cpu = int(seconds) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    try:
+        conn.send(("ok", fn(*args)))
+    except BoardError as error:
+        conn.send(("refused", [(p.row, p.field, p.message) for p in error.problems]))
+    except MemoryError:
+        conn.send(("memory", None))
+    conn.close()
+
+
+# Forked, not spawned: a spawned child re-imports the server's main module and our packages
+# (seconds on a busy machine); a forked one starts in milliseconds and runs only ``fn``, which
+# imports nothing and takes no lock another thread could hold.
+_context = multiprocessing.get_context("fork")
+
+
+def run_limited(
+    fn: Callable,
+    *args,
+    what: str,
+    field: str,
+    memory: int = CHILD_MEMORY,
+    seconds: float = CHILD_SECONDS,
+):
+    """``fn(*args)`` in a child process limited to ``memory`` bytes more than it starts with and ``seconds``.
+
+    ``fn``'s BoardError comes back as a BoardError, and a
+    child that runs out of memory, dies or takes too long becomes a Chinese refusal.
+    """
+    with _slots:
+        receiver, sender = _context.Pipe(duplex=False)
+        process = _context.Process(target=_child, args=(sender, fn, args, memory, seconds), daemon=True)
+        process.start()
+        sender.close()
+        try:
+            outcome = receiver.recv() if receiver.poll(seconds) else ("timeout", None)
+        except EOFError:
+            outcome = ("died", None)
+        finally:
+            receiver.close()
+            if process.is_alive():
+                process.kill()
+            process.join()
+    kind, value = outcome
+    if kind == "ok":
+        return value
+    if kind == "refused":
+        raise BoardError([Problem(*p) for p in value])
+    if kind == "timeout":
+        raise BoardError(
+            f"{what}处理超过 {seconds:g} 秒仍未完成，结构异常，已停止。请另存为新文件后再上传", field=field
+        )
+    raise BoardError(
+        f"{what}处理时所需内存超过上限（{memory // 2**20} MB），结构异常，已拒绝。"
+        "请在 Excel/WPS 中只复制有数据的区域到新表格，另存后再上传",
+        field=field,
+    )
