@@ -8,6 +8,7 @@ file can do is kill that child.  The server process never parses an upload itsel
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import multiprocessing
 import os
@@ -149,6 +150,7 @@ def _child(conn, fn: Callable, args: tuple, memory: int, seconds: float) -> None
     # A parser that runs out of memory prints a long native backtrace: keep it out of the server's log.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
+    faulthandler.disable()
     with open("/proc/self/statm") as statm:
         baseline = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     resource.setrlimit(resource.RLIMIT_AS, (baseline + memory, baseline + memory))

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import python_calamine as calamine
 
 from board.errors import BoardError
-from board.untrusted import check_sheet_area, check_zip, run_limited
+from board.untrusted import CHILD_SECONDS, check_sheet_area, check_zip, run_limited
 
 MAX_BYTES = 20 * 1024 * 1024
 # A year of a big village's journal is well under this; MAX_BYTES bounds the work anyway.
@@ -68,8 +68,13 @@ def _refuse(message: str) -> BoardError:
     return BoardError(message, field=_FIELD)
 
 
-def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> list[Table]:
-    """Every visible sheet, in workbook order (a CSV file is one sheet); notes on the first."""
+def read_tables(
+    data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS, seconds: float = CHILD_SECONDS
+) -> list[Table]:
+    """Every visible sheet, in workbook order (a CSV file is one sheet); notes on the first.
+
+    The file is parsed in a limited child process (board.untrusted): an upload can fail, never the server.
+    """
     if not data:
         raise _refuse("文件是空的")
     if len(data) > max_bytes:
@@ -88,7 +93,7 @@ def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_r
         for magic, what in _NOT_SHEETS.items():
             if head.startswith(magic):
                 raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
-    tables = run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD)
+    tables = run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD, seconds=seconds)
     if head.startswith(_ZIP):
         for table in tables:
             table.data = data  # kept in the parent only: the child need not send it back

@@ -1,0 +1,81 @@
+"""Files made to bring the server down: each ends in a Chinese refusal, and this process lives on."""
+
+from __future__ import annotations
+
+import os
+import resource
+
+import pytest
+
+from board.errors import BoardError
+from board.importers import preview_import
+from board.importers.reading import read_tables
+from board.untrusted import check_zip, run_limited
+from tests.importers.files import PERIOD, journal_grid, xlsx
+from tests.importers.hostile import (
+    allocate,
+    deflate_bomb_xlsx,
+    far_cell_xlsx,
+    huge_dimension_xlsx,
+    many_entries_xlsx,
+    slow_xlsx,
+)
+
+
+def _refusal(data: bytes, **limits) -> str:
+    with pytest.raises(BoardError) as caught:
+        read_tables(data, "x.xlsx", **limits)
+    [problem] = caught.value.problems
+    assert problem.field == "文件"
+    return problem.message
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (far_cell_xlsx, "第 16384 列，超过 702 列的上限"),
+        (lambda: far_cell_xlsx("B900000"), "第 900000 行"),
+        (huge_dimension_xlsx, "表格声明的范围过大"),
+        (many_entries_xlsx, "5005 个部件"),
+        (deflate_bomb_xlsx, "疑似“压缩炸弹”"),
+        (lambda: deflate_bomb_xlsx(honest=False), "已损坏"),
+    ],
+    ids=["cell-at-XFD200000", "row-900000", "dimension", "entries", "bomb", "bomb-lying-sizes"],
+)
+def test_hostile_files_are_refused_and_this_process_lives(build, expected):
+    pid, before = os.getpid(), _rss_mb()
+    data = build()
+    assert len(data) < 20 * 1024 * 1024
+    assert expected in _refusal(data)
+    assert os.getpid() == pid
+    assert _rss_mb() - before < 100  # the parent never unpacked the file
+    # The same process still imports a normal file.
+    assert preview_import("ledger", xlsx(journal_grid()), "ok.xlsx", period=PERIOD).ok
+
+
+def test_the_far_cell_file_is_tiny():
+    assert len(far_cell_xlsx()) < 2048
+
+
+def test_what_slips_past_the_checks_is_stopped_by_the_child_memory_limit():
+    # 702 columns × 190,000 rows is inside the checks, but the parser would ask for about 4 GB.
+    message = _refusal(far_cell_xlsx("ZZ190000"))
+    assert "内存超过上限" in message
+    with pytest.raises(BoardError, match="内存超过上限"):
+        run_limited(allocate, 4096, what="文件", field="文件", memory=256 * 1024 * 1024)
+    assert run_limited(allocate, 16, what="文件", field="文件") == 16 * 1024 * 1024
+
+
+def test_a_slow_file_is_stopped_at_the_time_limit():
+    data = slow_xlsx()
+    assert "秒仍未完成" in _refusal(data, seconds=0.2)
+    assert len(read_tables(data, "slow.xlsx")[0].rows) == 60_001
+
+
+def test_zip_checks_name_the_document():
+    with pytest.raises(BoardError, match="政策文件包含 5005 个部件"):
+        check_zip(many_entries_xlsx(), what="政策文件", field="原文")
