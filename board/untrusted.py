@@ -29,6 +29,9 @@ MAX_RATIO = 150
 _RATIO_FLOOR = 1024 * 1024
 # Column ZZ: no clerk's journal is wider, and a wide declared area is what makes a parser allocate.
 MAX_COLUMNS = 702
+# A parser lays a sheet out densely (about 32 bytes a cell, more as Python objects): 6 million
+# cells keep the server well under 1 GB, and a 200,000-line journal needs 30 columns at most.
+MAX_CELLS = 6_000_000
 CHILD_MEMORY = 1024 * 1024 * 1024
 CHILD_SECONDS = 60.0
 # Two cores serve the whole deployment: at most two uploads are parsed at once.
@@ -36,8 +39,8 @@ _slots = threading.BoundedSemaphore(2)
 
 _EOCD = b"PK\x05\x06"
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,4})?(\d{1,9})?(?::([A-Z]{1,4})(\d{1,9}))?"')
-# Only references with three column letters or a six-digit row are worth a closer look.
-_FAR_CELL = re.compile(rb'\sr="([A-Z]{3,}|[A-Z]{0,2}(?=\d{6}))(\d+)"')
+# References with two or more column letters, or a six-digit row: the only ones that can widen the area much.
+_FAR_CELL = re.compile(rb'r="(?:([A-Z]{2,})\d|[A-Z]*(\d{6,})")')
 _CHUNK = 1024 * 1024
 
 
@@ -86,9 +89,11 @@ def check_zip(data: bytes, *, what: str, field: str) -> None:
 
 
 def check_sheet_area(data: bytes, *, max_rows: int, field: str) -> None:
-    """Refuse an xlsx whose sheets declare, or hold, cells beyond ``max_rows`` rows or column ZZ.
+    """Refuse an xlsx that lies about its parts or whose cells reach beyond ``max_rows``, column ZZ or MAX_CELLS.
 
-    Runs in the child: it streams every worksheet, which costs time but little memory.
+    Runs in the child.  Every part is inflated in bounded chunks and must end exactly at its
+    declared size, so a parser given the same bytes afterwards meets no surprise; the
+    worksheets' cell references bound the area a parser lays out (rows × columns).
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -96,27 +101,54 @@ def check_sheet_area(data: bytes, *, max_rows: int, field: str) -> None:
         return
     with archive:
         for info in archive.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                try:
-                    _scan_sheet(archive, info, max_rows, field)
-                except (zipfile.BadZipFile, zlib.error, EOFError):
-                    raise BoardError(
-                        "文件已损坏（压缩数据与目录不符），已拒绝。请另存为新文件后再上传", field=field
-                    ) from None
+            sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            rows, columns = 0, 0
+            for position, chunk in enumerate(_inflate(data, info, field)):
+                if sheet and position == 0:
+                    _check_dimension(chunk, max_rows, field)
+                if sheet:
+                    for wide, deep in _FAR_CELL.findall(chunk):
+                        columns = max(columns, column_number(wide) if wide else 0)
+                        rows = max(rows, int(deep) if deep else 0)
+            if sheet:
+                # Without a two-letter column or a six-digit row, the sheet is within Z and row 99,999.
+                _check_area(columns or 26, rows or min(max_rows, 99_999), max_rows, field)
 
 
-def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: int, field: str) -> None:
-    with archive.open(info) as stream:
-        tail = b""
-        first = True
-        while chunk := stream.read(_CHUNK):
-            text = tail + chunk
-            if first:
-                _check_dimension(text, max_rows, field)
-                first = False
-            for letters, row in _FAR_CELL.findall(text):
-                _check_cell(letters, int(row), max_rows, field)
-            tail = text[-32:]
+def _inflate(data: bytes, info: zipfile.ZipInfo, field: str):
+    """The part's bytes in chunks of at most _CHUNK (with a little overlap), checked against its declared size."""
+    broken = BoardError("文件已损坏（压缩数据与目录不符），已拒绝。请另存为新文件后再上传", field=field)
+    if info.flag_bits & 1:
+        return  # encrypted part: the parser refuses it
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise BoardError("文件使用了不常见的压缩方式，已拒绝。请在 Excel/WPS 中另存为 .xlsx 再上传", field=field)
+    header = data[info.header_offset : info.header_offset + 30]
+    if len(header) < 30:
+        raise broken
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        if len(raw) != info.file_size:
+            raise broken
+        for at in range(0, len(raw), _CHUNK):
+            yield raw[max(0, at - 32) : at + _CHUNK]
+        return
+    inflater, produced, tail = zlib.decompressobj(-15), 0, b""
+    pending = raw
+    try:
+        while pending and not inflater.eof:
+            chunk = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            produced += len(chunk)
+            if produced > info.file_size:
+                raise broken
+            yield tail + chunk
+            tail = chunk[-32:]
+    except zlib.error:
+        raise broken from None
+    if produced != info.file_size or not inflater.eof:
+        raise broken
 
 
 def _too_big(columns: int, rows: int, max_rows: int) -> str | None:
@@ -124,6 +156,8 @@ def _too_big(columns: int, rows: int, max_rows: int) -> str | None:
         return f"用到了第 {columns} 列，超过 {MAX_COLUMNS} 列的上限"
     if rows > max_rows:
         return f"用到了第 {rows} 行，超过 {max_rows} 行的上限"
+    if rows * columns > MAX_CELLS:
+        return f"范围达 {rows} 行 × {columns} 列，超过 {MAX_CELLS // 10_000} 万个单元格的上限"
     return None
 
 
@@ -138,8 +172,8 @@ def _check_dimension(text: bytes, max_rows: int, field: str) -> None:
         raise BoardError(f"表格声明的范围过大，{reason}，已拒绝。请只复制有数据的区域到新表格后再导入", field=field)
 
 
-def _check_cell(letters: bytes, row: int, max_rows: int, field: str) -> None:
-    reason = _too_big(column_number(letters or b"A"), row, max_rows)
+def _check_area(columns: int, rows: int, max_rows: int, field: str) -> None:
+    reason = _too_big(columns, rows, max_rows)
     if reason:
         raise BoardError(
             f"表格里有远离数据区域的单元格，{reason}，已拒绝。请只复制有数据的区域到新表格后再导入", field=field

@@ -61,10 +61,12 @@ def test_the_far_cell_file_is_tiny():
     assert len(far_cell_xlsx()) < 2048
 
 
-def test_what_slips_past_the_checks_is_stopped_by_the_child_memory_limit():
-    # 702 columns × 190,000 rows is inside the checks, but the parser would ask for about 4 GB.
-    message = _refusal(far_cell_xlsx("ZZ190000"))
-    assert "内存超过上限" in message
+def test_a_wide_and_deep_area_is_refused_before_any_parser_lays_it_out():
+    # 702 columns × 190,000 rows: each limit alone holds, the area (about 4 GB laid out) does not.
+    assert "600 万个单元格的上限" in _refusal(far_cell_xlsx("ZZ190000"))
+
+
+def test_whatever_asks_for_too_much_memory_kills_only_the_child():
     with pytest.raises(BoardError, match="内存超过上限"):
         run_limited(allocate, 4096, what="文件", field="文件", memory=256 * 1024 * 1024)
     assert run_limited(allocate, 16, what="文件", field="文件") == 16 * 1024 * 1024
