@@ -27,9 +27,10 @@ from board.periods import check_period
 from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
-from infra.backup import backup_database
+from infra.backup import backup_url, restore_database
 from infra.db import get_engine, migrate, unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
+from infra.logging import configure_logging
 from infra.settings import get_settings
 from models import Village
 
@@ -229,10 +230,17 @@ def cmd_compliance(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    engine = open_engine(args)
-    path = backup_database(engine, Path(args.output))
+    path = backup_url(args.db or get_settings().database_url, Path(args.output))
     print(f"已备份到 {path}（{path.stat().st_size // 1024} KB）")
     return 0
+
+
+def cmd_restore(args) -> int:
+    report = restore_database(args.db or get_settings().database_url, Path(args.input))
+    print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
+    for problem in report.problems:
+        print(f"  核验问题：{problem}", file=sys.stderr)
+    return 1 if report.problems else 0
 
 
 def cmd_verify(args) -> int:
@@ -327,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump）")
     p.add_argument("-o", "--output", required=True, help="备份文件路径（不能已存在）")
     p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="把备份恢复到一个空数据库，然后核验每个村/社区的哈希链")
+    p.add_argument("-i", "--input", required=True, help="备份文件（SQLite 数据库或 pg_dump 备份）")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("verify", help="核验公开版本的哈希链")
     p.add_argument("--village", required=True)
@@ -338,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
