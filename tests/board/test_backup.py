@@ -86,7 +86,7 @@ def test_postgresql_backup_restore_into_an_empty_schema(pg_url, tmp_path):
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
     report = restore_database(pg_url, backup)
-    assert report.villages == 1 and report.snapshots == 4 and report.problems == []
+    assert report.villages == 1 and report.snapshots == 3 and report.problems == []
 
 
 def test_exports_with_personal_data_are_private(tmp_path):
