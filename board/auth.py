@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -19,6 +20,7 @@ from board.privacy import text_problems
 from models import LoginEvent, Role, Township, User, UserVillage, Village
 
 _hasher = PasswordHasher()
+log = logging.getLogger(__name__)
 
 ROLE_LABELS = {
     Role.admin: "系统管理员",
@@ -271,9 +273,11 @@ def require(session: Session, user: User, village: Village, *roles: Role) -> Non
     """Refuse unless the user has one of ``roles`` and works for ``village``."""
     if roles and user.role not in roles and user.role != Role.admin:
         allowed = "、".join(ROLE_LABELS[r] for r in roles)
+        log.warning("refused: %s (%s) may not act here", user.username, user.role.value)
         raise PermissionDenied(f"此操作只能由{allowed}进行", field="权限")
     allowed_ids = visible_village_ids(session, user)
     if allowed_ids is not None and village.id not in allowed_ids:
+        log.warning("refused: %s has no access to village %s", user.username, village.code)
         raise PermissionDenied(f"您没有“{village.name}”的权限", field="权限")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import faulthandler
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -36,6 +37,8 @@ CHILD_MEMORY = 1024 * 1024 * 1024
 CHILD_SECONDS = 60.0
 # Two cores serve the whole deployment: at most two uploads are parsed at once.
 _slots = threading.BoundedSemaphore(2)
+
+log = logging.getLogger(__name__)
 
 _EOCD = b"PK\x05\x06"
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,4})?(\d{1,9})?(?::([A-Z]{1,4})(\d{1,9}))?"')
@@ -235,6 +238,7 @@ def run_limited(
     kind, value = outcome
     if kind == "ok":
         return value
+    log.warning("upload refused (%s)", kind)
     if kind == "refused":
         raise BoardError([Problem(*p) for p in value])
     if kind == "timeout":

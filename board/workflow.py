@@ -7,6 +7,7 @@ refused step leaves the database untouched.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,8 @@ from board.snapshot import (
 )
 from board.validation import validate_period
 from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,14 @@ def publish_period(
     except IntegrityError:
         # The chain's unique successor rule caught a concurrent publish (SQLite has no row locks).
         raise ConflictError("刚才有人同时公开了本村的数据，这次公开没有保存，请重新点“公开”。", field="公开") from None
+    log.info(
+        "publish: %s %s version %d hash %s by %s",
+        village.code,
+        period,
+        version,
+        snapshot.content_hash[:12],
+        user.username,
+    )
     return snapshot
 
 
