@@ -52,7 +52,13 @@ def current_user() -> StaffUser | None:
 def log_in(username: str, password: str) -> StaffUser | None:
     """Raises BoardError when this name or this address must wait, or for a retired demo account."""
     settings = get_settings()
-    address = client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), settings.trusted_proxies)
+    # Only strings count: outside a browser session (AppTest) the context has no real values.
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    address = client_address(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+        settings.trusted_proxies,
+    )
     identity = log_in_service(
         engine(), username=username, password=password, address=address, demo_logins=settings.demo_logins
     )
@@ -67,6 +73,11 @@ def log_out() -> None:
     st.session_state.pop(SEEN_KEY, None)
 
 
+def session_expired() -> bool:
+    """Whether this browser session was just logged out for inactivity (said once)."""
+    return st.session_state.pop(EXPIRED_KEY, False)
+
+
 def first_admin_needed() -> bool:
     return first_admin_missing(engine())
 
@@ -78,10 +89,7 @@ def require_staff(*roles: Role) -> StaffUser:
     """
     user = current_user()
     if user is None:
-        if st.session_state.pop(EXPIRED_KEY, False):
-            st.warning("长时间未操作，已自动退出。请先登录工作人员账号。")
-        else:
-            st.warning("请先登录工作人员账号。")
+        st.warning(("长时间未操作，已自动退出。" if session_expired() else "") + "请先登录工作人员账号。")
         st.stop()
     # Re-read the account on every run: a deactivated, re-assigned or retired demo user loses access at once.
     current = current_identity(engine(), user.username, demo_logins=get_settings().demo_logins)
