@@ -64,7 +64,7 @@ def test_the_far_cell_file_is_tiny():
 
 def test_a_wide_and_deep_area_is_refused_before_any_parser_lays_it_out():
     # 702 columns × 190,000 rows: each limit alone holds, the area (about 4 GB laid out) does not.
-    assert "600 万个单元格的上限" in _refusal(far_cell_xlsx("ZZ190000"))
+    assert "400 万个单元格的上限" in _refusal(far_cell_xlsx("ZZ190000"))
 
 
 def test_whatever_asks_for_too_much_memory_kills_only_the_child():
@@ -95,3 +95,16 @@ def test_the_catalogue_upload_is_guarded_too():
         read_workbook(far_cell_xlsx())
     with pytest.raises(BoardError, match="压缩炸弹"):
         read_workbook(deflate_bomb_xlsx())
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [("AB900000", "第 900000 行"), ("ZZ5", None), ("AP99999", "400 万个单元格")],
+    ids=["wide-and-deep", "one-stray-wide-cell", "wide-at-five-digit-row"],
+)
+def test_the_area_counts_the_deepest_and_widest_cells(ref, expected):
+    data = far_cell_xlsx(ref)
+    if expected is None:
+        assert len(read_tables(data, "x.xlsx")[0].rows) == 5
+    else:
+        assert expected in _refusal(data)
