@@ -3,6 +3,8 @@
 Run: .venv/bin/python bench/bench_hostile.py
 Each file is read in this process as the server would; the figures show that the server stays
 small (peak RSS of this process) while the limited child takes the blow (peak RSS of children).
+Last, what the guard adds to a normal 100,000-row import: preview_import with the guard, and the
+guard alone (fork, inflate, scan), best of three, interleaved so a busy machine hits both alike.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_import import build_file  # noqa: E402
 from board.errors import BoardError  # noqa: E402
+from board.importers import MAX_ROWS, preview_import  # noqa: E402
 from board.importers.reading import read_tables  # noqa: E402
+from board.untrusted import check_sheet_area, run_limited  # noqa: E402
 from tests.importers import hostile  # noqa: E402
 
 FILES = {
@@ -49,5 +55,23 @@ def main() -> None:
         )
 
 
+def guard_overhead(rows: int = 100_000) -> None:
+    data = build_file(rows)[0]
+    previews, guards = [], []
+    for _ in range(3):
+        began = time.perf_counter()
+        preview_import("ledger", data, "journal.xlsx", period="2026-11", max_rows=MAX_ROWS)
+        previews.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        run_limited(partial(check_sheet_area, data, max_rows=MAX_ROWS, field="文件"), what="文件", field="文件")
+        guards.append(time.perf_counter() - began)
+    preview, guard = min(previews), min(guards)
+    print(
+        f"normal import, {rows} rows: preview_import {preview:.2f} s with the guard, guard alone {guard:.2f} s, "
+        f"ratio with/without {preview / (preview - guard):.2f}x"
+    )
+
+
 if __name__ == "__main__":
     main()
+    guard_overhead()
