@@ -1,4 +1,4 @@
-"""Staff accounts: logging in (throttled in the database) and the first administrator."""
+"""Staff accounts: logging in (throttled in the database), the account as it is now, the first administrator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from board.auth import active_user, add_user, authenticate, needs_first_admin, parse_role
+from board.auth import active_user, authenticate, needs_first_admin
 from board.errors import PermissionDenied
 from infra.db import unit_of_work
 from models import Role, User
@@ -68,30 +68,3 @@ def current_identity(engine: Engine, username: str, *, demo_logins: bool = False
 def first_admin_missing(engine: Engine) -> bool:
     with unit_of_work(engine) as session:
         return needs_first_admin(session)
-
-
-def create_user(
-    engine: Engine,
-    *,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str = "",
-    village_codes: tuple[str, ...] = (),
-    township_code: str | None = None,
-) -> Identity:
-    """``user add``: a township user needs a township, a village role a village; the password from stdin."""
-    with unit_of_work(engine) as session:
-        user = add_user(
-            session,
-            username=username,
-            password=password,
-            role=parse_role(role),
-            display_name=display_name,
-            village_codes=village_codes,
-            township_code=township_code,
-        )
-        identity = Identity(user.username, user.display_name, user.role)
-        session.commit()
-    log.info("user added: %s (%s)", identity.username, identity.role.value)
-    return identity
