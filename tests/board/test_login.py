@@ -115,3 +115,12 @@ def _demo_village(session):
 
 def _try_enabled(engine, username):
     return log_in(engine, username=username, password="sanwu-demo", address=OFFICE, demo_logins=True, now=20.0)
+
+
+def test_cli_refuses_a_township_user_without_a_township(sqlite_url):
+    from tests.helpers import run_cli
+
+    result = run_cli(
+        "user", "add", "--username", "zhen9", "--role", "township", db=sqlite_url, stdin="long-enough-pw\n"
+    )
+    assert result.returncode == 2 and "必须指定所属乡镇" in result.stderr
