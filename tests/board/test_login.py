@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from board.auth import add_user, password_check_slot, visible_village_ids
 from board.errors import BoardError, PermissionDenied
 from board.villages import add_village
 from infra.db import create_db_engine, unit_of_work
 from infra.demo import seed_demo
-from models import Role, User
+from models import Role, User, Village
 from services.users import current_identity, first_admin_missing, log_in
 
 PASSWORD = "password1"
@@ -92,8 +93,8 @@ def test_demo_accounts_retire_once_a_real_village_exists(engine):
     assert _try(engine, "admin", "sanwu-demo", OFFICE, 0.0).username == "admin"
     with unit_of_work(engine) as session:
         add_village(session, code="REAL", name="真实村", township_code="T9")
-        admin = session.query(User).filter_by(username="admin").one()
-        assert session.get(type(admin), admin.id).is_demo
+        admin = session.exec(select(User).where(User.username == "admin")).one()
+        assert admin.is_demo
         # Confined to the demo: the demo admin never sees the real village.
         assert visible_village_ids(session, admin) == {v.id for v in [_demo_village(session)]}
         add_user(session, username="boss", password="a-strong-pass", role=Role.admin)
@@ -108,9 +109,7 @@ def test_demo_accounts_retire_once_a_real_village_exists(engine):
 
 
 def _demo_village(session):
-    from models import Village
-
-    return session.query(Village).filter_by(code="DEMO").one()
+    return session.exec(select(Village).where(Village.code == "DEMO")).one()
 
 
 def _try_enabled(engine, username):
