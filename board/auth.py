@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from board.errors import BoardError, PermissionDenied
 from board.privacy import text_problems
-from models import Role, Township, User, UserVillage, Village
+from models import LoginEvent, Role, Township, User, UserVillage, Village
 
 _hasher = PasswordHasher()
+log = logging.getLogger(__name__)
 
 ROLE_LABELS = {
     Role.admin: "系统管理员",
@@ -54,6 +61,7 @@ def add_user(
     display_name: str = "",
     village_codes: tuple[str, ...] = (),
     township_code: str | None = None,
+    demo: bool = False,
 ) -> User:
     username = (username or "").strip()
     problems = []
@@ -85,12 +93,16 @@ def add_user(
         villages.append(village)
     if role == Role.township and township_id is None and villages:
         township_id = villages[0].township_id
+    if role == Role.township and township_id is None:
+        # Without one it would read every unassigned village's drafts, full ID numbers included.
+        raise BoardError(f"{ROLE_LABELS[role]}必须指定所属乡镇/街道（--township 乡镇代码）", field="用户")
     user = User(
         username=username,
         display_name=display_name or username,
         role=role,
         password_hash=hash_password(password),
         township_id=township_id,
+        is_demo=demo,
     )
     session.add(user)
     session.flush()
@@ -99,53 +111,138 @@ def add_user(
     return user
 
 
-class LoginThrottle:
-    """Failed logins per username in this process: after ``limit`` within ``window`` seconds, wait."""
-
-    def __init__(self, limit: int = 5, window: float = 900.0):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, username: str, now: float) -> None:
-        with self._lock:
-            recent = [t for t in self._failures.get(username, []) if now - t < self.window]
-            self._failures[username] = recent
-            if len(recent) >= self.limit:
-                wait = int((self.window - (now - recent[0])) // 60) + 1
-                raise PermissionDenied(f"密码错误次数过多，请 {wait} 分钟后再试", field="登录")
-
-    def failed(self, username: str, now: float) -> None:
-        with self._lock:
-            self._failures.setdefault(username, []).append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
+# --- Login throttling -------------------------------------------------------------------------
+# Failures count per client address (one address spraying many usernames), per username and
+# address pair (guessing one account) and per username (guessing from many addresses).  Each
+# count is free up to a limit, then every further failure doubles the wait after the last one,
+# up to a cap: an attacker is slowed down, the real user waits seconds, never a lockout.  The
+# username count is skipped for an address that logged into that account before, so someone
+# guessing elsewhere cannot shut the real user out of their own office.
+FREE_FAILURES = {"addr": 10, "pair": 3, "user": 10}
+MAX_WAIT_SECONDS = {"addr": 300, "pair": 900, "user": 60}
+FORGET_AFTER = 3600.0
+KNOWN_FOR = 30 * 86400.0
+# argon2 costs about 50 ms of a core: a burst of logins must not starve the public board.
+PASSWORD_CHECK_SLOTS = 2
+_password_checks = threading.BoundedSemaphore(PASSWORD_CHECK_SLOTS)
 
 
-login_throttle = LoginThrottle()
+def _key(kind: str, *parts: str) -> str:
+    return hashlib.sha256("|".join(("sanwu-login", kind, *parts)).encode()).hexdigest()
+
+
+def _keys(username: str, address: str) -> dict[str, str]:
+    return {"addr": _key("addr", address), "pair": _key("pair", username, address), "user": _key("user", username)}
+
+
+def _wait(session: Session, kind: str, key: str, now: float) -> float:
+    count, last = session.exec(
+        select(func.count(), func.max(LoginEvent.at)).where(
+            LoginEvent.key == key,
+            LoginEvent.ok.is_(False),
+            LoginEvent.at > now - FORGET_AFTER,
+        )
+    ).one()
+    if count < FREE_FAILURES[kind]:
+        return 0.0
+    return max(0.0, last + min(2.0 ** (count - FREE_FAILURES[kind]), MAX_WAIT_SECONDS[kind]) - now)
+
+
+def _known(session: Session, pair_key: str, now: float) -> bool:
+    query = select(LoginEvent.id).where(
+        LoginEvent.key == pair_key,
+        LoginEvent.ok.is_(True),
+        LoginEvent.at > now - KNOWN_FOR,
+    )
+    return session.exec(query).first() is not None
+
+
+def login_wait(session: Session, username: str, address: str, now: float) -> float:
+    """Seconds this username and client address must still wait before a password is checked."""
+    keys = _keys(username, address)
+    kinds = ("addr", "pair") if _known(session, keys["pair"], now) else ("addr", "pair", "user")
+    return max(_wait(session, kind, keys[kind], now) for kind in kinds)
+
+
+def _record_failure(session: Session, username: str, address: str, now: float) -> None:
+    session.execute(delete(LoginEvent).where(LoginEvent.ok.is_(False), LoginEvent.at < now - FORGET_AFTER))
+    session.add_all(LoginEvent(key=key, ok=False, at=now) for key in _keys(username, address).values())
+
+
+def _record_success(session: Session, username: str, address: str, now: float) -> None:
+    pair = _keys(username, address)["pair"]
+    session.execute(delete(LoginEvent).where(LoginEvent.key == pair))
+    session.add(LoginEvent(key=pair, ok=True, at=now))
+
+
+@contextmanager
+def password_check_slot(timeout: float = 10.0) -> Iterator[None]:
+    """One of the few concurrent argon2 checks this process allows; refuses when none frees up."""
+    if not _password_checks.acquire(timeout=timeout):
+        raise PermissionDenied("同时登录的人较多，请稍后再试", field="登录")
+    try:
+        yield
+    finally:
+        _password_checks.release()
+
+
+def real_villages_exist(session: Session) -> bool:
+    return session.exec(select(Village.id).where(Village.is_demo.is_(False))).first() is not None
+
+
+def demo_retired(session: Session, user: User, demo_logins: bool) -> bool:
+    """Demo accounts (published password) stop working once a real village exists, unless re-enabled."""
+    return user.is_demo and not demo_logins and real_villages_exist(session)
+
+
 # Verified when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-def authenticate(session: Session, *, username: str, password: str, now: float | None = None) -> User | None:
-    """The user for a correct username and password, else None; raises when throttled."""
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str = "",
+    now: float | None = None,
+    demo_logins: bool = False,
+    slot_timeout: float = 10.0,
+) -> User | None:
+    """The user for a correct username and password, else None; raises when throttled or retired.
+
+    ``address`` is the client address (board.requests.client_address); failures and known
+    pairs are added to ``session``, which the caller commits whatever the outcome.
+    """
     username = (username or "").strip()
-    now = time.monotonic() if now is None else now
-    login_throttle.check(username, now)
+    now = time.time() if now is None else now
+    wait = login_wait(session, username, address, now)
+    if wait > 0:
+        raise PermissionDenied(f"尝试次数过多，请 {math.ceil(wait)} 秒后再试", field="登录")
     user = session.exec(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    with password_check_slot(slot_timeout):
+        ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
     if user is None or not user.active or not ok:
-        login_throttle.failed(username, now)
+        _record_failure(session, username, address, now)
         return None
-    login_throttle.succeeded(username)
+    if demo_retired(session, user, demo_logins):
+        raise PermissionDenied("演示账号已停用：系统里已有正式的村/社区。请使用管理员为您创建的账号登录", field="登录")
+    _record_success(session, username, address, now)
     return user
 
 
-def active_user(session: Session, username: str) -> User | None:
+def needs_first_admin(session: Session) -> bool:
+    """No active administrator other than the demo's: the deployment's first admin is still to be created."""
+    query = select(User.id).where(User.role == Role.admin, User.active.is_(True), User.is_demo.is_(False))
+    return session.exec(query).first() is None
+
+
+def active_user(session: Session, username: str, *, demo_logins: bool = False) -> User | None:
+    """The logged-in account as it is now: None once deactivated, or once a demo account is retired."""
     user = session.exec(select(User).where(User.username == username)).first()
-    return user if user is not None and user.active else None
+    if user is None or not user.active or demo_retired(session, user, demo_logins):
+        return None
+    return user
 
 
 def get_user(session: Session, username: str) -> User:
@@ -157,6 +254,12 @@ def get_user(session: Session, username: str) -> User:
 
 def visible_village_ids(session: Session, user: User) -> set[int] | None:
     """Villages a user may see; ``None`` means all of them (admin)."""
+    if user.is_demo and user.role in (Role.admin, Role.township):
+        # The demo's admin and township accounts see the demo villages only, never a real one.
+        query = select(Village.id).where(Village.is_demo.is_(True))
+        if user.role == Role.township:
+            query = query.where(Village.township_id == user.township_id)
+        return set(session.exec(query))
     if user.role == Role.admin:
         return None
     if user.role == Role.township:
@@ -170,9 +273,11 @@ def require(session: Session, user: User, village: Village, *roles: Role) -> Non
     """Refuse unless the user has one of ``roles`` and works for ``village``."""
     if roles and user.role not in roles and user.role != Role.admin:
         allowed = "、".join(ROLE_LABELS[r] for r in roles)
+        log.warning("refused: %s (%s) may not act here", user.username, user.role.value)
         raise PermissionDenied(f"此操作只能由{allowed}进行", field="权限")
     allowed_ids = visible_village_ids(session, user)
     if allowed_ids is not None and village.id not in allowed_ids:
+        log.warning("refused: %s has no access to village %s", user.username, village.code)
         raise PermissionDenied(f"您没有“{village.name}”的权限", field="权限")
 
 
@@ -187,6 +292,9 @@ def visible_villages(session: Session, user: User) -> list[Village]:
 def visible_townships(session: Session, user: User) -> list[Township]:
     """Townships whose compliance a user may see: admin all, township staff their own."""
     query = select(Township).order_by(Township.code)
+    if user.is_demo:
+        demo = select(Village.township_id).where(Village.is_demo.is_(True))
+        query = query.where(Township.id.in_(demo))
     if user.role != Role.admin:
         query = query.where(Township.id == (user.township_id or -1))
     return list(session.exec(query))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, delete, select
@@ -20,6 +21,7 @@ from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES
 from board.errors import BoardError, Problem
 from board.privacy import text_problems
 from board.spreadsheet import neutralise
+from board.untrusted import check_sheet_area, check_zip, run_limited
 from models import CatalogueItem, Township, User
 
 LISTS = ("主动公开", "依申请公开", "不予公开")
@@ -500,6 +502,9 @@ def replace_catalogue(session: Session, *, township: Township, rows: list[dict],
 
 
 def read_workbook(data: bytes) -> list[dict]:
+    # The same guards as a clerk's import: zip checks here, the inflate and area check in a limited child.
+    check_zip(data, what="目录文件", field="文件")
+    run_limited(partial(check_sheet_area, data, max_rows=5_000, field="文件"), what="目录文件", field="文件")
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many types for a file that is not xlsx

@@ -7,6 +7,7 @@ refused step leaves the database untouched.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from board.snapshot import (
 )
 from board.validation import entered_balances, published_accounts, validate_period
 from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,14 @@ def _publish_month(
     except IntegrityError:
         # The chain's unique successor rule caught a concurrent publish (SQLite has no row locks).
         raise ConflictError("刚才有人同时公开了本村的数据，这次公开没有保存，请重新点“公开”。", field="公开") from None
+    log.info(
+        "publish: %s %s version %d hash %s by %s",
+        village.code,
+        period,
+        version,
+        snapshot.content_hash[:12],
+        user.username,
+    )
     return snapshot
 
 

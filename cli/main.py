@@ -30,9 +30,10 @@ from cli.actor import actor_options, authenticate_actor, require_one
 from cli.common import Globals, os_error_text, print_problems, read_secret, write_output
 from cli.witness_cmd import verify_with_witness
 from cli.zh import CONTEXT_SETTINGS, PROG, ZhGroup, command, option, show_usage_error, subgroup
-from infra.backup import backup_database
+from infra.backup import backup_url, restore_database
 from infra.db import unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
+from infra.logging import configure_logging
 from infra.settings import get_settings
 from models import Village
 
@@ -313,10 +314,21 @@ def cmd_compliance(g: Globals, township: str, period: str, as_json: bool, by_ite
 @option("-o", "--output", required=True, metavar="文件", help="备份文件路径（不能已存在）")
 @click.pass_obj
 def cmd_backup(g: Globals, output: str) -> int:
-    engine = g.engine()
-    path = backup_database(engine, Path(output))
+    # No migrate first: a mistyped path must be refused, not created as a new empty database.
+    path = backup_url(g.db or get_settings().database_url, Path(output))
     print(f"已备份到 {path}（{path.stat().st_size // 1024} KB）")
     return 0
+
+
+@command(root, "restore", help="把备份恢复到一个空数据库，然后核验每个村/社区的哈希链")
+@option("-i", "--input", "input_path", required=True, metavar="文件", help="备份文件（SQLite 文件或 pg_dump 存档）")
+@click.pass_obj
+def cmd_restore(g: Globals, input_path: str) -> int:
+    report = restore_database(g.db or get_settings().database_url, Path(input_path))
+    print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
+    for problem in report.problems:
+        print(f"  核验问题：{problem}", file=sys.stderr)
+    return 1 if report.problems else 0
 
 
 @command(root, "verify", help="核验公开版本的哈希链（可对照乡镇保存的见证文件）")
@@ -345,4 +357,5 @@ for _command in (
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     return root.main(argv, standalone_mode=False)

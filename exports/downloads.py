@@ -24,9 +24,11 @@ from board.public import published_snapshot
 from board.public_record import PublicRecord
 from board.spreadsheet import neutralise
 from board.villages import get_village
+from exports.cache import cached_render
 from exports.fonts import resolve_font
 from exports.pdf import posting_period, render_pdf_document
 from infra.db import unit_of_work
+from infra.settings import get_settings
 
 MONEY_FORMAT = "#,##0.00"
 CSV_MIME = "text/csv"
@@ -245,10 +247,21 @@ def snapshot_file(snapshot: PublicRecord, kind: str, *, size: str = "A4", base_u
     label, _, mime = DOWNLOAD_KINDS[kind]
     name = download_filename(snapshot.village.code, snapshot.period, snapshot.version, kind, size=size)
     if kind == "pdf":
-        pdf = render_pdf_document(snapshot, size=size, base_url=base_url)
-        return Download(label.format(size=size), name, pdf.data, mime, pdf.font.warning)
-    data = {"xlsx": snapshot_xlsx, "csv": ledger_csv, "json": snapshot_json}[kind](snapshot)
-    return Download(label, name, data, mime)
+        font = resolve_font()
+        base_url = base_url or get_settings().public_base_url
+        pdf = _cached(
+            snapshot,
+            (kind, size, base_url, font.name, font.path or "", str(font.embedded)),
+            lambda: render_pdf_document(snapshot, size=size, base_url=base_url, font=font).data,
+        )
+        return Download(label.format(size=size), name, pdf, mime, font.warning)
+    render = {"xlsx": snapshot_xlsx, "csv": ledger_csv, "json": snapshot_json}[kind]
+    return Download(label, name, _cached(snapshot, (kind,), lambda: render(snapshot)), mime)
+
+
+def _cached(snapshot: PublicRecord, parts: tuple[str, ...], produce) -> bytes:
+    # A record parsed without its stored hash (a preview) is rendered afresh every time.
+    return cached_render((snapshot.hash, *parts), produce) if snapshot.hash else produce()
 
 
 def snapshot_downloads(snapshot: PublicRecord, *, size: str = "A4", base_url: str | None = None) -> list[Download]:

@@ -6,6 +6,7 @@ both from the same ``DATABASE_URL``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +43,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _private_file(path: Path) -> None:
+    """The database file readable by its owner only (it holds ID numbers and password hashes).
+
+    SQLite gives its -wal and -shm files the database file's mode, so they follow.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # not ours to create or change (read-only, another user's): connecting says what is wrong
+
+
 def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     try:
@@ -54,7 +69,7 @@ def create_db_engine(url: str) -> Engine:
         raise BoardError("只支持 SQLite 和 PostgreSQL 数据库", field="数据库")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -567,6 +567,7 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
             display_name=display,
             village_codes=(village.code,) if role in (Role.clerk, Role.supervisor, Role.grid) else (),
             township_code=DEMO_TOWNSHIP[0] if role == Role.township else None,
+            demo=True,
         )
     builder = _DemoBuilder(session, village, random.Random(seed))
     for index in range(months):

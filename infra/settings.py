@@ -33,6 +33,10 @@ class Settings:
     deadline_day: int = 10  # 公开期限: day of the following month (local practice, configurable)
     # Reverse proxies whose X-Forwarded-For is believed (the resident's address for rate limits).
     trusted_proxies: frozenset[str] = frozenset()
+    # The demo's staff accounts (published password) keep working after a real village exists.
+    demo_logins: bool = False
+    # Rendered PDFs and downloads, keyed by snapshot hash (exports/cache.py); safe to delete.
+    cache_dir: Path = DEFAULT_DB_PATH.parent / "cache"
     secrets: dict = field(default_factory=dict, repr=False)
 
     def secret(self, name: str) -> str | None:
@@ -59,5 +63,7 @@ def get_settings() -> Settings:
         wecom_api_base=pick("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/"),
         deadline_day=int(pick("SANWU_DEADLINE_DAY", "10")),
         trusted_proxies=frozenset(p.strip() for p in pick("SANWU_TRUSTED_PROXIES", "").split(",") if p.strip()),
+        cache_dir=Path(pick("SANWU_CACHE_DIR", str(DEFAULT_DB_PATH.parent / "cache"))),
+        demo_logins=pick("SANWU_DEMO_LOGINS", "").strip().lower() in ("1", "true", "yes", "on"),
         secrets=secrets,
     )

@@ -96,6 +96,8 @@ class User(SQLModel, table=True):
     township_id: int | None = Field(default=None, foreign_key="township.id")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Seeded with the demo: confined to demo villages, refused once a real village exists.
+    is_demo: bool = False
 
 
 class UserVillage(SQLModel, table=True):
@@ -502,3 +504,21 @@ class SnapshotCoverage(SQLModel, table=True):
     published_on: date
     sources: str = text_field()  # "|"-separated catalogue sources present
     event_days: str = text_field()  # "|"-separated dates of major payments
+
+
+# --- Login throttling (safety) ---
+
+
+class LoginEvent(SQLModel, table=True):
+    """A failed login (``ok`` false) or a known username-and-address pair (``ok`` true).
+
+    ``key`` is a hash of what is counted (username, client address, or both), so the table
+    holds neither; ``at`` is seconds since the epoch.  Kept in the database so a restart or a
+    second server process does not reset the count.
+    """
+
+    __table_args__ = (Index("ix_loginevent_key_at", "key", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64)
+    ok: bool = False
+    at: float = Field(index=True)

@@ -53,6 +53,12 @@ def fresh_streamlit_caches():
     st.cache_data.clear()
 
 
+@pytest.fixture(autouse=True)
+def private_download_cache(tmp_path_factory, monkeypatch):
+    """Each test renders into its own download cache (exports/cache.py), never the repository's data/."""
+    monkeypatch.setenv("SANWU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def pg_available() -> None:
     reason = _pg_reachable()

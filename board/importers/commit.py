@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -15,6 +16,8 @@ from board.periods import period_bounds
 from board.records import find_period
 from board.villages import categories_for
 from models import Account, Direction, ImportMapping, LedgerEntry, Period, User, Village, utcnow
+
+log = logging.getLogger(__name__)
 
 # The 村务 category a list is filed under when the import creates its item.
 LIST_CATEGORY = "低保·救助·补贴发放"
@@ -166,6 +169,7 @@ def import_file(
     )
     if mapping is not None:
         remember_mapping(session, village=village, kind=preview.kind, mapping=mapping)
+    log.info("import: %s %s %s by %s", village.code, period, preview.kind, user.username)
     return summary
 
 

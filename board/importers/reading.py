@@ -13,11 +13,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from xml.etree import ElementTree
 
 import python_calamine as calamine
 
 from board.errors import BoardError
+from board.untrusted import CHILD_SECONDS, check_sheet_area, check_zip, run_limited
 
 MAX_BYTES = 20 * 1024 * 1024
 # A year of a big village's journal is well under this; MAX_BYTES bounds the work anyway.
@@ -67,8 +69,13 @@ def _refuse(message: str) -> BoardError:
     return BoardError(message, field=_FIELD)
 
 
-def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> list[Table]:
-    """Every visible sheet, in workbook order (a CSV file is one sheet); notes on the first."""
+def read_tables(
+    data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS, seconds: float = CHILD_SECONDS
+) -> list[Table]:
+    """Every visible sheet, in workbook order (a CSV file is one sheet); notes on the first.
+
+    The file is parsed in a limited child process (board.untrusted): an upload can fail, never the server.
+    """
     if not data:
         raise _refuse("文件是空的")
     if len(data) > max_bytes:
@@ -81,12 +88,38 @@ def read_tables(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_r
         # An encrypted .xlsx is an OLE2 compound file holding an "EncryptedPackage" stream.
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _refuse("文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存再导入")
+    elif head.startswith(_ZIP):
+        check_zip(data, what="文件", field=_FIELD)
+    else:
+        for magic, what in _NOT_SHEETS.items():
+            if head.startswith(magic):
+                raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
+    if head.startswith(_ZIP) and _is_xlsx(data):
+        # Checked in the child (every part inflates to its declared size, the cells' area is
+        # bounded), then parsed here: sending 100,000 parsed rows back would cost more than the parse.
+        check = partial(check_sheet_area, data, max_rows=max_rows + _ROW_SLACK, field=_FIELD)
+        run_limited(check, what="文件", field=_FIELD, seconds=seconds)
+        tables = _read_workbook(data, True, max_rows)
+        for table in tables:
+            table.data = data
+        return tables
+    return run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD, seconds=seconds)
+
+
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return False
+
+
+def _parse(data: bytes, filename: str, max_rows: int) -> list[Table]:
+    """Runs in the limited child process (board.untrusted.run_limited): .xls, .ods, other zips and CSV."""
+    if data.startswith(_OLE2):
         return _read_workbook(data, False, max_rows)
-    if head.startswith(_ZIP):
+    if data.startswith(_ZIP):
         return _read_workbook(data, True, max_rows)
-    for magic, what in _NOT_SHEETS.items():
-        if head.startswith(magic):
-            raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
     return [_read_csv(data, filename, max_rows)]
 
 
@@ -106,7 +139,7 @@ def _read_workbook(data: bytes, zipped: bool, max_rows: int) -> list[Table]:
             visible.append(meta.name)
     if not visible:
         raise _refuse("文件里没有可见的工作表（全部被隐藏了）。请在 Excel 中取消隐藏后再导入")
-    tables = [Table(name, _sheet_rows(book, name, max_rows), [], data if zipped else None) for name in visible]
+    tables = [Table(name, _sheet_rows(book, name, max_rows)) for name in visible]
     tables[0].notes[:0] = notes
     return tables
 

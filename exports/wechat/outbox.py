@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,6 +48,8 @@ from exports.wechat.scrub import describe_error, scrub
 from infra.db import unit_of_work
 from infra.settings import Settings
 from models import Grid, OutboxMessage, Role, Village
+
+log = logging.getLogger(__name__)
 
 STATUS_LABELS = {
     "pending": "待发送",
@@ -436,7 +439,9 @@ def send_due(
                 result = _deliver(channels.for_row(grids[row.grid_id], row.channel), row)
             except Exception as exc:  # our own bug mid-send: the group may or may not have it
                 result = SendResult("ambiguous", None, f"发送时出现程序错误，结果不确定：{describe_error(exc)}")
-            if _record(engine, row.id, result, now).status != "sent":
+            status = _record(engine, row.id, result, now).status
+            log.info("push: message %d to grid %d by %s: %s", row.id, row.grid_id, row.channel, status)
+            if status != "sent":
                 break
     return attempted
 

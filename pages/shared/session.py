@@ -2,54 +2,84 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
 
 import streamlit as st
 
-from board.auth import active_user, authenticate, get_user, visible_villages
+from board.auth import get_user, visible_villages
 from board.errors import BoardError
 from board.public import published_periods
+from board.requests import client_address
 from board.villages import get_village
 from infra.db import get_engine, migrate, unit_of_work
+from infra.logging import configure_logging
+from infra.settings import get_settings
 from models import Role
+from services.users import Identity as StaffUser
+from services.users import current_identity, first_admin_missing
+from services.users import log_in as log_in_service
 from views.entry_form import entry_months
 
 USER_KEY = "staff_user"
-
-
-@dataclass(frozen=True)
-class StaffUser:
-    """Plain data kept in the browser session (never an ORM object)."""
-
-    username: str
-    display_name: str
-    role: Role
+SEEN_KEY = "staff_seen"
+EXPIRED_KEY = "staff_expired"
+# A kiosk or a shared office computer left logged in locks itself after this much inactivity.
+IDLE_SECONDS = 30 * 60
 
 
 @st.cache_resource
 def engine():
+    configure_logging()
     engine = get_engine()
     migrate(engine)
     return engine
 
 
 def current_user() -> StaffUser | None:
-    return st.session_state.get(USER_KEY)
+    """The logged-in user, or None; a session idle for IDLE_SECONDS is logged out here."""
+    user = st.session_state.get(USER_KEY)
+    if user is None:
+        return None
+    now = time.time()
+    if now - st.session_state.setdefault(SEEN_KEY, now) > IDLE_SECONDS:
+        log_out()
+        st.session_state[EXPIRED_KEY] = True
+        return None
+    st.session_state[SEEN_KEY] = now
+    return user
 
 
 def log_in(username: str, password: str) -> StaffUser | None:
-    """Raises BoardError when too many wrong passwords were tried for this username."""
-    with unit_of_work(engine()) as session:
-        user = authenticate(session, username=username, password=password)
-        if user is None:
-            return None
-        staff = StaffUser(user.username, user.display_name, user.role)
-    st.session_state[USER_KEY] = staff
-    return staff
+    """Raises BoardError when this name or this address must wait, or for a retired demo account."""
+    settings = get_settings()
+    # Only strings count: outside a browser session (AppTest) the context has no real values.
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    address = client_address(
+        peer if isinstance(peer, str) else None,
+        forwarded if isinstance(forwarded, str) else None,
+        settings.trusted_proxies,
+    )
+    identity = log_in_service(
+        engine(), username=username, password=password, address=address, demo_logins=settings.demo_logins
+    )
+    if identity is not None:
+        st.session_state[USER_KEY] = identity
+        st.session_state[SEEN_KEY] = time.time()
+    return identity
 
 
 def log_out() -> None:
     st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(SEEN_KEY, None)
+
+
+def session_expired() -> bool:
+    """Whether this browser session was just logged out for inactivity (said once)."""
+    return st.session_state.pop(EXPIRED_KEY, False)
+
+
+def first_admin_needed() -> bool:
+    return first_admin_missing(engine())
 
 
 def require_staff(*roles: Role) -> StaffUser:
@@ -59,12 +89,10 @@ def require_staff(*roles: Role) -> StaffUser:
     """
     user = current_user()
     if user is None:
-        st.warning("请先登录工作人员账号。")
+        st.warning(("长时间未操作，已自动退出。" if session_expired() else "") + "请先登录工作人员账号。")
         st.stop()
-    # Re-read the account on every run: a deactivated or re-assigned user loses access at once.
-    with unit_of_work(engine()) as session:
-        row = active_user(session, user.username)
-        current = StaffUser(row.username, row.display_name, row.role) if row is not None else None
+    # Re-read the account on every run: a deactivated, re-assigned or retired demo user loses access at once.
+    current = current_identity(engine(), user.username, demo_logins=get_settings().demo_logins)
     if current != user:
         log_out()
         if current is None:

@@ -306,23 +306,6 @@ def test_internal_transfer_moves_accounts_but_is_not_income_or_spending(engine):
     assert "内部转账" not in [c["category"] for c in finance["expense_by_category"]]
 
 
-def test_login_is_throttled_per_username_and_hides_unknown_names(engine):
-    from board.auth import authenticate, login_throttle
-
-    setup_village(engine)
-    with unit_of_work(engine) as session:
-        assert authenticate(session, username="clerk", password="password1", now=0.0).username == "clerk"
-        for i in range(5):
-            assert authenticate(session, username="clerk", password="wrong", now=float(i)) is None
-        with pytest.raises(PermissionDenied, match="分钟后再试"):
-            authenticate(session, username="clerk", password="password1", now=10.0)
-        # Another username is not affected; after the window the right password works again.
-        assert authenticate(session, username="sup", password="password1", now=10.0).username == "sup"
-        assert authenticate(session, username="clerk", password="password1", now=1000.0).username == "clerk"
-        assert authenticate(session, username="nobody", password="x", now=1001.0) is None
-    login_throttle.succeeded("nobody")
-
-
 def test_concurrent_publishes_never_fork_the_chain(pg_url):
     """Two months of one village published at the same moment on PostgreSQL: one linear chain."""
     engine = get_engine(pg_url)

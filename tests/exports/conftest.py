@@ -7,14 +7,14 @@ import shutil
 from datetime import date
 
 import pytest
-from sqlmodel import select
 
+from board.auth import add_user
 from board.public import published_snapshot
 from board.records import get_or_create_period
 from board.villages import add_village, get_village
 from board.workflow import approve_period, publish_period, submit_period
 from infra.db import get_engine, unit_of_work
-from models import Account, AccountBalance, Direction, LedgerEntry, User
+from models import Account, AccountBalance, Direction, LedgerEntry, Role
 from tests.helpers import DEMO_END, as_raw
 
 BIG_LINES = 200
@@ -65,7 +65,8 @@ def board_db(demo_template, tmp_path_factory) -> str:
     url = f"sqlite:///{path}"
     engine = get_engine(url)
     with unit_of_work(engine) as session:
-        admin = session.exec(select(User).where(User.username == "admin")).one()
+        # A real administrator: the demo's admin is confined to the demo village.
+        admin = add_user(session, username="guanli", password="a-strong-pass", role=Role.admin)
         village = add_village(
             session,
             code=BIG_CODE,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from board.auth import get_user
+from board.auth import add_user
 from board.entry import save_section
 from board.importers import import_file, preview_import
 from board.public import published_snapshot
@@ -12,7 +10,7 @@ from board.villages import add_village
 from board.workflow import approve_period, publish_period, submit_period
 from exports.pdf import render_pdf_document
 from infra.db import unit_of_work
-from models import User
+from models import Role
 from tests.exports.test_pdf import page_texts
 from tests.importers.gallery import LAYOUTS, PERIOD
 
@@ -21,7 +19,8 @@ ASSETS = next(layout for layout in LAYOUTS if layout.name == "assets_xlsx")
 
 def test_imported_register_dates_keep_their_precision_when_published(demo_engine):
     with unit_of_work(demo_engine) as session:
-        admin = session.exec(select(User).where(User.username == "admin")).one()
+        # A real administrator: the demo's admin is confined to the demo village.
+        admin = add_user(session, username="guanli", password="a-strong-pass", role=Role.admin)
         village = add_village(session, code="REG", name="登记村", township_code="DEMO-T")
         preview = preview_import("assets", ASSETS.data(), ASSETS.filename, period=PERIOD)
         import_file(session, village=village, period=PERIOD, user=admin, preview=preview)
@@ -29,7 +28,7 @@ def test_imported_register_dates_keep_their_precision_when_published(demo_engine
         opening = [{"account": "bank", "opening_fen": 0, "closing_fen": 0}]
         save_section(session, village=village, period=PERIOD, user=admin, section="balances", rows=opening)
         for step in (submit_period, approve_period, publish_period):
-            step(session, village=village, period=PERIOD, user=get_user(session, "admin"))
+            step(session, village=village, period=PERIOD, user=admin)
         snapshot = published_snapshot(session, village, PERIOD)
         session.commit()
 

@@ -72,3 +72,28 @@ def test_a_deactivated_account_loses_access_at_once(make_app, demo_url):
     at.run()
     assert any("已停用" in w.value for w in at.warning)
     assert not at.dataframe
+
+
+def test_login_page_says_how_to_create_the_first_admin(make_app, demo_url):
+    at = make_app().switch_page("pages/staff/login.py").run()
+    assert any("user add --username 用户名 --role admin" in i.value for i in at.info)
+    with unit_of_work(get_engine(demo_url)) as session:
+        from board.auth import add_user
+
+        add_user(session, username="boss", password="a-strong-pass", role=Role.admin)
+        session.commit()
+    at = make_app().switch_page("pages/staff/login.py").run()
+    assert not at.info
+
+
+def test_an_idle_session_is_logged_out(make_app):
+    from pages.shared.session import SEEN_KEY
+
+    at = make_app(CLERK)
+    at.session_state[SEEN_KEY] = 0.0  # last seen in 1970
+    at.run()
+    assert "staff_user" not in at.session_state
+    with pytest.raises(ValueError):  # the staff pages are gone from the navigation
+        at.switch_page("pages/staff/overview.py")
+    at.switch_page("pages/staff/login.py").run()
+    assert any("长时间未操作" in w.value for w in at.warning)

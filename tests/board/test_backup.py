@@ -1,0 +1,96 @@
+"""Backup refuses what is not a database; restore fills only an empty one and verifies every village; files are 0600."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from board.errors import BoardError
+from infra import db
+from infra.backup import backup_url, restore_database, write_private
+from infra.db import unit_of_work
+from infra.demo import seed_demo
+from tests.conftest import pg_base_url
+from tests.helpers import run_cli
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_backup_of_a_mistyped_path_is_refused_and_creates_nothing(tmp_path):
+    missing = tmp_path / "sanwu-typo.db"
+    result = run_cli("backup", "-o", str(tmp_path / "b.db"), db=f"sqlite:///{missing}")
+    assert result.returncode == 2 and "不存在" in result.stderr and "已备份" not in result.stdout
+    assert not missing.exists() and not (tmp_path / "b.db").exists()
+    missing.touch()  # an empty file is no database either
+    with pytest.raises(BoardError, match="尚未初始化"):
+        backup_url(f"sqlite:///{missing}", tmp_path / "b.db")
+
+
+def test_sqlite_backup_and_restore_round_trip_with_private_files(demo_url, tmp_path):
+    backup = backup_url(demo_url, tmp_path / "backups" / "sanwu.db")
+    assert _mode(backup) == 0o600
+    assert _mode(tmp_path / "demo.db") == 0o600  # opening the database made it private
+    target = tmp_path / "restored" / "sanwu.db"
+    report = restore_database(f"sqlite:///{target}", backup)
+    assert report.villages == 1 and report.snapshots >= 24 and report.problems == []
+    assert _mode(target) == 0o600
+    with pytest.raises(BoardError, match="不是空的"):
+        restore_database(f"sqlite:///{target}", backup)
+    result = run_cli("restore", "-i", str(backup), db=f"sqlite:///{tmp_path / 'again.db'}")
+    assert result.returncode == 0 and "已恢复：1 个村/社区" in result.stdout
+
+
+def test_restore_reports_a_tampered_backup(demo_url, tmp_path):
+    backup = backup_url(demo_url, tmp_path / "sanwu.db")
+    with sqlite3.connect(backup) as conn:
+        conn.execute(
+            "UPDATE publishedperiod SET content_json = replace(content_json, '\"demo\"', '\"demo\" ') WHERE id = 3"
+        )
+    report = restore_database(f"sqlite:///{tmp_path / 'restored.db'}", backup)
+    assert any("内容与哈希不符" in p for p in report.problems)
+
+
+def test_restore_refuses_foreign_files_and_the_wrong_database(demo_url, tmp_path, pg_url):
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"not a backup")
+    with pytest.raises(BoardError, match="不是三务公开栏的备份文件"):
+        restore_database(f"sqlite:///{tmp_path / 'x.db'}", junk)
+    backup = backup_url(demo_url, tmp_path / "sanwu.db")
+    with pytest.raises(BoardError, match="只能恢复到 SQLite"):
+        restore_database(pg_url, backup)
+
+
+def test_postgresql_backup_restore_into_an_empty_schema(pg_url, tmp_path):
+    engine = db.get_engine(pg_url)
+    with pytest.raises(BoardError, match="尚未初始化"):
+        backup_url(pg_url, tmp_path / "empty.dump")
+    db.migrate(engine)
+    with unit_of_work(engine) as session:
+        seed_demo(session, end_period="2026-10", months=3)
+        session.commit()
+    backup = backup_url(pg_url, tmp_path / "sanwu.dump")
+    assert _mode(backup) == 0o600
+    with pytest.raises(BoardError, match="不是空的"):
+        restore_database(pg_url, backup)
+    # The server loses everything: the schema is recreated empty, then restored from the dump.
+    engine.dispose()
+    schema = pg_url.rsplit("%3D", 1)[1]
+    admin = create_engine(pg_base_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    report = restore_database(pg_url, backup)
+    assert report.villages == 1 and report.snapshots == 3 and report.problems == []
+
+
+def test_exports_with_personal_data_are_private(tmp_path):
+    path = write_private(tmp_path / "requests.csv", "张三,13812345678\n".encode())
+    assert _mode(path) == 0o600
+    with pytest.raises(BoardError, match="已存在"):
+        write_private(path, b"again")
