@@ -86,6 +86,7 @@ def authenticate_actor(engine: Engine, by: str | None, as_admin: bool) -> Actor:
         except PermissionDenied as throttled:
             user, reason = None, throttled.problems[0].message
         if user is not None:
+            session.commit()  # the login record: later throttling knows this pair
             return Actor(user.username)
         record(
             session,

@@ -260,8 +260,8 @@ def snapshot_file(snapshot: PublicRecord, kind: str, *, size: str = "A4", base_u
 
 
 def _cached(snapshot: PublicRecord, parts: tuple[str, ...], produce) -> bytes:
-    # A record parsed without its stored hash (a preview) is rendered afresh every time.
-    return cached_render((snapshot.hash, *parts), produce) if snapshot.hash else produce()
+    # Keyed by hash and redactions (a redaction keeps the hash); a preview without a stored hash renders afresh.
+    return cached_render((snapshot.render_key, *parts), produce) if snapshot.hash else produce()
 
 
 def snapshot_downloads(snapshot: PublicRecord, *, size: str = "A4", base_url: str | None = None) -> list[Download]:

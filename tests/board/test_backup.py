@@ -49,7 +49,7 @@ def test_restore_reports_a_tampered_backup(demo_url, tmp_path):
     backup = backup_url(demo_url, tmp_path / "sanwu.db")
     with sqlite3.connect(backup) as conn:
         conn.execute(
-            "UPDATE publishedperiod SET content_json = replace(content_json, '\"demo\"', '\"demo\" ') WHERE id = 3"
+            "UPDATE publishedperiod SET content_json = replace(content_json, '\"demo\"', '\"demx\"') WHERE id = 3"
         )
     report = restore_database(f"sqlite:///{tmp_path / 'restored.db'}", backup)
     assert any("内容与哈希不符" in p for p in report.problems)
