@@ -14,12 +14,13 @@ from collections import defaultdict
 from sqlmodel import Session, select
 
 from board.auth import require
+from board.balance import ACCOUNT_LABELS
 from board.entry import BENEFICIARY_COLUMNS, SECTIONS, section_rows
 from board.money import format_yuan
 from board.periods import PRECISION_LABELS, format_partial_date, partial_iso, shift_period
 from board.privacy import mask_id_number, mask_phone
 from board.public_record import is_major_payment
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
+from board.records import DIRECTION_LABELS, load_records, require_period
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from board.balance import ACCOUNT_LABELS
 from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
 from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
-from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, village_totals
+from board.records import PeriodRecords, account_totals, village_totals
 from models import PublishedPeriod, Township, User, Village
 
 HISTORY_MONTHS = 24

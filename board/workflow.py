@@ -7,6 +7,7 @@ refused step leaves the database untouched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,23 +28,6 @@ from board.snapshot import (
 )
 from board.validation import validate_period
 from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
-
-
-@dataclass(frozen=True)
-class Step:
-    roles: tuple[Role, ...]  # admin may take every step
-    statuses: tuple[PeriodStatus, ...]  # the month must be in one of these
-    label: str
-
-
-# Who may take which step from which status: the workflow enforces it, pages offer buttons from it.
-STEPS: dict[str, Step] = {
-    "submit": Step((Role.clerk,), (PeriodStatus.draft,), "提交审核"),
-    "approve": Step((Role.supervisor,), (PeriodStatus.submitted,), "审核通过"),
-    "reject": Step((Role.supervisor,), (PeriodStatus.submitted, PeriodStatus.approved), "退回修改"),
-    "publish": Step((Role.supervisor, Role.clerk), (PeriodStatus.approved,), "公开"),
-    "amend": Step((Role.clerk,), (PeriodStatus.published,), "提出更正"),
-}
 
 STATUS_LABELS = {
     PeriodStatus.draft: "草稿",
@@ -78,14 +62,17 @@ def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
     ]
 
 
-def _touch(session: Session, period: Period, user: User, action: str, before: str, **extra) -> None:
+def _advance(session: Session, period: Period, user: User, step: str, **extra) -> None:
+    """Move the month to the step's target status, bump its version and audit the change."""
+    before = period.status.value
+    period.status = STEPS[step].target
     period.row_version += 1
     period.updated_at = utcnow()
     session.add(period)
     audit.record(
         session,
         username=user.username,
-        action=action,
+        action=step,
         village_id=period.village_id,
         period=period.period,
         entity="period",
@@ -106,11 +93,9 @@ def submit_period(
 ) -> Period:
     row = _begin(session, "submit", village, period, user)
     ensure_valid(session, village, row)
-    before = row.status.value
-    row.status = PeriodStatus.submitted
     row.submitted_by, row.submitted_at = user.username, now or utcnow()
     row.rejection_comment = ""
-    _touch(session, row, user, "submit", before)
+    _advance(session, row, user, "submit")
     return row
 
 
@@ -119,10 +104,8 @@ def approve_period(
 ) -> Period:
     row = _begin(session, "approve", village, period, user)
     ensure_valid(session, village, row)
-    before = row.status.value
-    row.status = PeriodStatus.approved
     row.approved_by, row.approved_at = user.username, now or utcnow()
-    _touch(session, row, user, "approve", before, comment=comment)
+    _advance(session, row, user, "approve", comment=comment)
     return row
 
 
@@ -130,11 +113,9 @@ def reject_period(session: Session, *, village: Village, period: str, user: User
     row = _begin(session, "reject", village, period, user)
     if not (comment or "").strip():
         raise BoardError("退回时请写明原因，方便文书修改", field="退回意见")
-    before = row.status.value
-    row.status = PeriodStatus.draft
     row.rejection_comment = comment.strip()
     row.approved_by = row.approved_at = None
-    _touch(session, row, user, "reject", before, comment=row.rejection_comment)
+    _advance(session, row, user, "reject", comment=row.rejection_comment)
     return row
 
 
@@ -181,11 +162,9 @@ def publish_period(
         published_at=now,
     )
     session.add(snapshot)
-    before = row.status.value
-    row.status = PeriodStatus.published
     row.published_at = now
     row.amendment_reason = ""
-    _touch(session, row, user, "publish", before, version=version, hash=snapshot.content_hash)
+    _advance(session, row, user, "publish", version=version, hash=snapshot.content_hash)
     try:
         session.flush()
     except IntegrityError:
@@ -202,11 +181,9 @@ def amend_period(session: Session, *, village: Village, period: str, user: User,
     problems = text_problems(reason)
     if problems:
         raise BoardError([Problem(0, "更正说明", p) for p in problems])
-    before = row.status.value
-    row.status = PeriodStatus.draft
     row.amendment_reason = reason.strip()
     row.submitted_by = row.submitted_at = row.approved_by = row.approved_at = None
-    _touch(session, row, user, "amend", before, reason=row.amendment_reason)
+    _advance(session, row, user, "amend", reason=row.amendment_reason)
     return row
 
 
@@ -216,19 +193,45 @@ def open_period(session: Session, *, village: Village, period: str, user: User) 
     return get_or_create_period(session, village, period)
 
 
+@dataclass(frozen=True)
+class Step:
+    roles: tuple[Role, ...]  # admin may take every step
+    statuses: tuple[PeriodStatus, ...]  # the month must be in one of these
+    label: str
+    target: PeriodStatus  # the month's status after the step
+    handler: Callable[..., Period | PublishedPeriod]
+    comment_as: str | None = None  # the handler's keyword that receives the page's comment
+
+
+# Who may take which step from which status, where it leads and what does it: the workflow
+# enforces it, pages offer buttons from it, run_step dispatches through it.
+STEPS: dict[str, Step] = {
+    "submit": Step((Role.clerk,), (PeriodStatus.draft,), "提交审核", PeriodStatus.submitted, submit_period),
+    "approve": Step(
+        (Role.supervisor,), (PeriodStatus.submitted,), "审核通过", PeriodStatus.approved, approve_period, "comment"
+    ),
+    "reject": Step(
+        (Role.supervisor,),
+        (PeriodStatus.submitted, PeriodStatus.approved),
+        "退回修改",
+        PeriodStatus.draft,
+        reject_period,
+        "comment",
+    ),
+    "publish": Step(
+        (Role.supervisor, Role.clerk), (PeriodStatus.approved,), "公开", PeriodStatus.published, publish_period
+    ),
+    "amend": Step((Role.clerk,), (PeriodStatus.published,), "提出更正", PeriodStatus.draft, amend_period, "reason"),
+}
+
+
 def run_step(session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""):
     """One workflow step by name, with the comment as 审核意见, 退回意见 or 更正说明."""
-    if step == "submit":
-        return submit_period(session, village=village, period=period, user=user)
-    if step == "approve":
-        return approve_period(session, village=village, period=period, user=user, comment=comment)
-    if step == "reject":
-        return reject_period(session, village=village, period=period, user=user, comment=comment)
-    if step == "publish":
-        return publish_period(session, village=village, period=period, user=user)
-    if step == "amend":
-        return amend_period(session, village=village, period=period, user=user, reason=comment)
-    raise BoardError(f"未知的操作“{step}”", field="操作")
+    rule = STEPS.get(step)
+    if rule is None:
+        raise BoardError(f"未知的操作“{step}”", field="操作")
+    extra = {rule.comment_as: comment} if rule.comment_as else {}
+    return rule.handler(session, village=village, period=period, user=user, **extra)
 
 
 def ensure_editable(period: Period, *, expected_version: int | None = None) -> None:

@@ -19,11 +19,12 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from board.balance import ACCOUNT_LABELS
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot
 from board.public_record import Finance, PublicRecord
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
+from board.records import DIRECTION_LABELS
 from board.villages import get_village
 from infra.db import unit_of_work
 from models import PublishedPeriod, Village
