@@ -19,6 +19,11 @@ def expected_closing(opening_fen: int, income_fen: int, expense_fen: int) -> int
     return opening_fen + income_fen - expense_fen
 
 
+def balance_change(direction: str | None, amount_fen: int) -> int:
+    """What one line does to its account's balance: income adds, spending subtracts."""
+    return amount_fen if direction == Direction.income else -amount_fen
+
+
 @dataclass
 class AccountFigures:
     """One account's month: what was stated (opening, closing) and what the lines add up to."""

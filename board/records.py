@@ -15,6 +15,7 @@ from models import (
     AffairItem,
     Beneficiary,
     Debt,
+    Direction,
     FixedAsset,
     LedgerEntry,
     PartyItem,
@@ -26,7 +27,7 @@ from models import (
 
 # TRANSFER_CATEGORY (提现/存现 between the village's own accounts) moves each account's balance
 # but is neither income nor spending of the village, so village totals leave it out.
-DIRECTION_LABELS = {"in": "收入", "out": "支出"}
+DIRECTION_LABELS = {Direction.income: "收入", Direction.expense: "支出"}
 
 
 @dataclass
@@ -107,11 +108,11 @@ def account_totals(records: PeriodRecords) -> dict[str, dict[str, int]]:
 
 def transfer_totals(records: PeriodRecords) -> tuple[int, int]:
     """Fen moved in and out of the accounts by 内部转账 lines."""
-    moved = {"in": 0, "out": 0}
+    moved = {Direction.income: 0, Direction.expense: 0}
     for line in records.ledger:
         if is_transfer(line.category):
             moved[line.direction] += line.amount_fen
-    return moved["in"], moved["out"]
+    return moved[Direction.income], moved[Direction.expense]
 
 
 def village_totals(records: PeriodRecords) -> dict[str, int]:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from board.balance import ACCOUNT_LABELS
 from board.errors import Problem
-from board.money import MAX_FEN, format_yuan
+from board.money import ceiling_problem, format_yuan
 from board.periods import period_bounds, shift_period
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.public_record import TRANSFER_CATEGORY
@@ -25,9 +25,8 @@ def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool =
         return []
     if amount < 0 or (amount == 0 and not allow_zero):
         return [Problem(row, field, "金额必须大于 0")]
-    if amount >= MAX_FEN:
-        return [Problem(row, field, f"金额 {format_yuan(amount)} 超过上限（10 亿元），请核对")]
-    return []
+    too_big = ceiling_problem(amount)
+    return [Problem(row, field, too_big)] if too_big else []
 
 
 def check_balances(records: PeriodRecords) -> list[Problem]:

@@ -27,7 +27,7 @@ from board.public_record import Finance, PublicRecord
 from board.records import DIRECTION_LABELS
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import PublishedPeriod, Village
+from models import Direction, PublishedPeriod, Village
 from views.charts import (
     MAJOR_MARK,
     Chart,
@@ -401,7 +401,7 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     )
     # The 本月合计 rows are the village totals, which leave out internal transfers.
     ledger_rows += (
-        ("", "", "本月合计", "", DIRECTION_LABELS["in"], format_yuan(totals.income_fen), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS[Direction.income], format_yuan(totals.income_fen), ""),
         ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals.expense_fen), ""),
     )
     note = transfer_note(finance)

@@ -18,6 +18,7 @@ from views.review import (
     difference_table,
     identity_table,
     major_payment_table,
+    section_table,
 )
 
 user = require_staff(Role.supervisor, Role.township, Role.clerk)
@@ -86,7 +87,7 @@ for key, section in review["sections"].items():
         if not section["rows"]:
             st.caption("本月无")
             continue
-        st.dataframe(section["table"], hide_index=True, width="stretch")
+        st.dataframe(section_table(key, section["rows"]), hide_index=True, width="stretch")
         if key == "affairs":
             for item in section["rows"]:
                 if item["beneficiaries"]:
