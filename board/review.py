@@ -23,12 +23,7 @@ from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
 from models import Direction, Period, Role, User, Village
 
-TOTAL_LABELS = {
-    "opening_fen": "月初余额",
-    "income_fen": "本月收入",
-    "expense_fen": "本月支出",
-    "closing_fen": "月末余额",
-}
+TOTAL_KEYS = ("opening_fen", "income_fen", "expense_fen", "closing_fen")
 
 REVIEW_ROLES = (Role.supervisor, Role.township, Role.clerk)
 
@@ -53,11 +48,11 @@ def category_totals(ledger: list[dict]) -> dict[str, dict[str, int]]:
 
 def total_differences(current: dict[str, int], previous: dict[str, int] | None) -> list[dict]:
     rows = []
-    for key, label in TOTAL_LABELS.items():
+    for key in TOTAL_KEYS:
         before = previous.get(key) if previous else None
         rows.append(
             {
-                "item": label,
+                "item": key,
                 "current_fen": current[key],
                 "previous_fen": before,
                 "difference_fen": None if before is None else current[key] - before,
@@ -129,7 +124,7 @@ def build_review(session: Session, *, village: Village, period: str, user: User)
     row = require_period(session, village, period)
     sections = {key: section_rows(session, period_row=row, section=key) for key in SECTIONS}
     identity = balance_identity(sections["balances"], sections["ledger"])
-    totals = {k: sum(a[k] for a in identity) for k in TOTAL_LABELS}
+    totals = {k: sum(a[k] for a in identity) for k in TOTAL_KEYS}
     previous_period, previous_totals, previous_categories = _previous_figures(session, village, period)
     problems = validate_period(session, load_records(session, village, row))
     return {

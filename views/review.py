@@ -13,6 +13,12 @@ from board.privacy import mask_id_number, mask_phone
 from board.records import DIRECTION_LABELS
 
 _DEBT_LABELS = {"receivable": "应收", "payable": "应付"}
+TOTAL_LABELS = {
+    "opening_fen": "月初余额",
+    "income_fen": "本月收入",
+    "expense_fen": "本月支出",
+    "closing_fen": "月末余额",
+}
 
 
 def _key(value) -> str:
@@ -91,7 +97,11 @@ def difference_table(rows: list[dict], *, by_category: bool = False) -> list[dic
 
     table = []
     for r in rows:
-        head = {"收支": DIRECTION_LABELS[r["direction"]], "类别": r["category"]} if by_category else {"项目": r["item"]}
+        head = (
+            {"收支": DIRECTION_LABELS[r["direction"]], "类别": r["category"]}
+            if by_category
+            else {"项目": TOTAL_LABELS[r["item"]]}
+        )
         table.append(
             {
                 **head,
@@ -109,7 +119,7 @@ def major_payment_table(rows: list[dict]) -> list[dict]:
             "行": r["line"],
             "日期": r["entry_date"].isoformat(),
             "摘要": r["summary"],
-            "科目": r["category"],
+            "类别": r["category"],
             "金额": format_yuan(r["amount_fen"], unit=False),
             "对方单位": r["counterparty"],
             "提示": "5万元及以上，须履行四议两公开并专项公开",

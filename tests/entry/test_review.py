@@ -144,7 +144,12 @@ def test_review_of_a_submitted_month(submitted_march):
         "closing_fen": 5_550_000,
     }
     diffs = {r["item"]: r["difference_fen"] for r in review["total_differences"]}
-    assert diffs == {"月初余额": 1_700_000, "本月收入": -1_800_000, "本月支出": 6_050_000, "月末余额": -6_150_000}
+    assert diffs == {
+        "opening_fen": 1_700_000,
+        "income_fen": -1_800_000,
+        "expense_fen": 6_050_000,
+        "closing_fen": -6_150_000,
+    }
     by_category = {
         (r["direction"], r["category"]): (r["current_fen"], r["previous_fen"]) for r in review["category_differences"]
     }
