@@ -7,6 +7,8 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
+from board.public import published_periods
+from board.villages import get_village
 from exports.downloads import Download, published_downloads, published_file
 from infra.db import unit_of_work
 from services.policy import load_public_explainers
@@ -17,6 +19,12 @@ from views.policy_view import kiosk_sections
 def board_villages(engine: Engine) -> list[tuple[str, str]]:
     """(code, name) of the villages with at least one published month."""
     return public_villages(engine)
+
+
+def published_months(engine: Engine, village_code: str) -> list[str]:
+    """The village's published months, newest first."""
+    with unit_of_work(engine) as session:
+        return published_periods(session, get_village(session, village_code))
 
 
 def phone_board(engine: Engine, village_code: str, period: str | None) -> tuple[BoardView, list[dict]]:

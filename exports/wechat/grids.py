@@ -69,7 +69,7 @@ def add_grid(
     grid = Grid(
         village_id=village.id,
         name=name,
-        channel=channel,
+        channel=Channel(channel),
         key_ref=key_ref,
         chat_id=chat_id,
         sender=sender,

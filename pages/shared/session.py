@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from board.auth import active_user, authenticate, get_user, visible_villages
+from board.auth import active_user, authenticate, get_user
 from board.errors import BoardError
-from board.public import published_periods
 from board.villages import get_village
 from infra.db import get_engine, migrate, unit_of_work
 from models import Role
+from services.board import published_months
+from services.scope import village_choices
 from views.entry_form import entry_months
 
 USER_KEY = "staff_user"
@@ -79,19 +80,16 @@ def require_staff(*roles: Role) -> StaffUser:
 
 def choose_village(user: StaffUser, *, key: str = "village") -> str | None:
     """Sidebar choice among the villages this user may see; returns the village code."""
-    with unit_of_work(engine()) as session:
-        villages = [(v.code, v.name) for v in visible_villages(session, get_user(session, user.username))]
-    if not villages:
+    names = village_choices(engine(), user.username)
+    if not names:
         st.info("您的账号还没有绑定任何村/社区，请联系管理员。")
         return None
-    names = dict(villages)
     return st.sidebar.selectbox("村/社区", list(names), format_func=lambda c: f"{names[c]}（{c}）", key=key)
 
 
 def choose_published_period(code: str, *, key: str | None = None) -> str:
     """A month chooser over the village's published months; stops the page when there are none."""
-    with unit_of_work(engine()) as session:
-        periods = published_periods(session, get_village(session, code))
+    periods = published_months(engine(), code)
     if not periods:
         st.info("这个村/社区还没有公开任何月份。")
         st.stop()
