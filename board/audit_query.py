@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "reject": "退回修改",
     "publish": "公开",
     "amend": "提出更正",
+    "carry": "随上月更正期初余额",
     "save:beneficiaries": "保存名单",
     **{f"save:{key}": f"保存{label}" for key, (_, label, _) in SECTIONS.items()},
 }

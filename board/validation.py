@@ -6,18 +6,19 @@ naming the section, the row and the field, in Chinese.
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from board.balance import ACCOUNT_LABELS
 from board.errors import Problem
 from board.money import ceiling_problem, format_yuan
-from board.periods import period_bounds, shift_period
+from board.periods import period_bounds, period_label, shift_period
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.public_record import TRANSFER_CATEGORY
-from board.records import PeriodRecords, account_figures, account_totals, transfer_totals
+from board.records import PeriodRecords, account_figures, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
-from models import LedgerEntry, Period, PublishedPeriod, Township
+from models import Account, AccountBalance, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -186,31 +187,56 @@ def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]
     return {v.strip() for v in rows}
 
 
-def validate_period(session: Session, records: PeriodRecords) -> list[Problem]:
+def validate_period(session: Session, records: PeriodRecords, *, publishing: bool = False) -> list[Problem]:
+    """Every problem; ``publishing`` also holds the month to the order of publication (``check_carry_forward``)."""
     township = session.get(Township, records.village.township_id) if records.village.township_id else None
     problems = validate_records(
         records,
         other_vouchers=other_vouchers_of_year(session, records),
         township_name=township.name if township else "",
     )
-    return check_carry_forward(session, records) + problems
+    return check_carry_forward(session, records, publishing=publishing) + problems
 
 
-def check_carry_forward(session: Session, records: PeriodRecords) -> list[Problem]:
-    """月初余额 must equal last month's published 月末余额, and months are published in order."""
-    before = session.exec(
-        select(PublishedPeriod.period)
-        .where(PublishedPeriod.village_id == records.village.id, PublishedPeriod.period < records.period.period)
-        .order_by(PublishedPeriod.period.desc())
-    ).first()
-    if before is None:
-        return []
-    last_month = shift_period(records.period.period, -1)
-    if before != last_month:
-        # A gap would let a month start from any balance: the skipped month must be published first.
-        return [Problem(0, "月份", f"{last_month} 还没有公开（最近公开的是 {before}），请按月份顺序公开")]
-    previous = latest_snapshot(session, records.village.id, last_month)
-    closings = {a.account: a.closing_fen for a in load_snapshot(previous).finance.accounts}
+def published_accounts(session: Session, village_id: int, period: str) -> dict[str, tuple[int, int]] | None:
+    """Opening and closing per account of a month's newest public version: {"cash": (opening, closing)}."""
+    snapshot = latest_snapshot(session, village_id, period)
+    if snapshot is None:
+        return None
+    return {Account(a.account).value: (a.opening_fen, a.closing_fen) for a in load_snapshot(snapshot).finance.accounts}
+
+
+def entered_balances(session: Session, period: Period) -> dict[str, tuple[int, int]]:
+    """Opening and closing per account as entered for a month (0 where no row), without loading its ledger."""
+    rows = session.exec(select(AccountBalance).where(AccountBalance.period_id == period.id))
+    return {account: (0, 0) for account in ACCOUNT_LABELS} | {
+        b.account.value: (b.opening_fen, b.closing_fen) for b in rows
+    }
+
+
+def check_carry_forward(session: Session, records: PeriodRecords, *, publishing: bool = False) -> list[Problem]:
+    """月初余额 must equal last month's 月末余额.
+
+    While a month is reviewed, last month's figures are the ones under review (a correction on its way)
+    or else the public ones; a month out of order may be reviewed. Publishing compares with what is
+    public only, and refuses a month whose last month is not public (``check_publish_order``).
+    """
+    village, period = records.village, records.period.period
+    last_month = shift_period(period, -1)
+    previous = find_period(session, village, last_month)
+    pending = previous is not None and previous.status in (PeriodStatus.submitted, PeriodStatus.approved)
+    if pending and not publishing:
+        closings = {account: closing for account, (_, closing) in entered_balances(session, previous).items()}
+        source = "上月待公开的月末余额"
+    else:
+        published = published_accounts(session, village.id, last_month)
+        if published is None:
+            return check_publish_order(session, records) if publishing else []
+        closings = {account: closing for account, (_, closing) in published.items()}
+        source = "上月公开的月末余额"
+    hint = ""
+    if publishing and previous is not None and previous.status != PeriodStatus.published:
+        hint = f"；{period_label(last_month)}的更正还没有公开，请先公开它（随它更正的月份会一起公开）"
     problems = []
     for account, t in account_totals(records).items():
         if account in closings and t["opening_fen"] != closings[account]:
@@ -218,8 +244,45 @@ def check_carry_forward(session: Session, records: PeriodRecords) -> list[Proble
                 Problem(
                     0,
                     f"{ACCOUNT_LABELS[account]}·月初余额",
-                    f"月初余额 {format_yuan(t['opening_fen'])} 与上月公开的月末余额 "
-                    f"{format_yuan(closings[account])} 不一致",
+                    f"月初余额 {format_yuan(t['opening_fen'])} 与{source} {format_yuan(closings[account])} 不一致{hint}",
                 )
             )
     return problems
+
+
+def check_publish_order(session: Session, records: PeriodRecords) -> list[Problem]:
+    """A month whose last month is not public goes public only as the village's first month, opening entered.
+
+    Otherwise the opening would have nothing to follow on from and could leave a gap in the public
+    balances. A correction of a month already public (older data published out of order) is not held back.
+    """
+    village, period = records.village, records.period.period
+    if latest_snapshot(session, village.id, period) is not None:
+        return []
+    first = session.exec(select(func.min(PublishedPeriod.period)).where(PublishedPeriod.village_id == village.id)).one()
+    if first is None:
+        if records.balances:
+            return []
+        return [
+            Problem(
+                0,
+                f"{SECTIONS['balances'][1]}·月初余额",
+                f"{period_label(period)}是本村第一个公开的月份，请先填写各账户的月初余额（没有余额填 0），以后各月从这里接续",
+            )
+        ]
+    if period < first:
+        return [
+            Problem(
+                0,
+                "月份",
+                f"本村从{period_label(first)}开始公开，{period_label(period)}在它之前，不能再公开（月初余额会接不上）",
+            )
+        ]
+    last_month = shift_period(period, -1)
+    return [
+        Problem(
+            0,
+            "月份",
+            f"请先公开 {period_label(last_month)}：各月须按顺序公开，本月的月初余额要接上月公开的月末余额",
+        )
+    ]

@@ -7,7 +7,8 @@ refused step leaves the database untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,9 +17,17 @@ from sqlmodel import Session, select
 
 from board import audit
 from board.auth import require
+from board.balance import ACCOUNT_LABELS
 from board.errors import BoardError, ConflictError, Problem
+from board.money import format_yuan
+from board.periods import period_label, shift_period
 from board.privacy import text_problems
-from board.records import get_or_create_period, load_records, require_period
+from board.records import (
+    find_period,
+    get_or_create_period,
+    load_records,
+    require_period,
+)
 from board.snapshot import (
     build_content,
     canonical_json,
@@ -26,8 +35,8 @@ from board.snapshot import (
     latest_snapshot,
     snapshot_hash,
 )
-from board.validation import validate_period
-from models import Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
+from board.validation import entered_balances, published_accounts, validate_period
+from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
 
 STATUS_LABELS = {
     PeriodStatus.draft: "草稿",
@@ -63,16 +72,21 @@ def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
 
 
 def _advance(session: Session, period: Period, user: User, step: str, **extra) -> None:
-    """Move the month to the step's target status, bump its version and audit the change."""
+    """Move the month to the step's target status."""
+    _change_status(session, period, user, step, STEPS[step].target, **extra)
+
+
+def _change_status(session: Session, period: Period, user: User, action: str, to: PeriodStatus, **extra) -> None:
+    """Set the month's status, bump its version and audit the change under ``action``."""
     before = period.status.value
-    period.status = STEPS[step].target
+    period.status = to
     period.row_version += 1
     period.updated_at = utcnow()
     session.add(period)
     audit.record(
         session,
         username=user.username,
-        action=step,
+        action=action,
         village_id=period.village_id,
         period=period.period,
         entity="period",
@@ -91,6 +105,18 @@ def ensure_valid(session: Session, village: Village, period: Period) -> None:
 def submit_period(
     session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
 ) -> Period:
+    """Send a month to review; a changed closing balance also corrects the later public months (``_carry_into``)."""
+    row = _submit_month(session, village=village, period=period, user=user, now=now)
+    month = row
+    while (target := _carry_into(session, village, month, user)) is not None:
+        with _for_month(target.period):
+            month = _submit_month(session, village=village, period=target.period, user=user, now=now)
+    return row
+
+
+def _submit_month(
+    session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
+) -> Period:
     row = _begin(session, "submit", village, period, user)
     ensure_valid(session, village, row)
     row.submitted_by, row.submitted_at = user.username, now or utcnow()
@@ -100,6 +126,18 @@ def submit_period(
 
 
 def approve_period(
+    session: Session, *, village: Village, period: str, user: User, comment: str = "", now: datetime | None = None
+) -> Period:
+    """Approve a month, and the later months whose corrections it carries (reviewed together)."""
+    row = _approve_month(session, village=village, period=period, user=user, comment=comment, now=now)
+    for month in _carried_months(session, village, period):
+        if month.status == PeriodStatus.submitted:
+            with _for_month(month.period):
+                _approve_month(session, village=village, period=month.period, user=user, comment=comment, now=now)
+    return row
+
+
+def _approve_month(
     session: Session, *, village: Village, period: str, user: User, comment: str = "", now: datetime | None = None
 ) -> Period:
     row = _begin(session, "approve", village, period, user)
@@ -122,15 +160,26 @@ def reject_period(session: Session, *, village: Village, period: str, user: User
 def publish_period(
     session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
 ) -> PublishedPeriod:
-    """Freeze the approved month into a new chained snapshot version.
+    """Publish the approved month and the later months corrected with it, all in this transaction or none.
 
     ``now`` (here and in the other steps) lets the demo give its history realistic dates.
     """
+    snapshot = _publish_month(session, village=village, period=period, user=user, now=now)
+    for month in _carried_chain(session, village, period):
+        with _for_month(month.period):
+            _publish_month(session, village=village, period=month.period, user=user, now=now)
+    return snapshot
+
+
+def _publish_month(
+    session: Session, *, village: Village, period: str, user: User, now: datetime | None = None
+) -> PublishedPeriod:
+    """Freeze the approved month into a new chained snapshot version."""
     # Serialise publishes per village on PostgreSQL, so each one chains onto the newest head.
     session.exec(select(Village.id).where(Village.id == village.id).with_for_update()).one()
     row = _begin(session, "publish", village, period, user)
     records = load_records(session, village, row)
-    problems = validate_period(session, records)
+    problems = validate_period(session, records, publishing=True)
     if problems:
         raise BoardError(problems)
     previous = latest_snapshot(session, village.id, period)
@@ -244,3 +293,132 @@ def ensure_editable(period: Period, *, expected_version: int | None = None) -> N
         )
     if expected_version is not None and expected_version != period.row_version:
         raise ConflictError("这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本")
+
+
+# ---- Months in order, and corrections carried forward ------------------------------------------
+# A month's closing balance is the next month's opening. A correction that changes a closing opens
+# corrections of the later public months with the new openings carried in; they are reviewed with it
+# and go public with it in one transaction. Publishing itself is held in order by ``validate_period``.
+
+CARRY_REASON = "因{month}更正，期初余额随之更正"
+
+
+@contextmanager
+def _for_month(period: str) -> Iterator[None]:
+    """A refusal in a month carried along names that month."""
+    try:
+        yield
+    except BoardError as exc:
+        problems = [Problem(p.row, f"{period_label(period)}·{p.field}", p.message) for p in exc.problems]
+        raise type(exc)(problems) from exc
+
+
+def _openings(session: Session, row: Period) -> dict[str, int]:
+    return {account: opening for account, (opening, _) in entered_balances(session, row).items()}
+
+
+def _closings(session: Session, row: Period) -> dict[str, int]:
+    return {account: closing for account, (_, closing) in entered_balances(session, row).items()}
+
+
+def _carried_months(session: Session, village: Village, period: str) -> list[Period]:
+    """The later months, in order, whose pending corrections change their public opening: they go with ``period``."""
+    chain = []
+    while True:
+        period = shift_period(period, 1)
+        row = find_period(session, village, period)
+        published = published_accounts(session, village.id, period) if row is not None else None
+        if published is None or row.status == PeriodStatus.published:
+            return chain
+        openings = _openings(session, row)
+        if all(openings[account] == published.get(account, (0, 0))[0] for account in openings):
+            return chain
+        chain.append(row)
+
+
+def _carried_chain(session: Session, village: Village, period: str) -> list[Period]:
+    """The months to publish after ``period``, each approved; the public month after them must follow on."""
+    chain = _carried_months(session, village, period)
+    for row in chain:
+        if row.status != PeriodStatus.approved:
+            raise BoardError(
+                f"{period_label(row.period)}的月初余额随{period_label(period)}更正，须与它一起公开，"
+                f"但还是“{STATUS_LABELS[row.status]}”：请先提交并审核通过{period_label(row.period)}",
+                field="月份",
+            )
+    last = chain[-1] if chain else require_period(session, village, period)
+    after = shift_period(last.period, 1)
+    published = published_accounts(session, village.id, after)
+    if published is None:
+        return chain
+    closings = _closings(session, last)
+    for account, closing in closings.items():
+        opening = published.get(account, (0, 0))[0]
+        if opening != closing:
+            raise BoardError(
+                f"{period_label(after)}已公开的{ACCOUNT_LABELS[account]}月初余额 {format_yuan(opening)} "
+                f"与{period_label(last.period)}的月末余额 {format_yuan(closing)} 不一致："
+                f"请先对{period_label(after)}提出更正，接上这个余额后一起公开",
+                field=f"{ACCOUNT_LABELS[account]}·月初余额",
+            )
+    return chain
+
+
+def _carry_into(session: Session, village: Village, source: Period, user: User) -> Period | None:
+    """After ``source`` is submitted: carry its closing into the next public month if that month's opening differs.
+
+    A public month gets a correction (``amend_period``) and one under review goes back to draft; both
+    are returned to be submitted with ``source``. A correction the clerk is still editing only gets the
+    new opening and is returned as None: its own submission carries on from there.
+    """
+    month = shift_period(source.period, 1)
+    target = find_period(session, village, month)
+    if target is None or published_accounts(session, village.id, month) is None:
+        return None
+    closings = _closings(session, source)
+    if _openings(session, target) == closings:
+        return None
+    note = CARRY_REASON.format(month=period_label(source.period))
+    editing = target.status == PeriodStatus.draft
+    if target.status == PeriodStatus.published:
+        with _for_month(month):
+            amend_period(session, village=village, period=month, user=user, reason=note)
+    else:
+        target.submitted_by = target.submitted_at = target.approved_by = target.approved_at = None
+        if note not in target.amendment_reason:
+            target.amendment_reason = "；".join(r for r in (target.amendment_reason.strip(), note) if r)
+        _change_status(session, target, user, "carry", PeriodStatus.draft, reason=target.amendment_reason)
+    _carry_openings(session, target, closings, user)
+    return None if editing else target
+
+
+def _carry_openings(session: Session, target: Period, openings: dict[str, int], user: User) -> None:
+    """Set each account's opening; its closing moves by the same amount, as the month's lines are unchanged."""
+    rows = {
+        b.account.value: b for b in session.exec(select(AccountBalance).where(AccountBalance.period_id == target.id))
+    }
+    before = {account: [b.opening_fen, b.closing_fen] for account, b in rows.items()}
+    for account, opening in openings.items():
+        row = rows.get(account)
+        if row is None:
+            if opening == 0:
+                continue
+            row = rows[account] = AccountBalance(period_id=target.id, account=Account(account))
+        row.closing_fen += opening - row.opening_fen
+        row.opening_fen = opening
+        session.add(row)
+    target.row_version += 1  # a form opened before the carry must not save over it
+    target.updated_at = utcnow()
+    session.add(target)
+    audit.record(
+        session,
+        username=user.username,
+        action="save:balances",
+        village_id=target.village_id,
+        period=target.period,
+        entity="balances",
+        entity_id=target.id,
+        before=before,
+        after={account: [b.opening_fen, b.closing_fen] for account, b in rows.items()},
+    )
+    session.flush()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from board.auth import get_user
+import click
+
 from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
@@ -21,11 +22,13 @@ from board.importers import (
 from board.importers.columns import field_of
 from board.periods import check_period
 from board.villages import get_village
-from cli.main import open_engine
+from cli.actor import actor_options, authenticate_actor, refuse_both
+from cli.common import Globals
+from cli.zh import ID, OneOf, argument, command, option
 from infra.db import unit_of_work
 
 
-def _parse_map(kind: str, pairs: list[str]) -> dict[str, str]:
+def _parse_map(kind: str, pairs: tuple[str, ...]) -> dict[str, str]:
     """``--map 字段=列名`` where 字段 is a field name or its Chinese label."""
     labels = {f.label: f.name for f in KINDS[kind]} | {f.name: f.name for f in KINDS[kind]}
     mapping = {}
@@ -72,46 +75,77 @@ def _refuse(preview: ImportPreview) -> int:
     return 2
 
 
-def cmd_import(args) -> int:
-    check_period(args.period)
-    path = Path(args.file)
+@command(None, "import", help="从 Excel/CSV 导入收支明细、资产、债权债务、名单等")
+@argument(
+    "kind",
+    metavar="类别",
+    help="导入类别：" + "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()),
+    type=OneOf(KINDS),
+)
+@argument("file", metavar="文件", help=".xlsx、.xls 或 .csv 文件")
+@option("--village", required=True, metavar="代码", help="村/社区代码")
+@option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
+@actor_options("操作人用户名（保存时必填）")
+@option("--affair", metavar="标题", help="补贴名单所属的本月村务事项标题（没有则新建）；不给时用名单的标题行")
+@option("--affair-id", type=ID, metavar="编号", help="补贴名单所属的村务事项编号")
+@option("--map", "pairs", multiple=True, metavar="字段=列名", help="指定列，可多次给出；会记住供下月使用")
+@option("--check", is_flag=True, help="只检查并显示合计，不保存")
+@click.pass_obj
+def cmd_import(
+    g: Globals,
+    kind: str,
+    file: str,
+    village: str,
+    period: str,
+    by: str | None,
+    as_admin: bool,
+    affair: str | None,
+    affair_id: int | None,
+    pairs: tuple[str, ...],
+    check: bool,
+) -> int:
+    check_period(period)
+    refuse_both(by, as_admin)
+    path = Path(file)
     if not path.is_file():
-        raise BoardError(f"找不到文件“{args.file}”", field="文件")
+        raise BoardError(f"找不到文件“{file}”", field="文件")
     data = path.read_bytes()
-    engine = open_engine(args)
+    engine = g.engine()
+    # Only saving acts as someone; a check reads the file and the village's categories.
+    actor = authenticate_actor(engine, by, as_admin) if not check and (by or as_admin) else None
     with unit_of_work(engine) as session:
-        village = get_village(session, args.village)
-        given = _parse_map(args.kind, args.map or [])
-        mapping = {**(remembered_mapping(session, village=village, kind=args.kind) or {}), **given}
+        row = get_village(session, village)
+        given = _parse_map(kind, pairs)
+        mapping = {**(remembered_mapping(session, village=row, kind=kind) or {}), **given}
         preview = preview_import(
-            args.kind,
+            kind,
             data,
             path.name,
-            period=args.period,
+            period=period,
             mapping=mapping,
-            known_categories=known_categories(session, village) if args.kind == "ledger" else None,
-            earlier=earlier_months(session, village=village, period=args.period) if args.kind == "ledger" else None,
+            known_categories=known_categories(session, row) if kind == "ledger" else None,
+            earlier=earlier_months(session, village=row, period=period) if kind == "ledger" else None,
         )
         _print_preview(preview)
         if not preview.ok:
             return _refuse(preview)
-        if args.check:
-            print(f"检查通过（未保存）：{KIND_LABELS[args.kind]} {_totals_line(preview.totals)}")
+        if check:
+            print(f"检查通过（未保存）：{KIND_LABELS[kind]} {_totals_line(preview.totals)}")
             return 0
-        if not args.by:
+        if actor is None:
             raise BoardError("保存需要用 --by 指定操作人用户名；只想检查文件请加 --check", field="--by")
         summary = import_file(
             session,
-            village=village,
-            period=args.period,
-            user=get_user(session, args.by),
+            village=row,
+            period=period,
+            user=actor.user(session),
             preview=preview,
             mapping=mapping if given else None,
-            affair_id=args.affair_id,
-            affair_title=args.affair,
+            affair_id=affair_id,
+            affair_title=affair,
         )
         session.commit()
-    print(f"已导入 {village.name} {args.period} {KIND_LABELS[args.kind]}：{_totals_line(preview.totals)}")
+    print(f"已导入 {row.name} {period} {KIND_LABELS[kind]}：{_totals_line(preview.totals)}")
     if summary.get("kept_other_account_rows"):
         print(f"  另一账户原有的 {summary['kept_other_account_rows']} 行收支明细保持不变")
     if summary.get("balance_updated"):
@@ -120,19 +154,3 @@ def cmd_import(args) -> int:
         done = "新建了村务事项" if summary["affair_created"] else "名单已放入村务事项"
         print(f"  {done}“{summary['affair']}”")
     return 0
-
-
-def register(sub) -> None:
-    p = sub.add_parser("import", help="从 Excel/CSV 导入收支明细、资产、债权债务、名单等")
-    p.add_argument("kind", choices=list(KINDS), help="导入类别")
-    p.add_argument("file", help=".xlsx、.xls 或 .csv 文件")
-    p.add_argument("--village", required=True, help="村/社区代码")
-    p.add_argument("--period", required=True, help="月份 YYYY-MM")
-    p.add_argument("--by", help="操作人用户名（保存时必填）")
-    p.add_argument(
-        "--affair", metavar="标题", help="补贴名单所属的本月村务事项标题（没有则新建）；不给时用名单的标题行"
-    )
-    p.add_argument("--affair-id", type=int, help="补贴名单所属的村务事项编号")
-    p.add_argument("--map", action="append", metavar="字段=列名", help="指定列，可多次给出；会记住供下月使用")
-    p.add_argument("--check", action="store_true", help="只检查并显示合计，不保存")
-    p.set_defaults(func=cmd_import)

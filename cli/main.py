@@ -1,24 +1,23 @@
-"""``python -m board``: everything a batch job needs, with Chinese errors and exit codes.
+"""``python -m board``: everything a batch job needs, with Chinese help, errors and exit codes.
 
-Exit 0 on success; 2 with the Chinese problem list on stderr for bad input or a refused
-action; never a traceback for something the user can fix.
+Exit 0 on success; 2 with a Chinese message on stderr for bad arguments, bad input or a
+refused action; 3 when the database cannot be reached or refuses a statement; never a
+traceback for something the user can fix. Feature commands live in their own modules and
+are added to the root group here.
 """
 
 from __future__ import annotations
 
-import argparse
-import getpass
-import importlib
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+import click
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
-from board.auth import add_user, get_user, parse_role
+from board.auth import add_user, parse_role
 from board.compliance import VERDICT_LABELS, catalogue_report, compliance_report, report_csv, report_xlsx, summarise
 from board.errors import BoardError
 from board.money import format_yuan
@@ -27,121 +26,188 @@ from board.periods import check_period
 from board.snapshot import verify_chain
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
+from cli import html_cmd, import_cmd, pdf_cmd, policy_cmd, reminders_cmd, request_cmd, wechat_cmd
+from cli.actor import actor_options, authenticate_actor, require_one
+from cli.common import Globals, os_error_text, print_problems, read_secret, write_output
+from cli.zh import CONTEXT_SETTINGS, PROG, ZhGroup, command, option, show_usage_error, subgroup
 from infra.backup import backup_database
-from infra.db import get_engine, migrate, unit_of_work
+from infra.db import unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from infra.settings import get_settings
 from models import Village
 
-# Feature modules that add their own sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = (
-    "cli.pdf_cmd",
-    "cli.import_cmd",
-    "cli.wechat_cmd",
-    "cli.html_cmd",
-    "cli.policy_cmd",
-    "cli.request_cmd",
-    "cli.reminders_cmd",
-)
+
+class RootGroup(ZhGroup):
+    """The root group turns every error a user can cause into a Chinese message and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra) or 0
+        except click.UsageError as error:
+            show_usage_error(error)
+            code = 2
+        except click.ClickException as error:
+            print(error.format_message(), file=sys.stderr)
+            code = error.exit_code
+        except click.Abort:
+            print("已取消。", file=sys.stderr)
+            code = 1
+        except BoardError as error:
+            print_problems(error)
+            code = 2
+        except OperationalError as error:
+            print(f"无法连接或使用数据库：{type(error.orig).__name__}。请检查 --db 或 DATABASE_URL。", file=sys.stderr)
+            code = 3
+        except SQLAlchemyError as error:
+            # Never echo the statement: its parameters may hold a password hash or personal data.
+            cause = type(getattr(error, "orig", None) or error).__name__
+            print(f"数据库拒绝了这次操作（{cause}），没有保存任何内容。", file=sys.stderr)
+            code = 3
+        except OSError as error:
+            print(os_error_text(error), file=sys.stderr)
+            code = 2
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
 
-def open_engine(args) -> Engine:
-    """The engine for ``--db`` (or the settings), migrated to the newest schema."""
-    engine = get_engine(args.db)
-    migrate(engine)
-    return engine
+@click.group(PROG, cls=RootGroup, help="三务公开栏 命令行工具", context_settings=CONTEXT_SETTINGS)
+@option("--db", metavar="数据库地址", help="数据库地址（默认读取 DATABASE_URL 或 data/sanwu.db）")
+@click.pass_context
+def root(ctx: click.Context, db: str | None) -> None:
+    ctx.obj = Globals(db)
 
 
-def print_problems(error: BoardError) -> None:
-    print("操作未完成，发现以下问题：", file=sys.stderr)
-    for problem in error.problems:
-        print(f"  - {problem}", file=sys.stderr)
-
-
-def cmd_init_db(args) -> int:
-    open_engine(args)
+@command(root, "init-db", help="创建或升级数据库")
+@click.pass_obj
+def cmd_init_db(g: Globals) -> int:
+    g.engine()
     print("数据库已就绪。")
     return 0
 
 
-def cmd_seed_demo(args) -> int:
-    engine = open_engine(args)
+@command(root, "seed-demo", help="生成演示乡镇和社区（24 个月已公开数据）")
+@option("--end", metavar="月份", help="最后一个演示月份 YYYY-MM（默认上个月）")
+@option("--if-empty", is_flag=True, help="只在数据库里还没有任何村/社区时生成")
+@click.pass_obj
+def cmd_seed_demo(g: Globals, end: str | None, if_empty: bool) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
-        if args.if_empty and session.exec(select(Village.id)).first() is not None:
+        if if_empty and session.exec(select(Village.id)).first() is not None:
             print("数据库里已有村/社区，不再生成演示数据。")
             return 0
-        village = seed_demo(session, end_period=args.end)
+        village = seed_demo(session, end_period=end)
         session.commit()
     print(f"已创建演示社区“{village.name}”（代码 {DEMO_VILLAGE[0]}），含 24 个月已公开数据。")
     print("演示账号（密码均为 " + DEMO_PASSWORD + "）：" + "、".join(u for u, _, _ in DEMO_USERS))
     return 0
 
 
-def cmd_village_add(args) -> int:
-    engine = open_engine(args)
+village_group = subgroup(root, "village", help="村/社区")
+
+
+@command(village_group, "add", help="添加村/社区")
+@option("--code", required=True, metavar="代码", help="村/社区代码")
+@option("--name", required=True, metavar="名称", help="村/社区名称")
+@option("--township", metavar="代码", help="乡镇/街道代码（不存在时创建）")
+@option("--hotline", metavar="电话", help="监督电话")
+@option("--address", metavar="地址", help="公开栏地址")
+@click.pass_obj
+def cmd_village_add(
+    g: Globals, code: str, name: str, township: str | None, hotline: str | None, address: str | None
+) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
         village = add_village(
-            session,
-            code=args.code,
-            name=args.name,
-            township_code=args.township,
-            hotline=args.hotline or "",
-            board_address=args.address or "",
+            session, code=code, name=name, township_code=township, hotline=hotline or "", board_address=address or ""
         )
         session.commit()
     print(f"已添加村/社区：{village.name}（{village.code}）")
     return 0
 
 
-def cmd_category(args) -> int:
-    engine = open_engine(args)
+category_group = subgroup(root, "category", help="乡镇的收支类别（科目）")
+
+
+def _category(g: Globals, action: str, township: str, direction: str | None = None, name: str | None = None) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
-        if args.action == "add":
-            add_category(session, township_code=args.township, direction=args.direction, name=args.name)
-        elif args.action == "remove":
-            remove_category(session, township_code=args.township, direction=args.direction, name=args.name)
+        if action == "add":
+            add_category(session, township_code=township, direction=direction, name=name)
+        elif action == "remove":
+            remove_category(session, township_code=township, direction=direction, name=name)
         session.commit()
-        chart = township_categories(session, args.township)
-    for direction, names in chart.items():
-        print(f"{direction}：{'、'.join(names) or '（无）'}")
+        chart = township_categories(session, township)
+    for label, names in chart.items():
+        print(f"{label}：{'、'.join(names) or '（无）'}")
     return 0
 
 
-def _read_password() -> str:
-    if sys.stdin.isatty():
-        return getpass.getpass("密码：")
-    return sys.stdin.readline().rstrip("\r\n")
+@command(category_group, "list", help="列出收支类别")
+@option("--township", required=True, metavar="代码", help="乡镇/街道代码")
+@click.pass_obj
+def cmd_category_list(g: Globals, township: str) -> int:
+    return _category(g, "list", township)
 
 
-def cmd_user_add(args) -> int:
-    engine = open_engine(args)
-    role = parse_role(args.role)
-    password = _read_password()
+def _category_change(action: str, text: str) -> None:
+    @command(category_group, action, help=text)
+    @option("--township", required=True, metavar="代码", help="乡镇/街道代码")
+    @option("--direction", required=True, metavar="方向", help="收入 或 支出")
+    @option("--name", required=True, metavar="名称", help="类别名称")
+    @click.pass_obj
+    def change(g: Globals, township: str, direction: str, name: str) -> int:
+        return _category(g, action, township, direction, name)
+
+
+_category_change("add", "添加收支类别")
+_category_change("remove", "删除收支类别")
+
+user_group = subgroup(root, "user", help="用户")
+
+
+@command(user_group, "add", help="添加用户（密码从标准输入读取）")
+@option("--username", required=True, metavar="用户名", help="登录用的用户名")
+@option("--role", required=True, metavar="角色", help="admin / township / clerk / supervisor / grid")
+@option("--village", multiple=True, metavar="代码", help="绑定的村/社区代码，可多次给出")
+@option("--township", metavar="代码", help="乡镇/街道代码（乡镇工作人员）")
+@option("--name", metavar="名称", help="显示名称")
+@click.pass_obj
+def cmd_user_add(
+    g: Globals, username: str, role: str, village: tuple[str, ...], township: str | None, name: str | None
+) -> int:
+    engine = g.engine()
+    parsed = parse_role(role)
+    password = read_secret()
     with unit_of_work(engine) as session:
         user = add_user(
             session,
-            username=args.username,
+            username=username,
             password=password,
-            role=role,
-            display_name=args.name or "",
-            village_codes=tuple(args.village or ()),
-            township_code=args.township,
+            role=parsed,
+            display_name=name or "",
+            village_codes=village,
+            township_code=township,
         )
         session.commit()
-    print(f"已添加用户：{user.username}（{role.value}）")
+    print(f"已添加用户：{user.username}（{parsed.value}）")
     return 0
 
 
-def _village(session, code: str) -> Village:
-    return get_village(session, code)
+period_group = subgroup(root, "period", help="月份")
 
 
-def cmd_period_show(args) -> int:
-    engine = open_engine(args)
-    check_period(args.period)
+@command(period_group, "show", help="查看月份状态和收支合计")
+@option("--village", required=True, metavar="代码", help="村/社区代码")
+@option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
+@option("--json", "as_json", is_flag=True, help="只输出 JSON")
+@click.pass_obj
+def cmd_period_show(g: Globals, village: str, period: str, as_json: bool) -> int:
+    engine = g.engine()
+    check_period(period)
     with unit_of_work(engine) as session:
-        overview = period_overview(session, _village(session, args.village), args.period)
-    if args.json:
+        overview = period_overview(session, get_village(session, village), period)
+    if as_json:
         print(json.dumps(overview, ensure_ascii=False, indent=2))
         return 0
     print(f"{overview['village_name']} {overview['period']}：{overview['status_label']}")
@@ -170,51 +236,66 @@ _DONE = {
 }
 
 
-def cmd_period_step(args) -> int:
-    engine = open_engine(args)
-    check_period(args.period)
-    with unit_of_work(engine) as session:
-        user = get_user(session, args.by)
-        village = _village(session, args.village)
-        result = run_step(
-            session, village=village, period=args.period, user=user, step=args.step, comment=args.comment or ""
-        )
-        session.commit()
-    print(f"{village.name} {args.period}：{_DONE[args.step]}")
-    if args.step == "publish":
-        print(f"  第{result.version}版  哈希 {result.content_hash}")
-    return 0
+def _period_step(step: str, label: str) -> None:
+    @command(period_group, step, help=label)
+    @option("--village", required=True, metavar="代码", help="村/社区代码")
+    @option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
+    @actor_options("操作人用户名")
+    @option("--comment", metavar="说明", help="退回意见或更正说明")
+    @click.pass_obj
+    def run(g: Globals, village: str, period: str, by: str | None, as_admin: bool, comment: str | None) -> int:
+        require_one(by, as_admin)
+        engine = g.engine()
+        check_period(period)
+        actor = authenticate_actor(engine, by, as_admin)
+        with unit_of_work(engine) as session:
+            row = get_village(session, village)
+            result = run_step(
+                session, village=row, period=period, user=actor.user(session), step=step, comment=comment or ""
+            )
+            session.commit()
+        print(f"{row.name} {period}：{_DONE[step]}")
+        if step == "publish":
+            print(f"  第{result.version}版  哈希 {result.content_hash}")
+        return 0
 
 
-def cmd_compliance(args) -> int:
-    engine = open_engine(args)
-    check_period(args.period)
-    if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx"):
+for _step, _rule in STEPS.items():
+    _period_step(_step, _rule.label)
+
+
+@command(root, "compliance", help="乡镇各村某月是否按时公开")
+@option("--township", required=True, metavar="代码", help="乡镇/街道代码")
+@option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
+@option("--json", "as_json", is_flag=True, help="输出 JSON")
+@option("--by-item", is_flag=True, help="按乡镇公开目录逐项核对（工作日历）")
+@option("-o", "--output", metavar="文件", help="把逐项核对结果导出为 .csv 或 .xlsx")
+@click.pass_obj
+def cmd_compliance(g: Globals, township: str, period: str, as_json: bool, by_item: bool, output: str | None) -> int:
+    engine = g.engine()
+    check_period(period)
+    if output and Path(output).suffix.lower() not in (".csv", ".xlsx"):
         raise BoardError("导出文件应以 .csv 或 .xlsx 结尾", field="输出文件")
     with unit_of_work(engine) as session:
         rows = compliance_report(
-            session,
-            township_code=args.township,
-            period=args.period,
-            today=date.today(),
-            deadline_day=get_settings().deadline_day,
+            session, township_code=township, period=period, today=date.today(), deadline_day=get_settings().deadline_day
         )
         items = None
-        if args.by_item or args.output:
-            items = catalogue_report(session, township_code=args.township, period=args.period, today=date.today())
+        if by_item or output:
+            items = catalogue_report(session, township_code=township, period=period, today=date.today())
             session.commit()  # keeps the coverage index it built
-    if args.output:
-        out = Path(args.output)
-        out.write_bytes(report_csv(items) if out.suffix.lower() == ".csv" else report_xlsx(items))
+    if output:
+        out = Path(output)
+        write_output(out, report_csv(items) if out.suffix.lower() == ".csv" else report_xlsx(items))
         print(f"已导出按清单核对结果 {len(items)} 行到 {out}")
-    if args.json:
+    if as_json:
         print(
             json.dumps({"villages": rows, "items": items} if items is not None else rows, ensure_ascii=False, indent=2)
         )
         return 0
     for row in rows:
         print(f"{row['village_name']}（{row['village']}）：{row['status']}，{row['verdict']}")
-    if args.by_item:
+    if by_item:
         print("按公开目录逐项核对：")
         for village in summarise(items):
             counts = "，".join(f"{VERDICT_LABELS[k]} {village[k]}" for k in ("on_time", "late", "missing", "pending"))
@@ -228,127 +309,48 @@ def cmd_compliance(args) -> int:
     return 0
 
 
-def cmd_backup(args) -> int:
-    engine = open_engine(args)
-    path = backup_database(engine, Path(args.output))
+@command(root, "backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump）")
+@option("-o", "--output", required=True, metavar="文件", help="备份文件路径（不能已存在）")
+@click.pass_obj
+def cmd_backup(g: Globals, output: str) -> int:
+    engine = g.engine()
+    path = backup_database(engine, Path(output))
     print(f"已备份到 {path}（{path.stat().st_size // 1024} KB）")
     return 0
 
 
-def cmd_verify(args) -> int:
-    engine = open_engine(args)
+@command(root, "verify", help="核验公开版本的哈希链")
+@option("--village", required=True, metavar="代码", help="村/社区代码")
+@click.pass_obj
+def cmd_verify(g: Globals, village: str) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
-        village = _village(session, args.village)
-        report = verify_chain(session, village.id)
+        row = get_village(session, village)
+        report = verify_chain(session, row.id)
     if report.ok:
-        print(f"{village.name}：{report.checked} 个公开版本全部核验通过。")
+        print(f"{row.name}：{report.checked} 个公开版本全部核验通过。")
         return 0
-    print(f"{village.name}：核验发现 {len(report.problems)} 个问题：", file=sys.stderr)
+    print(f"{row.name}：核验发现 {len(report.problems)} 个问题：", file=sys.stderr)
     for problem in report.problems:
         print(f"  - {problem}", file=sys.stderr)
     return 1
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese usage errors and exit code 2."""
-
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        print(f"参数有误：{message}", file=sys.stderr)
-        sys.exit(2)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m board", description="三务公开栏 命令行工具")
-    parser.add_argument("--db", help="数据库地址（默认读取 DATABASE_URL 或 data/sanwu.db）")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    sub.add_parser("init-db", help="创建或升级数据库").set_defaults(func=cmd_init_db)
-    p = sub.add_parser("seed-demo", help="生成演示乡镇和社区（24 个月已公开数据）")
-    p.add_argument("--end", help="最后一个演示月份 YYYY-MM（默认上个月）")
-    p.add_argument("--if-empty", action="store_true", help="只在数据库里还没有任何村/社区时生成")
-    p.set_defaults(func=cmd_seed_demo)
-
-    village = sub.add_parser("village", help="村/社区").add_subparsers(
-        dest="action", required=True, parser_class=_Parser
-    )
-    p = village.add_parser("add", help="添加村/社区")
-    p.add_argument("--code", required=True)
-    p.add_argument("--name", required=True)
-    p.add_argument("--township", help="乡镇/街道代码（不存在时创建）")
-    p.add_argument("--hotline", help="监督电话")
-    p.add_argument("--address", help="公开栏地址")
-    p.set_defaults(func=cmd_village_add)
-
-    category = sub.add_parser("category", help="乡镇的收支类别（科目）").add_subparsers(
-        dest="action", required=True, parser_class=_Parser
-    )
-    p = category.add_parser("list", help="列出收支类别")
-    p.add_argument("--township", required=True)
-    p.set_defaults(func=cmd_category)
-    for action, text in (("add", "添加收支类别"), ("remove", "删除收支类别")):
-        p = category.add_parser(action, help=text)
-        p.add_argument("--township", required=True)
-        p.add_argument("--direction", required=True, help="收入 或 支出")
-        p.add_argument("--name", required=True)
-        p.set_defaults(func=cmd_category)
-
-    user = sub.add_parser("user", help="用户").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    p = user.add_parser("add", help="添加用户（密码从标准输入读取）")
-    p.add_argument("--username", required=True)
-    p.add_argument("--role", required=True, help="admin / township / clerk / supervisor / grid")
-    p.add_argument("--village", action="append", help="绑定的村/社区代码，可多次给出")
-    p.add_argument("--township", help="乡镇/街道代码（乡镇工作人员）")
-    p.add_argument("--name", help="显示名称")
-    p.set_defaults(func=cmd_user_add)
-
-    period = sub.add_parser("period", help="月份").add_subparsers(dest="action", required=True, parser_class=_Parser)
-    p = period.add_parser("show", help="查看月份状态和收支合计")
-    p.add_argument("--village", required=True)
-    p.add_argument("--period", required=True)
-    p.add_argument("--json", action="store_true", help="只输出 JSON")
-    p.set_defaults(func=cmd_period_show)
-    for step, rule in STEPS.items():
-        p = period.add_parser(step, help=rule.label)
-        p.add_argument("--village", required=True)
-        p.add_argument("--period", required=True)
-        p.add_argument("--by", required=True, help="操作人用户名")
-        p.add_argument("--comment", help="退回意见或更正说明")
-        p.set_defaults(func=cmd_period_step, step=step)
-
-    p = sub.add_parser("compliance", help="乡镇各村某月是否按时公开")
-    p.add_argument("--township", required=True)
-    p.add_argument("--period", required=True)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--by-item", action="store_true", help="按乡镇公开目录逐项核对（工作日历）")
-    p.add_argument("-o", "--output", help="把逐项核对结果导出为 .csv 或 .xlsx")
-    p.set_defaults(func=cmd_compliance)
-
-    p = sub.add_parser("backup", help="备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump）")
-    p.add_argument("-o", "--output", required=True, help="备份文件路径（不能已存在）")
-    p.set_defaults(func=cmd_backup)
-
-    p = sub.add_parser("verify", help="核验公开版本的哈希链")
-    p.add_argument("--village", required=True)
-    p.set_defaults(func=cmd_verify)
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
-    return parser
+export_group = subgroup(root, "export", help="导出公开栏（静态网页、PDF 等）")
+export_group.add_command(pdf_cmd.cmd_export_pdf)
+export_group.add_command(html_cmd.cmd_export_html)
+for _command in (
+    import_cmd.cmd_import,
+    wechat_cmd.cmd_digest,
+    wechat_cmd.grid_group,
+    wechat_cmd.cmd_push,
+    policy_cmd.policy_group,
+    request_cmd.request_group,
+    request_cmd.catalogue_group,
+    reminders_cmd.cmd_remind,
+):
+    root.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except BoardError as error:
-        print_problems(error)
-        return 2
-    except OperationalError as error:
-        print(f"无法连接或使用数据库：{type(error.orig).__name__}。请检查 --db 或 DATABASE_URL。", file=sys.stderr)
-        return 3
-    except SQLAlchemyError as error:
-        # Never echo the statement: its parameters may hold a password hash or personal data.
-        cause = type(getattr(error, "orig", None) or error).__name__
-        print(f"数据库拒绝了这次操作（{cause}），没有保存任何内容。", file=sys.stderr)
-        return 3
+    return root.main(argv, standalone_mode=False)

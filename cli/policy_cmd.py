@@ -6,7 +6,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from board.auth import get_user
+import click
+
 from board.errors import BoardError
 from board.links import policy_url
 from board.policy import (
@@ -22,8 +23,10 @@ from board.policy import (
 )
 from board.policy_check import check_document, check_explainer
 from board.policy_extract import draft_from_file
-from cli.main import open_engine
+from cli.actor import actor_options, authenticate_actor, require_one
+from cli.common import Globals, write_output
 from cli.wechat_cmd import EXIT_AMBIGUOUS, EXIT_FAILED, _describe
+from cli.zh import ID, argument, command, option, subgroup
 from exports.policy_pdf import render_policy_sheet
 from exports.wechat.policy_push import push_explainer
 from infra.db import unit_of_work
@@ -47,11 +50,35 @@ def _print_check(result, limit: int | None = None) -> None:
         print(f"  ……另有 {len(result.findings) - limit} 处，用 policy check 查看全部")
 
 
-def cmd_add(args) -> int:
-    name, data = _read(args.source)
+policy_group = subgroup(None, "policy", help="政策简明问答")
+
+
+@command(policy_group, "add", help="从文件新建政策问答草稿（带六个问题标题的 Markdown，或 Word/PDF/文本原文）")
+@option("--from", "source", required=True, metavar="文件", help="文件路径（.md .txt .docx .pdf）")
+@option("--township", metavar="代码", help="面向整个乡镇/街道（代码）")
+@option("--village", multiple=True, metavar="代码", help="面向这个村/社区（代码，可多次给出）")
+@actor_options("编写人用户名")
+@option("--title", metavar="标题", help="标题（默认取文件里的标题）")
+@click.pass_obj
+def cmd_add(
+    g: Globals,
+    source: str,
+    township: str | None,
+    village: tuple[str, ...],
+    by: str | None,
+    as_admin: bool,
+    title: str | None,
+) -> int:
+    ctx = click.get_current_context()
+    if township and village:
+        raise click.UsageError("--township 和 --village 只能给一种", ctx)
+    if not township and not village:
+        raise click.UsageError("缺少参数 --township 或 --village", ctx)
+    require_one(by, as_admin)
+    name, data = _read(source)
     draft = draft_from_file(name, data)
     fields = {
-        "title": args.title or draft.title,
+        "title": title or draft.title,
         "issuer": draft.issuer,
         "doc_number": draft.doc_number,
         "issued_on": draft.issued_on,
@@ -59,14 +86,15 @@ def cmd_add(args) -> int:
         "deadline_on": draft.deadline_on,
         **draft.answers,
     }
-    engine = open_engine(args)
+    engine = g.engine()
+    actor = authenticate_actor(engine, by, as_admin)
     with unit_of_work(engine) as session:
         row = create_explainer(
             session,
-            user=get_user(session, args.by),
+            user=actor.user(session),
             fields=fields,
-            township_code=args.township,
-            village_codes=tuple(args.village or ()),
+            township_code=township,
+            village_codes=village,
             source_name=name,
             source_file=data,
             source_text=draft.source_text,
@@ -83,8 +111,10 @@ def cmd_add(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
-    name, data = _read(args.source)
+@command(policy_group, "check", help="大白话检查：列出居民会看不懂的地方（不保存）")
+@argument("source", metavar="文件", help="政策原文或问答文件（.md .txt .docx .pdf）")
+def cmd_check(source: str) -> int:
+    name, data = _read(source)
     draft = draft_from_file(name, data)
     if draft.from_markdown:
         result = check_explainer({"title": draft.title, **draft.answers}, deadline_on=draft.deadline_on)
@@ -94,29 +124,47 @@ def cmd_check(args) -> int:
     return 0
 
 
-def cmd_approve(args) -> int:
-    engine = open_engine(args)
+@command(policy_group, "approve", help="审核通过并公开（乡镇工作人员；只发一个村的也可由该村监督委员会）")
+@argument("explainer_id", metavar="编号", help="政策问答编号", type=ID)
+@actor_options("审核人用户名")
+@click.pass_obj
+def cmd_approve(g: Globals, explainer_id: int, by: str | None, as_admin: bool) -> int:
+    require_one(by, as_admin)
+    engine = g.engine()
+    actor = authenticate_actor(engine, by, as_admin)
     with unit_of_work(engine) as session:
-        version = approve_explainer(session, args.id, user=get_user(session, args.by), row_version=None)
+        version = approve_explainer(session, explainer_id, user=actor.user(session), row_version=None)
         session.commit()
         content = load_version(session, version)
     print(f"已审核公开：{issue_label(content)}《{content['title']}》第{version.version}版  哈希 {version.content_hash}")
     return 0
 
 
-def cmd_amend(args) -> int:
-    engine = open_engine(args)
+@command(policy_group, "amend", help="更正已公开的政策问答（回到草稿，改好后再审核成新版本）")
+@argument("explainer_id", metavar="编号", help="政策问答编号", type=ID)
+@actor_options("操作人用户名")
+@option("--note", required=True, metavar="说明", help="更正说明（随新版本公开）")
+@click.pass_obj
+def cmd_amend(g: Globals, explainer_id: int, by: str | None, as_admin: bool, note: str) -> int:
+    require_one(by, as_admin)
+    engine = g.engine()
+    actor = authenticate_actor(engine, by, as_admin)
     with unit_of_work(engine) as session:
-        row = amend_explainer(session, args.id, user=get_user(session, args.by), note=args.note)
+        row = amend_explainer(session, explainer_id, user=actor.user(session), note=note)
         session.commit()
     print(f"已开始更正：第 {row.number} 期《{row.title}》回到草稿，改好后再审核")
     return 0
 
 
-def cmd_push(args) -> int:
-    engine = open_engine(args)
+@command(policy_group, "push", help="推送到涉及村/社区的网格群（每个群只发一次）")
+@argument("explainer_id", metavar="编号", help="政策问答编号", type=ID)
+@option("--grid", metavar="名称", help="只推送这个网格")
+@option("--force", is_flag=True, help="已过截止日期也推送")
+@click.pass_obj
+def cmd_push(g: Globals, explainer_id: int, grid: str | None, force: bool) -> int:
+    engine = g.engine()
     report = push_explainer(
-        engine, args.id, grid_name=args.grid, now=datetime.now(UTC), settings=get_settings(), force=args.force
+        engine, explainer_id, grid_name=grid, now=datetime.now(UTC), settings=get_settings(), force=force
     )
     for row in report.rows:
         line = _describe({**row, "period": "政策问答"})
@@ -128,29 +176,29 @@ def cmd_push(args) -> int:
     return EXIT_AMBIGUOUS if report.with_status("ambiguous") else 0
 
 
-def cmd_sheet(args) -> int:
-    engine = open_engine(args)
+@command(policy_group, "sheet", help="生成大字 A4 张贴版 PDF（贴到村公开栏）")
+@argument("explainer_id", metavar="编号", help="政策问答编号", type=ID)
+@option("-o", "--output", required=True, metavar="文件", help="输出的 PDF 文件")
+@click.pass_obj
+def cmd_sheet(g: Globals, explainer_id: int, output: str) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
-        content = published_explainer(session, args.id)
-        village = explainer_villages(session, args.id)[0]
-    link = policy_url(get_settings().public_base_url, village.code, args.id)
-    out = Path(args.output)
-    data = render_policy_sheet(content, link=link, today=today_shanghai())
-    try:
-        out.write_bytes(data)
-    except OSError as error:
-        raise BoardError(
-            f"无法写入 {out}：{error.strerror or type(error).__name__}（请检查目录是否存在、能否写入）",
-            field="输出文件",
-        ) from None
+        content = published_explainer(session, explainer_id)
+        village = explainer_villages(session, explainer_id)[0]
+    link = policy_url(get_settings().public_base_url, village.code, explainer_id)
+    out = Path(output)
+    write_output(out, render_policy_sheet(content, link=link, today=today_shanghai()))
     print(f"已生成大字 A4 张贴版：{out}（{out.stat().st_size // 1024} KB）")
     return 0
 
 
-def cmd_list(args) -> int:
-    engine = open_engine(args)
+@command(policy_group, "list", help="列出政策问答（含草稿）")
+@option("--township", metavar="代码", help="只列这个乡镇/街道")
+@click.pass_obj
+def cmd_list(g: Globals, township: str | None) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
-        rows = list_explainers(session, township_code=args.township)
+        rows = list_explainers(session, township_code=township)
     if not rows:
         print("还没有政策问答。")
     for r in rows:
@@ -159,45 +207,3 @@ def cmd_list(args) -> int:
         version = f"  第{r.version}版 {r.short_hash}" if r.version else ""
         print(f"{r.id}  {number}  {r.status}  《{r.title}》  {r.scope}{deadline}{version}")
     return 0
-
-
-def register(sub) -> None:
-    group = sub.add_parser("policy", help="政策简明问答").add_subparsers(dest="action", required=True)
-    p = group.add_parser("add", help="从文件新建政策问答草稿（带六个问题标题的 Markdown，或 Word/PDF/文本原文）")
-    p.add_argument("--from", dest="source", required=True, help="文件路径（.md .txt .docx .pdf）")
-    scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--township", help="面向整个乡镇/街道（代码）")
-    scope.add_argument("--village", action="append", help="面向这个村/社区（代码，可多次给出）")
-    p.add_argument("--by", required=True, help="编写人用户名")
-    p.add_argument("--title", help="标题（默认取文件里的标题）")
-    p.set_defaults(func=cmd_add)
-
-    p = group.add_parser("check", help="大白话检查：列出居民会看不懂的地方（不保存）")
-    p.add_argument("source", metavar="FILE")
-    p.set_defaults(func=cmd_check)
-
-    p = group.add_parser("approve", help="审核通过并公开（乡镇工作人员；只发一个村的也可由该村监督委员会）")
-    p.add_argument("id", type=int)
-    p.add_argument("--by", required=True, help="审核人用户名")
-    p.set_defaults(func=cmd_approve)
-
-    p = group.add_parser("amend", help="更正已公开的政策问答（回到草稿，改好后再审核成新版本）")
-    p.add_argument("id", type=int)
-    p.add_argument("--by", required=True)
-    p.add_argument("--note", required=True, help="更正说明（随新版本公开）")
-    p.set_defaults(func=cmd_amend)
-
-    p = group.add_parser("push", help="推送到涉及村/社区的网格群（每个群只发一次）")
-    p.add_argument("id", type=int)
-    p.add_argument("--grid", help="只推送这个网格")
-    p.add_argument("--force", action="store_true", help="已过截止日期也推送")
-    p.set_defaults(func=cmd_push)
-
-    p = group.add_parser("sheet", help="生成大字 A4 张贴版 PDF（贴到村公开栏）")
-    p.add_argument("id", type=int)
-    p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
-    p.set_defaults(func=cmd_sheet)
-
-    p = group.add_parser("list", help="列出政策问答（含草稿）")
-    p.add_argument("--township", help="只列这个乡镇/街道")
-    p.set_defaults(func=cmd_list)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
+import click
+
 from board.digest import build_digest
 from board.errors import BoardError
 from board.periods import check_period
 from board.public import published_snapshot
 from board.snapshot import SHANGHAI
 from board.villages import get_village
-from cli.main import open_engine
+from cli.common import Globals
+from cli.zh import OneOf, Seconds, command, option, subgroup
 from exports.wechat.channels import DEFAULT_TIMEOUT
 from exports.wechat.grids import CHANNELS, add_grid
 from exports.wechat.push import push_due, push_period
@@ -31,31 +34,63 @@ _WAITING = {
 }
 
 
-def cmd_digest(args) -> int:
-    engine = open_engine(args)
-    check_period(args.period)
+@command(None, "digest", help="打印某月公开内容的大白话摘要（转发到群里用）")
+@option("--village", required=True, metavar="代码", help="村/社区代码")
+@option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
+@option("--short", is_flag=True, help="只要一条消息长的短版")
+@click.pass_obj
+def cmd_digest(g: Globals, village: str, period: str, short: bool) -> int:
+    engine = g.engine()
+    check_period(period)
     with unit_of_work(engine) as session:
-        snapshot = published_snapshot(session, get_village(session, args.village), args.period)
-    print(build_digest(snapshot, base_url=get_settings().public_base_url, short=args.short))
+        snapshot = published_snapshot(session, get_village(session, village), period)
+    print(build_digest(snapshot, base_url=get_settings().public_base_url, short=short))
     return 0
 
 
-def cmd_grid_add(args) -> int:
-    engine = open_engine(args)
+grid_group = subgroup(None, "grid", help="网格")
+
+
+@command(grid_group, "add", help="登记网格及其发送方式")
+@option("--village", required=True, metavar="代码", help="村/社区代码")
+@option("--name", required=True, metavar="名称", help="网格名称")
+@option(
+    "--channel",
+    required=True,
+    type=OneOf(CHANNELS),
+    metavar="方式",
+    help="发送方式：" + "、".join(f"{name}（{label}）" for name, label in CHANNELS.items()),
+)
+@option("--key-ref", metavar="变量名", help="保存群机器人密钥或应用密钥的环境变量名（不是密钥本身）")
+@option("--chat-id", metavar="群聊", help="应用群聊 ID；客户群群发时为客户群 ID（逗号分隔，可省略）")
+@option("--sender", metavar="账号", help="客户群群发的发送人（网格员的企业微信账号）")
+@option("--worker", metavar="用户名", help="网格员用户名")
+@click.pass_obj
+def cmd_grid_add(
+    g: Globals,
+    village: str,
+    name: str,
+    channel: str,
+    key_ref: str | None,
+    chat_id: str | None,
+    sender: str | None,
+    worker: str | None,
+) -> int:
+    engine = g.engine()
     with unit_of_work(engine) as session:
-        village = get_village(session, args.village)
+        row = get_village(session, village)
         grid = add_grid(
             session,
-            village=village,
-            name=args.name,
-            channel=args.channel,
-            key_ref=args.key_ref or "",
-            chat_id=args.chat_id or "",
-            sender=args.sender or "",
-            worker=args.worker or "",
+            village=row,
+            name=name,
+            channel=channel,
+            key_ref=key_ref or "",
+            chat_id=chat_id or "",
+            sender=sender or "",
+            worker=worker or "",
         )
         session.commit()
-    print(f"已登记网格：{village.name} {grid.name}（{CHANNELS[grid.channel]}）")
+    print(f"已登记网格：{row.name} {grid.name}（{CHANNELS[grid.channel]}）")
     return 0
 
 
@@ -74,27 +109,36 @@ def _describe(row: dict) -> str:
     return head
 
 
-def cmd_push(args) -> int:
-    if args.due and (args.village or args.period or args.grid):
+@command(
+    None,
+    "push",
+    help="把某月摘要（和 PDF）推送到网格群；--due 发送所有到期的推送",
+    epilog="退出码：0 全部已发送或已安排重试/等待转发；1 有发送失败需人工处理；"
+    "2 参数错误；4 有结果不确定的消息，需要有人到群里查看是否收到。",
+)
+@option("--village", metavar="代码", help="村/社区代码")
+@option("--period", metavar="月份", help="月份 YYYY-MM")
+@option("--grid", metavar="名称", help="只推送这个网格")
+@option("--due", is_flag=True, help="发送新公开的月份和到时间的重试（供定时任务用）")
+@option("--timeout", type=Seconds(600), metavar="秒", help="等待企业微信回复的秒数（默认 15）")
+@click.pass_obj
+def cmd_push(
+    g: Globals, village: str | None, period: str | None, grid: str | None, due: bool, timeout: float | None
+) -> int:
+    if due and (village or period or grid):
         raise BoardError("--due 发送所有到期的推送，不能再指定村/社区、月份或网格", field="参数")
-    if not args.due and not (args.village and args.period):
+    if not due and not (village and period):
         raise BoardError("请同时给出 --village 和 --period（或者只给 --due）", field="参数")
-    engine = open_engine(args)
+    engine = g.engine()
     settings = get_settings()
-    timeout = (DEFAULT_TIMEOUT[0], args.timeout) if args.timeout else DEFAULT_TIMEOUT
+    timeouts = (DEFAULT_TIMEOUT[0], timeout) if timeout else DEFAULT_TIMEOUT
     now = datetime.now(UTC)
-    if args.due:
-        report = push_due(engine, now=now, settings=settings, timeout=timeout)
+    if due:
+        report = push_due(engine, now=now, settings=settings, timeout=timeouts)
     else:
-        check_period(args.period)
+        check_period(period)
         report = push_period(
-            engine,
-            village_code=args.village,
-            period=args.period,
-            grid_name=args.grid,
-            now=now,
-            settings=settings,
-            timeout=timeout,
+            engine, village_code=village, period=period, grid_name=grid, now=now, settings=settings, timeout=timeouts
         )
     for row in report.rows:
         print(_describe(row), file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
@@ -114,35 +158,3 @@ def cmd_push(args) -> int:
         print(f"有 {len(report.failed)} 条发送失败，需要人工处理（见上面的原因）。", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_AMBIGUOUS if ambiguous else 0
-
-
-def register(sub) -> None:
-    p = sub.add_parser("digest", help="打印某月公开内容的大白话摘要（转发到群里用）")
-    p.add_argument("--village", required=True)
-    p.add_argument("--period", required=True)
-    p.add_argument("--short", action="store_true", help="只要一条消息长的短版")
-    p.set_defaults(func=cmd_digest)
-
-    grid = sub.add_parser("grid", help="网格").add_subparsers(dest="action", required=True)
-    p = grid.add_parser("add", help="登记网格及其发送方式")
-    p.add_argument("--village", required=True)
-    p.add_argument("--name", required=True)
-    p.add_argument("--channel", required=True, choices=list(CHANNELS))
-    p.add_argument("--key-ref", help="保存群机器人 key 或应用密钥的环境变量名（不是密钥本身）")
-    p.add_argument("--chat-id", help="应用群聊 ID；客户群群发时为客户群 ID（逗号分隔，可省略）")
-    p.add_argument("--sender", help="客户群群发的发送人（网格员的企业微信账号）")
-    p.add_argument("--worker", help="网格员用户名")
-    p.set_defaults(func=cmd_grid_add)
-
-    p = sub.add_parser(
-        "push",
-        help="把某月摘要（和 PDF）推送到网格群；--due 发送所有到期的推送",
-        description="退出码：0 全部已发送或已安排重试/等待转发；1 有发送失败需人工处理；"
-        "2 参数错误；4 有结果不确定的消息，需要有人到群里查看是否收到。",
-    )
-    p.add_argument("--village")
-    p.add_argument("--period")
-    p.add_argument("--grid", help="只推送这个网格")
-    p.add_argument("--due", action="store_true", help="发送新公开的月份和到时间的重试（供定时任务用）")
-    p.add_argument("--timeout", type=float, help="等待企业微信回复的秒数（默认 15）")
-    p.set_defaults(func=cmd_push)

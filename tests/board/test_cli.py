@@ -3,6 +3,7 @@
 import json
 import subprocess
 
+from infra.demo import DEMO_PASSWORD
 from tests.helpers import DEMO_END, run_cli
 
 
@@ -57,7 +58,7 @@ def test_bad_input_never_shows_a_traceback(demo_url):
         ),
     ]
     for args in cases:
-        result = run_cli(*args, db=demo_url)
+        result = run_cli(*args, db=demo_url, password=DEMO_PASSWORD)
         assert result.returncode != 0, args
         assert "Traceback" not in result.stderr, (args, result.stderr)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in result.stderr), (args, result.stderr)

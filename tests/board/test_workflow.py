@@ -241,7 +241,7 @@ def test_cli_workflow_and_period_show(db_url, engine):
         ["period", "approve", "--by", "sup"],
         ["period", "publish", "--by", "sup"],
     ):
-        result = run_cli(*args[:2], "--village", "V1", "--period", PERIOD, *args[2:], db=db_url)
+        result = run_cli(*args[:2], "--village", "V1", "--period", PERIOD, *args[2:], db=db_url, password="password1")
         assert result.returncode == 0, result.stderr
     shown = run_cli("period", "show", "--village", "V1", "--period", PERIOD, "--json", db=db_url)
     assert shown.returncode == 0, shown.stderr
@@ -255,7 +255,9 @@ def test_cli_workflow_and_period_show(db_url, engine):
     )
     bank = next(a for a in data["accounts"] if a["account"] == "bank")
     assert bank["closing_fen"] == 3_380_000
-    again = run_cli("period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url)
+    again = run_cli(
+        "period", "publish", "--village", "V1", "--period", PERIOD, "--by", "sup", db=db_url, password="password1"
+    )
     assert again.returncode == 2 and "已公开" in again.stderr and "Traceback" not in again.stderr
 
 
@@ -327,8 +329,11 @@ def test_concurrent_publishes_never_fork_the_chain(pg_url):
     migrate(engine)
     setup_village(engine)
     enter_month(engine)
+    for fn, user in ((submit_period, "clerk"), (approve_period, "sup"), (publish_period, "sup")):
+        step(engine, fn, user)
     november = [dict(LEDGER[0], entry_date="2026-11-03", voucher_no="记101")]
-    # November opens where October closes, so either may be published first.
+    # November opens where October closes and October's correction keeps its closing,
+    # so either may be published first.
     enter_month(
         engine,
         period="2026-11",
@@ -338,7 +343,9 @@ def test_concurrent_publishes_never_fork_the_chain(pg_url):
             {"account": "现金", "opening_fen": "764.50", "closing_fen": "764.50"},
         ],
     )
-    for month in (PERIOD, "2026-11"):
+    step(engine, amend_period, "clerk", reason="摘要写错，更正为门面租金（10月）")
+    enter_month(engine, ledger=[dict(LEDGER[0], summary="门面租金（10月）"), *LEDGER[1:]])
+    for month in ("2026-11", PERIOD):
         step(engine, submit_period, "clerk", period=month)
         step(engine, approve_period, "sup", period=month)
     barrier = threading.Barrier(2)
@@ -362,7 +369,7 @@ def test_concurrent_publishes_never_fork_the_chain(pg_url):
     assert errors == []  # the row lock makes the second wait, then chain onto the first
     with unit_of_work(engine) as session:
         report = verify_chain(session, get_village(session, "V1").id)
-    assert report.ok and report.checked == 2, report.problems
+    assert report.ok and report.checked == 3, report.problems
 
 
 def test_months_are_published_in_order(engine):
@@ -381,7 +388,12 @@ def test_months_are_published_in_order(engine):
             {"account": "现金", "opening_fen": "0", "closing_fen": "0"},
         ],
     )
-    with pytest.raises(BoardError) as info:  # November was skipped: December may not start from 0
-        step(engine, submit_period, "clerk", period="2026-12")
+    # December may be prepared and reviewed ahead, but not published while November is missing.
+    step(engine, submit_period, "clerk", period="2026-12")
+    step(engine, approve_period, "sup", period="2026-12")
+    with pytest.raises(BoardError) as info:
+        step(engine, publish_period, "sup", period="2026-12")
     assert [p.field for p in info.value.problems] == ["月份"]
-    assert "2026-11 还没有公开" in info.value.problems[0].message
+    assert "请先公开 2026年11月" in info.value.problems[0].message
+    with unit_of_work(engine) as session:
+        assert published_versions(session, get_village(session, "V1"), "2026-12") == []

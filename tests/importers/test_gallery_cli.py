@@ -8,6 +8,7 @@ from board.importers import earlier_months
 from board.records import find_period, load_records
 from board.villages import get_village
 from infra.db import get_engine, unit_of_work
+from infra.demo import DEMO_PASSWORD
 from models import Direction
 from tests.helpers import run_cli
 from tests.importers.gallery import LAYOUTS, PERIOD, for_history
@@ -32,7 +33,7 @@ def test_layout_imports_through_the_cli(name, demo_url, tmp_path):
     path.write_bytes(layout.data())
     args = ("import", layout.kind, str(path), "--village", "DEMO", "--period", PERIOD)
 
-    saved = run_cli(*args, "--by", "wenshu", db=demo_url)
+    saved = run_cli(*args, "--by", "wenshu", db=demo_url, password=DEMO_PASSWORD)
     assert saved.returncode == 0, saved.stderr
     assert "识别为：" in saved.stdout and f"行数 {layout.totals['count']}" in saved.stdout
     if name.startswith("three_column"):
@@ -91,8 +92,8 @@ def test_beneficiary_list_goes_to_the_named_affair(demo_url, tmp_path):
     path.write_bytes(layout.data())
     args = ("import", "beneficiaries", str(path), "--village", "DEMO", "--period", PERIOD, "--by", "wenshu")
 
-    first = run_cli(*args, "--affair", "11月低保金发放", db=demo_url)
-    again = run_cli(*args, "--affair", "11月低保金发放", db=demo_url)
+    first = run_cli(*args, "--affair", "11月低保金发放", db=demo_url, password=DEMO_PASSWORD)
+    again = run_cli(*args, "--affair", "11月低保金发放", db=demo_url, password=DEMO_PASSWORD)
 
     assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
     assert "新建了村务事项“11月低保金发放”" in first.stdout

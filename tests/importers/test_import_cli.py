@@ -6,6 +6,7 @@ from board.entry import section_rows
 from board.records import find_period
 from board.villages import get_village
 from infra.db import get_engine, unit_of_work
+from infra.demo import DEMO_PASSWORD
 from tests.helpers import run_cli
 from tests.importers.files import PERIOD, csv_bytes, journal_grid, xlsx
 
@@ -15,7 +16,17 @@ def test_import_bank_journal_prints_totals_and_saves(demo_url, tmp_path):
     path.write_bytes(xlsx(journal_grid()))
 
     result = run_cli(
-        "import", "ledger", str(path), "--village", "DEMO", "--period", PERIOD, "--by", "wenshu", db=demo_url
+        "import",
+        "ledger",
+        str(path),
+        "--village",
+        "DEMO",
+        "--period",
+        PERIOD,
+        "--by",
+        "wenshu",
+        db=demo_url,
+        password=DEMO_PASSWORD,
     )
 
     assert result.returncode == 0, result.stderr
@@ -34,7 +45,17 @@ def test_import_refused_prints_the_problem_table_and_saves_nothing(demo_url, tmp
     path.write_bytes(csv_bytes(journal_grid(total_income="1.00"), "gbk"))
 
     result = run_cli(
-        "import", "ledger", str(path), "--village", "DEMO", "--period", PERIOD, "--by", "wenshu", db=demo_url
+        "import",
+        "ledger",
+        str(path),
+        "--village",
+        "DEMO",
+        "--period",
+        PERIOD,
+        "--by",
+        "wenshu",
+        db=demo_url,
+        password=DEMO_PASSWORD,
     )
 
     assert result.returncode == 2
@@ -53,7 +74,17 @@ def test_mapping_from_the_command_line_is_remembered(demo_url, tmp_path):
     assert first.returncode == 2 and "找不到这些列" in first.stderr and "时间点" in first.stderr
 
     mapped = run_cli(
-        *args, "--by", "wenshu", "--map", "日期=时间点", "--map", "摘要=干了啥", "--map", "收入=进账", db=demo_url
+        *args,
+        "--by",
+        "wenshu",
+        "--map",
+        "日期=时间点",
+        "--map",
+        "摘要=干了啥",
+        "--map",
+        "收入=进账",
+        db=demo_url,
+        password=DEMO_PASSWORD,
     )
     assert mapped.returncode == 0, mapped.stderr
     again = run_cli(*args, "--check", db=demo_url)
@@ -64,7 +95,17 @@ def test_not_a_spreadsheet_and_missing_user(demo_url, tmp_path):
     pdf = tmp_path / "账.xlsx"
     pdf.write_bytes(b"%PDF-1.4 not a sheet")
     result = run_cli(
-        "import", "assets", str(pdf), "--village", "DEMO", "--period", PERIOD, "--by", "wenshu", db=demo_url
+        "import",
+        "assets",
+        str(pdf),
+        "--village",
+        "DEMO",
+        "--period",
+        PERIOD,
+        "--by",
+        "wenshu",
+        db=demo_url,
+        password=DEMO_PASSWORD,
     )
     assert result.returncode == 2 and "PDF" in result.stderr
 

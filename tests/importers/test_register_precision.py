@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from board.auth import get_user
+from board.entry import save_section
 from board.importers import import_file, preview_import
 from board.public import published_snapshot
 from board.villages import add_village
@@ -24,6 +25,9 @@ def test_imported_register_dates_keep_their_precision_when_published(demo_engine
         village = add_village(session, code="REG", name="登记村", township_code="DEMO-T")
         preview = preview_import("assets", ASSETS.data(), ASSETS.filename, period=PERIOD)
         import_file(session, village=village, period=PERIOD, user=admin, preview=preview)
+        # The village's first public month starts from an entered opening.
+        opening = [{"account": "bank", "opening_fen": 0, "closing_fen": 0}]
+        save_section(session, village=village, period=PERIOD, user=admin, section="balances", rows=opening)
         for step in (submit_period, approve_period, publish_period):
             step(session, village=village, period=PERIOD, user=get_user(session, "admin"))
         snapshot = published_snapshot(session, village, PERIOD)

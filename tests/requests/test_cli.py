@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from board.requests import get_request
 from infra.db import unit_of_work
 from tests.helpers import run_cli
-from tests.requests.conftest import at, submit
+from tests.requests.conftest import PASSWORD, at, submit
 
 
 def test_list_show_reply_extend(req_engine, db_url, tmp_path):
@@ -23,15 +23,28 @@ def test_list_show_reply_extend(req_engine, db_url, tmp_path):
     assert shown.returncode == 0 and "138****5678" in shown.stdout and "13812345678" not in shown.stdout
     assert "期限 2026-03-19" in shown.stdout and "收到申请" in shown.stdout
 
-    extended = run_cli("request", "extend", fresh, "--reason", "需调取往年档案", "--by", "clerk1", db=db_url)
+    extended = run_cli(
+        "request", "extend", fresh, "--reason", "需调取往年档案", "--by", "clerk1", db=db_url, password=PASSWORD
+    )
     assert extended.returncode == 0 and "已延长至" in extended.stdout
-    again = run_cli("request", "extend", fresh, "--reason", "再延", "--by", "clerk1", db=db_url)
+    again = run_cli("request", "extend", fresh, "--reason", "再延", "--by", "clerk1", db=db_url, password=PASSWORD)
     assert again.returncode == 2 and "只能延长一次" in again.stderr
 
     answer = tmp_path / "answer.txt"
     answer.write_text("工程款用于东岗排水沟 320 米，明细见公开栏。", encoding="utf-8")
     replied = run_cli(
-        "request", "reply", fresh, "--form", "予以公开", "--text", str(answer), "--by", "clerk1", "--publish", db=db_url
+        "request",
+        "reply",
+        fresh,
+        "--form",
+        "予以公开",
+        "--text",
+        str(answer),
+        "--by",
+        "clerk1",
+        "--publish",
+        db=db_url,
+        password=PASSWORD,
     )
     assert replied.returncode == 0, replied.stderr
     assert "在期限内" in replied.stdout and "公开栏公开" in replied.stdout
@@ -55,12 +68,23 @@ def test_user_errors_exit_2_in_chinese(req_engine, db_url, tmp_path):
         "--by",
         "clerk1",
         db=db_url,
+        password=PASSWORD,
     )
     assert no_file.returncode == 2 and "答复文件" in no_file.stderr
     wrong_clerk = tmp_path / "a.txt"
     wrong_clerk.write_text("答复", encoding="utf-8")
     denied = run_cli(
-        "request", "reply", code, "--form", "予以公开", "--text", str(wrong_clerk), "--by", "clerk2", db=db_url
+        "request",
+        "reply",
+        code,
+        "--form",
+        "予以公开",
+        "--text",
+        str(wrong_clerk),
+        "--by",
+        "clerk2",
+        db=db_url,
+        password=PASSWORD,
     )
     assert denied.returncode == 2 and "权限" in denied.stderr
 
