@@ -15,11 +15,11 @@ import re
 
 from sqlmodel import Session
 
+from board.balance import ACCOUNT_LABELS, balance_identity
 from board.entry import SECTIONS, save_section, section_rows
 from board.errors import BoardError
 from board.periods import period_bounds, shift_period
-from board.records import ACCOUNT_LABELS, find_period
-from board.review import balance_identity
+from board.records import find_period
 from board.workflow import ensure_editable, open_period
 from models import Period, User, Village
 

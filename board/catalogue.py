@@ -22,7 +22,7 @@ from board.errors import BoardError, Problem
 from board.privacy import text_problems
 from board.spreadsheet import neutralise
 from board.untrusted import check_sheet_area, check_zip, run_limited
-from models import CatalogueItem, Township, User
+from models import CatalogueItem, Role, Township, User
 
 LISTS = ("主动公开", "依申请公开", "不予公开")
 STREAMS = ("财务", "村务", "党务")
@@ -472,9 +472,9 @@ def parse_rows(rows: list[dict]) -> list[Item]:
 
 
 def _require_township_staff(user: User, township: Township) -> None:
-    if user.role.value == "admin":
+    if user.role == Role.admin:
         return
-    if user.role.value != "township" or user.township_id != township.id:
+    if user.role != Role.township or user.township_id != township.id:
         raise BoardError("只有本乡镇/街道工作人员可以修改公开目录", field="权限")
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, delete, select
 from board import audit
 from board.auth import require
 from board.errors import BoardError, ConflictError, Problem
-from board.money import MAX_FEN, MoneyError, parse_money
+from board.money import MoneyError, ceiling_problem, parse_money
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.records import get_or_create_period
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS, Column
@@ -143,8 +143,11 @@ def coerce_value(column: Column, value):
                 fen = parse_money(value)
             except MoneyError as exc:
                 raise ValueError(str(exc)) from None
-        if not 0 <= fen < MAX_FEN:
-            raise ValueError("金额必须大于等于 0 且小于 10 亿元")
+        if fen < 0:
+            raise ValueError("金额不能为负数")
+        too_big = ceiling_problem(fen)
+        if too_big:
+            raise ValueError(too_big)
         return fen
     if kind == "int":
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-MAX_FEN = 10**11  # amounts must stay below 10 亿元
+MAX_FEN = 10**11  # every amount stays below 10 亿元: more is a typo or a unit mix-up, never a village's figure
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
 _UNIT = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 10**8, "亿元": 10**8}
@@ -57,6 +57,13 @@ def parse_money(value) -> int:
     if negative != bool(match["neg"]):
         fen = -fen
     return fen
+
+
+def ceiling_problem(fen: int) -> str | None:
+    """Why an amount is refused for reaching the ceiling, or None when it is below it."""
+    if abs(fen) >= MAX_FEN:
+        return f"金额 {format_yuan(fen)} 达到或超过上限（10 亿元），请核对"
+    return None
 
 
 def format_yuan(fen: int, *, unit: bool = True) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from board.records import ACCOUNT_LABELS, account_totals, load_records, require_period, village_totals
+from board.balance import ACCOUNT_LABELS
+from board.records import account_totals, load_records, require_period, village_totals
 from board.snapshot import latest_snapshot, load_snapshot
 from board.workflow import STATUS_LABELS
 from models import Period, PeriodStatus, Village

@@ -16,16 +16,15 @@ Schema history:
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from models import Account, Direction
 
 SCHEMA_VERSION = 3
 MAJOR_PAYMENT_FEN = 5_000_000  # 5万元: 四议两公开 / 专项公开
 TRANSFER_CATEGORY = "内部转账"  # 提现/存现 between the village's own cash and bank accounts
-
-Direction = Literal["in", "out"]
-Account = Literal["cash", "bank"]
 
 
 def is_transfer(category: str | None) -> bool:
@@ -34,7 +33,7 @@ def is_transfer(category: str | None) -> bool:
 
 def is_major_payment(*, direction: str, amount_fen: int, category: str | None) -> bool:
     """≥5万元 payments need 四议两公开 / 专项公开; receipts and internal transfers are not flagged."""
-    return direction == "out" and amount_fen >= MAJOR_PAYMENT_FEN and not is_transfer(category)
+    return direction == Direction.expense and amount_fen >= MAJOR_PAYMENT_FEN and not is_transfer(category)
 
 
 class Part(BaseModel):
@@ -279,11 +278,11 @@ class PublicRecord(Part):
     @property
     def incomes(self) -> tuple[LedgerLine, ...]:
         """收入 lines of the village: internal transfers left out."""
-        return tuple(x for x in self.finance.ledger if x.direction == "in" and not x.transfer)
+        return tuple(x for x in self.finance.ledger if x.direction == Direction.income and not x.transfer)
 
     @property
     def expenses(self) -> tuple[LedgerLine, ...]:
-        return tuple(x for x in self.finance.ledger if x.direction == "out" and not x.transfer)
+        return tuple(x for x in self.finance.ledger if x.direction == Direction.expense and not x.transfer)
 
 
 def _upcast_line(line: dict[str, Any]) -> dict[str, Any]:
@@ -296,7 +295,7 @@ def _upcast_line(line: dict[str, Any]) -> dict[str, Any]:
     line = dict(line)
     line.setdefault("transfer", False)
     if "major" in line:
-        line["major"] = bool(line["major"]) and line["direction"] == "out"
+        line["major"] = bool(line["major"]) and line["direction"] == Direction.expense
     else:
         line["major"] = is_major_payment(
             direction=line["direction"], amount_fen=line["amount_fen"], category=line.get("category")
@@ -314,7 +313,7 @@ def _upcast_v1(raw: dict[str, Any]) -> dict[str, Any]:
         moved = [x for x in finance["ledger"] if x["transfer"]]
         finance["transfers"] = {
             "count": len(moved),
-            "amount_fen": sum(x["amount_fen"] for x in moved if x["direction"] == "out"),
+            "amount_fen": sum(x["amount_fen"] for x in moved if x["direction"] == Direction.expense),
         }
     doc["finance"] = finance
     return doc

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from board.balance import AccountFigures, tally
 from board.errors import BoardError
 from board.periods import check_period
 from board.public_record import is_transfer
@@ -14,6 +15,7 @@ from models import (
     AffairItem,
     Beneficiary,
     Debt,
+    Direction,
     FixedAsset,
     LedgerEntry,
     PartyItem,
@@ -23,10 +25,9 @@ from models import (
     Village,
 )
 
-ACCOUNT_LABELS = {"cash": "现金", "bank": "银行存款"}
 # TRANSFER_CATEGORY (提现/存现 between the village's own accounts) moves each account's balance
 # but is neither income nor spending of the village, so village totals leave it out.
-DIRECTION_LABELS = {"in": "收入", "out": "支出"}
+DIRECTION_LABELS = {Direction.income: "收入", Direction.expense: "支出"}
 
 
 @dataclass
@@ -92,25 +93,26 @@ def load_records(session: Session, village: Village, period: Period) -> PeriodRe
     return records
 
 
+def account_figures(records: PeriodRecords) -> dict[str, AccountFigures]:
+    """Each account's stated balances and the sums of its lines, from the entered records."""
+    return tally(
+        ((b.account, b.opening_fen, b.closing_fen) for b in records.balances),
+        ((line.account, line.direction, line.amount_fen) for line in records.ledger),
+    )
+
+
 def account_totals(records: PeriodRecords) -> dict[str, dict[str, int]]:
     """Opening, income, expense and closing per account, from the entered records."""
-    totals = {acc: {"opening_fen": 0, "income_fen": 0, "expense_fen": 0, "closing_fen": 0} for acc in ACCOUNT_LABELS}
-    for b in records.balances:
-        totals[b.account.value]["opening_fen"] = b.opening_fen
-        totals[b.account.value]["closing_fen"] = b.closing_fen
-    for line in records.ledger:
-        key = "income_fen" if line.direction.value == "in" else "expense_fen"
-        totals[line.account.value][key] += line.amount_fen
-    return totals
+    return {account: figures.totals() for account, figures in account_figures(records).items()}
 
 
 def transfer_totals(records: PeriodRecords) -> tuple[int, int]:
     """Fen moved in and out of the accounts by 内部转账 lines."""
-    moved = {"in": 0, "out": 0}
+    moved = {Direction.income: 0, Direction.expense: 0}
     for line in records.ledger:
         if is_transfer(line.category):
-            moved[line.direction.value] += line.amount_fen
-    return moved["in"], moved["out"]
+            moved[line.direction] += line.amount_fen
+    return moved[Direction.income], moved[Direction.expense]
 
 
 def village_totals(records: PeriodRecords) -> dict[str, int]:

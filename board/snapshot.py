@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from board.balance import ACCOUNT_LABELS
 from board.commitment import (
     PART_SCHEMA,
     canonical_json,
@@ -29,8 +30,8 @@ from board.commitment import (
 from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
 from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
-from board.records import ACCOUNT_LABELS, PeriodRecords, account_totals, village_totals
-from models import PublishedPeriod, Township, User, Village
+from board.records import PeriodRecords, account_totals, village_totals
+from models import Direction, PublishedPeriod, Township, User, Village
 
 HISTORY_MONTHS = 24
 CONTRACT_WARNING_DAYS = 90
@@ -185,8 +186,8 @@ def build_content(
         for i, line in enumerate(records.ledger, start=1)
     ]
     transfers = [x for x in ledger if x["transfer"]]
-    incomes = [x for x in ledger if x["direction"] == "in" and not x["transfer"]]
-    expenses = [x for x in ledger if x["direction"] == "out" and not x["transfer"]]
+    incomes = [x for x in ledger if x["direction"] == Direction.income and not x["transfer"]]
+    expenses = [x for x in ledger if x["direction"] == Direction.expense and not x["transfer"]]
     per_account = account_totals(records)
 
     assets = [
@@ -292,7 +293,7 @@ def build_content(
                 "ledger": ledger,
                 "transfers": {
                     "count": len(transfers),
-                    "amount_fen": sum(x["amount_fen"] for x in transfers if x["direction"] == "out"),
+                    "amount_fen": sum(x["amount_fen"] for x in transfers if x["direction"] == Direction.expense),
                 },
                 "income_by_category": _by_category(incomes),
                 "expense_by_category": _by_category(expenses),

@@ -9,18 +9,13 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from board.balance import ACCOUNT_LABELS
 from board.errors import Problem
-from board.money import MAX_FEN, format_yuan
+from board.money import ceiling_problem, format_yuan
 from board.periods import period_bounds, period_label, shift_period
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.public_record import TRANSFER_CATEGORY
-from board.records import (
-    ACCOUNT_LABELS,
-    PeriodRecords,
-    account_totals,
-    find_period,
-    transfer_totals,
-)
+from board.records import PeriodRecords, account_figures, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
 from models import Account, AccountBalance, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
@@ -31,9 +26,8 @@ def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool =
         return []
     if amount < 0 or (amount == 0 and not allow_zero):
         return [Problem(row, field, "金额必须大于 0")]
-    if amount >= MAX_FEN:
-        return [Problem(row, field, f"金额 {format_yuan(amount)} 超过上限（10 亿元），请核对")]
-    return []
+    too_big = ceiling_problem(amount)
+    return [Problem(row, field, too_big)] if too_big else []
 
 
 def check_balances(records: PeriodRecords) -> list[Problem]:
@@ -49,18 +43,16 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
                 "提现或存现应在现金和银行存款两边各记一笔",
             )
         )
-    for account, t in account_totals(records).items():
-        expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
-        if expected != t["closing_fen"]:
-            label = ACCOUNT_LABELS[account]
+    for account, f in account_figures(records).items():
+        if not f.ok:
             problems.append(
                 Problem(
                     0,
-                    f"{label}·月末余额",
-                    f"月初 {format_yuan(t['opening_fen'])} + 收入 {format_yuan(t['income_fen'])} − "
-                    f"支出 {format_yuan(t['expense_fen'])} = {format_yuan(expected)}，"
-                    f"与填写的月末余额 {format_yuan(t['closing_fen'])} 不符，"
-                    f"相差 {format_yuan(t['closing_fen'] - expected)}",
+                    f"{ACCOUNT_LABELS[account]}·月末余额",
+                    f"月初 {format_yuan(f.opening_fen)} + 收入 {format_yuan(f.income_fen)} − "
+                    f"支出 {format_yuan(f.expense_fen)} = {format_yuan(f.expected_fen)}，"
+                    f"与填写的月末余额 {format_yuan(f.closing_fen)} 不符，"
+                    f"相差 {format_yuan(f.difference_fen)}",
                 )
             )
     return problems

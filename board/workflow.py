@@ -8,7 +8,7 @@ refused step leaves the database untouched.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +18,12 @@ from sqlmodel import Session, select
 
 from board import audit
 from board.auth import require
+from board.balance import ACCOUNT_LABELS
 from board.errors import BoardError, ConflictError, Problem
 from board.money import format_yuan
 from board.periods import period_label, shift_period
 from board.privacy import text_problems
 from board.records import (
-    ACCOUNT_LABELS,
     find_period,
     get_or_create_period,
     load_records,
@@ -39,23 +39,6 @@ from board.validation import entered_balances, published_accounts, validate_peri
 from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Step:
-    roles: tuple[Role, ...]  # admin may take every step
-    statuses: tuple[PeriodStatus, ...]  # the month must be in one of these
-    label: str
-
-
-# Who may take which step from which status: the workflow enforces it, pages offer buttons from it.
-STEPS: dict[str, Step] = {
-    "submit": Step((Role.clerk,), (PeriodStatus.draft,), "提交审核"),
-    "approve": Step((Role.supervisor,), (PeriodStatus.submitted,), "审核通过"),
-    "reject": Step((Role.supervisor,), (PeriodStatus.submitted, PeriodStatus.approved), "退回修改"),
-    "publish": Step((Role.supervisor, Role.clerk), (PeriodStatus.approved,), "公开"),
-    "amend": Step((Role.clerk,), (PeriodStatus.published,), "提出更正"),
-}
 
 STATUS_LABELS = {
     PeriodStatus.draft: "草稿",
@@ -90,7 +73,15 @@ def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
     ]
 
 
-def _touch(session: Session, period: Period, user: User, action: str, before: str, **extra) -> None:
+def _advance(session: Session, period: Period, user: User, step: str, **extra) -> None:
+    """Move the month to the step's target status."""
+    _change_status(session, period, user, step, STEPS[step].target, **extra)
+
+
+def _change_status(session: Session, period: Period, user: User, action: str, to: PeriodStatus, **extra) -> None:
+    """Set the month's status, bump its version and audit the change under ``action``."""
+    before = period.status.value
+    period.status = to
     period.row_version += 1
     period.updated_at = utcnow()
     session.add(period)
@@ -130,11 +121,9 @@ def _submit_month(
 ) -> Period:
     row = _begin(session, "submit", village, period, user)
     ensure_valid(session, village, row)
-    before = row.status.value
-    row.status = PeriodStatus.submitted
     row.submitted_by, row.submitted_at = user.username, now or utcnow()
     row.rejection_comment = ""
-    _touch(session, row, user, "submit", before)
+    _advance(session, row, user, "submit")
     return row
 
 
@@ -155,10 +144,8 @@ def _approve_month(
 ) -> Period:
     row = _begin(session, "approve", village, period, user)
     ensure_valid(session, village, row)
-    before = row.status.value
-    row.status = PeriodStatus.approved
     row.approved_by, row.approved_at = user.username, now or utcnow()
-    _touch(session, row, user, "approve", before, comment=comment)
+    _advance(session, row, user, "approve", comment=comment)
     return row
 
 
@@ -166,11 +153,9 @@ def reject_period(session: Session, *, village: Village, period: str, user: User
     row = _begin(session, "reject", village, period, user)
     if not (comment or "").strip():
         raise BoardError("退回时请写明原因，方便文书修改", field="退回意见")
-    before = row.status.value
-    row.status = PeriodStatus.draft
     row.rejection_comment = comment.strip()
     row.approved_by = row.approved_at = None
-    _touch(session, row, user, "reject", before, comment=row.rejection_comment)
+    _advance(session, row, user, "reject", comment=row.rejection_comment)
     return row
 
 
@@ -230,11 +215,9 @@ def _publish_month(
         published_at=now,
     )
     session.add(snapshot)
-    before = row.status.value
-    row.status = PeriodStatus.published
     row.published_at = now
     row.amendment_reason = ""
-    _touch(session, row, user, "publish", before, version=version, hash=snapshot.content_hash)
+    _advance(session, row, user, "publish", version=version, hash=snapshot.content_hash)
     try:
         session.flush()
     except IntegrityError:
@@ -259,11 +242,9 @@ def amend_period(session: Session, *, village: Village, period: str, user: User,
     problems = text_problems(reason)
     if problems:
         raise BoardError([Problem(0, "更正说明", p) for p in problems])
-    before = row.status.value
-    row.status = PeriodStatus.draft
     row.amendment_reason = reason.strip()
     row.submitted_by = row.submitted_at = row.approved_by = row.approved_at = None
-    _touch(session, row, user, "amend", before, reason=row.amendment_reason)
+    _advance(session, row, user, "amend", reason=row.amendment_reason)
     return row
 
 
@@ -273,19 +254,45 @@ def open_period(session: Session, *, village: Village, period: str, user: User) 
     return get_or_create_period(session, village, period)
 
 
+@dataclass(frozen=True)
+class Step:
+    roles: tuple[Role, ...]  # admin may take every step
+    statuses: tuple[PeriodStatus, ...]  # the month must be in one of these
+    label: str
+    target: PeriodStatus  # the month's status after the step
+    handler: Callable[..., Period | PublishedPeriod]
+    comment_as: str | None = None  # the handler's keyword that receives the page's comment
+
+
+# Who may take which step from which status, where it leads and what does it: the workflow
+# enforces it, pages offer buttons from it, run_step dispatches through it.
+STEPS: dict[str, Step] = {
+    "submit": Step((Role.clerk,), (PeriodStatus.draft,), "提交审核", PeriodStatus.submitted, submit_period),
+    "approve": Step(
+        (Role.supervisor,), (PeriodStatus.submitted,), "审核通过", PeriodStatus.approved, approve_period, "comment"
+    ),
+    "reject": Step(
+        (Role.supervisor,),
+        (PeriodStatus.submitted, PeriodStatus.approved),
+        "退回修改",
+        PeriodStatus.draft,
+        reject_period,
+        "comment",
+    ),
+    "publish": Step(
+        (Role.supervisor, Role.clerk), (PeriodStatus.approved,), "公开", PeriodStatus.published, publish_period
+    ),
+    "amend": Step((Role.clerk,), (PeriodStatus.published,), "提出更正", PeriodStatus.draft, amend_period, "reason"),
+}
+
+
 def run_step(session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""):
     """One workflow step by name, with the comment as 审核意见, 退回意见 or 更正说明."""
-    if step == "submit":
-        return submit_period(session, village=village, period=period, user=user)
-    if step == "approve":
-        return approve_period(session, village=village, period=period, user=user, comment=comment)
-    if step == "reject":
-        return reject_period(session, village=village, period=period, user=user, comment=comment)
-    if step == "publish":
-        return publish_period(session, village=village, period=period, user=user)
-    if step == "amend":
-        return amend_period(session, village=village, period=period, user=user, reason=comment)
-    raise BoardError(f"未知的操作“{step}”", field="操作")
+    rule = STEPS.get(step)
+    if rule is None:
+        raise BoardError(f"未知的操作“{step}”", field="操作")
+    extra = {rule.comment_as: comment} if rule.comment_as else {}
+    return rule.handler(session, village=village, period=period, user=user, **extra)
 
 
 def ensure_editable(period: Period, *, expected_version: int | None = None) -> None:
@@ -389,12 +396,10 @@ def _carry_into(session: Session, village: Village, source: Period, user: User) 
         with _for_month(month):
             amend_period(session, village=village, period=month, user=user, reason=note)
     else:
-        before = target.status.value
-        target.status = PeriodStatus.draft
         target.submitted_by = target.submitted_at = target.approved_by = target.approved_at = None
         if note not in target.amendment_reason:
             target.amendment_reason = "；".join(r for r in (target.amendment_reason.strip(), note) if r)
-        _touch(session, target, user, "carry", before, reason=target.amendment_reason)
+        _change_status(session, target, user, "carry", PeriodStatus.draft, reason=target.amendment_reason)
     _carry_openings(session, target, closings, user)
     return None if editing else target
 

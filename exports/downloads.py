@@ -22,6 +22,7 @@ from board.errors import BoardError
 from board.periods import period_label
 from board.public import published_snapshot
 from board.public_record import PublicRecord
+from board.records import DIRECTION_LABELS
 from board.spreadsheet import neutralise
 from board.villages import get_village
 from exports.cache import cached_render
@@ -74,7 +75,7 @@ def ledger_sheet(snapshot: PublicRecord) -> Sheet:
             x.voucher_no,
             x.summary,
             x.category,
-            "收入" if x.direction == "in" else "支出",
+            DIRECTION_LABELS[x.direction],
             x.amount_fen,
             x.counterparty,
             x.handler,

@@ -43,6 +43,7 @@ from board.snapshot import SHANGHAI
 from exports.fonts import FontChoice, resolve_font
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart, income_expense_chart
 from infra.settings import get_settings
+from models import Direction
 from views.board_view import TRANSFER_MARK, transfer_note
 from views.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
 
@@ -406,11 +407,11 @@ class _Board:
             summary = x.summary
             if x.transfer:
                 summary += TRANSFER_MARK
-            if x.major and x.direction == "out":  # the ★ note below speaks of payments only
+            if x.major:
                 summary = f"{MAJOR_MARK}{summary}"
                 marked.append(i)
-            income = y(x.amount_fen) if x.direction == "in" else ""
-            expense = y(x.amount_fen) if x.direction == "out" else ""
+            income = y(x.amount_fen) if x.direction == Direction.income else ""
+            expense = y(x.amount_fen) if x.direction == Direction.expense else ""
             account = next((a.label for a in f.accounts if a.account == x.account), x.account)
             rows.append(
                 [

@@ -101,10 +101,25 @@ def migrate(engine: Engine) -> None:
 
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """A session that rolls back unless the caller commits: nothing is saved partially."""
+    """A session for reading: it rolls back unless the caller commits, so nothing is saved partially."""
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:
         # close() discards anything not committed, without expiring what was loaded.
         session.close()
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """The unit of work of one user action: commits when the block ends normally, rolls back on any exception.
+
+    Services own it; the domain functions they call only flush, and pages never see the session.
+    """
+    with unit_of_work(engine) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()

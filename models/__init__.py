@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -18,7 +18,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     admin = "admin"
     township = "township"  # 乡镇/街道 staff: read-only over their township
     clerk = "clerk"  # 村/社区 文书、报账员
@@ -26,26 +26,70 @@ class Role(str, enum.Enum):
     grid = "grid"  # 网格员
 
 
-class PeriodStatus(str, enum.Enum):
+class PeriodStatus(enum.StrEnum):
     draft = "draft"
     submitted = "submitted"
     approved = "approved"
     published = "published"
 
 
-class Direction(str, enum.Enum):
+class Direction(enum.StrEnum):
     income = "in"
     expense = "out"
 
 
-class Account(str, enum.Enum):
+class Account(enum.StrEnum):
     cash = "cash"  # 现金
     bank = "bank"  # 银行存款
 
 
-class DebtKind(str, enum.Enum):
+class DebtKind(enum.StrEnum):
     receivable = "receivable"  # 应收
     payable = "payable"  # 应付
+
+
+class Channel(enum.StrEnum):
+    """How a grid's digest reaches its group."""
+
+    manual = "manual"  # the grid worker forwards the share pack by hand
+    robot = "robot"  # 群机器人 webhook
+    appchat = "appchat"  # 应用群聊
+    customer_group = "customer_group"  # 客户群群发任务, confirmed by the grid worker
+
+
+class MessageKind(enum.StrEnum):
+    text = "text"
+    file = "file"
+    task = "task"  # a customer-group mass-send task
+    share = "share"  # a manual forward of the share pack
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    retry = "retry"
+    failed = "failed"
+    ambiguous = "ambiguous"
+    manual_pending = "manual_pending"
+    manual_done = "manual_done"
+
+
+class StrEnumText(TypeDecorator):
+    """A StrEnum kept in a plain VARCHAR column (its value), read back as the member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[enum.StrEnum], length: int):
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)
 
 
 def money_field(**kw):
@@ -307,7 +351,7 @@ class Grid(SQLModel, table=True):
     village_id: int = Field(foreign_key="village.id", index=True)
     name: str = Field(max_length=50)
     worker: str = Field(default="", max_length=50)
-    channel: str = Field(max_length=20)  # manual | robot | appchat | customer_group
+    channel: Channel = Field(sa_type=StrEnumText(Channel, 20))
     key_ref: str = Field(default="", max_length=100)  # name of the env/secrets entry, never the key
     chat_id: str = Field(default="", max_length=100)
     sender: str = Field(default="", max_length=100)
@@ -323,9 +367,9 @@ class OutboxMessage(SQLModel, table=True):
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
     period: str = Field(default="", max_length=7)
     snapshot_version: int = 1
-    channel: str = Field(max_length=20)
+    channel: Channel = Field(sa_type=StrEnumText(Channel, 20))
     target_ref: str = Field(default="", max_length=100)
-    kind: str = Field(max_length=20)  # text | markdown | file
+    kind: MessageKind = Field(sa_type=StrEnumText(MessageKind, 20))
     # Set for a 政策问答 push (``snapshot_version`` is then the explainer's version, ``period`` empty).
     explainer_id: int | None = Field(default=None, foreign_key="policyexplainer.id", index=True)
     part_no: int = 1
@@ -333,7 +377,7 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = text_field()
     file_name: str = Field(default="", max_length=200)
     file_sha256: str = Field(default="", max_length=64)
-    status: str = Field(default="pending", max_length=20, index=True)
+    status: OutboxStatus = Field(default=OutboxStatus.pending, sa_type=StrEnumText(OutboxStatus, 20), index=True)
     attempts: int = 0
     next_attempt_at: datetime | None = None
     last_errcode: int | None = None
@@ -353,7 +397,7 @@ class WecomToken(SQLModel, table=True):
     expires_at: datetime
 
 
-class ExplainerStatus(str, enum.Enum):
+class ExplainerStatus(enum.StrEnum):
     draft = "draft"
     approved = "approved"
 

@@ -1,6 +1,8 @@
-"""政策问答 actions for the staff page and the public board: one unit of work each."""
+"""政策问答 actions for the staff page and the public board: one unit of work each (the push sends outside it)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -23,7 +25,10 @@ from board.policy import (
     update_explainer,
 )
 from board.villages import get_village
-from infra.db import unit_of_work
+from exports.wechat.outbox import message_rows
+from exports.wechat.policy_push import PushReport, push_explainer
+from infra.db import transaction, unit_of_work
+from infra.settings import Settings
 from models import Role, Township, Village
 
 
@@ -58,7 +63,7 @@ def save_new_explainer(
     source_file: bytes | None = None,
     source_text: str = "",
 ) -> int:
-    with unit_of_work(engine) as session:
+    with transaction(engine) as session:
         row = create_explainer(
             session,
             user=get_user(session, username),
@@ -69,7 +74,6 @@ def save_new_explainer(
             source_file=source_file,
             source_text=source_text,
         )
-        session.commit()
         return row.id
 
 
@@ -100,21 +104,28 @@ def explainer_for_staff(engine: Engine, explainer_id: int, username: str) -> dic
 
 
 def save_explainer(engine: Engine, explainer_id: int, username: str, *, fields: dict, row_version: int) -> None:
-    with unit_of_work(engine) as session:
+    with transaction(engine) as session:
         update_explainer(
             session, explainer_id, user=get_user(session, username), fields=fields, row_version=row_version
         )
-        session.commit()
 
 
 def approve(engine: Engine, explainer_id: int, username: str, *, row_version: int) -> dict:
-    with unit_of_work(engine) as session:
+    with transaction(engine) as session:
         version = approve_explainer(session, explainer_id, user=get_user(session, username), row_version=row_version)
-        session.commit()
         return load_version(session, version)
 
 
 def correct(engine: Engine, explainer_id: int, username: str, note: str) -> None:
-    with unit_of_work(engine) as session:
+    with transaction(engine) as session:
         amend_explainer(session, explainer_id, user=get_user(session, username), note=note)
-        session.commit()
+
+
+def push(engine: Engine, explainer_id: int, *, now: datetime, settings: Settings) -> PushReport:
+    """Queue the newest approved version for its grids (committed), then send what is due."""
+    return push_explainer(engine, explainer_id, now=now, settings=settings)
+
+
+def push_record(engine: Engine, explainer_id: int) -> list[dict]:
+    """The explainer's outbox rows, for the page's push table."""
+    return message_rows(engine, explainer_id=explainer_id)

@@ -19,14 +19,15 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from board.balance import ACCOUNT_LABELS
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot
 from board.public_record import Finance, PublicRecord
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
+from board.records import DIRECTION_LABELS
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import PublishedPeriod, Village
+from models import Direction, PublishedPeriod, Village
 from views.charts import (
     MAJOR_MARK,
     Chart,
@@ -400,7 +401,7 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     )
     # The 本月合计 rows are the village totals, which leave out internal transfers.
     ledger_rows += (
-        ("", "", "本月合计", "", DIRECTION_LABELS["in"], format_yuan(totals.income_fen), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS[Direction.income], format_yuan(totals.income_fen), ""),
         ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals.expense_fen), ""),
     )
     note = transfer_note(finance)

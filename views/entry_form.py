@@ -13,11 +13,11 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from board.auth import require
+from board.balance import ACCOUNT_LABELS, balance_identity
 from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
 from board.money import MoneyError, format_yuan, parse_money
 from board.periods import PRECISION_LABELS, check_period, period_of, shift_period
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
-from board.review import balance_identity
+from board.records import DIRECTION_LABELS
 from board.villages import categories_for
 from board.workflow import STATUS_LABELS, open_period
 from models import Direction, Period, PeriodStatus, Role, User, Village

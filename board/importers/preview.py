@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from board.balance import balance_change, expected_closing
 from board.entry import is_blank
 from board.errors import BoardError, Problem
 from board.importers.columns import (
@@ -279,7 +280,7 @@ def _several_sheets(kind, filename, period, located, usable, max_rows, known, no
                         ),
                     )
                 )
-            closing += part.totals["income_fen"] - part.totals["expense_fen"]
+            closing = expected_closing(closing, part.totals["income_fen"], part.totals["expense_fen"])
         preview.balances[account] = {"opening_fen": opening, "closing_fen": closing}
         preview.checks.append(
             f"{_ACCOUNT_NAMES[Account(account)]}：月初余额 {format_yuan(opening)}，月末余额 {format_yuan(closing)}"
@@ -740,7 +741,7 @@ class _Reader:
         for row in p.rows:
             balance = row.get("_balance")
             amount = row.get("amount_fen") or 0
-            delta = amount if row.get("direction") == Direction.income else -amount
+            delta = balance_change(row.get("direction"), amount)
             if balance is not None and before is not None:
                 fits += balance - before == delta
                 flipped += balance - before == -delta
@@ -907,7 +908,7 @@ class _Reader:
                 opening = self.derived_opening()
             if opening is not None:
                 totals["opening_fen"] = opening
-                totals["closing_fen"] = opening + income - expense
+                totals["closing_fen"] = expected_closing(opening, income, expense)
                 p.balances = {p.account: {"opening_fen": opening, "closing_fen": totals["closing_fen"]}}
         elif p.kind == "debts":
             totals["receivable_fen"] = sum(a for a, r in zip(amounts, p.rows) if r.get("kind") == DebtKind.receivable)
@@ -948,7 +949,7 @@ class _Reader:
         moved = 0
         for row in self.p.rows:
             amount = row.get("amount_fen") or 0
-            moved += amount if row.get("direction") == Direction.income else -amount
+            moved += balance_change(row.get("direction"), amount)
             cells = self.rows[row["_row"] - 1]
             if col < len(cells) and not is_blank(cells[col]):
                 if "_balance" not in row:
@@ -1078,7 +1079,7 @@ class _Reader:
         for row in self.p.rows:
             cells = self.rows[row["_row"] - 1]
             amount = row.get("amount_fen") or 0
-            delta = amount if row.get("direction") == Direction.income else -amount
+            delta = balance_change(row.get("direction"), amount)
             computed = None if computed is None else computed + delta
             balance = row.get("_balance")
             if balance is None:

@@ -15,7 +15,7 @@ from functools import partial
 
 from board.entry import coerce_value, parse_date
 from board.importers.columns import ImportField
-from board.money import MAX_FEN, MoneyError, parse_money
+from board.money import MoneyError, ceiling_problem, parse_money
 from board.privacy import normalise_id_number
 from models import Direction
 
@@ -52,8 +52,9 @@ def to_fen(value) -> int:
 def to_amount(value) -> int:
     """A line's amount: what is saved must stay below 10 亿元 (合计 rows may add up to more)."""
     fen = to_fen(value)
-    if abs(fen) >= MAX_FEN:
-        raise ValueError(f"金额 {_shown(value)} 达到或超过 10 亿元，请核对")
+    too_big = ceiling_problem(fen)
+    if too_big:
+        raise ValueError(too_big)
     return fen
 
 
@@ -149,7 +150,7 @@ def direction_converter(bank_view: bool) -> Callable:
         if code is None and text in _DEBIT_CREDIT:
             code = _DEBIT_CREDIT[text]
             if bank_view:
-                code = "out" if code == "in" else "in"
+                code = Direction.expense if code == Direction.income else Direction.income
         if code is None:
             raise ValueError(f"“{text}”无法识别为收入或支出，可选：收入、支出、借、贷、转入、转出")
         return Direction(code)

@@ -23,7 +23,7 @@ from wechatpy.exceptions import WeChatClientException
 
 from exports.wechat.scrub import describe_error, scrub
 from infra.db import unit_of_work
-from models import WecomToken
+from models import Channel, OutboxStatus, WecomToken
 
 DEFAULT_TIMEOUT = (5.0, 15.0)  # (connect, read) seconds; wechatpy's default is to wait forever
 TOKEN_CODES = frozenset({40014, 42001})
@@ -49,7 +49,7 @@ PERMANENT_ERRORS = {
 
 @dataclass(frozen=True)
 class SendResult:
-    status: str  # sent | retry | failed | ambiguous | manual_pending
+    status: OutboxStatus  # sent | retry | failed | ambiguous | manual_pending
     errcode: int | None = None
     error: str = ""  # Chinese, scrubbed
     retry_after_s: float | None = None
@@ -74,42 +74,46 @@ class ChannelError(Exception):
 
 def _errcode_result(errcode: int, errmsg: str, secrets: tuple[str, ...]) -> SendResult:
     if errcode == RATE_LIMITED:
-        return SendResult("retry", errcode, "企业微信提示发送太频繁，稍后自动重试")
+        return SendResult(OutboxStatus.retry, errcode, "企业微信提示发送太频繁，稍后自动重试")
     if errcode == CONCURRENCY_LIMITED:
-        return SendResult("retry", errcode, "企业微信提示并发太多，稍后自动重试", retry_after_s=random.uniform(1, 5))
+        return SendResult(
+            OutboxStatus.retry, errcode, "企业微信提示并发太多，稍后自动重试", retry_after_s=random.uniform(1, 5)
+        )
     if errcode == BUSY:
-        return SendResult("retry", errcode, "企业微信系统繁忙，稍后自动重试")
+        return SendResult(OutboxStatus.retry, errcode, "企业微信系统繁忙，稍后自动重试")
     if errcode == BAD_MEDIA_ID:
-        return SendResult("retry", errcode, "文件编号已失效，将重新上传")
+        return SendResult(OutboxStatus.retry, errcode, "文件编号已失效，将重新上传")
     if errcode in TOKEN_CODES:
-        return SendResult("failed", errcode, "企业微信访问令牌刷新后仍然无效，请管理员检查应用配置")
+        return SendResult(OutboxStatus.failed, errcode, "企业微信访问令牌刷新后仍然无效，请管理员检查应用配置")
     if errcode in PERMANENT_ERRORS:
-        return SendResult("failed", errcode, PERMANENT_ERRORS[errcode])
-    return SendResult("failed", errcode, scrub(f"企业微信返回错误码 {errcode}：{errmsg}", secrets)[:300])
+        return SendResult(OutboxStatus.failed, errcode, PERMANENT_ERRORS[errcode])
+    return SendResult(OutboxStatus.failed, errcode, scrub(f"企业微信返回错误码 {errcode}：{errmsg}", secrets)[:300])
 
 
 def _http_result(status_code: int) -> SendResult:
     if status_code >= 500:
-        return SendResult("retry", None, f"企业微信服务器繁忙（HTTP {status_code}），稍后自动重试")
-    return SendResult("failed", None, f"企业微信拒绝了请求（HTTP {status_code}）")
+        return SendResult(OutboxStatus.retry, None, f"企业微信服务器繁忙（HTTP {status_code}），稍后自动重试")
+    return SendResult(OutboxStatus.failed, None, f"企业微信拒绝了请求（HTTP {status_code}）")
 
 
 def _exception_result(exc: requests.RequestException, *, delivers: bool, secrets: tuple[str, ...]) -> SendResult:
     """Map a transport error; only a step that ``delivers`` can leave the outcome unknown."""
     detail = describe_error(exc, secrets)
     if isinstance(exc, requests.ConnectTimeout):
-        return SendResult("retry", None, f"连接企业微信超时，稍后自动重试（{detail}）")
+        return SendResult(OutboxStatus.retry, None, f"连接企业微信超时，稍后自动重试（{detail}）")
     if isinstance(exc, requests.Timeout):
         if delivers:
-            return SendResult("ambiguous", None, f"等待企业微信回复超时，消息可能已经发出，请到群里确认（{detail}）")
-        return SendResult("retry", None, f"等待企业微信回复超时，稍后自动重试（{detail}）")
-    return SendResult("retry", None, f"连接企业微信失败，稍后自动重试（{detail}）")
+            return SendResult(
+                OutboxStatus.ambiguous, None, f"等待企业微信回复超时，消息可能已经发出，请到群里确认（{detail}）"
+            )
+        return SendResult(OutboxStatus.retry, None, f"等待企业微信回复超时，稍后自动重试（{detail}）")
+    return SendResult(OutboxStatus.retry, None, f"连接企业微信失败，稍后自动重试（{detail}）")
 
 
 def _malformed(delivers: bool) -> SendResult:
     if delivers:
-        return SendResult("ambiguous", None, "企业微信的回复无法识别，消息可能已经发出，请到群里确认")
-    return SendResult("retry", None, "企业微信的回复无法识别，稍后自动重试")
+        return SendResult(OutboxStatus.ambiguous, None, "企业微信的回复无法识别，消息可能已经发出，请到群里确认")
+    return SendResult(OutboxStatus.retry, None, "企业微信的回复无法识别，稍后自动重试")
 
 
 def _json_or_result(response: requests.Response, *, delivers: bool, secrets: tuple[str, ...]) -> dict:
@@ -130,7 +134,7 @@ def _json_or_result(response: requests.Response, *, delivers: bool, secrets: tup
 class RobotWebhookChannel:
     """企业微信群机器人: plain ``requests``; the key is a credential and never leaves this object."""
 
-    name = "robot"
+    name = Channel.robot
     limits = Limits(per_min=ROBOT_PER_MINUTE)
 
     def __init__(self, *, api_base: str, key: str, timeout=DEFAULT_TIMEOUT):
@@ -154,7 +158,7 @@ class RobotWebhookChannel:
             self._post("send", delivers=True, json={"msgtype": "text", "text": {"content": text}})
         except ChannelError as err:
             return err.result
-        return SendResult("sent")
+        return SendResult(OutboxStatus.sent)
 
     def send_file(self, filename: str, data: bytes, mime: str) -> SendResult:
         try:
@@ -167,7 +171,7 @@ class RobotWebhookChannel:
             self._post("send", delivers=True, json={"msgtype": "file", "file": {"media_id": media_id}})
         except ChannelError as err:
             return err.result
-        return SendResult("sent", provider_ref=media_id[:100])
+        return SendResult(OutboxStatus.sent, provider_ref=media_id[:100])
 
 
 _token_locks: dict[str, threading.Lock] = {}
@@ -320,7 +324,7 @@ class _AppChannel:
 class AppChatChannel(_AppChannel):
     """企业微信应用群聊 (``appchat/send``) through wechatpy."""
 
-    name = "appchat"
+    name = Channel.appchat
     limits = Limits()
 
     def send_text(self, chat_id: str, text: str) -> SendResult:
@@ -328,7 +332,7 @@ class AppChatChannel(_AppChannel):
             self._call(lambda c: c.appchat.send(chat_id, "text", content=text), delivers=True)
         except ChannelError as err:
             return err.result
-        return SendResult("sent")
+        return SendResult(OutboxStatus.sent)
 
     def send_file(self, chat_id: str, filename: str, data: bytes, mime: str) -> SendResult:
         try:
@@ -339,7 +343,7 @@ class AppChatChannel(_AppChannel):
             self._call(lambda c: c.appchat.send(chat_id, "file", media_id=media_id), delivers=True)
         except ChannelError as err:
             return err.result
-        return SendResult("sent", provider_ref=media_id[:100])
+        return SendResult(OutboxStatus.sent, provider_ref=media_id[:100])
 
 
 class CustomerGroupChannel(_AppChannel):
@@ -364,4 +368,4 @@ class CustomerGroupChannel(_AppChannel):
         msgid = str(result.get("msgid") or "")
         if not msgid:
             return _malformed(True)
-        return SendResult("manual_pending", provider_ref=msgid[:100])
+        return SendResult(OutboxStatus.manual_pending, provider_ref=msgid[:100])

@@ -12,13 +12,13 @@ from sqlmodel import Session, select
 
 from board.errors import BoardError, Problem
 from board.privacy import text_problems
-from models import Grid, Village
+from models import Channel, Grid, Village
 
 CHANNELS = {
-    "manual": "手动转发",
-    "robot": "企业微信群机器人",
-    "appchat": "企业微信应用群聊",
-    "customer_group": "企业微信客户群群发",
+    Channel.manual: "手动转发",
+    Channel.robot: "企业微信群机器人",
+    Channel.appchat: "企业微信应用群聊",
+    Channel.customer_group: "企业微信客户群群发",
 }
 # Upper-case names like WECOM_ROBOT_GRID1; real keys and secrets contain lower-case letters or dashes.
 _KEY_REF = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
@@ -51,16 +51,16 @@ def add_grid(
     problems += [Problem(0, "网格员", p) for p in text_problems(worker or "")]
     if channel not in CHANNELS:
         problems.append(Problem(0, "发送方式", "只能是 manual、robot、appchat 或 customer_group"))
-    if channel in ("robot", "appchat", "customer_group"):
+    if channel in CHANNELS and channel != Channel.manual:
         if not key_ref:
             problems.append(Problem(0, "密钥名称", "请用 --key-ref 给出保存密钥的环境变量名"))
         elif not _KEY_REF.match(key_ref):
             problems.append(
                 Problem(0, "密钥名称", "要填环境变量名（大写字母、数字、下划线，如 WECOM_ROBOT_GRID1），不要填密钥本身")
             )
-    if channel == "appchat" and not chat_id:
+    if channel == Channel.appchat and not chat_id:
         problems.append(Problem(0, "群聊 ID", "应用群聊需要 --chat-id"))
-    if channel == "customer_group" and not sender:
+    if channel == Channel.customer_group and not sender:
         problems.append(Problem(0, "发送人", "客户群群发需要 --sender（网格员的企业微信账号）"))
     if len(chat_id) > 100 or len(sender) > 100:
         problems.append(Problem(0, "群聊 ID", "群聊 ID 和发送人最多 100 个字符"))
@@ -69,7 +69,7 @@ def add_grid(
     grid = Grid(
         village_id=village.id,
         name=name,
-        channel=channel,
+        channel=Channel(channel),
         key_ref=key_ref,
         chat_id=chat_id,
         sender=sender,

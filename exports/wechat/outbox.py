@@ -6,8 +6,10 @@ with a conditional UPDATE, calls the channel outside any transaction, then recor
 outcome.  A part waits until the previous part of its message is sent.  ``now`` is passed
 in, so retry timing is tested without sleeping.
 
-Statuses: pending → sending → sent | retry | failed | ambiguous; manual_pending →
-manual_done for the manual share and for customer-group tasks the worker confirms.
+Every status change follows ``TRANSITIONS`` (checked in ``move``; the two bulk UPDATEs,
+claim and stale recovery, select only rows the table lets move): pending → sending →
+sent | retry | failed | ambiguous | manual_pending; manual_pending → manual_done for the
+manual share and for customer-group tasks the worker confirms.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from board import audit
 from board.auth import get_user, require
@@ -45,24 +47,41 @@ from exports.wechat.channels import (
 )
 from exports.wechat.grids import CHANNELS
 from exports.wechat.scrub import describe_error, scrub
-from infra.db import unit_of_work
+from infra.db import transaction, unit_of_work
 from infra.settings import Settings
-from models import Grid, OutboxMessage, Role, Village
+from models import Channel, Grid, MessageKind, OutboxMessage, OutboxStatus, Role, Village
 
 log = logging.getLogger(__name__)
 
+S = OutboxStatus
 STATUS_LABELS = {
-    "pending": "待发送",
-    "sending": "发送中",
-    "sent": "已发送",
-    "retry": "等待重试",
-    "failed": "失败",
-    "ambiguous": "结果不确定",
-    "manual_pending": "待转发",
-    "manual_done": "已转发",
+    S.pending: "待发送",
+    S.sending: "发送中",
+    S.sent: "已发送",
+    S.retry: "等待重试",
+    S.failed: "失败",
+    S.ambiguous: "结果不确定",
+    S.manual_pending: "待转发",
+    S.manual_done: "已转发",
 }
-KIND_LABELS = {"text": "文字", "file": "PDF 文件", "task": "群发任务", "share": "转发包"}
-DUE = ("pending", "retry")
+KIND_LABELS = {
+    MessageKind.text: "文字",
+    MessageKind.file: "PDF 文件",
+    MessageKind.task: "群发任务",
+    MessageKind.share: "转发包",
+}
+# The outbox's state machine: the statuses each status may change to, and nothing else.
+TRANSITIONS: dict[OutboxStatus, frozenset[OutboxStatus]] = {
+    S.pending: frozenset({S.sending}),
+    S.retry: frozenset({S.sending, S.pending}),  # a person may resend before the next automatic try
+    S.sending: frozenset({S.sent, S.retry, S.failed, S.ambiguous, S.manual_pending}),
+    S.failed: frozenset({S.pending}),  # a person resends
+    S.ambiguous: frozenset({S.pending, S.sent}),  # a person resends, or saw it arrive
+    S.manual_pending: frozenset({S.manual_done}),
+    S.sent: frozenset(),
+    S.manual_done: frozenset(),
+}
+DUE = tuple(status for status, targets in TRANSITIONS.items() if S.sending in targets)
 MAX_ATTEMPTS = 5
 STALE_SENDING = timedelta(minutes=15)
 RATE_WAIT_S = 65  # WeCom blocks for 60 s after 45009
@@ -83,9 +102,9 @@ def idempotency_key(
 
 def target_ref(grid: Grid) -> str:
     """Where a grid's messages go: a robot or chat two grids share receives each message once."""
-    if grid.channel == "robot":
+    if grid.channel == Channel.robot:
         return grid.key_ref
-    if grid.channel == "appchat":
+    if grid.channel == Channel.appchat:
         return grid.chat_id
     return f"grid:{grid.id}"
 
@@ -100,18 +119,20 @@ def plan_messages(
     """The outbox rows of one grid's push of one snapshot (not yet stored)."""
     version = snapshot.version
     link = board_url(base_url, snapshot.village.code, snapshot.period)
-    if grid.channel == "manual":
-        items = [("share", "", "", "")]
-    elif grid.channel == "customer_group":
+    if grid.channel == Channel.manual:
+        items = [(MessageKind.share, "", "", "")]
+    elif grid.channel == Channel.customer_group:
         text = build_digest(snapshot, base_url=base_url, short=True)
         title = f"{snapshot.village.name}{period_label(snapshot.period)}三务公开"
-        items = [("task", json.dumps({"text": text, "title": title, "url": link}, ensure_ascii=False), "", "")]
+        items = [
+            (MessageKind.task, json.dumps({"text": text, "title": title, "url": link}, ensure_ascii=False), "", "")
+        ]
     else:
-        items = [("text", part, "", "") for part in digest_parts(snapshot, base_url=base_url)]
+        items = [(MessageKind.text, part, "", "") for part in digest_parts(snapshot, base_url=base_url)]
         if pdf:
             items.append(
                 (
-                    "file",
+                    MessageKind.file,
                     base64.b64encode(pdf).decode("ascii"),
                     pdf_file_name(snapshot),
                     hashlib.sha256(pdf).hexdigest(),
@@ -169,7 +190,7 @@ def new_row(
         "payload": payload,
         "file_name": file_name,
         "file_sha256": file_sha256,
-        "status": "manual_pending" if grid.channel == "manual" else "pending",
+        "status": S.manual_pending if grid.channel == Channel.manual else S.pending,
         "attempts": 0,
         "next_attempt_at": None,
         "last_errcode": None,
@@ -203,8 +224,21 @@ def _rows_of(key: tuple):
     )
 
 
+def move(row: OutboxMessage, to: OutboxStatus) -> None:
+    """Change a row's status, refusing any change the outbox's state machine does not allow."""
+    if to not in TRANSITIONS[row.status]:
+        raise BoardError(f"推送记录不能从“{STATUS_LABELS[row.status]}”变为“{STATUS_LABELS[to]}”", field="推送记录")
+    row.status = to
+
+
 def enqueue(engine: Engine, rows: list[dict]) -> list[int]:
-    """Store planned rows; ids in the planned order.
+    """Store planned rows in their own transaction; ids in the planned order."""
+    with transaction(engine) as session:
+        return enqueue_rows(session, rows)
+
+
+def enqueue_rows(session: Session, rows: list[dict]) -> list[int]:
+    """Store planned rows in the caller's unit of work; ids in the planned order.
 
     A message that already has rows is left as it is and its stored rows are returned:
     re-planning after the text changed (another part count) must not mix old and new
@@ -213,28 +247,26 @@ def enqueue(engine: Engine, rows: list[dict]) -> list[int]:
     """
     if not rows:
         return []
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     messages: dict[tuple, list[dict]] = {}
     for row in rows:
         messages.setdefault(_message_key(row), []).append(row)
     ids: list[int] = []
-    with unit_of_work(engine) as session:
-        for key, parts in messages.items():
-            parts = sorted(parts, key=lambda r: r["part_no"])
-            first = (
+    for key, parts in messages.items():
+        parts = sorted(parts, key=lambda r: r["part_no"])
+        first = (
+            insert(OutboxMessage.__table__)
+            .values(parts[0])
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxMessage.__table__.c.id)
+        )
+        if session.execute(first).first() is not None and parts[1:]:
+            session.execute(
                 insert(OutboxMessage.__table__)
-                .values(parts[0])
+                .values(parts[1:])
                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(OutboxMessage.__table__.c.id)
             )
-            if session.execute(first).first() is not None and parts[1:]:
-                session.execute(
-                    insert(OutboxMessage.__table__)
-                    .values(parts[1:])
-                    .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                )
-            ids += session.exec(_rows_of(key).order_by(OutboxMessage.part_no)).all()
-        session.commit()
+        ids += session.exec(_rows_of(key).order_by(OutboxMessage.part_no)).all()
     return ids
 
 
@@ -247,7 +279,7 @@ def claim(engine: Engine, message_id: int, now: datetime) -> bool:
             OutboxMessage.status.in_(DUE),
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
         )
-        .values(status="sending", attempts=OutboxMessage.attempts + 1, updated_at=now)
+        .values(status=S.sending, attempts=OutboxMessage.attempts + 1, updated_at=now)
     )
     with unit_of_work(engine) as session:
         claimed = session.execute(statement).rowcount == 1
@@ -293,13 +325,13 @@ class _Channels:
         value = self._settings.secret(name) if name else None
         if not value:
             raise ChannelError(
-                SendResult("failed", None, f"找不到{what}：请在环境变量或 secrets.toml 中设置 {name or '（未填写）'}")
+                SendResult(S.failed, None, f"找不到{what}：请在环境变量或 secrets.toml 中设置 {name or '（未填写）'}")
             )
         return value
 
     def _build(self, grid: Grid, channel: str):
         base = self._settings.wecom_api_base
-        if channel == "robot":
+        if channel == Channel.robot:
             return RobotWebhookChannel(
                 api_base=base, key=self._secret(grid.key_ref, "群机器人 key"), timeout=self._timeout
             )
@@ -310,7 +342,7 @@ class _Channels:
             secret_name=grid.key_ref,
             timeout=self._timeout,
         )
-        if channel == "appchat":
+        if channel == Channel.appchat:
             return AppChatChannel(self._engine, **kwargs)
         return CustomerGroupChannel(self._engine, **kwargs)
 
@@ -319,15 +351,15 @@ def _deliver(target: _Target, row: OutboxMessage) -> SendResult:
     if target.error is not None:
         return target.error
     grid, channel = target.grid, target.channel
-    if row.kind == "text":
-        if row.channel == "robot":
+    if row.kind == MessageKind.text:
+        if row.channel == Channel.robot:
             return channel.send_text(row.payload)
         return channel.send_text(grid.chat_id, row.payload)
-    if row.kind == "file":
+    if row.kind == MessageKind.file:
         data = base64.b64decode(row.payload)
         if hashlib.sha256(data).hexdigest() != row.file_sha256:
-            return SendResult("failed", None, "待发送的文件与登记的校验码不符，请重新推送")
-        if row.channel == "robot":
+            return SendResult(S.failed, None, "待发送的文件与登记的校验码不符，请重新推送")
+        if row.channel == Channel.robot:
             return channel.send_file(row.file_name, data, PDF_MIME)
         return channel.send_file(grid.chat_id, row.file_name, data, PDF_MIME)
     task = json.loads(row.payload)
@@ -343,9 +375,9 @@ def _robot_wait(engine: Engine, row: OutboxMessage, now: datetime) -> datetime |
         recent = session.exec(
             select(OutboxMessage.sent_at)
             .where(
-                OutboxMessage.channel == "robot",
+                OutboxMessage.channel == Channel.robot,
                 OutboxMessage.target_ref == row.target_ref,
-                OutboxMessage.status == "sent",
+                OutboxMessage.status == S.sent,
                 OutboxMessage.sent_at > now - timedelta(seconds=60),
             )
             .order_by(OutboxMessage.sent_at.desc())
@@ -363,21 +395,19 @@ def _record(engine: Engine, message_id: int, result: SendResult, now: datetime) 
         row.last_errcode = result.errcode
         row.last_error = result.error[:500]
         row.next_attempt_at = None
-        if result.status == "sent":
-            row.status, row.sent_at = "sent", now
-            row.provider_ref = result.provider_ref
-            if row.kind == "file":
+        outcome = OutboxStatus(result.status)
+        if outcome == S.sent:
+            row.sent_at, row.provider_ref = now, result.provider_ref
+            if row.kind == MessageKind.file:
                 row.payload = ""  # the bytes are delivered; the checksum stays as the record
-        elif result.status == "manual_pending":
-            row.status, row.provider_ref = "manual_pending", result.provider_ref
-        elif result.status == "retry" and row.attempts >= MAX_ATTEMPTS:
-            row.status = "failed"
+        elif outcome == S.manual_pending:
+            row.provider_ref = result.provider_ref
+        elif outcome == S.retry and row.attempts >= MAX_ATTEMPTS:
+            outcome = S.failed
             row.last_error = f"已尝试{row.attempts}次仍未成功：{result.error}"[:500]
-        elif result.status == "retry":
-            row.status = "retry"
+        elif outcome == S.retry:
             row.next_attempt_at = now + timedelta(seconds=retry_delay(result, row.attempts, previous_errcode))
-        else:
-            row.status = result.status
+        move(row, outcome)
         session.add(row)
         session.commit()
         return row
@@ -386,7 +416,7 @@ def _record(engine: Engine, message_id: int, result: SendResult, now: datetime) 
 def _previous_parts_sent(engine: Engine, row: OutboxMessage) -> bool:
     with unit_of_work(engine) as session:
         blocking = session.exec(
-            _rows_of(_message_key(row)).where(OutboxMessage.part_no < row.part_no, OutboxMessage.status != "sent")
+            _rows_of(_message_key(row)).where(OutboxMessage.part_no < row.part_no, OutboxMessage.status != S.sent)
         ).first()
     return blocking is None
 
@@ -395,8 +425,8 @@ def recover_stale(engine: Engine, now: datetime) -> int:
     """Rows left ``sending`` by a process that died mid-send: nobody knows if they arrived."""
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.updated_at < now - STALE_SENDING)
-        .values(status="ambiguous", updated_at=now, last_error="发送过程中断，结果不确定，请到群里确认")
+        .where(OutboxMessage.status == S.sending, OutboxMessage.updated_at < now - STALE_SENDING)
+        .values(status=S.ambiguous, updated_at=now, last_error="发送过程中断，结果不确定，请到群里确认")
     )
     with unit_of_work(engine) as session:
         count = session.execute(statement).rowcount
@@ -427,7 +457,7 @@ def send_due(
         for row in sorted(group, key=lambda r: r.part_no):
             if not _previous_parts_sent(engine, row):
                 break
-            if row.channel == "robot":
+            if row.channel == Channel.robot:
                 wait_until = _robot_wait(engine, row, now)
                 if wait_until is not None:
                     _defer(engine, row.id, wait_until, now)
@@ -438,10 +468,10 @@ def send_due(
             try:
                 result = _deliver(channels.for_row(grids[row.grid_id], row.channel), row)
             except Exception as exc:  # our own bug mid-send: the group may or may not have it
-                result = SendResult("ambiguous", None, f"发送时出现程序错误，结果不确定：{describe_error(exc)}")
+                result = SendResult(S.ambiguous, None, f"发送时出现程序错误，结果不确定：{describe_error(exc)}")
             status = _record(engine, row.id, result, now).status
             log.info("push: message %d to grid %d by %s: %s", row.id, row.grid_id, row.channel, status)
-            if status != "sent":
+            if status != S.sent:
                 break
     return attempted
 
@@ -479,36 +509,40 @@ def _staff_action(session, row: OutboxMessage, username: str, action: str, befor
     )
 
 
-def requeue(engine: Engine, message_id: int, now: datetime, *, by: str) -> None:
+def requeue(session: Session, message_id: int, now: datetime, *, by: str) -> OutboxMessage:
     """A person asks to send a failed or uncertain row again (a fresh set of attempts)."""
-    with unit_of_work(engine) as session:
-        row = _get_message(session, message_id)
-        if row.status not in ("failed", "ambiguous", "retry"):
-            raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，不能重发", field="推送记录")
-        before = row.status
-        row.status, row.attempts, row.next_attempt_at, row.updated_at = "pending", 0, None, now
-        _staff_action(session, row, by, "wechat:resend", before)
-        session.add(row)
-        session.commit()
+    row = _get_message(session, message_id)
+    if S.pending not in TRANSITIONS[row.status]:
+        raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，不能重发", field="推送记录")
+    before = row.status
+    move(row, S.pending)
+    row.attempts, row.next_attempt_at, row.updated_at = 0, None, now
+    _staff_action(session, row, by, "wechat:resend", before)
+    session.add(row)
+    return row
 
 
-def confirm_delivered(engine: Engine, message_id: int, *, by: str, now: datetime) -> None:
-    """A person saw it in the group: an uncertain send becomes sent; a manual forward or a
-    customer-group task the grid worker confirmed in WeCom becomes done."""
-    with unit_of_work(engine) as session:
-        row = _get_message(session, message_id)
-        before = row.status
-        if row.status == "ambiguous":
-            row.status = "sent"
-        elif row.status == "manual_pending":
-            row.status = "manual_done"
-        else:
-            raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，无需确认", field="推送记录")
-        row.sent_at, row.updated_at = now, now
-        row.provider_ref = f"{row.provider_ref} 确认人:{scrub(by)}".strip()[:100]
-        _staff_action(session, row, by, "wechat:confirm", before)
-        session.add(row)
-        session.commit()
+def message_group(session: Session, message_id: int) -> list[int]:
+    """Ids of every part of the message ``message_id`` belongs to."""
+    return list(session.exec(_rows_of(_message_key(_get_message(session, message_id)))).all())
+
+
+# What a person's confirmation means: an uncertain send arrived; a manual forward or a
+# customer-group task the grid worker confirmed in WeCom is done.
+CONFIRMED = {S.ambiguous: S.sent, S.manual_pending: S.manual_done}
+
+
+def confirm_delivered(session: Session, message_id: int, *, by: str, now: datetime) -> None:
+    """A person saw the message in the group (or sent the task in WeCom)."""
+    row = _get_message(session, message_id)
+    before = row.status
+    if before not in CONFIRMED:
+        raise BoardError(f"这条记录现在是“{STATUS_LABELS[row.status]}”，无需确认", field="推送记录")
+    move(row, CONFIRMED[before])
+    row.sent_at, row.updated_at = now, now
+    row.provider_ref = f"{row.provider_ref} 确认人:{scrub(by)}".strip()[:100]
+    _staff_action(session, row, by, "wechat:confirm", before)
+    session.add(row)
 
 
 def message_rows(
@@ -554,7 +588,7 @@ def message_rows(
             "file_name": m.file_name,
             "status": m.status,
             "status_label": "待网格员在企业微信确认发送"
-            if m.channel == "customer_group" and m.status == "manual_pending"
+            if m.channel == Channel.customer_group and m.status == S.manual_pending
             else STATUS_LABELS.get(m.status, m.status),
             "attempts": m.attempts,
             "next_attempt_at": m.next_attempt_at,
@@ -565,13 +599,3 @@ def message_rows(
         }
         for m, grid_name in found
     ]
-
-
-def resend(
-    engine: Engine, message_id: int, *, by: str, now: datetime, settings: Settings, timeout=DEFAULT_TIMEOUT
-) -> None:
-    """The app's retry button: requeue a failed or uncertain row and send its message again."""
-    requeue(engine, message_id, now, by=by)
-    with unit_of_work(engine) as session:
-        group = session.exec(_rows_of(_message_key(session.get(OutboxMessage, message_id)))).all()
-    send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=list(group))

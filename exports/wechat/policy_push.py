@@ -23,7 +23,7 @@ from exports.wechat.outbox import enqueue, message_rows, new_row, send_due, targ
 from exports.wechat.push import PushReport
 from infra.db import unit_of_work
 from infra.settings import Settings
-from models import Grid, Village
+from models import Channel, Grid, MessageKind, Village
 from views.policy_view import deadline_label, explainer_parts, explainer_text, heading, is_expired
 
 
@@ -36,13 +36,13 @@ def plan_policy_messages(grid: Grid, content: dict, *, village_code: str, base_u
     """The outbox rows of one grid's push of one explainer version (not yet stored)."""
     link = policy_url(base_url, village_code, content["id"])
     today = today_shanghai(now)
-    if grid.channel == "manual":
-        items = [("share", "")]
-    elif grid.channel == "customer_group":
+    if grid.channel == Channel.manual:
+        items = [(MessageKind.share, "")]
+    elif grid.channel == Channel.customer_group:
         task = {"text": explainer_text(content, link=link, today=today), "title": heading(content), "url": link}
-        items = [("task", json.dumps(task, ensure_ascii=False))]
+        items = [(MessageKind.task, json.dumps(task, ensure_ascii=False))]
     else:
-        items = [("text", part) for part in explainer_parts(content, link=link, today=today)]
+        items = [(MessageKind.text, part) for part in explainer_parts(content, link=link, today=today)]
     ref = target_ref(grid)
     return [
         new_row(

@@ -19,9 +19,9 @@ from exports.wechat.grids import village_grids
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due, target_ref
 from infra.db import unit_of_work
 from infra.settings import Settings
-from models import Grid, OutboxMessage, PublishedPeriod, Village
+from models import Channel, Grid, OutboxMessage, OutboxStatus, PublishedPeriod, Village
 
-FILE_CHANNELS = ("robot", "appchat")
+FILE_CHANNELS = (Channel.robot, Channel.appchat)
 # ``push --due`` picks up every month whose newest version was published this recently
 # (not a village's whole history the day its grids are registered).
 NEW_PUBLICATION_DAYS = 35
@@ -36,7 +36,7 @@ class PushReport:
 
     @property
     def failed(self) -> list[dict]:
-        return self.with_status("failed")
+        return self.with_status(OutboxStatus.failed)
 
 
 def _plan_for_grids(

@@ -24,10 +24,10 @@ from board.privacy import mask_text
 from board.requests import calendar_for, refresh_open_deadlines
 from exports.wechat.outbox import enqueue, idempotency_key, new_row, target_ref
 from infra.db import unit_of_work
-from models import Grid, InfoRequest, OutboxMessage, Role, User, UserVillage, Village
+from models import Channel, Grid, InfoRequest, MessageKind, OutboxMessage, Role, User, UserVillage, Village
 
 STAFF_GRID_NAME = "工作人员"
-REMINDER_CHANNELS = ("robot", "appchat")
+REMINDER_CHANNELS = (Channel.robot, Channel.appchat)
 REQUEST_TAG = "依申请"
 CATALOGUE_TAG = "目录"
 BEFORE_WORKDAYS = 3
@@ -64,14 +64,14 @@ def _clerks(session, village_id: int) -> str:
 
 
 def _row(grid: Grid, *, village_id: int, tag: str, version: int, text: str, now: datetime) -> dict:
-    key = idempotency_key(grid.channel, target_ref(grid), village_id, tag, version, "text", 1)
+    key = idempotency_key(grid.channel, target_ref(grid), village_id, tag, version, MessageKind.text, 1)
     return new_row(
         grid,
         key=key,
         village_id=village_id,
         period=tag,
         version=version,
-        kind="text",
+        kind=MessageKind.text,
         part_no=1,
         part_total=1,
         payload=text,

@@ -1,4 +1,4 @@
-"""The grid worker's share pack: digest parts to copy, the PDF, the board QR, and the push record."""
+"""The grid worker's share pack (digest parts to copy, the PDF, the board QR) and the “已转发” record."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import qrcode
-from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from board.auth import get_user, require
 from board.digest import build_digest, digest_parts
@@ -15,18 +15,12 @@ from board.errors import BoardError
 from board.links import board_url
 from board.periods import period_label
 from board.public import published_snapshot
+from board.public_record import PublicRecord
 from board.villages import get_village
 from exports.pdf import render_pdf
 from exports.wechat.grids import CHANNELS, village_grids
-from exports.wechat.outbox import (
-    STAFF_ROLES,
-    confirm_delivered,
-    enqueue,
-    message_rows,
-    pdf_file_name,
-    plan_messages,
-)
-from infra.db import unit_of_work
+from exports.wechat.outbox import STAFF_ROLES, confirm_delivered, enqueue_rows, pdf_file_name, plan_messages
+from models import Channel, OutboxMessage, OutboxStatus, Village
 
 
 @dataclass(frozen=True)
@@ -48,9 +42,7 @@ def qr_png(link: str) -> bytes:
     return buffer.getvalue()
 
 
-def share_pack(engine: Engine, village_code: str, period: str, *, base_url: str) -> SharePack:
-    with unit_of_work(engine) as session:
-        snapshot = published_snapshot(session, get_village(session, village_code), period)
+def build_share_pack(snapshot: PublicRecord, *, base_url: str) -> SharePack:
     link = board_url(base_url, snapshot.village.code, snapshot.period)
     return SharePack(
         title=f"{snapshot.village.name} {period_label(snapshot.period)}",
@@ -65,31 +57,26 @@ def share_pack(engine: Engine, village_code: str, period: str, *, base_url: str)
     )
 
 
-def share_status(engine: Engine, village_code: str, period: str) -> dict:
-    """The village's grids (manual ones can be marked forwarded) and the month's outbox rows."""
-    with unit_of_work(engine) as session:
-        village = get_village(session, village_code)
-        grids = [
-            {"id": g.id, "name": g.name, "worker": g.worker, "channel": g.channel, "channel_label": CHANNELS[g.channel]}
-            for g in village_grids(session, village)
-        ]
-    return {"grids": grids, "messages": message_rows(engine, village_id=village.id, period=period)}
+def grid_rows(session: Session, village: Village) -> list[dict]:
+    """The village's grids as plain rows (manual ones can be marked forwarded)."""
+    return [
+        {"id": g.id, "name": g.name, "worker": g.worker, "channel": g.channel, "channel_label": CHANNELS[g.channel]}
+        for g in village_grids(session, village)
+    ]
 
 
 def mark_forwarded(
-    engine: Engine, *, village_code: str, period: str, grid_id: int, by: str, base_url: str, now: datetime
+    session: Session, *, village_code: str, period: str, grid_id: int, by: str, base_url: str, now: datetime
 ) -> None:
     """“已转发”: record that the grid worker ``by`` forwarded this month's pack to a manual grid."""
-    with unit_of_work(engine) as session:
-        village = get_village(session, village_code)
-        require(session, get_user(session, by), village, *STAFF_ROLES)
-        snapshot = published_snapshot(session, village, period)
-        grid = next((g for g in village_grids(session, village) if g.id == grid_id), None)
-    if grid is None or grid.channel != "manual":
+    village = get_village(session, village_code)
+    require(session, get_user(session, by), village, *STAFF_ROLES)
+    snapshot = published_snapshot(session, village, period)
+    grid = next((g for g in village_grids(session, village) if g.id == grid_id), None)
+    if grid is None or grid.channel != Channel.manual:
         raise BoardError("只有“手动转发”的网格需要点“已转发”", field="网格")
-    (message_id,) = enqueue(
-        engine, plan_messages(grid, snapshot, village_id=village.id, base_url=base_url, pdf=None, now=now)
+    (message_id,) = enqueue_rows(
+        session, plan_messages(grid, snapshot, village_id=village.id, base_url=base_url, pdf=None, now=now)
     )
-    row = message_rows(engine, ids=[message_id])[0]
-    if row["status"] == "manual_pending":
-        confirm_delivered(engine, message_id, by=by, now=now)
+    if session.get(OutboxMessage, message_id).status == OutboxStatus.manual_pending:
+        confirm_delivered(session, message_id, by=by, now=now)

@@ -7,7 +7,6 @@ through ``md`` (pages/shared/plain.py).
 """
 
 import time
-from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -17,17 +16,11 @@ from sqlalchemy.exc import OperationalError
 from board.errors import BoardError, IntegrityFailure
 from board.periods import period_label
 from board.policy import today_shanghai
-from exports.downloads import (
-    DOWNLOAD_KINDS,
-    download_filename,
-    download_label,
-    pdf_font_warning,
-    published_file,
-)
+from exports.downloads import DOWNLOAD_KINDS, download_filename, download_label, pdf_font_warning
 from pages.shared.plain import md
 from pages.shared.read_aloud import read_aloud_button
 from pages.shared.session import engine
-from services.policy import load_public_explainers
+from services.board import board_villages, kiosk_board, month_file, phone_board
 from services.read_aloud import month_speech
 from views.board_view import (
     BoardView,
@@ -37,13 +30,11 @@ from views.board_view import (
     Text,
     kiosk_slide_index,
     kiosk_slides,
-    load_board,
     parse_board_params,
-    public_villages,
 )
 from views.charts import KIOSK_PLOTLY_CONFIG, PLOTLY_CONFIG, Chart
 from views.policy_view import GROUP as POLICY_GROUP
-from views.policy_view import explainer_section, explainer_text, kiosk_sections
+from views.policy_view import explainer_section, explainer_text
 
 # Constant CSS only (no user data): big type for three metres, no sidebar, no toolbar.
 KIOSK_CSS = """
@@ -129,7 +120,7 @@ def show_error(error: BoardError) -> None:
 
 
 def choose_village() -> str | None:
-    villages = public_villages(engine())
+    villages = board_villages(engine())
     if not villages:
         st.info("还没有任何村/社区公开三务信息。")
         return None
@@ -161,7 +152,7 @@ def policy_board(policies: list[dict], pinned: int | None) -> None:
         show_explainer(content)
 
 
-def phone_board(view: BoardView, policies: list[dict], pinned: int | None) -> None:
+def show_phone_board(view: BoardView, policies: list[dict], pinned: int | None) -> None:
     st.markdown(PHONE_CSS, unsafe_allow_html=True)
     st.title(md(view.title))
     st.caption(md(view.footer))
@@ -196,7 +187,7 @@ def downloads(view: BoardView) -> None:
     for column, kind in zip(st.columns(len(DOWNLOAD_KINDS)), DOWNLOAD_KINDS):
         column.download_button(
             download_label(kind),
-            data=partial(published_file, engine(), view.village_code, view.period, view.version, kind),
+            data=partial(month_file, engine(), view.village_code, view.period, view.version, kind),
             file_name=download_filename(view.village_code, view.period, view.version, kind),
             mime=DOWNLOAD_KINDS[kind][2],
             on_click="ignore",
@@ -206,7 +197,7 @@ def downloads(view: BoardView) -> None:
         st.warning(md(warning))
 
 
-def kiosk_board(code: str, period: str | None, rotate: int, pinned: int | None) -> None:
+def show_kiosk_board(code: str, period: str | None, rotate: int, pinned: int | None) -> None:
     st.markdown(KIOSK_CSS, unsafe_allow_html=True)
 
     @st.fragment(run_every=rotate)
@@ -214,9 +205,7 @@ def kiosk_board(code: str, period: str | None, rotate: int, pinned: int | None) 
         # Re-read on every tick so a newly published month or 政策问答 appears without a restart;
         # if the database is briefly unreachable, keep showing the last good board.
         try:
-            month = load_board(engine(), code, period, kiosk=True)
-            policies = kiosk_sections(load_public_explainers(engine(), code), today_shanghai())
-            view = replace(month, sections=month.sections + tuple(policies))
+            view = kiosk_board(engine(), code, period, today=today_shanghai())
             st.session_state["kiosk_view"] = view
         except BoardError as error:
             show_error(error)
@@ -241,11 +230,11 @@ params = parse_board_params(st.query_params.to_dict())
 village_code = params.village or choose_village()
 if village_code:
     if params.kiosk:
-        kiosk_board(village_code, params.period, params.rotate, params.slide)
+        show_kiosk_board(village_code, params.period, params.rotate, params.slide)
     else:
         try:
-            board = load_board(engine(), village_code, params.period)
+            board, policies = phone_board(engine(), village_code, params.period)
         except BoardError as error:
             show_error(error)
         else:
-            phone_board(board, load_public_explainers(engine(), village_code), params.policy)
+            show_phone_board(board, policies, params.policy)

@@ -16,17 +16,11 @@ from board.requests import (
     check_challenge,
     client_address,
     make_challenge,
-    public_status,
-    published_answers,
-    request_villages,
     shanghai_today,
-    statistics_rows,
-    submit_request,
 )
-from board.villages import get_village
-from infra.db import unit_of_work
 from infra.settings import get_settings
 from pages.shared.session import engine, show_error
+from services.requests import public_answers, request_status, request_villages, submit_request
 from views.board_view import markdown_escape as md
 
 CHALLENGE_KEY = "request_challenge"
@@ -39,8 +33,7 @@ st.caption(
     "依申请公开 20 个工作日内答复（可延长一次）；村务质询按乡镇规定的工作日内答复。"
 )
 
-with unit_of_work(engine()) as session:
-    villages = dict(request_villages(session))
+villages = request_villages(engine())
 if not villages:
     st.info("还没有可以受理申请的村/社区。")
     st.stop()
@@ -73,25 +66,22 @@ with ask:
         challenge = st.session_state[CHALLENGE_KEY]
         try:
             check_challenge(challenge, answer)
-            with unit_of_work(engine()) as session:
-                request = submit_request(
-                    session,
-                    village_code=village,
-                    kind=kind,
-                    topic=topic,
-                    subject=subject,
-                    question=question,
-                    name=name,
-                    phone=phone,
-                    answer_form=answer_form,
-                    publish_consent=consent,
-                    client_address=client_address(
-                        st.context.ip_address, st.context.headers.get("X-Forwarded-For"), get_settings().trusted_proxies
-                    ),
-                    now=datetime.now(UTC),
-                )
-                session.commit()
-            st.session_state[CODE_KEY] = request.code
+            st.session_state[CODE_KEY] = submit_request(
+                engine(),
+                village_code=village,
+                kind=kind,
+                topic=topic,
+                subject=subject,
+                question=question,
+                name=name,
+                phone=phone,
+                answer_form=answer_form,
+                publish_consent=consent,
+                client_address=client_address(
+                    st.context.ip_address, st.context.headers.get("X-Forwarded-For"), get_settings().trusted_proxies
+                ),
+                now=datetime.now(UTC),
+            )
         except BoardError as error:
             st.session_state[ERROR_KEY] = error
         # A fresh question for every attempt, so one answer cannot be replayed.
@@ -102,8 +92,7 @@ with follow:
     code = st.text_input("查询码", max_chars=20, key="follow_code")
     if st.button("查询", key="follow_button") and code:
         try:
-            with unit_of_work(engine()) as session:
-                status = public_status(session, code, today=shanghai_today(datetime.now(UTC)))
+            status = request_status(engine(), code, today=shanghai_today(datetime.now(UTC)))
         except BoardError as error:
             show_error(error)
         else:
@@ -127,9 +116,7 @@ with follow:
 
 with answers:
     chosen = st.selectbox("村/社区", list(villages), format_func=villages.get, key="answers_village")
-    with unit_of_work(engine()) as session:
-        shown = published_answers(session, get_village(session, chosen))
-        stats = statistics_rows(session)
+    shown, stats = public_answers(engine(), chosen)
     if not shown:
         st.info("这个村/社区还没有公开的问答。")
     for item in shown:

@@ -6,15 +6,16 @@ import time
 
 import streamlit as st
 
-from board.auth import get_user, visible_villages
+from board.auth import get_user
 from board.errors import BoardError
-from board.public import published_periods
 from board.requests import client_address
 from board.villages import get_village
 from infra.db import get_engine, migrate, unit_of_work
 from infra.logging import configure_logging
 from infra.settings import get_settings
 from models import Role
+from services.board import published_months
+from services.scope import village_choices
 from services.users import Identity as StaffUser
 from services.users import current_identity, first_admin_missing
 from services.users import log_in as log_in_service
@@ -107,19 +108,16 @@ def require_staff(*roles: Role) -> StaffUser:
 
 def choose_village(user: StaffUser, *, key: str = "village") -> str | None:
     """Sidebar choice among the villages this user may see; returns the village code."""
-    with unit_of_work(engine()) as session:
-        villages = [(v.code, v.name) for v in visible_villages(session, get_user(session, user.username))]
-    if not villages:
+    names = village_choices(engine(), user.username)
+    if not names:
         st.info("您的账号还没有绑定任何村/社区，请联系管理员。")
         return None
-    names = dict(villages)
     return st.sidebar.selectbox("村/社区", list(names), format_func=lambda c: f"{names[c]}（{c}）", key=key)
 
 
 def choose_published_period(code: str, *, key: str | None = None) -> str:
     """A month chooser over the village's published months; stops the page when there are none."""
-    with unit_of_work(engine()) as session:
-        periods = published_periods(session, get_village(session, code))
+    periods = published_months(engine(), code)
     if not periods:
         st.info("这个村/社区还没有公开任何月份。")
         st.stop()

@@ -2,27 +2,22 @@
 
 import streamlit as st
 
-from board.audit_query import audit_rows
-from board.auth import get_user, visible_villages
 from board.errors import BoardError
-from board.villages import get_village
-from infra.db import unit_of_work
 from models import Role
 from pages.shared.session import engine, require_staff, show_error
+from services.audit import audit_log
+from services.scope import village_choices
 
 user = require_staff(Role.township, Role.clerk, Role.supervisor)
 st.title("操作日志")
 
-with unit_of_work(engine()) as session:
-    villages = {v.code: v.name for v in visible_villages(session, get_user(session, user.username))}
+villages = village_choices(engine(), user.username)
 options = ["", *villages]
 code = st.selectbox("村/社区", options, format_func=lambda c: villages.get(c, "全部"), key="audit_village")
 period = st.text_input("月份（如 2026-10，留空为全部）", key="audit_period").strip()
 
 try:
-    with unit_of_work(engine()) as session:
-        village = get_village(session, code) if code else None
-        rows = audit_rows(session, user=get_user(session, user.username), village=village, period=period or None)
+    rows = audit_log(engine(), user.username, village_code=code or None, period=period or None)
 except BoardError as error:
     show_error(error)
     st.stop()

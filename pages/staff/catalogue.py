@@ -2,22 +2,12 @@
 
 import streamlit as st
 
-from board.auth import get_user, visible_townships
-from board.catalogue import (
-    CHANNELS,
-    COLUMNS,
-    LISTS,
-    STREAMS,
-    catalogue_rows,
-    read_workbook,
-    replace_catalogue,
-    write_workbook,
-)
+from board.catalogue import CHANNELS, COLUMNS, LISTS, STREAMS, write_workbook
 from board.errors import BoardError
-from board.villages import get_township
-from infra.db import unit_of_work
 from models import Role
 from pages.shared.session import engine, require_staff, show_error
+from services.catalogue import import_catalogue, load_catalogue, save_catalogue
+from services.scope import township_choices
 
 NOTICE_KEY = "catalogue_notice"
 
@@ -27,8 +17,7 @@ st.caption(
     "每一项写明公开什么、依据、谁来公开、向谁公开、怎么公开（" + "、".join(CHANNELS) + "）、何时公开。"
     "何时公开写成“次月10日前”“次季首月15日前”“事后5个工作日内”或“即时”。"
 )
-with unit_of_work(engine()) as session:
-    townships = {t.code: t.name for t in visible_townships(session, get_user(session, user.username))}
+townships = township_choices(engine(), user.username)
 if not townships:
     st.info("您的账号没有绑定乡镇/街道。")
     st.stop()
@@ -37,13 +26,9 @@ if notice := st.session_state.pop(NOTICE_KEY, None):
     st.success(notice)
 
 
-def save(rows: list[dict]) -> None:
+def run(action, *args) -> None:
     try:
-        with unit_of_work(engine()) as session:
-            count = replace_catalogue(
-                session, township=get_township(session, code), rows=rows, user=get_user(session, user.username)
-            )
-            session.commit()
+        count = action(engine(), code, user.username, *args)
     except BoardError as error:
         show_error(error)
         return
@@ -51,8 +36,7 @@ def save(rows: list[dict]) -> None:
     st.rerun()
 
 
-with unit_of_work(engine()) as session:
-    rows = catalogue_rows(session, get_township(session, code))
+rows = load_catalogue(engine(), code)
 edited = st.data_editor(
     rows,
     num_rows="dynamic",
@@ -66,7 +50,7 @@ edited = st.data_editor(
     },
 )
 if st.button("保存目录", type="primary"):
-    save(list(edited))
+    run(save_catalogue, list(edited))
 
 st.download_button(
     "导出 Excel",
@@ -77,9 +61,4 @@ st.download_button(
 )
 upload = st.file_uploader("从 Excel 导入（替换整个目录）", type=["xlsx"])
 if upload is not None and st.button("导入"):
-    try:
-        imported = read_workbook(upload.getvalue())
-    except BoardError as error:
-        show_error(error)
-    else:
-        save(imported)
+    run(import_catalogue, upload.getvalue())

@@ -4,26 +4,17 @@ from datetime import date
 
 import streamlit as st
 
-from board.auth import get_user, visible_townships
-from board.compliance import (
-    VERDICT_LABELS,
-    catalogue_report,
-    compliance_report,
-    export_rows,
-    report_csv,
-    report_xlsx,
-    summarise,
-)
+from board.compliance import VERDICT_LABELS, export_rows, report_csv, report_xlsx, summarise
 from board.periods import period_of, shift_period
-from infra.db import unit_of_work
 from infra.settings import get_settings
 from models import Role
 from pages.shared.session import engine, require_staff
+from services.compliance import catalogue_check, deadline_report
+from services.scope import township_choices
 
 user = require_staff(Role.township)
 st.title("按时公开情况")
-with unit_of_work(engine()) as session:
-    townships = {t.code: t.name for t in visible_townships(session, get_user(session, user.username))}
+townships = township_choices(engine(), user.username)
 if not townships:
     st.info("您的账号没有绑定乡镇/街道。")
     st.stop()
@@ -31,8 +22,7 @@ code = st.selectbox("乡镇/街道", list(townships), format_func=townships.get)
 months = [shift_period(period_of(date.today()), -i) for i in range(1, 13)]
 period = st.selectbox("月份", months)
 deadline_day = get_settings().deadline_day
-with unit_of_work(engine()) as session:
-    rows = compliance_report(session, township_code=code, period=period, today=date.today(), deadline_day=deadline_day)
+rows = deadline_report(engine(), code, period, today=date.today(), deadline_day=deadline_day)
 on_time = sum(r["on_time"] for r in rows)
 st.metric("按时公开", f"{on_time} / {len(rows)} 个村（社区）")
 st.caption(f"公开期限：次月 {deadline_day} 日（可用 SANWU_DEADLINE_DAY 设置）")
@@ -53,9 +43,7 @@ st.dataframe(
 
 st.subheader("按公开目录逐项核对")
 st.caption("每村每个事项按目录里的时限核对；期限遇节假日顺延到下一个工作日，“事后 N 个工作日”按工作日历计算。")
-with unit_of_work(engine()) as session:
-    items = catalogue_report(session, township_code=code, period=period, today=date.today())
-    session.commit()  # keeps the coverage index it built
+items = catalogue_check(engine(), code, period, today=date.today())
 summary = summarise(items)
 st.dataframe(
     [

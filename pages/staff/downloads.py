@@ -3,11 +3,10 @@
 import streamlit as st
 
 from board.errors import BoardError
-from exports.downloads import published_downloads
 from exports.pdf import PAGE_SIZES
-from infra.db import unit_of_work
 from pages.shared.plain import md
 from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
+from services.board import month_downloads
 
 user = require_staff()
 st.title("打印与下载")
@@ -19,8 +18,7 @@ if code:
         period = choose_published_period(code)
     size = right.radio("PDF 纸张", list(PAGE_SIZES), horizontal=True, help="A3、A2 为张贴用的海报尺寸")
     try:
-        with unit_of_work(engine()) as session:
-            downloads = published_downloads(session, code, period, size=size)
+        downloads = month_downloads(engine(), code, period, size=size)
     except BoardError as error:
         show_error(error)
         st.stop()

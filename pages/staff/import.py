@@ -13,12 +13,12 @@ from board.importers import (
     remembered_mapping,
     totals_text,
 )
-from board.review import section_table
 from infra.db import unit_of_work
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
 from views.entry_form import load_month
+from views.review import section_table
 
 user = require_staff(Role.clerk)
 st.title("Excel导入")

@@ -4,18 +4,15 @@ import streamlit as st
 
 from board.errors import BoardError
 from board.money import format_yuan
-from board.overview import periods_overview
-from board.villages import get_village
-from infra.db import unit_of_work
 from pages.shared.session import choose_village, engine, require_staff, show_error
+from services.overview import village_overview
 
 user = require_staff()
 st.title("月份总览")
 code = choose_village(user)
 if code:
     try:
-        with unit_of_work(engine()) as session:
-            rows = periods_overview(session, get_village(session, code))
+        rows = village_overview(engine(), code)
     except BoardError as error:
         show_error(error)
         st.stop()

@@ -12,8 +12,6 @@ from board.policy_check import check_explainer
 from board.policy_extract import SOURCE_SUFFIXES, draft_from_file, prefill
 from board.policy_fields import ANSWERS, FIELD_LABELS
 from exports.policy_pdf import render_policy_sheet, sheet_file_name
-from exports.wechat.outbox import message_rows
-from exports.wechat.policy_push import push_explainer
 from infra.settings import get_settings
 from models import Role
 from pages.shared.plain import md
@@ -22,6 +20,8 @@ from services.policy import (
     approve,
     correct,
     explainer_for_staff,
+    push,
+    push_record,
     save_explainer,
     save_new_explainer,
     scope_choices,
@@ -160,9 +160,9 @@ def published(info: dict) -> None:
         st.caption("已过截止日期，不再推送到网格群。")
     elif user.role in (Role.grid, Role.clerk, Role.township, Role.admin):
         if st.button("推送到网格群（每个群只发一次）"):
-            run(push_explainer, engine(), info["id"], now=datetime.now(UTC), settings=settings)
+            run(push, engine(), info["id"], now=datetime.now(UTC), settings=settings)
             st.rerun()
-    rows = message_rows(engine(), explainer_id=info["id"])
+    rows = push_record(engine(), info["id"])
     if rows:
         st.dataframe(
             [

@@ -9,31 +9,12 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from board.auth import get_user
 from board.errors import BoardError
-from board.requests import (
-    FORMS_NEEDING_REASON,
-    MAX_EXTENSION_DAYS,
-    REPLY_FORMS,
-    end_consultation,
-    extend_request,
-    inbox,
-    inquiry_days,
-    mark_supplemented,
-    publish_answer,
-    reply_contact,
-    reply_letter,
-    reply_request,
-    request_detail,
-    request_supplement,
-    set_inquiry_days,
-    shanghai_today,
-    start_consultation,
-)
+from board.requests import MAX_EXTENSION_DAYS, REPLY_FORMS, shanghai_today
 from exports.request_pdf import render_reply_letter
-from infra.db import unit_of_work
-from models import Role, Township
+from models import Role
 from pages.shared.session import engine, require_staff, show_error
+from services import requests as service
 from views.board_view import markdown_escape as md
 
 NOTICE_KEY = "requests_notice"
@@ -57,8 +38,7 @@ if notice := st.session_state.pop(NOTICE_KEY, None):
     st.success(notice)
 
 only_open = st.toggle("只看未答复的", value=True)
-with unit_of_work(engine()) as session:
-    rows = inbox(session, user=get_user(session, user.username), today=today, open_only=only_open)
+rows = service.inbox(engine(), user.username, today=today, open_only=only_open)
 
 overdue = [r for r in rows if r["overdue"]]
 left, right = st.columns(2)
@@ -87,23 +67,13 @@ if user.role == Role.township:
         entry["已逾期"] += r["overdue"]
     st.subheader("各村办理情况")
     st.dataframe(list(by_village.values()), hide_index=True, width="stretch")
-    with unit_of_work(engine()) as session:
-        me = get_user(session, user.username)
-        township = session.get(Township, me.township_id) if me.township_id else None
-        current = inquiry_days(session, me.township_id)
-    if township is not None:
+    current = service.township_inquiry_days(engine(), user.username)
+    if current is not None:
         with st.form("inquiry_days"):
             days = st.number_input("村务质询答复期限（工作日）", min_value=1, max_value=30, value=current)
             if st.form_submit_button("保存"):
                 try:
-                    with unit_of_work(engine()) as session:
-                        set_inquiry_days(
-                            session,
-                            township=session.get(Township, township.id),
-                            days=int(days),
-                            user=get_user(session, user.username),
-                        )
-                        session.commit()
+                    service.set_inquiry_days(engine(), user.username, int(days))
                     st.session_state[NOTICE_KEY] = f"村务质询答复期限已设为 {int(days)} 个工作日（新申请起生效）。"
                     st.rerun()
                 except BoardError as error:
@@ -115,8 +85,7 @@ code = st.selectbox(
     [r["code"] for r in rows],
     format_func=lambda c: next(f"{c} · {r['subject']}" for r in rows if r["code"] == c),
 )
-with unit_of_work(engine()) as session:
-    detail = request_detail(session, code, user=get_user(session, user.username), today=today)
+detail = service.request_detail(engine(), code, user.username, today=today)
 
 st.subheader(md(f"{detail['code']} · {detail['subject']}"))
 st.caption(
@@ -139,12 +108,10 @@ st.dataframe(
 )
 
 
-def run(action, message: str) -> None:
-    """One step in its own unit of work; the page reruns to show the new state."""
+def run(action, message: str, **kwargs) -> None:
+    """One service call for this request; the page reruns to show the new state."""
     try:
-        with unit_of_work(engine()) as session:
-            action(session, get_user(session, user.username))
-            session.commit()
+        action(engine(), code, user.username, **kwargs)
     except BoardError as error:
         show_error(error)
         return
@@ -155,8 +122,7 @@ def run(action, message: str) -> None:
 if detail["status"] == "replied":
     st.markdown(f"**答复（{md(detail['reply_form'])}，{md(detail['replied_on'])}）**")
     st.text(detail["reply_text"])
-    with unit_of_work(engine()) as session:
-        letter = reply_letter(session, code, user=get_user(session, user.username))
+    letter = service.reply_letter(engine(), code, user.username)
     st.download_button(
         "下载答复书（PDF）",
         data=partial(render_reply_letter, letter),
@@ -172,13 +138,11 @@ if detail["status"] == "replied":
     if not detail["published"]:
         general = st.checkbox("属于群众普遍关注的事项（条例第四十四条）", disabled=detail["publish_consent"])
         if st.button("在公开栏公开问答（不含姓名和电话）"):
-            run(lambda s, u: publish_answer(s, code, user=u, today=today, general_interest=general), "问答已公开。")
+            run(service.publish_answer, "问答已公开。", today=today, general_interest=general)
     st.stop()
 
 if st.button("查看完整电话（会记入操作日志）"):
-    with unit_of_work(engine()) as session:
-        phone = reply_contact(session, code, user=get_user(session, user.username))
-        session.commit()
+    phone = service.reveal_phone(engine(), code, user.username)
     st.code(phone, language=None)
 
 reply_tab, extend_tab, other_tab = st.tabs(["答复", "延期", "补正与第三方意见"])
@@ -190,38 +154,24 @@ with reply_tab, st.form("reply_form"):
         "答复后在公开栏公开（申请人已同意时）", value=detail["publish_consent"], disabled=not detail["publish_consent"]
     )
     if st.form_submit_button("答复", type="primary"):
-
-        def do_reply(session, me):
-            reply_request(
-                session,
-                code,
-                user=me,
-                form=form,
-                text=text,
-                today=today,
-                reason=reason if form in FORMS_NEEDING_REASON else "",
-            )
-            if publish:
-                publish_answer(session, code, user=me, today=today)
-
-        run(do_reply, "已答复。")
+        run(service.reply, "已答复。", form=form, text=text, reason=reason, publish=publish, today=today)
 
 with extend_tab, st.form("extend_form"):
     days = st.number_input("延长工作日数", min_value=1, max_value=MAX_EXTENSION_DAYS, value=MAX_EXTENSION_DAYS)
     why = st.text_input("延期理由（必填，经负责人同意）")
     if st.form_submit_button("延长答复期限"):
-        run(lambda s, u: extend_request(s, code, user=u, reason=why, days=int(days), today=today), "已延长答复期限。")
+        run(service.extend, "已延长答复期限。", reason=why, days=int(days), today=today)
 
 with other_tab:
     if detail["status"] == "supplement":
         if st.button("申请人已补正（重新计时）"):
-            run(lambda s, u: mark_supplemented(s, code, user=u, today=today), "已登记补正，答复期限重新计算。")
+            run(service.supplement_received, "已登记补正，答复期限重新计算。", today=today)
     else:
         note = st.text_input("需要申请人补正的内容（一次性告知，收到申请 7 个工作日内）")
         if st.button("告知补正（暂停计时）"):
-            run(lambda s, u: request_supplement(s, code, user=u, note=note, today=today), "已告知补正，暂停计时。")
+            run(service.ask_supplement, "已告知补正，暂停计时。", note=note, today=today)
     if detail["status"] == "consult":
         if st.button("第三方意见已收回"):
-            run(lambda s, u: end_consultation(s, code, user=u, today=today), "已登记第三方意见收回。")
+            run(service.end_consultation, "已登记第三方意见收回。", today=today)
     elif detail["status"] == "pending" and st.button("开始征求第三方意见（最多 15 个工作日不计入期限）"):
-        run(lambda s, u: start_consultation(s, code, user=u, today=today), "已开始征求第三方意见。")
+        run(service.start_consultation, "已开始征求第三方意见。", today=today)

@@ -7,19 +7,19 @@ import streamlit as st
 
 from board.errors import BoardError
 from board.money import format_yuan
-from board.review import (
+from board.workflow import STEPS
+from models import PeriodStatus, Role
+from pages.shared.plain import md
+from pages.shared.session import choose_village, engine, require_staff, show_error
+from services.review import load_review, review_months
+from services.workflow import take_step
+from views.review import (
     beneficiary_table,
-    build_review,
     difference_table,
     identity_table,
     major_payment_table,
-    review_periods,
+    section_table,
 )
-from board.workflow import STEPS, run_step
-from infra.db import unit_of_work
-from models import Role
-from pages.shared.plain import md
-from pages.shared.session import choose_village, engine, require_staff, show_error, village_and_user
 
 user = require_staff(Role.supervisor, Role.township, Role.clerk)
 st.title("审核与公开")
@@ -29,9 +29,7 @@ if not code:
 
 
 try:
-    with unit_of_work(engine()) as session:
-        village, me = village_and_user(session, code, user)
-        months = review_periods(session, village=village, user=me)
+    months = review_months(engine(), code, user.username)
 except BoardError as error:
     show_error(error)
     st.stop()
@@ -39,16 +37,14 @@ if not months:
     st.info("这个村/社区还没有任何月份的数据。")
     st.stop()
 labels = {m["period"]: f"{m['period']}（{m['status_label']}）" for m in months}
-waiting = [m["period"] for m in months if m["status"] in ("submitted", "approved")]
+waiting = [m["period"] for m in months if m["status"] in (PeriodStatus.submitted, PeriodStatus.approved)]
 periods = list(labels)
 period = st.sidebar.selectbox(
     "月份", periods, index=periods.index(waiting[0]) if waiting else 0, format_func=labels.get, key="review_period"
 )
 
 try:
-    with unit_of_work(engine()) as session:
-        village, me = village_and_user(session, code, user)
-        review = build_review(session, village=village, period=period, user=me)
+    review = load_review(engine(), code, period, user.username)
 except BoardError as error:
     show_error(error)
     st.stop()
@@ -91,7 +87,7 @@ for key, section in review["sections"].items():
         if not section["rows"]:
             st.caption("本月无")
             continue
-        st.dataframe(section["table"], hide_index=True, width="stretch")
+        st.dataframe(section_table(key, section["rows"]), hide_index=True, width="stretch")
         if key == "affairs":
             for item in section["rows"]:
                 if item["beneficiaries"]:
@@ -110,15 +106,12 @@ comment = st.text_area("审核意见 / 退回原因", key="review_comment") if {
 for column, step in zip(st.columns(len(steps)), steps):
     if column.button(STEPS[step].label, key=f"step_{step}", type="primary" if step != "reject" else "secondary"):
         try:
-            with unit_of_work(engine()) as session:
-                village, me = village_and_user(session, code, user)
-                result = run_step(session, village=village, period=period, user=me, step=step, comment=comment)
-                session.commit()
+            result = take_step(engine(), code, period, user.username, step, comment)
         except BoardError as error:
             show_error(error)
             st.stop()
-        done = f"{period}：{STEPS[step].label}完成。"
-        if step == "publish":
+        done = f"{period}：{result.label}完成。"
+        if result.version is not None:
             done += f" 第{result.version}版，哈希 {result.content_hash[:12]}。"
         st.session_state["review_notice"] = done
         st.rerun()

@@ -8,13 +8,12 @@ from board.errors import BoardError
 from board.links import policy_url
 from board.policy import today_shanghai
 from board.snapshot import SHANGHAI
-from exports.wechat.outbox import confirm_delivered, resend
-from exports.wechat.share import mark_forwarded, share_pack, share_status
 from infra.settings import get_settings
-from models import Role
+from models import Channel, OutboxStatus, Role
 from pages.shared.plain import md
 from pages.shared.session import choose_published_period, choose_village, engine, require_staff, show_error
 from services.policy import load_public_explainers
+from services.share import confirm_delivered, mark_forwarded, resend, share_pack, share_status
 from views.policy_view import explainer_text, heading, is_expired
 
 user = require_staff(Role.grid, Role.clerk)
@@ -64,8 +63,12 @@ if code:
     )
 
     st.subheader("③ 转发后点“已转发”")
-    manual = [g for g in status["grids"] if g["channel"] == "manual"]
-    forwarded = {m["grid"] for m in status["messages"] if m["status"] == "manual_done" and m["version"] == pack.version}
+    manual = [g for g in status["grids"] if g["channel"] == Channel.manual]
+    forwarded = {
+        m["grid"]
+        for m in status["messages"]
+        if m["status"] == OutboxStatus.manual_done and m["version"] == pack.version
+    }
     if not manual:
         st.info("这个村/社区没有登记“手动转发”的网格。")
     for grid in manual:
@@ -107,14 +110,14 @@ if code:
             width="stretch",
         )
     for m in messages:
-        if m["status"] not in ("failed", "ambiguous"):
+        if m["status"] not in (OutboxStatus.failed, OutboxStatus.ambiguous):
             continue
         label = f"{md(m['grid'])} {m['kind_label']} {m['part_no']}/{m['part_total']}"
         st.error(f"{label}：{m['status_label']}。{md(m['error'])}")
         cols = st.columns(2)
         if cols[0].button("重新发送", key=f"resend-{m['id']}", help="结果不确定时，请先确认群里确实没有收到"):
             run(resend, m["id"], by=user.username, now=now, settings=settings)
-        if m["status"] == "ambiguous" and cols[1].button("群里已收到", key=f"seen-{m['id']}"):
+        if m["status"] == OutboxStatus.ambiguous and cols[1].button("群里已收到", key=f"seen-{m['id']}"):
             run(confirm_delivered, m["id"], by=user.username, now=now)
 
     open_explainers = [c for c in load_public_explainers(engine(), code) if not is_expired(c, today_shanghai())]
@@ -126,7 +129,9 @@ if code:
                 link = policy_url(settings.public_base_url, code, content["id"])
                 st.code(explainer_text(content, link=link, today=today_shanghai()), language=None, wrap_lines=True)
 
-    tasks = [m for m in messages if m["channel"] == "customer_group" and m["status"] == "manual_pending"]
+    tasks = [
+        m for m in messages if m["channel"] == Channel.customer_group and m["status"] == OutboxStatus.manual_pending
+    ]
     for m in tasks:
         st.info(f"{md(m['grid'])}：客户群群发任务已建好，网格员在企业微信里点“发送”后，请在这里确认。")
         if st.button("已在企业微信确认发送", key=f"task-{m['id']}"):

@@ -5,11 +5,10 @@ from datetime import date
 import pytest
 
 from board.auth import get_user
+from board.balance import balance_identity
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.review import (
-    balance_identity,
-    beneficiary_table,
     build_review,
     category_differences,
     empty_sections,
@@ -21,6 +20,7 @@ from board.workflow import allowed_steps, run_step
 from infra.db import unit_of_work
 from models import PeriodStatus, Role
 from tests.entry.conftest import enter_month, ledger_line, publish
+from views.review import beneficiary_table, section_table
 
 
 def test_balance_identity_reports_the_difference_per_account():
@@ -144,7 +144,12 @@ def test_review_of_a_submitted_month(submitted_march):
         "closing_fen": 5_550_000,
     }
     diffs = {r["item"]: r["difference_fen"] for r in review["total_differences"]}
-    assert diffs == {"月初余额": 1_700_000, "本月收入": -1_800_000, "本月支出": 6_050_000, "月末余额": -6_150_000}
+    assert diffs == {
+        "opening_fen": 1_700_000,
+        "income_fen": -1_800_000,
+        "expense_fen": 6_050_000,
+        "closing_fen": -6_150_000,
+    }
     by_category = {
         (r["direction"], r["category"]): (r["current_fen"], r["previous_fen"]) for r in review["category_differences"]
     }
@@ -155,8 +160,9 @@ def test_review_of_a_submitted_month(submitted_march):
     }
     assert review["empty_sections"] == ["债权债务", "资源发包", "党务", "村务", "便民服务"]
     assert [(p["line"], p["summary"]) for p in review["major_payments"]] == [(2, "沟渠清淤工程款")]
-    assert [row["摘要"] for row in review["sections"]["ledger"]["table"]] == ["电费", "沟渠清淤工程款"]
-    assert review["sections"]["ledger"]["table"][1]["金额"] == "60,000.00"
+    table = section_table("ledger", review["sections"]["ledger"]["rows"])
+    assert [row["摘要"] for row in table] == ["电费", "沟渠清淤工程款"]
+    assert table[1]["金额"] == "60,000.00"
 
 
 def test_review_lists_problems_and_months(submitted_march):

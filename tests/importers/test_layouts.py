@@ -7,8 +7,8 @@ from datetime import date
 from board.importers import preview_import
 from board.importers.values import to_partial_date
 from board.periods import format_partial_date, partial_iso
-from board.review import section_table
 from tests.importers.gallery import LAYOUTS, PERIOD, Sheet, _three_column_grid, build, for_history
+from views.review import section_table
 
 BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

@@ -17,16 +17,14 @@ from board.splitting import byte_len
 from exports.wechat.outbox import (
     MAX_ATTEMPTS,
     claim,
-    confirm_delivered,
     enqueue,
     message_rows,
     plan_messages,
-    requeue,
-    resend,
     send_due,
 )
 from infra.db import unit_of_work
 from models import OutboxMessage, WecomToken
+from services.share import confirm_delivered, requeue, resend
 from tests.helpers import as_record
 from tests.wechat.conftest import APP_SECRET, CHAT_ID, FAST, NOW, long_snapshot
 

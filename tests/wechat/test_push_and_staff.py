@@ -12,19 +12,11 @@ from board.errors import PermissionDenied
 from board.public import published_snapshot
 from board.villages import add_village, get_village
 from exports.wechat.grids import add_grid
-from exports.wechat.outbox import (
-    confirm_delivered,
-    enqueue,
-    message_rows,
-    plan_messages,
-    requeue,
-    resend,
-    send_due,
-)
+from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due
 from exports.wechat.push import push_due, push_period
-from exports.wechat.share import mark_forwarded
 from infra.db import unit_of_work
 from models import AuditLog, PublishedPeriod, Role, User
+from services.share import confirm_delivered, mark_forwarded, requeue, resend
 from tests.helpers import rehash_chain
 from tests.wechat.conftest import FAST, NOW
 
