@@ -241,7 +241,7 @@ def build_digest(
     Never carries personal numbers: whatever ``find_pii`` spots in the finished text is
     masked (except the board link; the hotline is a landline, masked in the snapshot otherwise).
     """
-    link = board_url(base_url, snapshot.village.code, snapshot.period)
+    link = board_url(base_url, snapshot.village.code, snapshot.period, version=snapshot.version)
     screen = _Screen(snapshot)
     if short:
         text = _short_digest(snapshot, _previous_block(snapshot, previous), link, screen)

@@ -51,7 +51,7 @@ def qr_png(link: str) -> bytes:
 def share_pack(engine: Engine, village_code: str, period: str, *, base_url: str) -> SharePack:
     with unit_of_work(engine) as session:
         snapshot = published_snapshot(session, get_village(session, village_code), period)
-    link = board_url(base_url, snapshot.village.code, snapshot.period)
+    link = board_url(base_url, snapshot.village.code, snapshot.period, version=snapshot.version)
     return SharePack(
         title=f"{snapshot.village.name} {period_label(snapshot.period)}",
         period=snapshot.period,

@@ -22,7 +22,8 @@ from exports.pdf import render_pdf
 from infra.db import unit_of_work
 from models import PublishedPeriod
 from tests.helpers import DEMO_END
-from views.board_view import TRANSFER_MARK, Table, load_board
+from views.board_view import Table, load_board
+from views.public_tables import TRANSFER_MARK
 
 
 def legacy_document(content: dict) -> dict:
