@@ -250,6 +250,12 @@ def build_digest(
     return _mask_except(text, (link,))
 
 
+def spoken_summary(snapshot: PublicRecord) -> str:
+    """The month's short summary for the 朗读 button, without its link (nobody wants a URL read out)."""
+    lines = build_digest(snapshot, base_url="", short=True).splitlines()
+    return "\n".join(line for line in lines if not line.startswith("详情："))
+
+
 def _full_digest(snapshot: PublicRecord, before: HistoryPoint | None, link: str, screen: _Screen) -> str:
     lines = [_title(snapshot)]
     if snapshot.version > 1:

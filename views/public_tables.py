@@ -76,6 +76,10 @@ class TableSchema:
     def rows(self, items: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
         return tuple(self.row(x) for x in items)
 
+    def only(self, *fields: str) -> TableSchema:
+        """The same table with fewer columns (the kiosk shows the ones that fit a big screen)."""
+        return TableSchema(self.key, tuple(c for c in self.columns if c.field in fields))
+
 
 @dataclass(frozen=True)
 class DebtRow:
