@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.import_cmd",
     "cli.wechat_cmd",
     "cli.html_cmd",
+    "cli.serve_cmd",
     "cli.policy_cmd",
     "cli.request_cmd",
     "cli.reminders_cmd",
