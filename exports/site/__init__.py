@@ -16,6 +16,6 @@ Files are written atomically (temporary file, then rename) and only when their b
 each text file with a ``.gz`` twin so `board serve` and nginx's ``gzip_static`` send it compressed.
 """
 
-from exports.site.build import SiteExport, VillageExport, export_site
+from exports.site.build import SiteExport, VillageExport, export_site, render_month_page
 
-__all__ = ["SiteExport", "VillageExport", "export_site"]
+__all__ = ["SiteExport", "VillageExport", "export_site", "render_month_page"]

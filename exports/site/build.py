@@ -443,6 +443,17 @@ def _month_context(v: _Village, record: PublicRecord, *, up: str, base_url: str,
     }
 
 
+def render_month_page(
+    record: PublicRecord, *, versions: Sequence[PublicRecord] = (), periods: Sequence[str] = (), base_url: str = ""
+) -> str:
+    """One month page on its own (``versions``: every version of the month, oldest first)."""
+    months = list(periods) or [record.period]
+    v = _Village(record.village.code, record.village.name, dict.fromkeys(months, record), {})
+    v.versions[record.period] = list(versions) or [record]
+    context = _month_context(v, record, up="../../", base_url=base_url, present=set(months))
+    return _render("month.html", **context).decode("utf-8")
+
+
 def _write_village(engine: Engine, v: _Village, out_dir: Path, *, base_url: str) -> VillageExport:
     root = out_dir / v.code
     pages = []
@@ -472,6 +483,7 @@ def _write_village(engine: Engine, v: _Village, out_dir: Path, *, base_url: str)
             months=months,
             up="../",
             has_policy=policy is not None,
+            policy_count=len(explainers),
             title=f"{v.name} 三务公开栏",
             description=f"{v.name}每月财务、村务、党务公开，共{len(months)}个月，可查看每次更正前后的版本。",
             format_wan=format_wan,
