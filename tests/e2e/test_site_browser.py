@@ -42,10 +42,12 @@ def _free_port() -> int:
 class Server:
     """`board serve`'s server on a free loopback port (the stdlib module alone: it starts in a blink)."""
 
-    def __init__(self, root: Path):
-        self.port = _free_port()
+    def __init__(self, root: Path, port: int):
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
-        code = f"from infra.static_server import serve; serve(__import__('pathlib').Path({str(root)!r}), port={self.port})"
+        code = (
+            f"from infra.static_server import serve; serve(__import__('pathlib').Path({str(root)!r}), port={self.port})"
+        )
         self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -82,7 +84,7 @@ def site(demo_url, tmp_path):
     port = _free_port()
     export_site(engine, root, village_codes=["DEMO"], period=DEMO_END, base_url=f"http://127.0.0.1:{port}")
     export_site(engine, root, village_codes=["DEMO"], period="2026-06", base_url=f"http://127.0.0.1:{port}")
-    server = Server(root)
+    server = Server(root, port)
     server.root, server.engine = root, engine
     yield server
     server.stop()
@@ -146,8 +148,9 @@ def test_big_text_is_remembered_and_read_aloud_speaks_chinese(site, browser, pag
     context.add_init_script(
         """window.__spoken = [];
         window.SpeechSynthesisUtterance = function (t) { this.text = t; };
-        window.speechSynthesis = {getVoices: () => [{lang: 'zh-CN', name: 'zh'}], cancel: () => {},
-                                  speak: (u) => window.__spoken.push({text: u.text, lang: u.lang})};"""
+        Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
+          getVoices: () => [{lang: 'zh-CN', name: 'zh'}], cancel: () => {},
+          speak: (u) => window.__spoken.push({text: u.text, lang: u.lang})}});"""
     )
     page = page_errors(context.new_page())
     page.goto(site.url + "/DEMO/2026-10/")
@@ -203,7 +206,9 @@ def test_kiosk_fits_every_screen(site, browser, width, height, page_errors):
     assert count * seconds <= 90
     assert 8 <= seconds
     for n in range(count):
-        page.evaluate("n => document.querySelectorAll('.slide').forEach((s, k) => s.classList.toggle('on', k === n))", n)
+        page.evaluate(
+            "n => document.querySelectorAll('.slide').forEach((s, k) => s.classList.toggle('on', k === n))", n
+        )
         assert page.evaluate(FITS) == [], (n, page.locator(".slide.on h2").inner_text())
         assert page.locator("#side svg.qr").is_visible()
         assert page.locator("#head").is_visible() and "2026年10月" in page.locator("#head").inner_text()
