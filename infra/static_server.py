@@ -171,9 +171,10 @@ class HttpProtocol(asyncio.Protocol):
         self.buffer += data
         while self.transport and not self.transport.is_closing():
             end = self.buffer.find(b"\r\n\r\n")
+            if end > MAX_HEAD or (end < 0 and len(self.buffer) > MAX_HEAD):
+                self._reply(False, "431 Request Header Fields Too Large", b"", "text/plain; charset=utf-8")
+                return
             if end < 0:
-                if len(self.buffer) > MAX_HEAD:
-                    self._reply(False, "431 Request Header Fields Too Large", b"", "text/plain; charset=utf-8")
                 return
             head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
             self._arm()

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -25,46 +22,13 @@ from infra.db import get_engine, unit_of_work
 from models import User
 from tests.e2e.conftest import screenshot
 from tests.helpers import DEMO_END, ROOT
+from tests.site.conftest import StaticServer, free_port
 
 pytestmark = pytest.mark.e2e
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 KIOSK_SCREENS = [(1280, 720), (1366, 768), (1920, 1080), (1080, 1920)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`board serve`'s server on a free loopback port (the stdlib module alone: it starts in a blink)."""
-
-    def __init__(self, root: Path, port: int):
-        self.port = port
-        self.url = f"http://127.0.0.1:{self.port}"
-        code = (
-            f"from infra.static_server import serve; serve(__import__('pathlib').Path({str(root)!r}), port={self.port})"
-        )
-        self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/robots.txt", timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("static server did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 @pytest.fixture
@@ -81,10 +45,10 @@ def site(demo_url, tmp_path):
     """The demo site (newest month and the amended 2026-06) behind a running server."""
     root = tmp_path / "public"
     engine = get_engine(demo_url)
-    port = _free_port()
+    port = free_port()
     export_site(engine, root, village_codes=["DEMO"], period=DEMO_END, base_url=f"http://127.0.0.1:{port}")
     export_site(engine, root, village_codes=["DEMO"], period="2026-06", base_url=f"http://127.0.0.1:{port}")
-    server = Server(root, port)
+    server = StaticServer(root, port)
     server.root, server.engine = root, engine
     yield server
     server.stop()
