@@ -34,8 +34,9 @@ from infra.db import get_engine, migrate, unit_of_work  # noqa: E402
 from infra.demo import DEMO_VILLAGE, seed_demo  # noqa: E402
 
 END = "2026-10"
-PAGE = f"/{DEMO_VILLAGE}/{END}/"
-LATEST = f"/{DEMO_VILLAGE}/latest.json"
+CODE = DEMO_VILLAGE[0]
+PAGE = f"/{CODE}/{END}/"
+LATEST = f"/{CODE}/latest.json"
 KIOSKS = 1_000
 POLL_SECONDS = 60
 

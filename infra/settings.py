@@ -124,7 +124,8 @@ class Settings(BaseSettings):
 
 
 LOCAL_LINK_WARNING = (
-    "公开网址（PUBLIC_BASE_URL）还没有设置，或指向本机（{url}）：二维码和链接在居民的手机上打不开。"
+    "公开网址（PUBLIC_BASE_URL）还没有设置，或指向本机（{url}）：打印的公开栏上的二维码、"
+    "网格转发和企业微信推送里的链接，在居民的手机上都打不开。"
     "请设置为居民能访问的网址，例如 https://gongkai.example.cn。"
 )
 

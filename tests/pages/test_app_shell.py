@@ -72,3 +72,17 @@ def test_a_deactivated_account_loses_access_at_once(make_app, demo_url):
     at.run()
     assert any("已停用" in w.value for w in at.warning)
     assert not at.dataframe
+
+
+@pytest.mark.parametrize(("base_url", "warned"), [("", True), ("http://127.0.0.1:8502", True), ("https://gk.cn", False)])
+def test_staff_pages_warn_while_public_links_point_at_this_machine(make_app, monkeypatch, base_url, warned):
+    monkeypatch.setenv("SANWU_SECRETS_FILE", "/nonexistent/secrets.toml")
+    monkeypatch.setenv("PUBLIC_BASE_URL", base_url)
+    at = log_in(make_app(), "wenshu", "sanwu-demo")
+    at.switch_page("pages/staff/downloads.py").run()
+    assert not at.exception
+    shown = any("居民的手机上都打不开" in w.value for w in at.warning)
+    assert shown is warned
+    # The public board is not a staff page: residents never see the warning.
+    at.switch_page("pages/public/board.py").run()
+    assert not any("居民的手机上都打不开" in w.value for w in at.warning)
