@@ -1,6 +1,6 @@
 """Serving the public site: `board serve` against Debian's nginx, same page, same machine, same run.
 
-Run: .venv/bin/python bench/bench_serve.py [--requests 20000] [--kiosk-seconds 60] [--workers 2]
+Run: .venv/bin/python bench/bench_serve.py [--requests 20000] [--kiosk-seconds 125] [--workers 2]
 Installs nginx-light and apache2-utils (ab) with apt-get when missing.  Everything stays on
 loopback and every loop is bounded by a request count or a duration.
 
@@ -159,7 +159,7 @@ def measure(name: str, port: int, pids: list[int], args) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20_000)
-    parser.add_argument("--kiosk-seconds", type=float, default=60)
+    parser.add_argument("--kiosk-seconds", type=float, default=125)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     ensure_tools()
