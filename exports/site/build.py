@@ -406,7 +406,9 @@ def _load(engine: Engine, code: str, wanted: str | None) -> _Village:
         return _Village(village.code, village.name, latest, versions)
 
 
-def _month_context(v: _Village, record: PublicRecord, *, up: str, base_url: str, present: set[str]) -> dict:
+def _month_context(
+    v: _Village, record: PublicRecord, *, up: str, base_url: str, present: set[str], has_policy: bool = False
+) -> dict:
     versions = v.versions.get(record.period) or [record]
     newest = versions[-1]
     periods = [p for p in v.latest if p in present]
@@ -439,7 +441,7 @@ def _month_context(v: _Village, record: PublicRecord, *, up: str, base_url: str,
         "month_path": month_path,
         "kiosk_path": kiosk_path(v.code),
         "policy_path": policy_path(v.code),
-        "has_policy": False,
+        "has_policy": has_policy,
     }
 
 
@@ -467,8 +469,9 @@ def _write_village(engine: Engine, v: _Village, out_dir: Path, *, base_url: str)
             for path, up in ((month_path(v.code, record.period, record.version), "../../../"),) + (
                 ((month_path(v.code, record.period), "../../"),) if record is versions[-1] else ()
             ):
-                context = _month_context(v, record, up=up, base_url=base_url, present=present)
-                context["has_policy"] = policy is not None
+                context = _month_context(
+                    v, record, up=up, base_url=base_url, present=present, has_policy=policy is not None
+                )
                 page = out_dir / path / PAGE
                 write_file(page, _render("month.html", **context))
                 pages.append(page)
