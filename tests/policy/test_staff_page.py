@@ -57,7 +57,7 @@ def test_draft_check_approve_and_push_through_the_page(demo_url, wecom_env, fake
     assert not township.exception
     assert any("第 1 期｜明年的居民医保" in s.value for s in township.success)
     copy = township.code[0].value
-    assert copy.startswith("【政策问答 第 1 期】明年的居民医保") and "policy=1" in copy
+    assert copy.startswith("【政策问答 第 1 期】明年的居民医保") and "#policy-1" in copy
     assert "下载大字 A4 张贴版" in [b.label for b in township.get("download_button")]
     by_label(township.button, "推送到网格群（每个群只发一次）").click().run()
     assert not township.exception
