@@ -458,12 +458,15 @@ def render_month_page(
 
 def _write_village(engine: Engine, v: _Village, out_dir: Path, *, base_url: str) -> VillageExport:
     root = out_dir / v.code
+    root.mkdir(parents=True, exist_ok=True)
     pages = []
     present = {p for p in v.latest if (out_dir / month_path(v.code, p) / PAGE).is_file()} | set(v.versions)
     explainers = load_public_explainers(engine, v.code)
     policy = write_policy_page(
         root, v.name, v.code, explainers, today=today_shanghai(), base_url=base_url, base_css=_base_css()
     )
+    if policy is not None:
+        write_file(policy, policy.read_bytes())  # its .gz twin, for the servers
     for versions in v.versions.values():
         for record in versions:
             for path, up in ((month_path(v.code, record.period, record.version), "../../../"),) + (
