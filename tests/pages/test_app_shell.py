@@ -74,7 +74,9 @@ def test_a_deactivated_account_loses_access_at_once(make_app, demo_url):
     assert not at.dataframe
 
 
-@pytest.mark.parametrize(("base_url", "warned"), [("", True), ("http://127.0.0.1:8502", True), ("https://gk.cn", False)])
+@pytest.mark.parametrize(
+    ("base_url", "warned"), [("", True), ("http://127.0.0.1:8502", True), ("https://gk.cn", False)]
+)
 def test_staff_pages_warn_while_public_links_point_at_this_machine(make_app, monkeypatch, base_url, warned):
     monkeypatch.setenv("SANWU_SECRETS_FILE", "/nonexistent/secrets.toml")
     monkeypatch.setenv("PUBLIC_BASE_URL", base_url)
