@@ -174,16 +174,16 @@ def _sections(record: PublicRecord, charts: list[SiteChart]) -> list[SiteSection
             "账上有多少钱",
             "账上",
             figures=(
-                Figure("月初账上", format_wan(totals.opening_fen), format_yuan(totals.opening_fen)),
                 *(
                     Figure(
-                        f"其中{ACCOUNT_LABELS[a]}",
+                        f"月末{ACCOUNT_LABELS[a]}",
                         format_wan(accounts[a].closing_fen),
                         format_yuan(accounts[a].closing_fen),
                     )
                     for a in ACCOUNT_LABELS
                     if a in accounts
                 ),
+                Figure("月初账上", format_wan(totals.opening_fen), format_yuan(totals.opening_fen)),
             ),
             texts=tuple(compare_sentences(record)),
             charts=tuple(by_key[k] for k in ("trend",) if k in by_key),

@@ -150,6 +150,7 @@ def column_chart(points: Sequence[tuple[str, int]], *, label: str, width: int = 
         )
     slot = plot_w / max(1, len(points))
     every = max(1, math.ceil(len(points) / 6))
+    shown_year = ""
     for n, (period, fen) in enumerate(points):
         h = max(0.0, fen / unit.fen * scale)
         x = left + n * slot
@@ -158,8 +159,11 @@ def column_chart(points: Sequence[tuple[str, int]], *, label: str, width: int = 
             f'height="{_num(h)}" fill="{BAR_DARK["line"] if n == len(points) - 1 else LINE_COLOUR}"/>'
         )
         if n % every == 0 or n == len(points) - 1:
+            # "24年11月", then the month alone until the year changes: words between the
+            # numbers, so no run of digits reads like a card number when the text is extracted.
             year, month = period.split("-")
-            text = f"{year[2:]}.{int(month)}"
+            text = f"{int(month)}月" if year == shown_year else f"{year[2:]}年{int(month)}月"
+            shown_year = year
             body.append(
                 f'<text x="{_num(x + slot / 2)}" y="{height - 10}" font-size="{font - 1}" fill="{INK}" '
                 f'text-anchor="middle">{escape(text)}</text>'

@@ -66,7 +66,7 @@ def test_settings_environment_first_then_secrets(tmp_path, monkeypatch):
     settings = get_settings()
     assert settings.public_base_url == "http://localhost:8502"
     assert settings.trusted_proxies == frozenset({"10.0.0.1", "10.0.0.2"})
-    assert "居民的手机上打不开" in local_link_warning(settings)
+    assert "居民的手机上都打不开" in local_link_warning(settings)
 
 
 @pytest.mark.parametrize(
