@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from cli.common import export_subparsers
 from cli.main import open_engine
 from exports.site import export_site
-from infra.settings import get_settings
+from infra.settings import get_settings, local_link_warning
 
 
 def cmd_export_html(args) -> int:
     engine = open_engine(args)
+    settings = get_settings()
     result = export_site(
         engine,
         Path(args.out),
         village_codes=[args.village] if args.village else None,
         period=args.period,
-        base_url=get_settings().public_base_url,
+        base_url=settings.public_base_url,
     )
+    warning = local_link_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr)
     largest = max(page.stat().st_size for page in result.pages)
     for village in result.villages:
         months = len({p.parent.name for p in village.pages if p.parent.parent == village.dir})

@@ -45,9 +45,10 @@ def _overview(url: str, period: str, capsys) -> dict:
 
 def test_cli_export_writes_a_folder_per_village_with_every_version(demo_url, tmp_path):
     out = tmp_path / "site"
-    result = run_cli("export", "html", "-o", str(out), db=demo_url)
+    result = run_cli("export", "html", "-o", str(out), db=demo_url, env={"PUBLIC_BASE_URL": ""})
     assert result.returncode == 0, result.stderr
     assert "24 个月份" in result.stdout and "村（社区）目录" in result.stdout
+    assert "居民的手机上都打不开" in result.stderr  # links would point at this machine
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="DEMO/"' in index and "青禾镇幸福社区" in index
     months = sorted(p.parent.name for p in (out / "DEMO").glob("*/index.html") if p.parent.name[0].isdigit())
