@@ -78,6 +78,9 @@ def test_kiosk_and_phone_views(streamlit_server, browser, page_errors, demo_url)
     phone.locator("[data-testid='stMetricValue']").filter(has_text=closing).first.wait_for()
     phone.wait_for_timeout(500)  # let Streamlit's fade-in finish before the screenshot
     assert phone.evaluate("() => document.documentElement.scrollWidth <= 390")
+    # Chinese voice for screen readers; each chart named by its sentence.
+    assert phone.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert phone.locator("[aria-label*='本月收入']").count() >= 1
     screenshot(phone, "board-phone-390x844")
     assert page_errors.errors == []
     kiosk.close()
