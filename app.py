@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from infra.settings import get_settings, local_link_warning
 from models import Role
 from pages.shared.session import current_user, log_out
 
 st.set_page_config(page_title="三务公开栏", page_icon="📋", layout="wide")
+# Streamlit declares <html lang="en">: screen readers would read this Chinese page with an English voice.
+st.html("<script>document.documentElement.lang = 'zh-CN';</script>", unsafe_allow_javascript=True)
 
 STAFF_ROLES = (Role.admin, Role.township, Role.clerk, Role.supervisor, Role.grid)
 
@@ -51,4 +54,9 @@ else:
     )
     sections["工作人员"] = allowed
 
-st.navigation(sections).run()
+page = st.navigation(sections)
+if user is not None and page.url_path in {path for _, _, path, _ in staff_pages}:
+    warning = local_link_warning(get_settings())
+    if warning:
+        st.warning(warning, icon=":material/link_off:")
+page.run()

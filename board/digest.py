@@ -242,7 +242,7 @@ def build_digest(
     Never carries personal numbers: whatever ``find_pii`` spots in the finished text is
     masked (except the board link; the hotline is a landline, masked in the snapshot otherwise).
     """
-    link = board_url(base_url, snapshot.village.code, snapshot.period)
+    link = board_url(base_url, snapshot.village.code, snapshot.period, version=snapshot.version)
     screen = _Screen(snapshot)
     if short:
         text = _short_digest(snapshot, _previous_block(snapshot, previous), link, screen)
@@ -252,6 +252,12 @@ def build_digest(
     head = snapshot.chain_head
     text += f"\n{WITNESS_LABEL}{head[:12]}（完整 {head}）"
     return _mask_except(text, (link, head, head[:12]))
+
+
+def spoken_summary(snapshot: PublicRecord) -> str:
+    """The month's short summary for the 朗读 button, without its link (nobody wants a URL read out)."""
+    lines = build_digest(snapshot, base_url="", short=True).splitlines()
+    return "\n".join(line for line in lines if not line.startswith("详情："))
 
 
 def _full_digest(snapshot: PublicRecord, before: HistoryPoint | None, link: str, screen: _Screen) -> str:

@@ -25,7 +25,17 @@ from board.overview import period_overview
 from board.periods import check_period
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
 from board.workflow import STEPS, run_step
-from cli import html_cmd, import_cmd, pdf_cmd, policy_cmd, reminders_cmd, request_cmd, wechat_cmd, witness_cmd
+from cli import (
+    html_cmd,
+    import_cmd,
+    pdf_cmd,
+    policy_cmd,
+    reminders_cmd,
+    request_cmd,
+    serve_cmd,
+    wechat_cmd,
+    witness_cmd,
+)
 from cli.actor import actor_options, authenticate_actor, require_one
 from cli.common import Globals, os_error_text, print_problems, read_secret, write_output
 from cli.witness_cmd import verify_with_witness
@@ -352,6 +362,7 @@ for _command in (
     request_cmd.catalogue_group,
     reminders_cmd.cmd_remind,
     witness_cmd.witness_group,
+    serve_cmd.cmd_serve,
 ):
     root.add_command(_command)
 

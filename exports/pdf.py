@@ -44,8 +44,9 @@ from exports.fonts import FontChoice, resolve_font
 from exports.pdf_charts import TREND_MONTHS, balance_trend_chart, expense_category_chart, income_expense_chart
 from infra.settings import get_settings
 from models import Direction
-from views.board_view import TRANSFER_MARK, transfer_note
-from views.charts import MAJOR_MARK, balance_trend_caption, expense_category_caption, income_expense_caption
+from views.board_view import transfer_note
+from views.charts import balance_trend_caption, expense_category_caption, income_expense_caption
+from views.public_tables import MAJOR_MARK, TRANSFER_MARK
 
 PAGE_SIZES = {"A4": A4, "A3": A3, "A2": A2}
 # Poster sizes keep the A4 layout and scale type and spacing with the paper.
@@ -269,7 +270,7 @@ class _Board:
         s, k = self.s, self.k
         village = s.village
         start, end = posting_period(s)
-        url = board_url(self.base_url, village.code, s.period)
+        url = board_url(self.base_url, village.code, s.period, version=s.version)
         qr_size = 30 * mm * k
         qr = Drawing(qr_size, qr_size, initialFontName=self.font)
         widget = QrCodeWidget(url, barWidth=qr_size, barHeight=qr_size, barBorder=2)

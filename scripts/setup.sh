@@ -82,6 +82,12 @@ if [ $dev -eq 1 ]; then
   if ! command -v chromium >/dev/null 2>&1 && [ "$os_id" != ubuntu ]; then pkgs+=(chromium); fi
   command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
   command -v pg_dump >/dev/null 2>&1 || pkgs+=(postgresql-client)
+  # The public site's referees: nginx (deploy test, serving benchmark), zbarimg (QR codes decode),
+  # node + npm for axe-core and Lighthouse (package.json).
+  command -v nginx >/dev/null 2>&1 || pkgs+=(nginx-light)
+  command -v ab >/dev/null 2>&1 || pkgs+=(apache2-utils)
+  command -v zbarimg >/dev/null 2>&1 || pkgs+=(zbar-tools)
+  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 kind=app
 req=requirements.txt
@@ -127,6 +133,10 @@ if [ ! -f "$stamp" ] && ! { [ $kind = app ] && [ -f "$dev_stamp" ]; }; then
     exit 1
   fi
   touch "$stamp"
+fi
+if [ $dev -eq 1 ] && command -v npm >/dev/null 2>&1 && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  say "安装网页检查工具（axe-core、Lighthouse，见 package.json）"
+  npm ci --no-audit --no-fund --silent || say "npm 依赖没有装好；无障碍检查测试无法运行。"
 fi
 if [ $dev -eq 1 ] && [ "$os_id" = ubuntu ] && ! command -v chromium >/dev/null 2>&1; then
   say "安装测试用浏览器（Playwright 的 Chromium）"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from board.digest import build_digest
+from board.digest import spoken_summary
 from board.public import published_snapshot
 from board.villages import get_village
 from infra.db import unit_of_work
@@ -14,5 +14,4 @@ def month_speech(engine: Engine, village_code: str, period: str) -> str:
     """The month's short plain-language summary without its link (nobody wants a URL read out)."""
     with unit_of_work(engine) as session:
         snapshot = published_snapshot(session, get_village(session, village_code), period)
-    lines = build_digest(snapshot, base_url="", short=True).splitlines()
-    return "\n".join(line for line in lines if not line.startswith("详情："))
+    return spoken_summary(snapshot)

@@ -14,7 +14,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -29,7 +28,6 @@ from board.villages import get_village
 from infra.db import unit_of_work
 from models import Direction, PublishedPeriod, Village
 from views.charts import (
-    MAJOR_MARK,
     Chart,
     assets_chart,
     balance_trend_chart,
@@ -37,6 +35,18 @@ from views.charts import (
     income_expense_chart,
     largest_expenses_chart,
     text_em,
+)
+from views.public_tables import (
+    AFFAIRS,
+    ASSET_GROUPS,
+    BENEFICIARIES,
+    DEBTS,
+    LARGEST_EXPENSES,
+    LEDGER,
+    PARTY,
+    RESOURCES,
+    SERVICES,
+    debt_rows,
 )
 
 DEFAULT_ROTATE_SECONDS = 15
@@ -53,7 +63,6 @@ KIOSK_CELL_PAD_PX = 24
 KIOSK_CELL_LINES = 3  # a longer cell is cut, pointing to the phone view
 KIOSK_TEXT_LINES = 3
 MORE_ON_PHONE = "…（详见手机版）"
-TRANSFER_MARK = "（内部转账，不计收支）"
 
 
 @dataclass(frozen=True)
@@ -241,14 +250,6 @@ def transfer_note(finance: Finance) -> str | None:
     return f"内部转账（现金⇄银行存款，不计入收支）：{format_yuan(finance.transfers.amount_fen)}"
 
 
-def _money_cell(fen: int | None) -> str:
-    return format_yuan(fen) if fen else ""
-
-
-def _day(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
 def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     finance = snapshot.finance
     totals = finance.totals
@@ -305,11 +306,8 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
         )
     spending_blocks.append(
         Table(
-            ("日期", "事项", "类别", "金额", "5万元以上"),
-            tuple(
-                (x.date.isoformat(), x.summary, x.category, format_yuan(x.amount_fen), MAJOR_MARK if x.major else "")
-                for x in finance.largest_expenses
-            ),
+            LARGEST_EXPENSES.labels,
+            LARGEST_EXPENSES.rows(finance.largest_expenses),
             label="支出最多的几笔",
             kiosk=False,
         )
@@ -327,8 +325,8 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
             Metrics((Metric("固定资产原值合计", format_wan(assets.total_fen), format_yuan(assets.total_fen)),)),
             assets_chart(snapshot, kiosk=kiosk),
             Table(
-                ("类别", "项数", "原值"),
-                tuple((c.category, str(c.count), format_yuan(c.total_fen)) for c in assets.by_category)
+                ASSET_GROUPS.labels,
+                ASSET_GROUPS.rows(assets.by_category)
                 + (("合计", str(len(assets.items)), format_yuan(assets.total_fen)),),
                 label="按类别汇总",
                 kiosk=False,
@@ -336,11 +334,6 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
         ),
     )
     debts = finance.debts
-    debt_rows = tuple(
-        (kind, d.counterparty, format_yuan(d.amount_fen), _day(d.due_on), d.note)
-        for kind, items in (("别人欠村里", debts.receivable), ("村里欠别人", debts.payable))
-        for d in items
-    )
     debts_section = Section(
         "debts",
         "财务",
@@ -358,7 +351,7 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
                     ),
                 )
             ),
-            Table(("类型", "单位或个人", "金额", "到期日", "说明"), debt_rows),
+            Table(DEBTS.labels, DEBTS.rows(debt_rows(debts.receivable, debts.payable))),
         ),
     )
     sections = [balance, flow, spending, trend, assets_section, debts_section]
@@ -368,37 +361,10 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
                 "resources",
                 "财务",
                 "资源发包",
-                (
-                    Table(
-                        ("类型", "名称", "面积", "承包方", "合同期", "年承包费", "提醒"),
-                        tuple(
-                            (
-                                r.kind,
-                                r.name,
-                                r.area,
-                                r.holder,
-                                f"{_day(r.contract_start)} 至 {_day(r.contract_end)}",
-                                _money_cell(r.annual_fee_fen),
-                                "即将到期" if r.expiring_soon else "",
-                            )
-                            for r in finance.resources
-                        ),
-                    ),
-                ),
+                (Table(RESOURCES.labels, RESOURCES.rows(finance.resources)),),
             )
         )
-    ledger_rows = tuple(
-        (
-            x.date.isoformat(),
-            x.voucher_no,
-            x.summary + (TRANSFER_MARK if x.transfer else ""),
-            x.category,
-            DIRECTION_LABELS[x.direction],
-            format_yuan(x.amount_fen) + (f" {MAJOR_MARK}" if x.major else ""),
-            ACCOUNT_LABELS.get(x.account, x.account),
-        )
-        for x in finance.ledger
-    )
+    ledger_rows = LEDGER.rows(finance.ledger)
     # The 本月合计 rows are the village totals, which leave out internal transfers.
     ledger_rows += (
         ("", "", "本月合计", "", DIRECTION_LABELS[Direction.income], format_yuan(totals.income_fen), ""),
@@ -414,7 +380,7 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
             "本月收支明细（逐笔）",
             (
                 Table(
-                    ("日期", "凭证号", "摘要", "类别", "收支", "金额", "账户"),
+                    LEDGER.labels,
                     ledger_rows,
                     label=f"展开查看本月全部{len(finance.ledger)}笔收支",
                     collapsed=True,
@@ -437,15 +403,7 @@ def _affairs_sections(snapshot: PublicRecord) -> list[Section]:
                 "affairs",
                 "村务",
                 "村务决定、项目和审批",
-                (
-                    Table(
-                        ("日期", "类别", "事项", "内容及执行情况", "金额"),
-                        tuple(
-                            (a.date.isoformat(), a.category, a.title, a.description, _money_cell(a.amount_fen))
-                            for a in others
-                        ),
-                    ),
-                ),
+                (Table(AFFAIRS.labels, AFFAIRS.rows(others)),),
             )
         )
     for n, item in enumerate(with_people, start=1):
@@ -459,11 +417,7 @@ def _affairs_sections(snapshot: PublicRecord) -> list[Section]:
                         f"{item.date.isoformat()} 发放给{item.beneficiary_count}户，合计{format_yuan(item.beneficiary_total_fen)}。"
                         f"{item.description}"
                     ),
-                    # Only name, group and amount: the minimum a recipient list needs (no ID, no phone).
-                    Table(
-                        ("姓名", "组别", "金额", "备注"),
-                        tuple((p.name, p.group, format_yuan(p.amount_fen), p.note) for p in item.beneficiaries),
-                    ),
+                    Table(BENEFICIARIES.labels, BENEFICIARIES.rows(item.beneficiaries)),
                 ),
             )
         )
@@ -489,20 +443,7 @@ def _party_section(snapshot: PublicRecord) -> Section:
         "党务公开",
         (
             Text("，".join(summary) + "。"),
-            Table(
-                ("日期", "类别", "事项", "内容", "人数", "金额"),
-                tuple(
-                    (
-                        p.date.isoformat(),
-                        p.category,
-                        p.title,
-                        p.description,
-                        str(p.participants) if p.participants else "",
-                        _money_cell(p.amount_fen),
-                    )
-                    for p in party
-                ),
-            ),
+            Table(PARTY.labels, PARTY.rows(party)),
         ),
     )
 
@@ -512,8 +453,8 @@ def _services_section(snapshot: PublicRecord) -> Section:
     contacts = sorted({s.contact for s in services if s.contact})
     blocks: list[Block] = [
         Table(
-            ("服务事项", "所需材料", "办理地点", "办理时限"),
-            tuple((s.name, s.materials, s.location, s.time_limit) for s in services),
+            SERVICES.labels,
+            SERVICES.rows(services),
             label=f"展开查看全部{len(services)}项服务" if len(services) > KIOSK_TABLE_ROWS else "",
             collapsed=len(services) > KIOSK_TABLE_ROWS,
         )

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from board.money import format_wan, format_yuan
 from board.periods import period_label
 from board.public_record import AssetGroup, Assets, CategorySum, HistoryPoint, PublicRecord
+from views.public_tables import MAJOR_MARK
 
 # Fonts that exist out of the box on Windows, macOS/iOS, Android and Debian/Ubuntu.
 FONT_STACK = (
@@ -35,7 +36,6 @@ KIOSK_PLOTLY_CONFIG = {**PLOTLY_CONFIG, "staticPlot": True}
 # The narrowest plot area (px) a chart gets, for fitting the amount written past a bar:
 # a 390 px phone leaves about 200 px beside the category names; a kiosk column about 500.
 PLOT_PX = {False: 200, True: 500}
-MAJOR_MARK = "★"
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def plan_messages(
 ) -> list[dict]:
     """The outbox rows of one grid's push of one snapshot (not yet stored)."""
     version = snapshot.version
-    link = board_url(base_url, snapshot.village.code, snapshot.period)
+    link = board_url(base_url, snapshot.village.code, snapshot.period, version=version)
     if grid.channel == Channel.manual:
         items = [(MessageKind.share, "", "", "")]
     elif grid.channel == Channel.customer_group:

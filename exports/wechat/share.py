@@ -43,7 +43,7 @@ def qr_png(link: str) -> bytes:
 
 
 def build_share_pack(snapshot: PublicRecord, *, base_url: str) -> SharePack:
-    link = board_url(base_url, snapshot.village.code, snapshot.period)
+    link = board_url(base_url, snapshot.village.code, snapshot.period, version=snapshot.version)
     return SharePack(
         title=f"{snapshot.village.name} {period_label(snapshot.period)}",
         period=snapshot.period,

@@ -86,6 +86,7 @@ def show_chart(chart: Chart, *, kiosk: bool, key: str) -> None:
         key=key,
         width="stretch",
         config=KIOSK_PLOTLY_CONFIG if kiosk else PLOTLY_CONFIG,
+        alt=chart.caption,  # screen readers read the sentence, not the axis numbers
     )
     st.caption(md(chart.caption))
 

@@ -31,8 +31,8 @@ from board.snapshot import build_content, canonical_json
 from board.villages import add_village, ensure_township, get_village
 from board.workflow import amend_period, publish_period, submit_period
 from exports.downloads import ledger_csv, snapshot_json, snapshot_xlsx
-from exports.html import export_html, render_month_page
 from exports.pdf import render_pdf
+from exports.site import export_site, render_month_page
 from exports.wechat.grids import add_grid
 from infra.db import unit_of_work
 from models import AffairItem, Beneficiary, PeriodStatus, PublishedPeriod, Role, Township
@@ -310,7 +310,7 @@ def public_outputs(raw: dict, *, pdf: bool = True) -> dict[str, str]:
         "snapshot JSON": json.dumps(raw, ensure_ascii=False),
         "board view": _view_text(board),
         "kiosk view": _view_text(build_board(snapshot, [snapshot.period], kiosk=True)),
-        "static HTML": _html_text(render_month_page(board, available={snapshot.period})),
+        "static HTML": _html_text(render_month_page(snapshot)),
         "xlsx": _xlsx_text(snapshot_xlsx(snapshot)),
         "CSV": ledger_csv(snapshot).decode("utf-8-sig"),
         "JSON download": snapshot_json(snapshot).decode("utf-8"),
@@ -378,9 +378,10 @@ def test_no_output_of_the_demo_months_carries_a_personal_number(demo_engine, dem
         outputs = public_outputs(snapshot, pdf=i % 4 == 0 or snapshot["period"] == "2026-06")
         assert_no_number({k: outputs.pop(k) for k in ("digest", "short digest", "board view")}, numbers)
         assert_no_number(outputs, numbers, referee=False)
-    site = export_html(demo_engine, "DEMO", tmp_path / "site")
+    site = export_site(demo_engine, tmp_path / "site", village_codes=["DEMO"])
     pages = list((tmp_path / "site").rglob("*.html"))
-    assert len(pages) == 25 and site
+    # 24 months, each version of them (2026-06 has two), the indexes, the kiosk and the 404 page.
+    assert len(site.pages) == 49 and len(pages) == 53
     assert_no_number({str(p): _html_text(p.read_text(encoding="utf-8")) for p in pages}, numbers, referee=False)
 
 

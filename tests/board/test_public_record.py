@@ -18,12 +18,13 @@ from board.public_record import SCHEMA_VERSION, parse_snapshot
 from board.snapshot import canonical_json, latest_chain_head, snapshot_hash, verify_chain
 from board.villages import get_village
 from exports.downloads import snapshot_json
-from exports.html import export_html
 from exports.pdf import render_pdf
+from exports.site import export_site
 from infra.db import unit_of_work
 from models import PublishedPeriod
 from tests.helpers import DEMO_END, as_raw
-from views.board_view import TRANSFER_MARK, Table, load_board
+from views.board_view import Table, load_board
+from views.public_tables import TRANSFER_MARK
 
 
 def legacy_document(content: dict) -> dict:
@@ -104,8 +105,8 @@ def test_a_schema_1_document_parses_renders_and_verifies(demo_engine, legacy_hea
         text = "".join(page.extract_text() or "" for page in document.pages)
     assert record.short_hash in text
 
-    export_html(demo_engine, "DEMO", tmp_path, period=DEMO_END)
-    page = (tmp_path / DEMO_END / "index.html").read_text(encoding="utf-8")
+    export_site(demo_engine, tmp_path, village_codes=["DEMO"], period=DEMO_END)
+    page = (tmp_path / "DEMO" / DEMO_END / "index.html").read_text(encoding="utf-8")
     assert record.short_hash in page and "按旧格式存储的更正版" in page
 
 

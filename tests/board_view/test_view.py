@@ -17,7 +17,6 @@ from views.board_view import (
     DEFAULT_ROTATE_SECONDS,
     KIOSK_TABLE_ROWS,
     MORE_ON_PHONE,
-    TRANSFER_MARK,
     Chart,
     Table,
     Text,
@@ -32,6 +31,7 @@ from views.board_view import (
     transfer_note,
 )
 from views.charts import PLOTLY_CONFIG, expense_category_caption, largest_expenses_chart
+from views.public_tables import TRANSFER_MARK
 
 AMENDED = "2026-06"
 

@@ -9,7 +9,7 @@ from board.money import format_wan
 from board.public import published_snapshot
 from board.villages import get_village
 from board.workflow import amend_period, approve_period, publish_period, submit_period
-from exports.html import export_html
+from exports.site import export_site
 from infra.db import get_engine, unit_of_work
 from models import User
 from tests.e2e.conftest import screenshot, wait_for_app
@@ -78,6 +78,9 @@ def test_kiosk_and_phone_views(streamlit_server, browser, page_errors, demo_url)
     phone.locator("[data-testid='stMetricValue']").filter(has_text=closing).first.wait_for()
     phone.wait_for_timeout(500)  # let Streamlit's fade-in finish before the screenshot
     assert phone.evaluate("() => document.documentElement.scrollWidth <= 390")
+    # Chinese voice for screen readers; each chart named by its sentence.
+    assert phone.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert phone.locator("[aria-label*='本月收入']").count() >= 1
     screenshot(phone, "board-phone-390x844")
     assert page_errors.errors == []
     kiosk.close()
@@ -106,17 +109,16 @@ def test_kiosk_picks_up_a_newly_published_version(streamlit_server, browser, pag
 
 
 def test_static_export_offline(demo_url, tmp_path, browser, page_errors):
-    export_html(get_engine(demo_url), "DEMO", tmp_path, period=DEMO_END)
+    export_site(get_engine(demo_url), tmp_path, village_codes=["DEMO"], period=DEMO_END)
     closing = _closing(demo_url)
     for name, viewport in (("phone-390x844", PHONE), ("desktop-1920x1080", KIOSK)):
         page = page_errors(browser.new_page(viewport=viewport))
         remote = []
         page.on("request", lambda r, remote=remote: remote.append(r.url) if not r.url.startswith("file://") else None)
-        page.goto((tmp_path / DEMO_END / "index.html").as_uri())
-        page.wait_for_selector(".chart .main-svg")
-        assert page.locator(".chart .main-svg").count() >= 5
-        assert page.locator(".metric .value").first.inner_text() == closing
-        assert page.locator(".modebar").count() == 0
+        page.goto((tmp_path / "DEMO" / DEMO_END / "index.html").as_uri())
+        # Charts are drawn on the server: inline SVG, each named by a sentence.
+        assert page.locator("svg.chart[role=img][aria-label]").count() >= 3
+        assert page.locator(".fig .v").first.inner_text() == closing
         # Nothing (the 64-character 完整核验码 included) pushes the page sideways.
         assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
         screenshot(page, f"board-static-{name}")

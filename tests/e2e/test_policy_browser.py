@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exports.html import export_html
+from exports.site import export_site
 from infra.db import get_engine
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.helpers import DEMO_END
@@ -51,9 +51,12 @@ def test_phone_board_shows_explainers_with_read_aloud_buttons(demo_url, streamli
 
 def test_static_policy_page_searches_offline(demo_url, tmp_path, browser, page_errors):
     publish_demo_explainers(demo_url)
-    result = export_html(get_engine(demo_url), "DEMO", tmp_path, period=DEMO_END, base_url="https://sanwu.example.cn")
-    assert result.policy == tmp_path / "policy" / "index.html"
-    assert "政策问答（2 期，可搜索）" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    site = export_site(
+        get_engine(demo_url), tmp_path, village_codes=["DEMO"], period=DEMO_END, base_url="https://sanwu.example.cn"
+    )
+    result = site.villages[0]
+    assert result.policy == tmp_path / "DEMO" / "policy" / "index.html"
+    assert "政策问答（2 期，可搜索）" in (tmp_path / "DEMO" / "index.html").read_text(encoding="utf-8")
     page = page_errors(browser.new_page(viewport=PHONE))
     remote = []
     page.on("request", lambda r: remote.append(r.url) if not r.url.startswith("file://") else None)

@@ -95,7 +95,7 @@ def test_board_header_sign_off_and_amendment(demo_pdf):
     assert snapshot["workflow"]["approved_by"] in text and snapshot["workflow"]["submitted_by"] in text
     assert snapshot["village"]["hotline"] in text
     assert f"校验码 {snapshot['short_hash']}" in text
-    assert board_url(get_settings().public_base_url, "DEMO", AMENDED) in text
+    assert board_url(get_settings().public_base_url, "DEMO", AMENDED, version=snapshot["version"]) in text
     for heading in (
         "收支明细表",
         "固定资产",
@@ -203,7 +203,7 @@ def test_paper_sizes(board_db, size, expected):
 def test_qr_link_uses_the_given_base_url(board_db):
     snapshot = read_snapshot(board_db, "DEMO", DEMO_END)
     pdf = render_pdf_document(as_record(snapshot), base_url="https://gongkai.example.cn/")
-    assert "网上公开栏：https://gongkai.example.cn/?village=DEMO&period=" + DEMO_END in page_texts(pdf.data)[0]
+    assert f"网上公开栏：https://gongkai.example.cn/DEMO/{DEMO_END}/v1/" in page_texts(pdf.data)[0]
 
 
 def test_unknown_paper_size_is_refused(board_db):

@@ -97,3 +97,19 @@ def test_an_idle_session_is_logged_out(make_app):
         at.switch_page("pages/staff/overview.py")
     at.switch_page("pages/staff/login.py").run()
     assert any("长时间未操作" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "warned"), [("", True), ("http://127.0.0.1:8502", True), ("https://gk.cn", False)]
+)
+def test_staff_pages_warn_while_public_links_point_at_this_machine(make_app, monkeypatch, base_url, warned):
+    monkeypatch.setenv("SANWU_SECRETS_FILE", "/nonexistent/secrets.toml")
+    monkeypatch.setenv("PUBLIC_BASE_URL", base_url)
+    at = log_in(make_app(), "wenshu", "sanwu-demo")
+    at.switch_page("pages/staff/downloads.py").run()
+    assert not at.exception
+    shown = any("居民的手机上都打不开" in w.value for w in at.warning)
+    assert shown is warned
+    # The public board is not a staff page: residents never see the warning.
+    at.switch_page("pages/public/board.py").run()
+    assert not any("居民的手机上都打不开" in w.value for w in at.warning)

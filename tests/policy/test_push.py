@@ -42,8 +42,8 @@ def test_a_township_explainer_reaches_every_grid_exactly_once(engine, world, gri
     sent = texts(fake)
     assert len(sent) == 2
     assert all(t.startswith("【政策问答 第 1 期】明年的居民医保") for t in sent)
-    assert "详情：https://sanwu.example.cn/?village=C1&policy=" in sent[0] + sent[1]
-    assert "详情：https://sanwu.example.cn/?village=C2&policy=" in sent[0] + sent[1]
+    assert "详情：https://sanwu.example.cn/C1/policy/#policy-" in sent[0] + sent[1]
+    assert "详情：https://sanwu.example.cn/C2/policy/#policy-" in sent[0] + sent[1]
 
     again = push_explainer(engine, explainer, now=NOW, settings=settings, timeout=FAST)
     assert len(texts(fake)) == 2 and {r["id"] for r in again.rows} == {r["id"] for r in report.rows}

@@ -57,7 +57,7 @@ def test_draft_check_approve_and_push_through_the_page(demo_url, wecom_env, fake
     assert not township.exception
     assert any("第 1 期｜明年的居民医保" in s.value for s in township.success)
     copy = township.code[0].value
-    assert copy.startswith("【政策问答 第 1 期】明年的居民医保") and "policy=1" in copy
+    assert copy.startswith("【政策问答 第 1 期】明年的居民医保") and "#policy-1" in copy
     assert "下载大字 A4 张贴版" in [b.label for b in township.get("download_button")]
     by_label(township.button, "推送到网格群（每个群只发一次）").click().run()
     assert not township.exception
@@ -94,7 +94,7 @@ def test_the_share_page_gives_the_copy_block_of_open_explainers(demo_url, monkey
     copies = [c.value for c in at.code if c.value.startswith("【政策问答")]
     assert len(copies) == 1  # the expired one is not offered for forwarding
     assert copies[0].startswith("【政策问答 第 1 期】明年的居民医保")
-    assert "https://sanwu.example.cn/?village=DEMO&policy=" in copies[0]
+    assert "https://sanwu.example.cn/DEMO/policy/#policy-" in copies[0]
 
 
 def test_the_reviewer_reads_the_stored_draft_and_a_newer_save_refuses_approval(demo_url, monkeypatch):

@@ -16,7 +16,7 @@ from tests.wechat.conftest import CHAT_ID, ROBOT_KEY
 def test_digest_prints_full_and_short(demo_url, wecom_env):
     full = run_cli("digest", "--village", "DEMO", "--period", "2026-06", db=demo_url)
     assert full.returncode == 0, full.stderr
-    assert "【钱】" in full.stdout and "https://sanwu.example.cn/?village=DEMO&period=2026-06" in full.stdout
+    assert "【钱】" in full.stdout and "https://sanwu.example.cn/DEMO/2026-06/v2/" in full.stdout
     short = run_cli("digest", "--village", "DEMO", "--period", "2026-06", "--short", db=demo_url)
     assert short.returncode == 0 and len(short.stdout) < len(full.stdout) and "【钱】" not in short.stdout
 

@@ -62,7 +62,9 @@ def traceable(snapshot: dict) -> tuple[set[str], set[str], list[str]]:
 
 def assert_numbers_traceable(text: str, snapshot: dict) -> None:
     amounts, numbers, texts = traceable(snapshot)
-    rest = text.replace(board_url(BASE, snapshot["village"]["code"], snapshot["period"]), " ")
+    rest = text.replace(
+        board_url(BASE, snapshot["village"]["code"], snapshot["period"], version=snapshot["version"]), " "
+    )
     for quoted in sorted((t for t in texts if len(t) >= 2 and t in rest), key=len, reverse=True):
         rest = rest.replace(quoted, " ")
     money = MONEY.findall(rest)
@@ -177,7 +179,7 @@ def test_digest_says_what_residents_need(demo_snapshots):
         "低保、救助和补贴：发给11人，共6,940元",
         "本月党组织活动4次",
         "监督电话：0523-8888 6612",
-        board_url(BASE, "DEMO", "2026-06"),
+        board_url(BASE, "DEMO", "2026-06", version=2),
         "更正说明（第2版）",
         (
             f"另有{snapshot['finance']['transfers']['count']}笔是村里自己的现金和银行账户之间的转账"
@@ -187,7 +189,7 @@ def test_digest_says_what_residents_need(demo_snapshots):
         assert expected in text
     assert build_digest(as_record(snapshot), base_url=BASE) == text  # deterministic
     short = build_digest(as_record(snapshot), base_url=BASE, short=True)
-    assert "第2版，已更正" in short and board_url(BASE, "DEMO", "2026-06") in short
+    assert "第2版，已更正" in short and board_url(BASE, "DEMO", "2026-06", version=2) in short
 
 
 def test_previous_month_snapshot_gives_the_same_comparison_as_the_embedded_block(demo_snapshots):

@@ -375,7 +375,7 @@ def test_customer_group_creates_a_task_the_worker_confirms(
         and body["sender"] == "zhaoxiaoyan"
         and body["chat_id_list"] == ["wrOgC1", "wrOgC2"]
     )
-    assert body["attachments"][0]["link"]["url"] == "https://x.cn/?village=DEMO&period=2026-06"
+    assert body["attachments"][0]["link"]["url"] == "https://x.cn/DEMO/2026-06/v2/"
     assert "6月底账上有" in body["text"]["content"]
     confirm_delivered(engine, ids[0], by=worker, now=NOW)
     assert message_rows(engine, ids=ids)[0]["status"] == "manual_done"

@@ -49,7 +49,7 @@ def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, we
     assert not at.exception
     codes = [c.value for c in at.code]
     assert any("【钱】" in c for c in codes) and any("详情：" in c for c in codes)
-    assert "https://sanwu.example.cn/?village=DEMO&period=2026-10" in codes[0]
+    assert "https://sanwu.example.cn/DEMO/2026-10/v1/" in codes[0]
     labels = [b.label for b in at.get("download_button")]
     assert "下载 PDF" in labels and "下载二维码图片" in labels and len(at.image) == 1
     assert any("UNSET_ROBOT_KEY" in e.value.replace("\\", "") for e in at.error)  # shown escaped
