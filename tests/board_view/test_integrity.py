@@ -25,11 +25,11 @@ from exports.downloads import DOWNLOAD_KINDS, published_file
 from exports.html import export_html
 from exports.pdf import render_pdf
 from exports.wechat.push import push_period
-from exports.wechat.share import share_pack
 from infra.db import unit_of_work
 from infra.settings import get_settings
 from models import PublishedPeriod, utcnow
 from services.read_aloud import month_speech
+from services.share import share_pack
 from tests.board_view.conftest import board_text
 from tests.helpers import DEMO_END, rehash_chain, run_cli
 from views.board_view import load_board
