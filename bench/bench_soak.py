@@ -18,6 +18,7 @@ Exits 1 if the server died at least once.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import os
@@ -379,14 +380,30 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout, state="attached")
 
 
+def _problems(page) -> list[str]:
+    """The messages in the problem table under an error (drawn on a canvas: read through its CSV download)."""
+    grid = page.locator("[data-testid='stDataFrame']")
+    try:
+        grid.first.wait_for(timeout=15_000)
+        grid.first.hover()
+        with page.expect_download(timeout=10_000) as download:
+            grid.first.get_by_label("Download as CSV").click()
+        rows = list(csv.reader(Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()))
+    except Exception:  # noqa: BLE001 - the alert's own text is still reported
+        return ["(problem table unreadable)"]
+    return [row[-1] for row in rows[1:] if row]
+
+
 def upload_hostile(browser, server: Server, name: str, data: bytes, workdir: Path) -> str:
     """Log in as the clerk, upload ``data`` on the import page; what the page or the server answered."""
     path = workdir / name
     path.write_bytes(data)
     started = time.monotonic()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    # Headless Chromium has no save dialog: the problem table's "Download as CSV" falls back to a download.
+    page.add_init_script("delete window.showSaveFilePicker")
     try:
-        page = context.new_page()
         page.goto(server.url + "/")
         wait_for_app(page)
         page.get_by_role("link", name="工作人员登录").click()
@@ -398,6 +415,7 @@ def upload_hostile(browser, server: Server, name: str, data: bytes, workdir: Pat
         wait_for_app(page)
         page.get_by_role("link", name="Excel导入").click()
         wait_for_app(page)
+        page.wait_for_selector("text=选择文件", timeout=60_000)
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
         page.wait_for_timeout(1000)
         while time.monotonic() - started < UPLOAD_WAIT:
@@ -410,13 +428,18 @@ def upload_hostile(browser, server: Server, name: str, data: bytes, workdir: Pat
             ):
                 found = page.locator(selector)
                 if found.count():
-                    return label + " ".join(found.first.inner_text().split())[:120]
-            if page.get_by_text("收入合计").count():
-                return "accepted: a preview was shown"
+                    return label + " ".join([found.first.inner_text(), *_problems(page)]).replace("\n", " ")[:300]
+            if page.get_by_text("识别为").count() and page.locator("[data-test-script-state='notRunning']").count():
+                notes = page.locator("[data-testid='stAlert']")
+                first = " ".join(notes.first.inner_text().split())[:120] if notes.count() else ""
+                return f"accepted: read and previewed, no refusal ({first})"
             page.wait_for_timeout(1000)
+        page.screenshot(path=str(workdir / f"upload-{int(started)}.png"))
         return f"no answer within {UPLOAD_WAIT} s"
     except Exception as error:  # noqa: BLE001 - a dying server breaks the page in many ways; report, go on
         died = server.died_since(started)
+        if not died:
+            page.screenshot(path=str(workdir / f"upload-{int(started)}.png"))
         return f"server died ({died})" if died else f"browser error: {str(error).splitlines()[0][:120]}"
     finally:
         context.close()
