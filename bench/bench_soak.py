@@ -445,6 +445,24 @@ def upload_hostile(browser, server: Server, name: str, data: bytes, workdir: Pat
         context.close()
 
 
+def upload_loop(server: Server, hostile: list[tuple[str, bytes]], workdir: Path, begin: float, end: float, uploads):
+    """One hostile upload a minute, in turn, from its own browser (Playwright's sync API is per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        minute = 0
+        while time.monotonic() < end:
+            started = time.monotonic()
+            name, data = hostile[minute % len(hostile)]
+            answered = upload_hostile(browser, server, name, data, workdir)
+            uploads.append((name, answered, time.monotonic() - started))
+            print(f"[{time.strftime('%H:%M:%S')}] upload {name}: {answered}", flush=True)
+            minute += 1
+            time.sleep(max(0.0, min(begin + minute * EVENT_EVERY, end) - time.monotonic()))
+        browser.close()
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -500,13 +518,18 @@ def main() -> int:
                 page.goto(f"{server.url}/?village={VILLAGE}")
             begin = time.monotonic()
             end = begin + args.minutes * 60
-            next_reload = begin + PHONE_RELOAD_EVERY / max(1, args.phones)
-            next_event, minute = begin, 0
-            publishing: threading.Thread | None = None
+            uploader = threading.Thread(
+                target=upload_loop, args=(server, hostile, workdir, begin, end, uploads), daemon=True
+            )
+            uploader.start()
+            threads.append(uploader)
+            next_reload, reloaded = begin + PHONE_RELOAD_EVERY / max(1, args.phones), 0
+            next_publish, publishing = begin, None
             while time.monotonic() < end:
                 now = time.monotonic()
                 if phones and now >= next_reload:
-                    page = phones[int(now // 1) % len(phones)]
+                    page = phones[reloaded % len(phones)]
+                    reloaded += 1
                     try:
                         page.reload(timeout=60_000)
                         wait_for_app(page)
@@ -514,19 +537,14 @@ def main() -> int:
                     except Exception:  # noqa: BLE001 - counted; a dead server is reported by the watcher
                         phone_reloads["failed"] += 1
                     next_reload = time.monotonic() + PHONE_RELOAD_EVERY / len(phones)
-                if now >= next_event:
+                if now >= next_publish:
+                    # A publish still running when the minute comes round delays the next one.
                     if publishing is None or not publishing.is_alive():
                         publishing = threading.Thread(target=publisher.once, daemon=True)
                         publishing.start()
                         threads.append(publishing)
-                    name, data = hostile[minute % len(hostile)]
-                    answered = upload_hostile(browser, server, name, data, workdir)
-                    uploads.append((name, answered, time.monotonic() - now))
-                    print(f"[{time.strftime('%H:%M:%S')}] upload {name}: {answered}", flush=True)
-                    minute += 1
-                    next_event = begin + minute * EVENT_EVERY
-                time.sleep(min(1.0, max(0.0, min(next_reload, next_event, end) - time.monotonic())))
-            duration = time.monotonic() - begin
+                        next_publish += EVENT_EVERY
+                time.sleep(min(1.0, max(0.0, min(next_reload, next_publish, end) - time.monotonic())))
             alive = 0
             for page in kiosks + phones:
                 try:
@@ -534,8 +552,9 @@ def main() -> int:
                 except Exception:  # noqa: BLE001
                     pass
             browser.close()
-        if publishing is not None:
-            publishing.join(timeout=300)
+        for thread in threads:
+            thread.join(timeout=UPLOAD_WAIT + 300)
+        duration = time.monotonic() - begin  # an upload or publish under way at the end is let finish
     finally:
         server.stop(watcher)
         for thread in threads:
