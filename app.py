@@ -1,18 +1,37 @@
 """三务公开栏 — Streamlit entry point: navigation by role, staff login, public board."""
 
+import re
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from models import Role
-from pages.shared.session import current_user, log_out
+from pages.shared.session import LANDING_KEY, current_user, log_out
 
 st.set_page_config(page_title="三务公开栏", page_icon="📋", layout="wide")
 
 STAFF_ROLES = (Role.admin, Role.township, Role.clerk, Role.supervisor, Role.grid)
+# Streamlit's file uploader has no Chinese texts: replace them, with the real limit (server.maxUploadSize).
+CHINESE_UPLOADER = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "拖入文件，或点右侧按钮选择；单个文件不超过 20MB"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"] { display: none; }
+</style>"""
 
 
 def logout_page() -> None:
     log_out()
     st.rerun()
+
+
+def not_found_page() -> None:
+    st.title("找不到这个页面")
+    st.write("这个网址没有对应的页面，可能是书签已过期，或需要先登录。")
+    st.page_link("pages/public/board.py", label="去看三务公开栏", icon=":material/campaign:")
+    if current_user() is None:
+        st.page_link("pages/staff/login.py", label="工作人员登录", icon=":material/login:")
 
 
 public_pages = [
@@ -21,6 +40,7 @@ public_pages = [
 ]
 # Each staff page: (script, title, url_path, roles that see it in the menu).
 staff_pages = [
+    ("pages/staff/home.py", "我的待办", "home", STAFF_ROLES),
     ("pages/staff/overview.py", "月份总览", "overview", STAFF_ROLES),
     ("pages/staff/compliance.py", "按时公开情况", "compliance", (Role.township,)),
     ("pages/staff/entry.py", "录入本月三务", "entry", (Role.clerk,)),
@@ -51,4 +71,18 @@ else:
     )
     sections["工作人员"] = allowed
 
-st.navigation(sections).run()
+# An unknown address gets our own Chinese page instead of Streamlit's English "Page not found" dialog.
+ctx = get_script_run_ctx()
+requested = (ctx.pages_manager.intended_page_name or "") if ctx else ""
+known = {p.url_path for pages in sections.values() for p in pages}
+if requested and requested not in known and re.fullmatch(r"[\w-]+", requested):
+    sections["公开栏"] = [
+        *public_pages,
+        st.Page(not_found_page, title="找不到页面", url_path=requested, visibility="hidden"),
+    ]
+
+st.html(CHINESE_UPLOADER)
+page = st.navigation(sections)
+if user is not None and st.session_state.pop(LANDING_KEY, False):
+    st.switch_page(sections["工作人员"][0])
+page.run()

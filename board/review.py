@@ -19,11 +19,12 @@ from board.money import format_yuan
 from board.periods import PRECISION_LABELS, format_partial_date, partial_iso, shift_period
 from board.privacy import mask_id_number, mask_phone
 from board.public_record import is_major_payment
+from board.reconcile import reconcile_message
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
-from models import Period, Role, User, Village
+from models import Period, PeriodStatus, Role, User, Village
 
 TOTAL_LABELS = {
     "opening_fen": "月初余额",
@@ -45,33 +46,47 @@ def _key(value) -> str:
 
 
 def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
-    """月初 + 收入 − 支出 = 月末 per account, from typed rows (amounts in fen).
+    """月初 + 收入 − 支出 against the real month-end balance per account, from typed rows (fen).
 
-    Rows whose amount or account is not (yet) valid are left out, so the entry page can
-    call this on a half-typed grid.
+    ``closing_fen`` is the real balance the clerk entered (``statement_fen``; rows from older
+    callers may give ``closing_fen``), 0 while ``entered`` is false; ``message`` says in one
+    sentence what is off.  Rows whose amount or account is not (yet) valid are left out, so
+    the entry page can call this on a half-typed grid.
     """
-    per = {acc: {"opening_fen": 0, "income_fen": 0, "expense_fen": 0, "closing_fen": 0} for acc in ACCOUNT_LABELS}
+    per = {acc: {"opening_fen": 0, "income_fen": 0, "expense_fen": 0, "statement_fen": None} for acc in ACCOUNT_LABELS}
+    used = set()  # accounts the village keeps: a balance row or a line this month
     for row in balances:
         account = _key(row.get("account"))
         if account in per:
             per[account]["opening_fen"] = _fen(row.get("opening_fen")) or 0
-            per[account]["closing_fen"] = _fen(row.get("closing_fen")) or 0
-    for line in ledger:
+            per[account]["statement_fen"] = _fen(row.get("statement_fen", row.get("closing_fen")))
+            used.add(account)
+    lines = []
+    for i, line in enumerate(ledger, start=1):
         account, amount = _key(line.get("account")), _fen(line.get("amount_fen"))
         direction = _key(line.get("direction"))
         if account in per and amount is not None and direction in DIRECTION_LABELS:
             per[account]["income_fen" if direction == "in" else "expense_fen"] += amount
+            used.add(account)
+            lines.append({**line, "line": i, "account": account, "direction": direction, "amount_fen": amount})
     result = []
     for account, t in per.items():
         expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
+        statement = t.pop("statement_fen")
+        closing = statement if statement is not None else 0
         result.append(
             {
                 "account": account,
                 "label": ACCOUNT_LABELS[account],
                 **t,
+                "closing_fen": closing,
+                "entered": statement is not None,
                 "expected_fen": expected,
-                "difference_fen": t["closing_fen"] - expected,
-                "ok": t["closing_fen"] == expected,
+                "difference_fen": closing - expected,
+                "ok": closing == expected and (statement is not None or account not in used),
+                "message": reconcile_message(account, ACCOUNT_LABELS[account], expected, statement, lines)
+                if account in used
+                else "",
             }
         )
     return result
@@ -85,10 +100,10 @@ def identity_table(identity: list[dict]) -> list[dict]:
             "月初余额": format_yuan(r["opening_fen"], unit=False),
             "本月收入": format_yuan(r["income_fen"], unit=False),
             "本月支出": format_yuan(r["expense_fen"], unit=False),
-            "应有月末余额": format_yuan(r["expected_fen"], unit=False),
-            "填写的月末余额": format_yuan(r["closing_fen"], unit=False),
-            "差额": format_yuan(r["difference_fen"], unit=False),
-            "平衡": "是" if r["ok"] else "否",
+            "账面月末余额": format_yuan(r["expected_fen"], unit=False),
+            "对账单/盘点余额": format_yuan(r["closing_fen"], unit=False) if r["entered"] else "未填写",
+            "差额": format_yuan(r["difference_fen"], unit=False) if r["entered"] else "",
+            "对上了": "是" if r["ok"] else "否",
         }
         for r in identity
     ]
@@ -218,11 +233,26 @@ def _previous_figures(session: Session, village: Village, period: str) -> tuple[
     return previous_period, finance.totals.model_dump(), by_category
 
 
+def ever_submitted(row: Period) -> bool:
+    """False for a draft the clerk is still writing and never handed in: reviewers have nothing to judge yet.
+
+    A month sent back (it was submitted) or reopened for a correction (it was published) counts.
+    """
+    return row.status != PeriodStatus.draft or row.submitted_at is not None or row.published_at is not None
+
+
 def review_periods(session: Session, *, village: Village, user: User) -> list[dict]:
-    """Every month of a village with its status, newest first (submitted ones are the queue)."""
+    """Months of a village with their status, newest first (submitted ones are the queue).
+
+    Reviewers do not see drafts nobody submitted; the clerk sees every month.
+    """
     require(session, user, village, *REVIEW_ROLES)
     rows = session.exec(select(Period).where(Period.village_id == village.id).order_by(Period.period.desc()))
-    return [{"period": r.period, "status": r.status.value, "status_label": STATUS_LABELS[r.status]} for r in rows]
+    return [
+        {"period": r.period, "status": r.status.value, "status_label": STATUS_LABELS[r.status]}
+        for r in rows
+        if user.role == Role.clerk or ever_submitted(r)
+    ]
 
 
 def build_review(session: Session, *, village: Village, period: str, user: User) -> dict:

@@ -293,7 +293,13 @@ class _DemoBuilder:
             )
         for acc in Account:
             session.add(
-                AccountBalance(period_id=pid, account=acc, opening_fen=opening[acc], closing_fen=self.balance[acc])
+                AccountBalance(
+                    period_id=pid,
+                    account=acc,
+                    opening_fen=opening[acc],
+                    closing_fen=self.balance[acc],
+                    statement_fen=self.balance[acc],
+                )
             )
 
         if index == 11:

@@ -134,6 +134,9 @@ class AccountBalance(SQLModel, table=True):
     account: Account
     opening_fen: int = money_field(default=0)
     closing_fen: int = money_field(default=0)
+    # 月末实有余额 the clerk reads off the bank statement or counts in the cash box; None until
+    # entered.  The published closing_fen is this figure, and it must equal opening + in − out.
+    statement_fen: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
 
 
 class LedgerEntry(SQLModel, table=True):

@@ -15,6 +15,7 @@ from models import Role
 from views.entry_form import entry_months
 
 USER_KEY = "staff_user"
+LANDING_KEY = "staff_landing"  # set at login: the next run opens 我的待办
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def log_in(username: str, password: str) -> StaffUser | None:
             return None
         staff = StaffUser(user.username, user.display_name, user.role)
     st.session_state[USER_KEY] = staff
+    st.session_state[LANDING_KEY] = True
     return staff
 
 

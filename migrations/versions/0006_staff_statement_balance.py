@@ -1,0 +1,25 @@
+"""Account balances keep the month-end balance the clerk read off the bank statement or counted in cash
+
+Revision ID: 0006_staff
+Revises: 0005
+Create Date: 2026-11-30
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_staff"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("accountbalance", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("statement_fen", sa.BigInteger(), nullable=True))
+    # Months entered before this column existed were reconciled against their typed closing.
+    op.execute("UPDATE accountbalance SET statement_fen = closing_fen")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("accountbalance", schema=None) as batch_op:
+        batch_op.drop_column("statement_fen")
