@@ -6,11 +6,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from models import Role
+from pages.shared.menu import STAFF_PAGES
 from pages.shared.session import LANDING_KEY, current_user, log_out
 
 st.set_page_config(page_title="三务公开栏", page_icon="📋", layout="wide")
 
-STAFF_ROLES = (Role.admin, Role.township, Role.clerk, Role.supervisor, Role.grid)
 # Streamlit's file uploader has no Chinese texts: replace them, with the real limit (server.maxUploadSize).
 CHINESE_UPLOADER = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
@@ -38,21 +38,6 @@ public_pages = [
     st.Page("pages/public/board.py", title="三务公开栏", icon=":material/campaign:", url_path="board", default=True),
     st.Page("pages/public/requests.py", title="依申请公开", icon=":material/contact_support:", url_path="ask"),
 ]
-# Each staff page: (script, title, url_path, roles that see it in the menu).
-staff_pages = [
-    ("pages/staff/home.py", "我的待办", "home", STAFF_ROLES),
-    ("pages/staff/overview.py", "月份总览", "overview", STAFF_ROLES),
-    ("pages/staff/compliance.py", "按时公开情况", "compliance", (Role.township,)),
-    ("pages/staff/entry.py", "录入本月三务", "entry", (Role.clerk,)),
-    ("pages/staff/import.py", "Excel导入", "import", (Role.clerk,)),
-    ("pages/staff/review.py", "审核与公开", "review", (Role.supervisor, Role.township, Role.clerk)),
-    ("pages/staff/audit.py", "操作日志", "audit", (Role.township, Role.clerk, Role.supervisor)),
-    ("pages/staff/downloads.py", "打印与下载", "downloads", STAFF_ROLES),
-    ("pages/staff/share.py", "网格转发", "share", (Role.grid, Role.clerk)),
-    ("pages/staff/policy.py", "政策问答", "policy", (Role.grid, Role.clerk, Role.township, Role.supervisor)),
-    ("pages/staff/requests.py", "居民申请", "requests", (Role.clerk, Role.township, Role.supervisor)),
-    ("pages/staff/catalogue.py", "公开目录", "catalogue", (Role.township,)),
-]
 
 user = current_user()
 sections = {"公开栏": public_pages}
@@ -63,7 +48,7 @@ if user is None:
 else:
     allowed = [
         st.Page(script, title=title, url_path=path)
-        for script, title, path, roles in staff_pages
+        for script, title, path, roles in STAFF_PAGES
         if user.role in roles or user.role == Role.admin
     ]
     allowed.append(

@@ -25,6 +25,11 @@ ACTION_LABELS = {
     "admin:reset_password": "重设密码",
     "admin:deactivate": "停用账号",
     "admin:assign": "调整负责的村和角色",
+    "admin:add_township": "新增乡镇/街道",
+    "admin:add_village": "新增村/社区",
+    "admin:add_grid": "新增网格",
+    "admin:grid_active": "启用或停用网格",
+    "admin:deadline": "设置公开期限",
     **{f"save:{key}": f"保存{label}" for key, (_, label, _) in SECTIONS.items()},
 }
 

@@ -62,6 +62,8 @@ class Township(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=32)
     name: str = Field(max_length=100)
+    # 公开期限: day of the following month set by the admin screen; None = the installation's default.
+    deadline_day: int | None = None
 
 
 class Village(SQLModel, table=True):
