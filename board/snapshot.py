@@ -329,9 +329,9 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
     for row in rows:
         label = f"{row.period} 第{row.version}版"
         if row.prev_hash != prev:
-            problems.append(f"{label}：链条断开，前一版的哈希不符")
+            problems.append(f"{label}：链条断开，前一版的核验码不符")
         if snapshot_hash(row.content_json, row.prev_hash) != row.content_hash:
-            problems.append(f"{label}：内容与哈希不符，公开后被改动过")
+            problems.append(f"{label}：内容与核验码不符，公开后被改动过")
         elif canonical_json(json.loads(row.content_json)) != row.content_json:
             problems.append(f"{label}：内容不是规范编码")
         prev = row.content_hash

@@ -292,7 +292,7 @@ class _Board:
         right = [
             qr,
             Paragraph(escape("扫码查看网上公开栏"), ParagraphStyle("qr", parent=self.note, alignment=TA_CENTER)),
-            Paragraph(escape(f"校验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER)),
+            Paragraph(escape(f"核验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER)),
         ]
         table = Table([[left, right]], colWidths=[self.width - qr_size - 6 * k, qr_size + 6 * k])
         table.setStyle(
@@ -608,7 +608,7 @@ class _Board:
                 self.p(
                     f"对公开内容有疑问，请拨打监督电话 {s.village.hotline or '—'}，或投入公开栏旁意见箱。", self.body
                 ),
-                self.p(f"公示期 {start} 至 {end}　校验码 {s.short_hash}", self.body),
+                self.p(f"公示期 {start} 至 {end}　核验码 {s.short_hash}", self.body),
             ],
         ]
         table = Table(rows, colWidths=[self.width * 0.6, self.width * 0.4])
@@ -663,11 +663,11 @@ def render_pdf_document(
         bottomMargin=board.margin + 6 * mm * board.k,
         title=f"{village.name} {period_label(snapshot.period)} 三务公开栏",
         author=village.name,
-        subject=f"校验码 {snapshot.short_hash}",
+        subject=f"核验码 {snapshot.short_hash}",
         creator="三务公开栏",
     )
     footer = (
-        f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　校验码 {snapshot.short_hash}"
+        f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　核验码 {snapshot.short_hash}"
     )
     canvas = _page_canvas(footer, font.name, board.k)
     try:
