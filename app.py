@@ -67,7 +67,7 @@ if requested and requested not in known and re.fullmatch(r"[\w-]+", requested):
     ]
 
 st.html(CHINESE_UPLOADER)
-page = st.navigation(sections)
+page = st.navigation(sections, expanded=True)  # collapsed, Streamlit adds an English "View n more"
 if user is not None and st.session_state.pop(LANDING_KEY, False):
     st.switch_page(sections["工作人员"][0])
 page.run()
