@@ -14,10 +14,13 @@ st.set_page_config(page_title="三务公开栏", page_icon="📋", layout="wide"
 # Streamlit's file uploader has no Chinese texts: replace them, with the real limit (server.maxUploadSize).
 CHINESE_UPLOADER = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "拖入文件，或点右侧按钮选择；单个文件不超过 20MB"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 1rem; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"] { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "拖入文件，或点右侧按钮选择；单个文件不超过 20MB"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stFileChips"] button) { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stFileChips"] button)::after {
+  content: "选择文件"; font-size: 1rem; white-space: nowrap; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stFileChips"] button) [data-testid="stIconMaterial"] {
+  display: none; }
 </style>"""
 
 
