@@ -143,3 +143,17 @@ def test_new_clerk_starts_reconciles_and_submits_a_month(streamlit_server, brows
     page.wait_for_selector("text=2026年11月已提交村务监督委员会审核", timeout=30_000)
     assert not [e for e in page_errors.errors if "Error" in e], page_errors.errors
     page.close()
+
+
+def test_an_unknown_address_shows_a_chinese_page_offering_the_login(streamlit_server, browser, page_errors):
+    page = page_errors(browser.new_page(viewport={"width": 1200, "height": 800}))
+    page.goto(streamlit_server.url + "/")  # a fresh server's very first deep link is Streamlit's legacy mode
+    wait_for_app(page)
+    page.goto(streamlit_server.url + "/old-bookmark")
+    wait_for_app(page)
+    page.wait_for_selector("text=找不到这个页面")
+    assert "Page not found" not in page.inner_text("body")
+    page.get_by_role("link", name="工作人员登录").last.click()
+    wait_for_app(page)
+    page.get_by_label("用户名").wait_for()
+    page.close()
