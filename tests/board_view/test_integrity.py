@@ -107,7 +107,7 @@ def test_changed_version_or_published_at_columns_are_refused(demo_engine, tmp_pa
         load_board(demo_engine, "DEMO", "2026-09")
     with unit_of_work(demo_engine) as session:
         report = verify_chain(session, get_village(session, "DEMO").id)
-    assert any("2026-09" in p and "哈希不符" in p for p in report.problems)
+    assert any("2026-09" in p and "核验码不符" in p for p in report.problems)
 
 
 def test_a_forged_redaction_cannot_change_what_is_shown(demo_engine):
