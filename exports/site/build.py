@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
+from board.balance import ACCOUNT_LABELS
 from board.digest import spoken_summary
 from board.errors import BoardError
 from board.links import board_url, kiosk_path, month_path, policy_path
@@ -24,7 +25,6 @@ from board.periods import check_period, period_label
 from board.policy import public_explainers, today_shanghai
 from board.public import published_periods, published_snapshot, published_versions
 from board.public_record import PublicRecord
-from board.records import ACCOUNT_LABELS
 from board.villages import get_village
 from exports.policy_html import write_policy_page
 from exports.site.svg import SiteChart, month_charts
