@@ -9,6 +9,7 @@ from board.periods import period_of, shift_period
 from infra.settings import get_settings
 from models import Role
 from pages.shared.session import engine, require_staff
+from services.admin import deadline_day as township_deadline
 from services.compliance import catalogue_check, deadline_report
 from services.scope import township_choices
 
@@ -21,11 +22,11 @@ if not townships:
 code = st.selectbox("乡镇/街道", list(townships), format_func=townships.get)
 months = [shift_period(period_of(date.today()), -i) for i in range(1, 13)]
 period = st.selectbox("月份", months)
-deadline_day = get_settings().deadline_day
+deadline_day = township_deadline(engine(), code, get_settings().deadline_day)
 rows = deadline_report(engine(), code, period, today=date.today(), deadline_day=deadline_day)
 on_time = sum(r["on_time"] for r in rows)
 st.metric("按时公开", f"{on_time} / {len(rows)} 个村（社区）")
-st.caption(f"公开期限：次月 {deadline_day} 日（可用 SANWU_DEADLINE_DAY 设置）")
+st.caption(f"公开期限：次月 {deadline_day} 日（管理员可在“公开期限”页面按乡镇设置）")
 st.dataframe(
     [
         {

@@ -53,7 +53,7 @@ if notice := st.session_state.pop("review_notice", None):
     st.success(md(notice))
 st.subheader(f"{md(review['village'])} {period} · {review['status_label']}")
 if review["submitted_by"]:
-    st.caption(f"提交人：{md(review['submitted_by'])} · 版本 {review['row_version']}")
+    st.caption(f"提交人：{md(review['submitted_by'])} · 修改次数 {review['row_version']}")
 if review["rejection_comment"]:
     st.warning(f"上次退回意见：{md(review['rejection_comment'])}")
 if review["amendment_reason"]:

@@ -35,9 +35,6 @@ def _texts(at) -> list[str]:
 
 USERNAME = re.compile(r"（[\w.-]+）")  # "系统管理员（admin）": a login name, shown as typed
 
-# Pages converted in another change; remove an entry once its page names the setting in words.
-KNOWN = {"pages/staff/compliance.py": {"SANWU_DEADLINE_DAY"}}
-
 
 def _pages_of(role: Role) -> list[str]:
     return [script for script, _, _, roles in STAFF_PAGES if role in roles or role == Role.admin]
@@ -51,7 +48,7 @@ def test_staff_pages_show_no_english(staff_app, role):
         at.switch_page(script).run()
         assert not at.exception, script
         shown = [USERNAME.sub("", text) for text in _texts(at)]
-        words = {m.group(0) for text in shown for m in ENGLISH.finditer(text)} - KNOWN.get(script, set())
+        words = {m.group(0) for text in shown for m in ENGLISH.finditer(text)}
         if words:
             found[script] = sorted(words)
     assert found == {}
