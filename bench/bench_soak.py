@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -415,7 +416,11 @@ def upload_hostile(browser, server: Server, name: str, data: bytes, workdir: Pat
         wait_for_app(page)
         page.get_by_role("link", name="Excel导入").click()
         wait_for_app(page)
-        page.wait_for_selector("text=选择文件", timeout=60_000)
+        start = page.get_by_role("button", name=re.compile("^开始录入"))
+        if start.count():  # a month exists only once the clerk starts it
+            start.first.click()
+            wait_for_app(page)
+        page.wait_for_selector("[data-testid='stFileUploader'] input[type='file']", timeout=60_000, state="attached")
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
         page.wait_for_timeout(1000)
         while time.monotonic() - started < UPLOAD_WAIT:
