@@ -21,13 +21,13 @@ class Problem:
 class BoardError(Exception):
     """Bad input or a refused action; ``problems`` is a list of (row, field, message_zh)."""
 
-    def __init__(self, problems: list[Problem] | str, field: str = ""):
+    def __init__(self, problems: list[Problem] | str, field: str = "") -> None:
         if isinstance(problems, str):
             problems = [Problem(0, field, problems)]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def as_rows(self) -> list[dict]:
+    def as_rows(self) -> list[dict[str, object]]:
         return [{"行": p.row or "", "字段": p.field, "问题": p.message} for p in self.problems]
 
 
