@@ -142,7 +142,7 @@ def cmd_push(
         )
     for row in report.rows:
         print(_describe(row), file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
-    counts = {}
+    counts: dict[str, int] = {}
     for row in report.rows:
         counts[row["status_label"]] = counts.get(row["status_label"], 0) + 1
     summary = "，".join(f"{label} {n}" for label, n in counts.items()) or "没有需要发送的内容"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from board.auth import get_user, visible_village_ids
 from board.policy import (
@@ -24,7 +24,7 @@ from board.policy import (
 )
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import Role, Township, Village
+from models import Role, Township, Village, row_id
 
 
 def load_public_explainers(engine: Engine, village_code: str) -> list[dict]:
@@ -33,14 +33,14 @@ def load_public_explainers(engine: Engine, village_code: str) -> list[dict]:
         return public_explainers(session, get_village(session, village_code))
 
 
-def scope_choices(engine: Engine, username: str) -> dict:
+def scope_choices(engine: Engine, username: str) -> dict[str, dict[str, str]]:
     """What a user may write for: their villages (code → name) and, for township staff, their township."""
     with unit_of_work(engine) as session:
         user = get_user(session, username)
         ids = visible_village_ids(session, user)
-        query = select(Village).order_by(Village.code)
+        query = select(Village).order_by(col(Village.code))
         if ids is not None:
-            query = query.where(Village.id.in_(ids or {-1}))
+            query = query.where(col(Village.id).in_(ids or {-1}))
         villages = {v.code: v.name for v in session.exec(query)}
         township = session.get(Township, user.township_id) if user.township_id else None
         whole = {township.code: township.name} if township and user.role in (Role.township, Role.admin) else {}
@@ -70,7 +70,7 @@ def save_new_explainer(
             source_text=source_text,
         )
         session.commit()
-        return row.id
+        return row_id(row)
 
 
 def staff_explainers(engine: Engine, username: str) -> list[ExplainerRow]:

@@ -13,11 +13,12 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from board.auth import require
-from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
+from board.entry import is_blank, section_rows
 from board.money import MoneyError, format_yuan, parse_money
 from board.periods import PRECISION_LABELS, check_period, period_of, shift_period
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
 from board.review import balance_identity
+from board.sections import BENEFICIARY_COLUMNS, SECTIONS, Column
 from board.villages import categories_for
 from board.workflow import STATUS_LABELS, open_period
 from models import Direction, Period, PeriodStatus, Role, User, Village
@@ -86,7 +87,11 @@ def from_grid(section: str, grid: list[dict], beneficiaries: dict[int, list[dict
             continue
         if section == "affairs":
             affair_id = cells.get("id")
-            row["beneficiaries"] = (beneficiaries or {}).get(int(affair_id), []) if not is_blank(affair_id) else []
+            row["beneficiaries"] = (
+                (beneficiaries or {}).get(int(affair_id), [])
+                if affair_id is not None and not is_blank(affair_id)
+                else []
+            )
         rows.append(row)
     return rows
 

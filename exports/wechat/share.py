@@ -27,6 +27,7 @@ from exports.wechat.outbox import (
     plan_messages,
 )
 from infra.db import unit_of_work
+from models import row_id
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def mark_forwarded(
     if grid is None or grid.channel != "manual":
         raise BoardError("只有“手动转发”的网格需要点“已转发”", field="网格")
     (message_id,) = enqueue(
-        engine, plan_messages(grid, snapshot, village_id=village.id, base_url=base_url, pdf=None, now=now)
+        engine, plan_messages(grid, snapshot, village_id=row_id(village), base_url=base_url, pdf=None, now=now)
     )
     row = message_rows(engine, ids=[message_id])[0]
     if row["status"] == "manual_pending":
