@@ -292,7 +292,7 @@ def build_explainer_content(
     if township is None:
         raise BoardError("政策问答所属的乡镇不存在", field="范围")
     villages = _scope_villages(session, row_id(row))
-    return mask_public_text(
+    content: dict[str, Any] = mask_public_text(
         {
             "schema": SCHEMA_VERSION,
             "kind": "policy",
@@ -316,6 +316,7 @@ def build_explainer_content(
             "approved_on": today_shanghai(approved_at).isoformat(),
         }
     )
+    return content
 
 
 def approve_explainer(
