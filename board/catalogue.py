@@ -526,7 +526,7 @@ def read_workbook(data: bytes) -> list[dict[str, object]]:
 
 def write_workbook(rows: Sequence[Mapping[str, object]]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "公开目录"
     sheet.append(list(COLUMNS))
     for row in rows:

@@ -393,7 +393,7 @@ def report_csv(report: list[CatalogueRow]) -> bytes:
 
 def report_xlsx(report: list[CatalogueRow]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "按清单核对"
     labels = [label for _, label in EXPORT_COLUMNS]
     sheet.append(labels)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import qrcode
+from qrcode.image.pil import PilImage
 from sqlalchemy.engine import Engine
 
 from board.auth import get_user, require
@@ -45,7 +46,7 @@ class SharePack:
 
 def qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
-    qrcode.make(link, box_size=8, border=2).save(buffer, format="PNG")
+    qrcode.make(link, image_factory=PilImage, box_size=8, border=2).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
