@@ -136,6 +136,7 @@ def cmd_push(
     if due:
         report = push_due(engine, now=now, settings=settings, timeout=timeouts)
     else:
+        assert village is not None and period is not None  # required above unless --due
         check_period(period)
         report = push_period(
             engine, village_code=village, period=period, grid_name=grid, now=now, settings=settings, timeout=timeouts

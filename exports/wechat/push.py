@@ -110,7 +110,8 @@ def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, PublicRe
             todo = [g for g in grids if (g.channel, target_ref(g)) not in done]
             if todo:
                 village = session.get(Village, village_id)
-                found.append((village_id, verified_snapshot(session, village, row), todo))
+                if village is not None:  # the row's foreign key
+                    found.append((village_id, verified_snapshot(session, village, row), todo))
     return found
 
 
