@@ -22,11 +22,12 @@ from sqlmodel import Session, col, select
 
 from board import audit
 from board.auth import ROLE_LABELS, visible_village_ids
+from board.commitment import canonical_json
 from board.errors import BoardError, ConflictError, PermissionDenied, Problem
 from board.policy_check import MAX_ONE_SENTENCE_CHARS, CheckResult, check_explainer
 from board.policy_fields import ANSWERS, FIELD_LABELS, QUESTIONS
 from board.privacy import find_pii
-from board.snapshot import SHANGHAI, canonical_json, mask_public_text, short_hash, snapshot_hash
+from board.snapshot import SHANGHAI, mask_public_text, short_hash, snapshot_hash
 from board.villages import get_township, get_village
 from models import (
     AuditLog,
