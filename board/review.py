@@ -10,6 +10,7 @@ entry page can show the same identity live, before anything is saved.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -20,6 +21,7 @@ from board.periods import PRECISION_LABELS, format_partial_date, partial_iso, sh
 from board.privacy import mask_id_number, mask_phone
 from board.public_record import is_major_payment
 from board.records import ACCOUNT_LABELS, DIRECTION_LABELS, load_records, require_period
+from board.sections import Column
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
@@ -36,15 +38,15 @@ _DEBT_LABELS = {"receivable": "应收", "payable": "应付"}
 REVIEW_ROLES = (Role.supervisor, Role.township, Role.clerk)
 
 
-def _fen(value) -> int | None:
+def _fen(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _key(value) -> str:
+def _key(value: Any) -> str:
     return value.value if hasattr(value, "value") else str(value or "")
 
 
-def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
+def balance_identity(balances: list[dict[str, Any]], ledger: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """月初 + 收入 − 支出 = 月末 per account, from typed rows (amounts in fen).
 
     Rows whose amount or account is not (yet) valid are left out, so the entry page can
@@ -77,7 +79,7 @@ def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
     return result
 
 
-def identity_table(identity: list[dict]) -> list[dict]:
+def identity_table(identity: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The identity rows with Chinese headers and money in 元."""
     return [
         {
@@ -94,7 +96,7 @@ def identity_table(identity: list[dict]) -> list[dict]:
     ]
 
 
-def category_totals(ledger: list[dict]) -> dict[str, dict[str, int]]:
+def category_totals(ledger: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """{"in": {category: fen}, "out": {...}} from typed ledger rows."""
     sums: dict[str, dict[str, int]] = {"in": defaultdict(int), "out": defaultdict(int)}
     for line in ledger:
@@ -104,7 +106,7 @@ def category_totals(ledger: list[dict]) -> dict[str, dict[str, int]]:
     return {k: dict(v) for k, v in sums.items()}
 
 
-def total_differences(current: dict[str, int], previous: dict[str, int] | None) -> list[dict]:
+def total_differences(current: dict[str, int], previous: dict[str, int] | None) -> list[dict[str, Any]]:
     rows = []
     for key, label in TOTAL_LABELS.items():
         before = previous.get(key) if previous else None
@@ -119,7 +121,9 @@ def total_differences(current: dict[str, int], previous: dict[str, int] | None) 
     return rows
 
 
-def category_differences(current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None) -> list[dict]:
+def category_differences(
+    current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
+) -> list[dict[str, Any]]:
     """Per 收支类别: this month, last month and the change (categories of either month)."""
     rows = []
     for direction in ("in", "out"):
@@ -138,12 +142,12 @@ def category_differences(current: dict[str, dict[str, int]], previous: dict[str,
     return rows
 
 
-def empty_sections(sections: dict[str, list]) -> list[str]:
+def empty_sections(sections: dict[str, list[Any]]) -> list[str]:
     """Labels of the sections with no rows — the public board shows them as 本月无."""
     return [SECTIONS[key][1] for key in SECTIONS if not sections.get(key)]
 
 
-def major_payments(ledger: list[dict]) -> list[dict]:
+def major_payments(ledger: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Expense lines of 5万元 or more, which need 四议两公开 / 专项公开."""
     return [
         {"line": i, **line}
@@ -156,7 +160,7 @@ def major_payments(ledger: list[dict]) -> list[dict]:
     ]
 
 
-def _cell(column, value):
+def _cell(column: Column, value: Any) -> Any:
     if value is None:
         return ""
     value = _key(value) if column.kind in ("direction", "account", "debt_kind") else value
@@ -175,7 +179,7 @@ def _cell(column, value):
     return value
 
 
-def section_table(section: str, rows: list[dict]) -> list[dict]:
+def section_table(section: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Typed rows of a section (or ``beneficiaries``) with Chinese headers and money in 元.
 
     ``行`` is the row's ``_row`` (its line in an imported file) when present.
@@ -192,7 +196,7 @@ def section_table(section: str, rows: list[dict]) -> list[dict]:
     return table
 
 
-def beneficiary_table(rows: list[dict]) -> list[dict]:
+def beneficiary_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A recipient list for reviewers: ID and phone masked as on the public board."""
     masked = []
     for row in rows:
@@ -205,7 +209,9 @@ def beneficiary_table(rows: list[dict]) -> list[dict]:
     return masked
 
 
-def _previous_figures(session: Session, village: Village, period: str) -> tuple[str, dict | None, dict | None]:
+def _previous_figures(
+    session: Session, village: Village, period: str
+) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
     previous_period = shift_period(period, -1)
     snapshot = latest_snapshot(session, village.id, previous_period)
     if snapshot is None:
@@ -218,14 +224,14 @@ def _previous_figures(session: Session, village: Village, period: str) -> tuple[
     return previous_period, finance.totals.model_dump(), by_category
 
 
-def review_periods(session: Session, *, village: Village, user: User) -> list[dict]:
+def review_periods(session: Session, *, village: Village, user: User) -> list[dict[str, Any]]:
     """Every month of a village with its status, newest first (submitted ones are the queue)."""
     require(session, user, village, *REVIEW_ROLES)
     rows = session.exec(select(Period).where(Period.village_id == village.id).order_by(Period.period.desc()))
     return [{"period": r.period, "status": r.status.value, "status_label": STATUS_LABELS[r.status]} for r in rows]
 
 
-def build_review(session: Session, *, village: Village, period: str, user: User) -> dict:
+def build_review(session: Session, *, village: Village, period: str, user: User) -> dict[str, Any]:
     """Everything the supervisor needs to decide on one month (plain data, money in fen)."""
     require(session, user, village, *REVIEW_ROLES)
     row = require_period(session, village, period)
@@ -261,8 +267,8 @@ def build_review(session: Session, *, village: Village, period: str, user: User)
     }
 
 
-def difference_table(rows: list[dict], *, by_category: bool = False) -> list[dict]:
-    def money(value):
+def difference_table(rows: list[dict[str, Any]], *, by_category: bool = False) -> list[dict[str, Any]]:
+    def money(value: int | None) -> str:
         return "—" if value is None else format_yuan(value, unit=False)
 
     table = []
@@ -279,7 +285,7 @@ def difference_table(rows: list[dict], *, by_category: bool = False) -> list[dic
     return table
 
 
-def major_payment_table(rows: list[dict]) -> list[dict]:
+def major_payment_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "行": r["line"],

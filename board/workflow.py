@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -90,7 +91,7 @@ def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
     ]
 
 
-def _touch(session: Session, period: Period, user: User, action: str, before: str, **extra) -> None:
+def _touch(session: Session, period: Period, user: User, action: str, before: str, **extra: Any) -> None:
     period.row_version += 1
     period.updated_at = utcnow()
     session.add(period)
@@ -273,7 +274,9 @@ def open_period(session: Session, *, village: Village, period: str, user: User) 
     return get_or_create_period(session, village, period)
 
 
-def run_step(session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""):
+def run_step(
+    session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""
+) -> Period | PublishedPeriod:
     """One workflow step by name, with the comment as 审核意见, 退回意见 or 更正说明."""
     if step == "submit":
         return submit_period(session, village=village, period=period, user=user)
@@ -328,7 +331,7 @@ def _closings(session: Session, row: Period) -> dict[str, int]:
 
 def _carried_months(session: Session, village: Village, period: str) -> list[Period]:
     """The later months, in order, whose pending corrections change their public opening: they go with ``period``."""
-    chain = []
+    chain: list[Period] = []
     while True:
         period = shift_period(period, 1)
         row = find_period(session, village, period)

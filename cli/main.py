@@ -35,7 +35,7 @@ from infra.db import unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from infra.logging import configure_logging
 from infra.settings import get_settings
-from models import Village
+from models import PublishedPeriod, Village
 
 
 class RootGroup(ZhGroup):
@@ -256,7 +256,7 @@ def _period_step(step: str, label: str) -> None:
             )
             session.commit()
         print(f"{row.name} {period}：{_DONE[step]}")
-        if step == "publish":
+        if step == "publish" and isinstance(result, PublishedPeriod):
             print(f"  第{result.version}版  哈希 {result.content_hash}")
         return 0
 
