@@ -12,6 +12,7 @@ log apply exactly as for typed entries.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlmodel import Session
 
@@ -36,7 +37,7 @@ def _with_month(summary: str, old: int, new: int) -> str:
     return _MONTH_RE.sub(lambda m: f"{new}月" if int(m.group(1)) == old else m.group(0), summary)
 
 
-def _line_key(line: dict, month: int) -> tuple:
+def _line_key(line: dict[str, Any], month: int) -> tuple[Any, ...]:
     return (
         _with_month(line["summary"], month, 0),
         line["category"],
@@ -47,7 +48,9 @@ def _line_key(line: dict, month: int) -> tuple:
     )
 
 
-def recurring_lines(last: list[dict], last_period: str, before_last: list[dict], new_period: str) -> list[dict]:
+def recurring_lines(
+    last: list[dict[str, Any]], last_period: str, before_last: list[dict[str, Any]], new_period: str
+) -> list[dict[str, Any]]:
     """Last month's lines that also occurred, with the same amount, the month before, moved into ``new_period``.
 
     Without a month before last, the lines naming last month ("9月…工资") count as recurring.
@@ -77,13 +80,13 @@ def recurring_lines(last: list[dict], last_period: str, before_last: list[dict],
     return copies
 
 
-def _rows(session: Session, period: Period | None, section: str) -> list[dict]:
+def _rows(session: Session, period: Period | None, section: str) -> list[dict[str, Any]]:
     return section_rows(session, period_row=period, section=section) if period is not None else []
 
 
 def copy_recurring(
     session: Session, *, village: Village, period: str, user: User, expected_version: int | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Fill the empty sections of a draft month from last month; returns what was copied and skipped."""
     target = open_period(session, village=village, period=period, user=user)
     ensure_editable(target, expected_version=expected_version)
@@ -95,7 +98,7 @@ def copy_recurring(
     copied: dict[str, int] = {}
     skipped: list[str] = []
 
-    def save(section: str, rows: list[dict]) -> None:
+    def save(section: str, rows: list[dict[str, Any]]) -> None:
         save_section(
             session,
             village=village,

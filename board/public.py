@@ -12,6 +12,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -27,7 +28,7 @@ VERIFIED_CACHE_SIZE = 1024
 
 # Versions found intact, keyed by everything the check read, so a repeat render costs one
 # SHA-256 of the stored text instead of recomputing the Merkle tree.
-_verified: OrderedDict[tuple, bool] = OrderedDict()
+_verified: OrderedDict[tuple[Any, ...], bool] = OrderedDict()
 _verified_lock = threading.Lock()
 
 
@@ -49,7 +50,7 @@ def published_versions(session: Session, village: Village, period: str) -> list[
 
 def published_snapshot(
     session: Session, village: Village, period: str | None = None, *, version: int | None = None
-) -> dict:
+) -> PublicRecord:
     """The snapshot of a month (default: the newest published month, newest version)."""
     if period is None:
         periods = published_periods(session, village)

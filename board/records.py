@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -69,7 +70,7 @@ def require_period(session: Session, village: Village, period: str) -> Period:
 def load_records(session: Session, village: Village, period: Period) -> PeriodRecords:
     pid = period.id
 
-    def rows(model, *order):
+    def rows(model: type[Any], *order: Any) -> list[Any]:
         return list(session.exec(select(model).where(model.period_id == pid).order_by(*order)))
 
     records = PeriodRecords(

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -38,7 +39,7 @@ CONTRACT_WARNING_DAYS = 90
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def mask_public_text(value):
+def mask_public_text(value: Any) -> Any:
     """Mask personal numbers in every string of the public document, whatever field it sits in.
 
     No field is exempt: a hotline or contact holding a mobile (refused on input since) is masked too.
@@ -57,7 +58,7 @@ snapshot_hash = legacy_hash
 
 
 def seal_snapshot(
-    content: dict,
+    content: dict[str, Any],
     *,
     village_code: str,
     period: str,
@@ -113,7 +114,7 @@ def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | No
     ).first()
 
 
-def _history(session: Session, village_id: int, period: str) -> list[dict]:
+def _history(session: Session, village_id: int, period: str) -> list[dict[str, Any]]:
     """Totals of the previous published months (latest version each), oldest first."""
     first = shift_period(period, -(HISTORY_MONTHS - 1))
     rows = session.exec(
@@ -140,7 +141,7 @@ def _history(session: Session, village_id: int, period: str) -> list[dict]:
     return history
 
 
-def _by_category(lines: list[dict]) -> list[dict]:
+def _by_category(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     sums: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
     for line in lines:
@@ -159,14 +160,14 @@ def build_content(
     published_at: datetime,
     published_by: str,
     amendment_reason: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """The public document for one village-month, with personal data already masked."""
     village: Village = records.village
     period = records.period
     township = session.get(Township, village.township_id) if village.township_id else None
     _, last_day = period_bounds(period.period)
 
-    ledger = [
+    ledger: list[dict[str, Any]] = [
         {
             "line": i,
             "date": line.entry_date.isoformat(),
@@ -190,7 +191,7 @@ def build_content(
     expenses = [x for x in ledger if x["direction"] == Direction.expense and not x["transfer"]]
     per_account = account_totals(records)
 
-    assets = [
+    assets: list[dict[str, Any]] = [
         {
             "name": a.name,
             "category": a.category,
@@ -202,11 +203,11 @@ def build_content(
         }
         for a in records.assets
     ]
-    asset_groups: dict[str, list[dict]] = defaultdict(list)
+    asset_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in assets:
         asset_groups[a["category"] or "其他"].append(a)
 
-    debts = {"receivable": [], "payable": []}
+    debts: dict[str, list[dict[str, Any]]] = {"receivable": [], "payable": []}
     for d in records.debts:
         debts[d.kind.value].append(
             {
@@ -232,7 +233,7 @@ def build_content(
         for r in records.resources
     ]
 
-    affairs = []
+    affairs: list[dict[str, Any]] = []
     for item in records.affairs:
         people = [
             {
@@ -262,7 +263,7 @@ def build_content(
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
     totals = village_totals(records)
 
-    content = mask_public_text(
+    content: dict[str, Any] = mask_public_text(
         {
             "schema": SCHEMA_VERSION,
             "village": {
@@ -356,7 +357,7 @@ class ChainReport:
     notes: tuple[str, ...] = ()  # redactions and re-anchored versions: legitimate, but worth a look
 
 
-def _moment(text) -> str | None:
+def _moment(text: str) -> str | None:
     """A stored ``published_at`` as ``utc_iso`` writes it (older documents may say ``Z``)."""
     try:
         return utc_iso(datetime.fromisoformat(text))

@@ -6,6 +6,8 @@ naming the section, the row and the field, in Chinese.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -18,7 +20,7 @@ from board.public_record import TRANSFER_CATEGORY
 from board.records import PeriodRecords, account_figures, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
-from models import Account, AccountBalance, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
+from models import Account, AccountBalance, Beneficiary, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -59,7 +61,7 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
 
 
 def _text_problems(
-    row: int, section: str, fields: dict[str, str | None], *, contact: set[str] = frozenset()
+    row: int, section: str, fields: dict[str, str | None], *, contact: set[str] | frozenset[str] = frozenset()
 ) -> list[Problem]:
     return [
         Problem(row, f"{section}·{name}", message)
@@ -103,7 +105,7 @@ def check_personal_data(records: PeriodRecords, *, township_name: str = "") -> l
     return problems
 
 
-def check_beneficiary(person, row: int, section: str) -> list[Problem]:
+def check_beneficiary(person: Beneficiary, row: int, section: str) -> list[Problem]:
     """A recipient's 身份证号 and 手机号: a real ID (known province, real birth date) and an 11-digit mobile."""
     problems = []
     for column, normaliser in (("id_number", normalise_id_number), ("phone", normalise_mobile)):
@@ -118,13 +120,13 @@ def check_beneficiary(person, row: int, section: str) -> list[Problem]:
 
 
 def validate_records(
-    records: PeriodRecords, *, other_vouchers: set[str] = frozenset(), township_name: str = ""
+    records: PeriodRecords, *, other_vouchers: set[str] | frozenset[str] = frozenset(), township_name: str = ""
 ) -> list[Problem]:
     """Every problem in a period's records; ``other_vouchers`` are the village-year's other 凭证号."""
     first, last = period_bounds(records.period.period)
     problems = check_balances(records)
 
-    def in_period(day, row: int, field: str) -> list[Problem]:
+    def in_period(day: date | None, row: int, field: str) -> list[Problem]:
         if day is None or first <= day <= last:
             return []
         return [Problem(row, field, f"日期 {day} 不在 {records.period.period} 月内")]

@@ -36,6 +36,7 @@ from models import (
     ServiceItem,
     User,
     Village,
+    row_id,
     utcnow,
 )
 
@@ -143,7 +144,7 @@ class _DemoBuilder:
         self.village = village
         self.rng = rng
         self.balance = {Account.cash: 860_000, Account.bank: 126_500_000}
-        self.assets = [list(a) for a in BASE_ASSETS]
+        self.assets: list[tuple[str, str, date, int, int, str]] = list(BASE_ASSETS)
         self.people = [(n, _id_number(rng), _phone(rng), f"第{rng.randint(1, 6)}组") for n in NAMES]
         self.project_paid = 0
 
@@ -260,7 +261,7 @@ class _DemoBuilder:
     def fill_month(self, period: str, index: int) -> None:
         session, rng = self.session, self.rng
         row = get_or_create_period(session, self.village, period)
-        pid = row.id
+        pid = row_id(row)
         first, last = period_bounds(period)
         month = int(period[5:])
         lines = self.ledger_lines(period, index)
@@ -297,9 +298,9 @@ class _DemoBuilder:
             )
 
         if index == 11:
-            self.assets.append(["南圩排涝沟渠（清淤改造）", "水利设施", last, 1, self.project_paid, "南圩片区"])
+            self.assets.append(("南圩排涝沟渠（清淤改造）", "水利设施", last, 1, self.project_paid, "南圩片区"))
         if index == 15:
-            self.assets.append(["社区食堂厨房设备", "机器设备", last, 1, 4_300_000, "党群服务中心"])
+            self.assets.append(("社区食堂厨房设备", "机器设备", last, 1, 4_300_000, "党群服务中心"))
         for name, category, acquired, qty, value, location in self.assets:
             session.add(
                 FixedAsset(
@@ -464,7 +465,7 @@ class _DemoBuilder:
         for i, (name, id_number, phone, group) in enumerate(recipients):
             session.add(
                 Beneficiary(
-                    affair_id=dibao.id,
+                    affair_id=row_id(dibao),
                     name=name,
                     id_number=id_number,
                     phone=phone,
@@ -600,6 +601,8 @@ def _demo_amendment(session: Session, village: Village, period: str, users: dict
     item = session.exec(
         select(PartyItem).where(PartyItem.period_id == row.id, PartyItem.category == "主题党日")
     ).first()
+    if item is None:
+        raise BoardError(f"演示数据 {period} 没有主题党日", field="演示数据")
     item.participants = 41
     session.add(item)
     submit_period(session, village=village, period=period, user=users[Role.clerk])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -92,11 +93,23 @@ class StrEnumText(TypeDecorator):
         return None if value is None else self.enum_class(value)
 
 
-def money_field(**kw):
+class _Stored(Protocol):
+    id: int | None
+
+
+def row_id(row: _Stored) -> int:
+    """The primary key of a row that is in the database: ``id`` is typed optional only because a new row has none
+    until it is flushed, so a missing one here is a programming error, not bad input."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
+
+
+def money_field(**kw: Any) -> Any:
     return Field(sa_type=BigInteger, **kw)
 
 
-def text_field(**kw):
+def text_field(**kw: Any) -> Any:
     return Field(sa_column=Column(Text, nullable=False, server_default=""), **kw)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.money import format_wan, format_yuan
@@ -183,8 +183,8 @@ def public_villages(engine: Engine) -> list[tuple[str, str]]:
     with unit_of_work(engine) as session:
         rows = session.exec(
             select(Village.code, Village.name)
-            .where(Village.id.in_(select(PublishedPeriod.village_id).distinct()))
-            .order_by(Village.code)
+            .where(col(Village.id).in_(select(PublishedPeriod.village_id).distinct()))
+            .order_by(col(Village.code))
         ).all()
     return [(code, name) for code, name in rows]
 
@@ -563,7 +563,7 @@ def kiosk_slides(view: BoardView, lines: int = KIOSK_TABLE_ROWS) -> list[Section
         paged = {id(t): _kiosk_pages(t, max(1, lines // len(tables))) for t in tables}
         pages = max((len(p) for p in paged.values()), default=1)
         for page in range(pages):
-            page_blocks = []
+            page_blocks: list[Block] = []
             for b in blocks:
                 if isinstance(b, Table):
                     chunks = paged[id(b)]
