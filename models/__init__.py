@@ -11,7 +11,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Dialect, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -76,20 +76,20 @@ class OutboxStatus(enum.StrEnum):
     manual_done = "manual_done"
 
 
-class StrEnumText(TypeDecorator):
+class StrEnumText(TypeDecorator[enum.StrEnum]):
     """A StrEnum kept in a plain VARCHAR column (its value), read back as the member."""
 
     impl = String
     cache_ok = True
 
-    def __init__(self, enum_class: type[enum.StrEnum], length: int):
+    def __init__(self, enum_class: type[enum.StrEnum], length: int) -> None:
         super().__init__(length)
         self.enum_class = enum_class
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else self.enum_class(value).value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: str | None, dialect: Dialect) -> enum.StrEnum | None:
         return None if value is None else self.enum_class(value)
 
 
