@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from models import Account, Direction
 
@@ -70,15 +71,15 @@ def tally(balances: Iterable[tuple[str, int, int]], lines: Iterable[tuple[str, s
     return figures
 
 
-def _fen(value) -> int | None:
+def _fen(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _key(value) -> str:
+def _key(value: Any) -> str:
     return str(value or "")
 
 
-def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
+def balance_identity(balances: list[dict[str, Any]], ledger: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The identity per account from typed dict rows (amounts in fen), as plain rows.
 
     Rows whose amount, account or direction is not (yet) valid are left out, so the entry
@@ -91,7 +92,7 @@ def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
             if _key(row.get("account")) in ACCOUNT_LABELS
         ),
         (
-            (_key(line.get("account")), _key(line.get("direction")), _fen(line.get("amount_fen")))
+            (_key(line.get("account")), _key(line.get("direction")), _fen(line.get("amount_fen")) or 0)
             for line in ledger
             if _key(line.get("account")) in ACCOUNT_LABELS
             and _fen(line.get("amount_fen")) is not None

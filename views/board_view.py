@@ -26,7 +26,7 @@ from board.public_record import Finance, PublicRecord
 from board.records import DIRECTION_LABELS
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import Direction, PublishedPeriod, Village
+from models import Account, Direction, PublishedPeriod, Village
 from views.charts import (
     Chart,
     assets_chart,
@@ -265,8 +265,8 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
                     *(
                         Metric(
                             f"其中{ACCOUNT_LABELS[acc]}",
-                            format_wan(accounts[acc].closing_fen),
-                            format_yuan(accounts[acc].closing_fen),
+                            format_wan(accounts[Account(acc)].closing_fen),
+                            format_yuan(accounts[Account(acc)].closing_fen),
                         )
                         for acc in ACCOUNT_LABELS
                         if acc in accounts
@@ -368,7 +368,7 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     # The 本月合计 rows are the village totals, which leave out internal transfers.
     ledger_rows += (
         ("", "", "本月合计", "", DIRECTION_LABELS[Direction.income], format_yuan(totals.income_fen), ""),
-        ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals.expense_fen), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS[Direction.expense], format_yuan(totals.expense_fen), ""),
     )
     note = transfer_note(finance)
     if note:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from board.balance import ACCOUNT_LABELS
 from board.money import format_yuan
 from board.public_record import DebtItem
-from board.records import ACCOUNT_LABELS, DIRECTION_LABELS
+from board.records import DIRECTION_LABELS
 
 MAJOR_MARK = "★"
 TRANSFER_MARK = "（内部转账，不计收支）"

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
+from board.balance import ACCOUNT_LABELS
 from board.digest import spoken_summary
 from board.errors import BoardError
 from board.links import board_url, kiosk_path, month_path, policy_path
@@ -24,11 +25,11 @@ from board.periods import check_period, period_label
 from board.policy import public_explainers, today_shanghai
 from board.public import published_periods, published_snapshot, published_versions
 from board.public_record import PublicRecord
-from board.records import ACCOUNT_LABELS
 from board.villages import get_village
 from exports.policy_html import write_policy_page
 from exports.site.svg import SiteChart, month_charts
 from infra.db import unit_of_work
+from models import Account
 from views.board_view import compare_sentences, public_villages, transfer_note
 from views.charts import FONT_STACK
 from views.public_tables import (
@@ -176,8 +177,8 @@ def _sections(record: PublicRecord, charts: list[SiteChart]) -> list[SiteSection
                 *(
                     Figure(
                         f"月末{ACCOUNT_LABELS[a]}",
-                        format_wan(accounts[a].closing_fen),
-                        format_yuan(accounts[a].closing_fen),
+                        format_wan(accounts[Account(a)].closing_fen),
+                        format_yuan(accounts[Account(a)].closing_fen),
                     )
                     for a in ACCOUNT_LABELS
                     if a in accounts
@@ -195,7 +196,7 @@ def _sections(record: PublicRecord, charts: list[SiteChart]) -> list[SiteSection
         ),
     ]
     major = finance.major_payments
-    notices = ()
+    notices: tuple[str, ...] = ()
     if major:
         notices = (
             f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x.amount_fen for x in major))}，"
