@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.commitment import (
@@ -32,7 +33,7 @@ from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
 from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
 from board.records import PeriodRecords, account_totals, village_totals
-from models import Direction, PublishedPeriod, Township, User, Village
+from models import Direction, PublishedPeriod, Township, User, Village, row_id
 
 HISTORY_MONTHS = 24
 CONTRACT_WARNING_DAYS = 90
@@ -104,13 +105,13 @@ def latest_snapshot(session: Session, village_id: int, period: str) -> Published
     return session.exec(
         select(PublishedPeriod)
         .where(PublishedPeriod.village_id == village_id, PublishedPeriod.period == period)
-        .order_by(PublishedPeriod.version.desc())
+        .order_by(col(PublishedPeriod.version).desc())
     ).first()
 
 
 def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | None:
     return session.exec(
-        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id.desc())
+        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(col(PublishedPeriod.id).desc())
     ).first()
 
 
@@ -124,7 +125,7 @@ def _history(session: Session, village_id: int, period: str) -> list[dict[str, A
             PublishedPeriod.period >= first,
             PublishedPeriod.period < period,
         )
-        .order_by(PublishedPeriod.period, PublishedPeriod.version)
+        .order_by(col(PublishedPeriod.period), col(PublishedPeriod.version))
     ).all()
     latest = {row.period: row for row in rows}
     history = []
@@ -244,7 +245,7 @@ def build_content(
                 "amount_fen": b.amount_fen,
                 "note": mask_text(b.note),
             }
-            for b in records.beneficiaries.get(item.id, [])
+            for b in records.beneficiaries.get(row_id(item), [])
         ]
         affairs.append(
             {
@@ -259,7 +260,7 @@ def build_content(
             }
         )
 
-    history = _history(session, village.id, period.period)
+    history = _history(session, row_id(village), period.period)
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
     totals = village_totals(records)
 
@@ -389,7 +390,7 @@ def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
     if expected != row.content_hash:
         return [f"{label}：内容与哈希不符，公开后被改动过"]
     # Schema 3 hashes these columns in its header; older schemas only carry them in the document.
-    listed = (
+    listed: tuple[tuple[str, Any, Any], ...] = (
         ("村代码", (doc.get("village") or {}).get("code"), village_code),
         ("月份", doc.get("period"), row.period),
         ("版本", doc.get("version"), row.version),
@@ -415,20 +416,21 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
     """Recompute every snapshot hash of a village in publishing order."""
     village = session.get(Village, village_id)
     rows = session.exec(
-        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id)
+        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(col(PublishedPeriod.id))
     ).all()
     # A re-anchored version stands in for the old row it replaced, at that row's place in the chain.
     anchors = {row.anchor_hash: row.anchor_prev for row in rows if row.anchor_hash}
+    village_code = village.code if village is not None else ""
     problems, prev = [], ""
     for row in rows:
         if row.prev_hash != prev and anchors.get(row.prev_hash, None) != prev:
             problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符")
-        problems += row_problems(row, village.code)
+        problems += row_problems(row, village_code)
         prev = row.content_hash
     return ChainReport(ok=not problems, checked=len(rows), problems=problems, notes=tuple(_notes(rows)))
 
 
-def _notes(rows: list[PublishedPeriod]) -> list[str]:
+def _notes(rows: Sequence[PublishedPeriod]) -> list[str]:
     notes = []
     for row in rows:
         label = f"{row.period} 第{row.version}版"

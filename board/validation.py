@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.errors import Problem
@@ -20,7 +20,17 @@ from board.public_record import TRANSFER_CATEGORY
 from board.records import PeriodRecords, account_figures, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
-from models import Account, AccountBalance, Beneficiary, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
+from models import (
+    Account,
+    AccountBalance,
+    Beneficiary,
+    LedgerEntry,
+    Period,
+    PeriodStatus,
+    PublishedPeriod,
+    Township,
+    row_id,
+)
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -100,7 +110,7 @@ def check_personal_data(records: PeriodRecords, *, township_name: str = "") -> l
             )
     people = [c for c in BENEFICIARY_COLUMNS if c.kind == "text" and c.name not in ("id_number", "phone")]
     for i, item in enumerate(records.affairs, start=1):
-        for j, person in enumerate(records.beneficiaries.get(item.id, []), start=1):
+        for j, person in enumerate(records.beneficiaries.get(row_id(item), []), start=1):
             problems += _text_problems(j, f"村务第{i}项名单", {c.label: getattr(person, c.name) for c in people})
     return problems
 
@@ -159,10 +169,10 @@ def validate_records(
     for i, item in enumerate(records.party, start=1):
         problems += in_period(item.item_date, i, "党务·日期")
         problems += check_amount(item.amount_fen, i, "党务·金额", allow_zero=True)
-    for i, item in enumerate(records.affairs, start=1):
-        problems += in_period(item.item_date, i, "村务·日期")
-        problems += check_amount(item.amount_fen, i, "村务·金额", allow_zero=True)
-        for j, b in enumerate(records.beneficiaries.get(item.id, []), start=1):
+    for i, affair in enumerate(records.affairs, start=1):
+        problems += in_period(affair.item_date, i, "村务·日期")
+        problems += check_amount(affair.amount_fen, i, "村务·金额", allow_zero=True)
+        for j, b in enumerate(records.beneficiaries.get(row_id(affair), []), start=1):
             section = f"村务第{i}项名单"
             if not (b.name or "").strip():
                 problems.append(Problem(j, f"{section}·姓名", "姓名不能为空"))
@@ -178,7 +188,7 @@ def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]
     year = records.period.period[:4]
     rows = session.exec(
         select(LedgerEntry.voucher_no)
-        .join(Period, Period.id == LedgerEntry.period_id)
+        .join(Period, col(Period.id) == LedgerEntry.period_id)
         .where(
             Period.village_id == records.village.id,
             Period.period.startswith(f"{year}-"),
@@ -227,11 +237,11 @@ def check_carry_forward(session: Session, records: PeriodRecords, *, publishing:
     last_month = shift_period(period, -1)
     previous = find_period(session, village, last_month)
     pending = previous is not None and previous.status in (PeriodStatus.submitted, PeriodStatus.approved)
-    if pending and not publishing:
+    if pending and previous is not None and not publishing:
         closings = {account: closing for account, (_, closing) in entered_balances(session, previous).items()}
         source = "上月待公开的月末余额"
     else:
-        published = published_accounts(session, village.id, last_month)
+        published = published_accounts(session, row_id(village), last_month)
         if published is None:
             return check_publish_order(session, records) if publishing else []
         closings = {account: closing for account, (_, closing) in published.items()}
@@ -259,7 +269,7 @@ def check_publish_order(session: Session, records: PeriodRecords) -> list[Proble
     balances. A correction of a month already public (older data published out of order) is not held back.
     """
     village, period = records.village, records.period.period
-    if latest_snapshot(session, village.id, period) is not None:
+    if latest_snapshot(session, row_id(village), period) is not None:
         return []
     first = session.exec(select(func.min(PublishedPeriod.period)).where(PublishedPeriod.village_id == village.id)).one()
     if first is None:

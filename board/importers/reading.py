@@ -163,7 +163,7 @@ def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
             rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
             sheet = next(s for s in book.iterfind("m:sheets/m:sheet", _NS) if s.get("name") == sheet_name)
             rel_id = sheet.get(f"{{{_NS['r']}}}id")
-            target = next(r.get("Target") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
+            target = next(r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = archive.read(path)
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
