@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 
 from board.auth import visible_village_ids
 from board.entry import SECTIONS
-from board.periods import check_period
+from board.money import format_yuan
+from board.periods import check_period, period_label
 from board.snapshot import SHANGHAI
-from models import AuditLog, User, Village
+from models import AuditLog, Role, User, Village
 
 ACTION_LABELS = {
     "submit": "提交审核",
@@ -22,6 +23,15 @@ ACTION_LABELS = {
     "amend": "提出更正",
     "carry": "随上月更正期初余额",
     "save:beneficiaries": "保存名单",
+    "admin:add_user": "新增用户",
+    "admin:reset_password": "重设密码",
+    "admin:deactivate": "停用账号",
+    "admin:assign": "调整负责的村和角色",
+    "admin:add_township": "新增乡镇/街道",
+    "admin:add_village": "新增村/社区",
+    "admin:add_grid": "新增网格",
+    "admin:grid_active": "启用或停用网格",
+    "admin:deadline": "设置公开期限",
     **{f"save:{key}": f"保存{label}" for key, (_, label, _) in SECTIONS.items()},
 }
 
@@ -32,10 +42,47 @@ def _local(at: datetime) -> str:
     return utc.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _pretty(text: str) -> str:
-    if not text:
-        return ""
-    return json.dumps(json.loads(text), ensure_ascii=False, indent=1, sort_keys=True)
+ROLE_LABELS = {
+    Role.admin: "管理员",
+    Role.township: "乡镇干部",
+    Role.clerk: "文书",
+    Role.supervisor: "监督委员",
+    Role.grid: "网格员",
+}
+_STATUS_WORDS = {"draft": "草稿", "submitted": "待审核", "approved": "已审核待公开", "published": "已公开"}
+
+
+def _when(at: datetime) -> str:
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(SHANGHAI)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _detail(action: str, before: dict, after: dict) -> str:
+    """What changed, in words: never raw data (a 核验码 is shortened, lists are counted)."""
+    parts = []
+    if "status" in after:
+        parts.append(f"状态：{_STATUS_WORDS.get(before.get('status'), '')} → {_STATUS_WORDS.get(after['status'], '')}")
+    if after.get("version"):
+        parts.append(f"第 {after['version']} 版")
+    if after.get("hash"):
+        parts.append(f"核验码 {after['hash'][:12]}")
+    for key, label in (("comment", "意见"), ("reason", "更正说明")):
+        if after.get(key):
+            parts.append(f"{label}：{after[key]}")
+    if action.startswith("save:") and "rows" in after:
+        parts.append(f"{before.get('rows', 0)} 行 → {after['rows']} 行")
+        if "amount_fen" in after:
+            parts.append(
+                f"金额合计 {format_yuan(int(before.get('amount_fen', 0)))} → {format_yuan(int(after['amount_fen']))}"
+            )
+    if after.get("summary"):
+        parts.append(str(after["summary"]))
+    return "；".join(parts)
+
+
+def _load(text: str) -> dict:
+    value = json.loads(text) if text else {}
+    return value if isinstance(value, dict) else {}
 
 
 def audit_rows(
@@ -62,17 +109,28 @@ def audit_rows(
             select(Village).where(Village.id.in_({e.village_id for e in entries if e.village_id} or {-1}))
         )
     }
-    return [
-        {
-            "at": _local(e.at),
-            "username": e.username,
-            "action": e.action,
-            "action_label": ACTION_LABELS.get(e.action, e.action),
-            "village": names.get(e.village_id, ""),
-            "period": e.period,
-            "entity": e.entity,
-            "before": _pretty(e.before_json),
-            "after": _pretty(e.after_json),
-        }
-        for e in entries
-    ]
+    people = {
+        u.username: u
+        for u in session.exec(select(User).where(User.username.in_({e.username for e in entries} or {""})))
+    }
+    rows = []
+    for e in entries:
+        who = people.get(e.username)
+        person = f"{ROLE_LABELS[who.role]} {who.display_name or who.username}" if who else e.username
+        label = ACTION_LABELS.get(e.action, e.action)
+        month = period_label(e.period) if e.period else ""
+        before, after = _load(e.before_json), _load(e.after_json)
+        rows.append(
+            {
+                "at": _local(e.at),
+                "username": e.username,
+                "action": e.action,
+                "action_label": label,
+                "village": names.get(e.village_id, ""),
+                "period": e.period,
+                "entity": e.entity,
+                "sentence": " ".join(x for x in (_when(e.at), person, label, names.get(e.village_id, ""), month) if x),
+                "detail": _detail(e.action, before, after),
+            }
+        )
+    return rows

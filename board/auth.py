@@ -297,3 +297,37 @@ def visible_townships(session: Session, user: User) -> list[Township]:
     if user.role != Role.admin:
         query = query.where(Township.id == (user.township_id or -1))
     return list(session.exec(query))
+
+
+def require_admin(user: User) -> None:
+    if user.role != Role.admin:
+        raise PermissionDenied("此操作只能由系统管理员进行", field="权限")
+
+
+def set_password(session: Session, *, user: User, password: str) -> None:
+    if len(password or "") < 8:
+        raise BoardError("密码至少 8 位", field="密码")
+    user.password_hash = hash_password(password)
+    session.add(user)
+
+
+def assign(
+    session: Session, *, user: User, role: Role, village_codes: tuple[str, ...], township_code: str | None
+) -> None:
+    """Replace a user's role, villages and township (the same rules as when adding them)."""
+    if role in VILLAGE_ROLES and not village_codes:
+        raise BoardError(f"{ROLE_LABELS[role]}必须绑定村/社区", field="村/社区")
+    villages = [session.exec(select(Village).where(Village.code == c)).first() for c in village_codes]
+    if None in villages:
+        raise BoardError("所选的村/社区不存在，请刷新后重试", field="村/社区")
+    township = session.exec(select(Township).where(Township.code == township_code)).first() if township_code else None
+    if township_code and township is None:
+        raise BoardError(f"乡镇/街道代码“{township_code}”不存在", field="乡镇")
+    user.role = role
+    user.township_id = township.id if township else (villages[0].township_id if villages else None)
+    session.add(user)
+    for link in session.exec(select(UserVillage).where(UserVillage.user_id == user.id)):
+        session.delete(link)
+    session.flush()
+    for village in villages:
+        session.add(UserVillage(user_id=user.id, village_id=village.id))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from board.reconcile import reconcile_message
 from models import Account, Direction
 
 ACCOUNT_LABELS = {Account.cash.value: "现金", Account.bank.value: "银行存款"}
@@ -71,42 +71,57 @@ def tally(balances: Iterable[tuple[str, int, int]], lines: Iterable[tuple[str, s
     return figures
 
 
-def _fen(value: object) -> int | None:
+def _fen(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _key(value: Any) -> str:
+def _key(value) -> str:
     return str(value or "")
 
 
-def balance_identity(balances: list[dict[str, Any]], ledger: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The identity per account from typed dict rows (amounts in fen), as plain rows.
+def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
+    """月初 + 收入 − 支出 against the real month-end balance per account, from typed dict rows (fen).
 
-    Rows whose amount, account or direction is not (yet) valid are left out, so the entry
-    page can call this on a half-typed grid.
+    ``closing_fen`` is the real balance the clerk entered (``statement_fen``; rows from older
+    callers may give ``closing_fen``), 0 while ``entered`` is false; ``message`` says in one
+    sentence what is off. Rows whose amount, account or direction is not (yet) valid are left
+    out, so the entry page can call this on a half-typed grid.
     """
-    figures = tally(
-        (
-            (_key(row.get("account")), _fen(row.get("opening_fen")) or 0, _fen(row.get("closing_fen")) or 0)
-            for row in balances
-            if _key(row.get("account")) in ACCOUNT_LABELS
-        ),
-        (
-            (_key(line.get("account")), _key(line.get("direction")), _fen(line.get("amount_fen")) or 0)
-            for line in ledger
-            if _key(line.get("account")) in ACCOUNT_LABELS
-            and _fen(line.get("amount_fen")) is not None
-            and _key(line.get("direction")) in (Direction.income, Direction.expense)
-        ),
-    )
-    return [
-        {
-            "account": account,
-            "label": ACCOUNT_LABELS[account],
-            **f.totals(),
-            "expected_fen": f.expected_fen,
-            "difference_fen": f.difference_fen,
-            "ok": f.ok,
-        }
-        for account, f in figures.items()
-    ]
+    statements: dict[str, int | None] = dict.fromkeys(ACCOUNT_LABELS)
+    used = set()  # accounts the village keeps: a balance row or a line this month
+    opening_rows = []
+    for row in balances:
+        account = _key(row.get("account"))
+        if account in ACCOUNT_LABELS:
+            statements[account] = _fen(row.get("statement_fen", row.get("closing_fen")))
+            opening_rows.append((account, _fen(row.get("opening_fen")) or 0, statements[account] or 0))
+            used.add(account)
+    lines = []
+    for i, line in enumerate(ledger, start=1):
+        account, amount, direction = (
+            _key(line.get("account")),
+            _fen(line.get("amount_fen")),
+            _key(line.get("direction")),
+        )
+        if account in ACCOUNT_LABELS and amount is not None and direction in (Direction.income, Direction.expense):
+            used.add(account)
+            lines.append({**line, "line": i, "account": account, "direction": direction, "amount_fen": amount})
+    figures = tally(opening_rows, ((x["account"], x["direction"], x["amount_fen"]) for x in lines))
+    result = []
+    for account, f in figures.items():
+        statement = statements[account]
+        result.append(
+            {
+                "account": account,
+                "label": ACCOUNT_LABELS[account],
+                **f.totals(),
+                "entered": statement is not None,
+                "expected_fen": f.expected_fen,
+                "difference_fen": f.difference_fen,
+                "ok": f.ok and (statement is not None or account not in used),
+                "message": reconcile_message(account, ACCOUNT_LABELS[account], f.expected_fen, statement, lines)
+                if account in used
+                else "",
+            }
+        )
+    return result

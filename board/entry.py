@@ -255,6 +255,13 @@ def _bump(
     )
 
 
+def _statement_from_closing(row: dict) -> dict:
+    """Importers and scripts give a file's month-end balance as ``closing_fen``: it is the real balance."""
+    if "statement_fen" not in row and "closing_fen" in row:
+        return {**row, "statement_fen": row["closing_fen"]}
+    return row
+
+
 def save_section(
     session: Session,
     *,
@@ -275,6 +282,8 @@ def save_section(
         raise BoardError(f"未知的数据类别“{section}”", field="类别")
     model, label, columns = SECTIONS[section]
     row = _locked_period(session, village=village, period=period, user=user, expected_version=expected_version)
+    if section == "balances":
+        rows = [_statement_from_closing(r) for r in rows]
     cleaned, problems = clean_rows(columns, label, rows)
     if section == "affairs":
         for i, item in enumerate(cleaned, start=1):
@@ -289,6 +298,10 @@ def save_section(
             )
     if problems:
         raise BoardError(problems)
+    if section == "balances":
+        # The published month-end balance is the real one; 0 until the clerk has entered it.
+        for item in cleaned:
+            item["closing_fen"] = item.get("statement_fen") or 0
 
     before = _section_summary(session, model, row.id)
     if section == "affairs":

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.records import account_totals, load_records, require_period, village_totals
+from board.review import ever_submitted
 from board.snapshot import latest_snapshot, load_snapshot
 from board.workflow import STATUS_LABELS
 from models import Period, PeriodStatus, Village, row_id
@@ -48,7 +49,19 @@ def period_overview(session: Session, village: Village, period: str) -> dict[str
     return result
 
 
-def periods_overview(session: Session, village: Village) -> list[dict[str, Any]]:
-    """Every month of a village, newest first, with status and totals."""
-    rows = session.exec(select(Period).where(Period.village_id == village.id).order_by(col(Period.period).desc())).all()
-    return [period_overview(session, village, row.period) for row in rows]
+def periods_overview(session: Session, village: Village, *, reviewer: bool = False) -> list[dict[str, Any]]:
+    """Every month of a village, newest first, with status and totals.
+
+    For a ``reviewer`` (supervisor, township) a draft nobody submitted is one line "录入中"
+    without figures: half-entered numbers are not theirs to judge yet.
+    """
+    rows = session.exec(
+        select(Period).where(Period.village_id == row_id(village)).order_by(col(Period.period).desc())
+    ).all()
+    result: list[dict[str, Any]] = []
+    for row in rows:
+        if reviewer and not ever_submitted(row):
+            result.append({"period": row.period, "status": row.status.value, "status_label": "录入中（未提交）"})
+        else:
+            result.append(period_overview(session, village, row.period))
+    return result

@@ -92,7 +92,7 @@ def _link_problem(session: Session, row: PublishedPeriod) -> str | None:
         )
     ).first()
     if stand_in is None:
-        return f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符"
+        return f"{row.period} 第{row.version}版：链条断开，前一版的核验码不符"
     return None
 
 

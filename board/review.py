@@ -22,7 +22,7 @@ from board.records import load_records, require_period
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
-from models import Direction, Period, Role, User, Village, row_id
+from models import Direction, Period, PeriodStatus, Role, User, Village, row_id
 
 TOTAL_KEYS = ("opening_fen", "income_fen", "expense_fen", "closing_fen")
 
@@ -116,11 +116,26 @@ def _previous_figures(
     return previous_period, finance.totals.model_dump(), by_category
 
 
+def ever_submitted(row: Period) -> bool:
+    """False for a draft the clerk is still writing and never handed in: reviewers have nothing to judge yet.
+
+    A month sent back (it was submitted) or reopened for a correction (it was published) counts.
+    """
+    return row.status != PeriodStatus.draft or row.submitted_at is not None or row.published_at is not None
+
+
 def review_periods(session: Session, *, village: Village, user: User) -> list[dict[str, Any]]:
-    """Every month of a village with its status, newest first (submitted ones are the queue)."""
+    """Months of a village with their status, newest first (submitted ones are the queue).
+
+    Reviewers do not see drafts nobody submitted; the clerk sees every month.
+    """
     require(session, user, village, *REVIEW_ROLES)
     rows = session.exec(select(Period).where(Period.village_id == row_id(village)).order_by(col(Period.period).desc()))
-    return [{"period": r.period, "status": r.status.value, "status_label": STATUS_LABELS[r.status]} for r in rows]
+    return [
+        {"period": r.period, "status": r.status.value, "status_label": STATUS_LABELS[r.status]}
+        for r in rows
+        if user.role == Role.clerk or ever_submitted(r)
+    ]
 
 
 def build_review(session: Session, *, village: Village, period: str, user: User) -> dict[str, Any]:

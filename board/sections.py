@@ -53,7 +53,8 @@ SECTIONS: dict[str, tuple[type[Any], str, tuple[Column, ...]]] = {
         (
             Column("account", "账户", "account", True),
             Column("opening_fen", "月初余额", "money", True),
-            Column("closing_fen", "月末余额", "money", True),
+            # Typed from the bank statement / cash count; blank until the clerk has it.
+            Column("statement_fen", "月末实有余额", "money"),
         ),
     ),
     "assets": (

@@ -386,9 +386,9 @@ def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
         else:
             expected = legacy_hash(row.content_json, row.prev_hash)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError):
-        return [f"{label}：内容与哈希不符，公开后被改动过"]
+        return [f"{label}：内容与核验码不符，公开后被改动过"]
     if expected != row.content_hash:
-        return [f"{label}：内容与哈希不符，公开后被改动过"]
+        return [f"{label}：内容与核验码不符，公开后被改动过"]
     # Schema 3 hashes these columns in its header; older schemas only carry them in the document.
     listed: tuple[tuple[str, Any, Any], ...] = (
         ("村代码", (doc.get("village") or {}).get("code"), village_code),
@@ -406,7 +406,7 @@ def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
         )
     changed = [name for name, stored, column in listed if stored != column]
     if changed:
-        return [f"{label}：{'、'.join(changed)}与哈希不符，公开后被改动过"]
+        return [f"{label}：{'、'.join(changed)}与核验码不符，公开后被改动过"]
     if schema < PART_SCHEMA and canonical_json(doc) != row.content_json:
         return [f"{label}：内容不是规范编码"]
     return []
@@ -424,7 +424,7 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
     problems, prev = [], ""
     for row in rows:
         if row.prev_hash != prev and anchors.get(row.prev_hash, None) != prev:
-            problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的哈希不符")
+            problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的核验码不符")
         problems += row_problems(row, village_code)
         prev = row.content_hash
     return ChainReport(ok=not problems, checked=len(rows), problems=problems, notes=tuple(_notes(rows)))

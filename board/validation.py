@@ -17,7 +17,8 @@ from board.money import ceiling_problem, format_yuan
 from board.periods import period_bounds, period_label, shift_period
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.public_record import TRANSFER_CATEGORY
-from board.records import PeriodRecords, account_figures, account_totals, find_period, transfer_totals
+from board.reconcile import reconcile_message
+from board.records import PeriodRecords, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
 from models import (
@@ -43,7 +44,7 @@ def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool =
 
 
 def check_balances(records: PeriodRecords) -> list[Problem]:
-    """月初 + 收入 − 支出 = 月末 for every account; 内部转账 must leave one account as it enters the other."""
+    """月初 + 收入 − 支出 = the real month-end balance (statement / cash count) for every account; 内部转账 must leave one account as it enters the other."""
     problems = []
     moved_in, moved_out = transfer_totals(records)
     if moved_in != moved_out:
@@ -55,18 +56,26 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
                 "提现或存现应在现金和银行存款两边各记一笔",
             )
         )
-    for account, f in account_figures(records).items():
-        if not f.ok:
-            problems.append(
-                Problem(
-                    0,
-                    f"{ACCOUNT_LABELS[account]}·月末余额",
-                    f"月初 {format_yuan(f.opening_fen)} + 收入 {format_yuan(f.income_fen)} − "
-                    f"支出 {format_yuan(f.expense_fen)} = {format_yuan(f.expected_fen)}，"
-                    f"与填写的月末余额 {format_yuan(f.closing_fen)} 不符，"
-                    f"相差 {format_yuan(f.difference_fen)}",
-                )
-            )
+    lines = [
+        {
+            "line": i,
+            "account": line.account.value,
+            "direction": line.direction.value,
+            "amount_fen": line.amount_fen,
+            "summary": line.summary,
+            "category": line.category,
+        }
+        for i, line in enumerate(records.ledger, start=1)
+    ]
+    statements = {b.account.value: b.statement_fen for b in records.balances}
+    for account, t in account_totals(records).items():
+        expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
+        kept = account in statements or any(line["account"] == account for line in lines)
+        if not kept:
+            continue
+        message = reconcile_message(account, ACCOUNT_LABELS[account], expected, statements.get(account), lines)
+        if message:
+            problems.append(Problem(0, f"{ACCOUNT_LABELS[account]}·月末实有余额", message))
     return problems
 
 

@@ -232,7 +232,7 @@ def cmd_period_show(g: Globals, village: str, period: str, as_json: bool) -> int
         f"  支出 {format_yuan(overview['expense_fen'])}  月末 {format_yuan(overview['closing_fen'])}"
     )
     if overview["snapshot_hash"]:
-        print(f"  公开版本：第{overview['snapshot_version']}版  哈希 {overview['snapshot_hash']}")
+        print(f"  公开版本：第{overview['snapshot_version']}版  核验码 {overview['snapshot_hash']}")
     if overview["rejection_comment"]:
         print(f"  退回意见：{overview['rejection_comment']}")
     return 0
@@ -267,7 +267,7 @@ def _period_step(step: str, label: str) -> None:
             session.commit()
         print(f"{row.name} {period}：{_DONE[step]}")
         if step == "publish" and isinstance(result, PublishedPeriod):
-            print(f"  第{result.version}版  哈希 {result.content_hash}")
+            print(f"  第{result.version}版  核验码 {result.content_hash}")
         return 0
 
 

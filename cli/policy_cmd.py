@@ -136,7 +136,9 @@ def cmd_approve(g: Globals, explainer_id: int, by: str | None, as_admin: bool) -
         version = approve_explainer(session, explainer_id, user=actor.user(session), row_version=None)
         session.commit()
         content = load_version(session, version)
-    print(f"已审核公开：{issue_label(content)}《{content['title']}》第{version.version}版  哈希 {version.content_hash}")
+    print(
+        f"已审核公开：{issue_label(content)}《{content['title']}》第{version.version}版  核验码 {version.content_hash}"
+    )
     return 0
 
 

@@ -109,7 +109,7 @@ def snapshot_sheets(snapshot: PublicRecord) -> list[Sheet]:
             ["审核", wf.approved_by],
             ["公开", s.published_by],
             ["监督电话", s.village.hotline],
-            ["校验哈希", s.hash],
+            ["核验码", s.hash],
         ],
     )
     accounts = Sheet(

@@ -294,7 +294,7 @@ class _Board:
         right = [
             qr,
             Paragraph(escape("扫码查看网上公开栏"), ParagraphStyle("qr", parent=self.note, alignment=TA_CENTER)),
-            Paragraph(escape(f"校验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER)),
+            Paragraph(escape(f"核验码 {s.short_hash}"), ParagraphStyle("qrh", parent=self.note, alignment=TA_CENTER)),
         ]
         table = Table([[left, right]], colWidths=[self.width - qr_size - 6 * k, qr_size + 6 * k])
         table.setStyle(
@@ -612,7 +612,7 @@ class _Board:
                 self.p(
                     f"对公开内容有疑问，请拨打监督电话 {s.village.hotline or '—'}，或投入公开栏旁意见箱。", self.body
                 ),
-                self.p(f"公示期 {start} 至 {end}　校验码 {s.short_hash}", self.body),
+                self.p(f"公示期 {start} 至 {end}　核验码 {s.short_hash}", self.body),
             ],
         ]
         table = Table(rows, colWidths=[self.width * 0.6, self.width * 0.4])
@@ -629,7 +629,7 @@ class _Board:
         )
         # The village's chain head on paper: a witness the township can check the database against.
         head = self.s.chain_head
-        witness = self.p(f"本村公开存证最新一版：{head[:12]}　完整哈希 {head}", self.note)
+        witness = self.p(f"本村公开存证最新一版：{head[:12]}　完整核验码 {head}", self.note)
         return [KeepTogether(self.section("五、审核签字") + [table, witness])]
 
     def story(self) -> list:
@@ -670,11 +670,11 @@ def render_pdf_document(
         bottomMargin=board.margin + 6 * mm * board.k,
         title=f"{village.name} {period_label(snapshot.period)} 三务公开栏",
         author=village.name,
-        subject=f"校验码 {snapshot.short_hash}",
+        subject=f"核验码 {snapshot.short_hash}",
         creator="三务公开栏",
     )
     footer = (
-        f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　校验码 {snapshot.short_hash}"
+        f"{village.name}　{period_label(snapshot.period)}三务公开　第{snapshot.version}版　核验码 {snapshot.short_hash}"
     )
     canvas = _page_canvas(footer, font.name, board.k)
     try:

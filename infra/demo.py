@@ -24,6 +24,7 @@ from models import (
     Account,
     AccountBalance,
     AffairItem,
+    AuditLog,
     Beneficiary,
     Debt,
     DebtKind,
@@ -294,7 +295,13 @@ class _DemoBuilder:
             )
         for acc in Account:
             session.add(
-                AccountBalance(period_id=pid, account=acc, opening_fen=opening[acc], closing_fen=self.balance[acc])
+                AccountBalance(
+                    period_id=pid,
+                    account=acc,
+                    opening_fen=opening[acc],
+                    closing_fen=self.balance[acc],
+                    statement_fen=self.balance[acc],
+                )
             )
 
         if index == 11:
@@ -575,16 +582,30 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
         period = shift_period(end_period, index - months + 1)
         builder.fill_month(period, index)
         published = _publication_time(period, index)
-        submit_period(
-            session, village=village, period=period, user=users[Role.clerk], now=published - timedelta(days=2)
-        )
-        approve_period(
-            session, village=village, period=period, user=users[Role.supervisor], now=published - timedelta(days=1)
-        )
-        publish_period(session, village=village, period=period, user=users[Role.supervisor], now=published)
+        _workflow(session, village, period, users, published)
     if months > 4:  # the corrected month is the fifth from the end
-        _demo_amendment(session, village, shift_period(end_period, -4), users)
+        amended = shift_period(end_period, -4)
+        _demo_amendment(session, village, amended, users, _publication_time(amended, months - 5))
     return village
+
+
+def _dated(session: Session, at: datetime) -> None:
+    """Give the audit row the step just wrote the moment the demo says it happened (not the seeding instant)."""
+    session.flush()
+    entry = session.exec(select(AuditLog).order_by(AuditLog.id.desc())).first()
+    entry.at = at
+    session.add(entry)
+
+
+def _workflow(session: Session, village: Village, period: str, users: dict, published: datetime) -> None:
+    """Submitted two days, approved one day before publication; each audit row at its own date."""
+    submitted, approved = published - timedelta(days=2), published - timedelta(days=1)
+    submit_period(session, village=village, period=period, user=users[Role.clerk], now=submitted)
+    _dated(session, submitted)
+    approve_period(session, village=village, period=period, user=users[Role.supervisor], now=approved)
+    _dated(session, approved)
+    publish_period(session, village=village, period=period, user=users[Role.supervisor], now=published)
+    _dated(session, published)
 
 
 def _publication_time(period: str, index: int) -> datetime:
@@ -593,10 +614,13 @@ def _publication_time(period: str, index: int) -> datetime:
     return min(datetime(first.year, first.month, 3 + index % 5, 1, 30, tzinfo=UTC), utcnow())
 
 
-def _demo_amendment(session: Session, village: Village, period: str, users: dict) -> None:
+def _demo_amendment(session: Session, village: Village, period: str, users: dict, first: datetime) -> None:
     """One corrected month, so the board shows what an amendment (更正) looks like."""
     reason = "主题党日参加人数登记有误，由实到人数更正为签到表人数 41 人。"
+    # Found three weeks after the first publication; the correction is published a week later.
+    found = min(first + timedelta(days=21), utcnow() - timedelta(days=8))
     amend_period(session, village=village, period=period, user=users[Role.clerk], reason=reason)
+    _dated(session, found)
     row = get_or_create_period(session, village, period)
     item = session.exec(
         select(PartyItem).where(PartyItem.period_id == row.id, PartyItem.category == "主题党日")
@@ -605,6 +629,4 @@ def _demo_amendment(session: Session, village: Village, period: str, users: dict
         raise BoardError(f"演示数据 {period} 没有主题党日", field="演示数据")
     item.participants = 41
     session.add(item)
-    submit_period(session, village=village, period=period, user=users[Role.clerk])
-    approve_period(session, village=village, period=period, user=users[Role.supervisor])
-    publish_period(session, village=village, period=period, user=users[Role.supervisor])
+    _workflow(session, village, period, users, found + timedelta(days=7))

@@ -119,6 +119,8 @@ class Township(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=32)
     name: str = Field(max_length=100)
+    # 公开期限: day of the following month set by the admin screen; None = the installation's default.
+    deadline_day: int | None = None
 
 
 class Village(SQLModel, table=True):
@@ -193,6 +195,9 @@ class AccountBalance(SQLModel, table=True):
     account: Account
     opening_fen: int = money_field(default=0)
     closing_fen: int = money_field(default=0)
+    # 月末实有余额 the clerk reads off the bank statement or counts in the cash box; None until
+    # entered.  The published closing_fen is this figure, and it must equal opening + in − out.
+    statement_fen: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
 
 
 class LedgerEntry(SQLModel, table=True):

@@ -9,6 +9,6 @@ from board.villages import get_village
 from infra.db import unit_of_work
 
 
-def village_overview(engine: Engine, village_code: str) -> list[dict]:
+def village_overview(engine: Engine, village_code: str, *, reviewer: bool = False) -> list[dict]:
     with unit_of_work(engine) as session:
-        return periods_overview(session, get_village(session, village_code))
+        return periods_overview(session, get_village(session, village_code), reviewer=reviewer)

@@ -16,12 +16,14 @@ from sqlmodel import Session, select
 
 from board.auth import require
 from board.balance import ACCOUNT_LABELS, balance_identity
-from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
+from board.carry import plan_month
+from board.entry import AFFAIR_CATEGORIES, BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
+from board.errors import BoardError
 from board.money import MoneyError, format_yuan, parse_money
-from board.periods import PRECISION_LABELS, check_period, period_of, shift_period
-from board.records import DIRECTION_LABELS
+from board.periods import PRECISION_LABELS, check_period, period_label, period_of, shift_period
+from board.records import DIRECTION_LABELS, find_period
 from board.villages import categories_for
-from board.workflow import STATUS_LABELS, open_period
+from board.workflow import STATUS_LABELS
 from models import Direction, Period, PeriodStatus, Role, User, Village
 
 CHOICE_LABELS: dict[str, Mapping[Any, str]] = {
@@ -155,14 +157,40 @@ def entry_months(session: Session, *, village: Village, user: User) -> tuple[lis
 
 
 def load_month(session: Session, *, village: Village, period: str, user: User) -> dict:
-    """Open (creating a draft if new) one month for entry: every grid in 元, plus the version to save against."""
+    """One month for entry: every grid in 元, plus the version to save against.
+
+    Reads only: a month nobody started comes back with ``started`` false and the plan of what
+    "开始录入" would copy from last month.
+    """
     check_period(period)
-    row = open_period(session, village=village, period=period, user=user)
-    sections = {key: section_rows(session, period_row=row, section=key) for key in SECTIONS}
-    return {
+    require(session, user, village, Role.clerk)
+    row = find_period(session, village, period)
+    base = {
         "village": village.code,
         "village_name": village.name,
         "period": period,
+        "period_label": period_label(period),
+        "categories": {
+            "in": categories_for(session, village, Direction.income),
+            "out": categories_for(session, village, Direction.expense),
+        },
+    }
+    if row is None:
+        plan = plan_month(session, village=village, period=period, user=user)
+        return {
+            **base,
+            "started": False,
+            "status": "",
+            "status_label": "未开始",
+            "editable": False,
+            "row_version": 0,
+            "plan": plan.summary(),
+            "last_period_label": period_label(plan.last_period),
+        }
+    sections = {key: section_rows(session, period_row=row, section=key) for key in SECTIONS}
+    return {
+        **base,
+        "started": True,
         "status": row.status.value,
         "status_label": STATUS_LABELS[row.status],
         "editable": row.status == PeriodStatus.draft,
@@ -172,8 +200,79 @@ def load_month(session: Session, *, village: Village, period: str, user: User) -
         "grids": {key: to_grid(key, rows) for key, rows in sections.items()},
         "beneficiaries": {a["id"]: a["beneficiaries"] for a in sections["affairs"]},
         "affair_titles": {a["id"]: f"{a['item_date']} {a['title']}" for a in sections["affairs"]},
-        "categories": {
-            "in": categories_for(session, village, Direction.income),
-            "out": categories_for(session, village, Direction.expense),
-        },
+        "identity": balance_identity(sections["balances"], sections["ledger"]),
     }
+
+
+def month_checklist(state: dict) -> list[dict]:
+    """The clerk's steps for a started month: each with ``done``, a one-sentence ``detail`` and its ``tab``."""
+    grids = state["grids"]
+
+    def count(section: str) -> int:
+        return len(grids.get(section, []))
+
+    lists = [a for a in grids["affairs"] if a.get("category") == AFFAIR_CATEGORIES[3]]
+    without = [a["title"] for a in lists if not state["beneficiaries"].get(a.get("id"))]
+    off = [r["message"] for r in state["identity"] if not r["ok"]]
+    openings = [r for r in grids["balances"] if r.get("opening_fen") is not None]
+    steps = [
+        (
+            "balances",
+            "期初余额",
+            bool(openings),
+            "已填写" if openings else "请在“账户余额”填写现金和银行存款的月初余额",
+        ),
+        (
+            "ledger",
+            "收支明细",
+            count("ledger") > 0,
+            f"已录入 {count('ledger')} 笔" if count("ledger") else "本月还没有录入收支",
+        ),
+        ("balances", "银行对账", not off, "银行对账单和现金盘点的月末余额都已填写并对上" if not off else off[0]),
+        (
+            "affairs",
+            "村务",
+            count("affairs") > 0,
+            f"{count('affairs')} 项" if count("affairs") else "本月还没有村务事项",
+        ),
+        ("party", "党务", count("party") > 0, f"{count('party')} 项" if count("party") else "本月还没有党务事项"),
+        (
+            "affairs",
+            "名单",
+            not without,
+            f"“{without[0]}”还没有名单，请在“村务公开”下方录入"
+            if without
+            else (f"{len(lists)} 份名单已录入" if lists else "本月没有发放名单"),
+        ),
+        (
+            "services",
+            "便民服务",
+            count("services") > 0,
+            f"{count('services')} 项" if count("services") else "还没有便民服务事项",
+        ),
+    ]
+    result = [{"tab": tab, "label": label, "done": done, "detail": detail} for tab, label, done, detail in steps]
+    submitted = state["status"] != "draft"
+    result.append(
+        {
+            "tab": None,
+            "label": "提交审核",
+            "done": submitted,
+            "detail": f"状态：{state['status_label']}" if submitted else "以上核对无误后，点“提交审核”交村务监督委员会",
+        }
+    )
+    return result
+
+
+def problems_by_row(error: BoardError, grid: list[dict]) -> dict[int, str]:
+    """{grid row (1-based): messages} for a refused save; rows are counted as ``from_grid`` counts them."""
+    positions = [
+        i for i, cells in enumerate(grid, start=1) if not all(is_blank(v) for k, v in cells.items() if k != "id")
+    ]
+    by_row: dict[int, list[str]] = {}
+    for problem in error.problems:
+        if 1 <= problem.row <= len(positions):
+            by_row.setdefault(positions[problem.row - 1], []).append(
+                f"{problem.field.split('·')[-1]}：{problem.message}"
+            )
+    return {row: "；".join(messages) for row, messages in by_row.items()}

@@ -33,10 +33,10 @@ def identity_table(identity: list[dict]) -> list[dict]:
             "月初余额": format_yuan(r["opening_fen"], unit=False),
             "本月收入": format_yuan(r["income_fen"], unit=False),
             "本月支出": format_yuan(r["expense_fen"], unit=False),
-            "应有月末余额": format_yuan(r["expected_fen"], unit=False),
-            "填写的月末余额": format_yuan(r["closing_fen"], unit=False),
-            "差额": format_yuan(r["difference_fen"], unit=False),
-            "平衡": "是" if r["ok"] else "否",
+            "账面月末余额": format_yuan(r["expected_fen"], unit=False),
+            "对账单/盘点余额": format_yuan(r["closing_fen"], unit=False) if r["entered"] else "未填写",
+            "差额": format_yuan(r["difference_fen"], unit=False) if r["entered"] else "",
+            "对上了": "是" if r["ok"] else "否",
         }
         for r in identity
     ]

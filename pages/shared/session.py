@@ -26,6 +26,7 @@ SEEN_KEY = "staff_seen"
 EXPIRED_KEY = "staff_expired"
 # A kiosk or a shared office computer left logged in locks itself after this much inactivity.
 IDLE_SECONDS = 30 * 60
+LANDING_KEY = "staff_landing"  # set at login: the next run opens 我的待办
 
 
 @st.cache_resource
@@ -66,6 +67,7 @@ def log_in(username: str, password: str) -> StaffUser | None:
     if identity is not None:
         st.session_state[USER_KEY] = identity
         st.session_state[SEEN_KEY] = time.time()
+        st.session_state[LANDING_KEY] = True
     return identity
 
 

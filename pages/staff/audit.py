@@ -28,13 +28,12 @@ st.caption(f"共 {len(rows)} 条（最多显示 500 条，最新的在前）。"
 st.dataframe(
     [
         {
+            "记录": r["sentence"],
+            "详情": r["detail"],
             "时间": r["at"],
             "用户": r["username"],
             "操作": r["action_label"],
-            "村/社区": r["village"],
             "月份": r["period"],
-            "修改前": r["before"],
-            "修改后": r["after"],
         }
         for r in rows
     ],

@@ -1,28 +1,27 @@
-"""录入本月三务: one tab per affair, typed grids, live totals and balance identity, save / copy / submit."""
+"""录入本月三务: start the month, one tab per affair, money grids, a real bank reconciliation, submit."""
 
 import pandas as pd
 import streamlit as st
 
-from board.carry import copy_recurring
-from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS, save_beneficiaries, save_section
+from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS
 from board.errors import BoardError, ConflictError
 from board.money import format_yuan
-from board.workflow import run_step
-from infra.db import unit_of_work
 from models import Role
 from pages.shared.plain import md
-from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
+from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error
+from services import month
 from views.entry_form import (
     CHOICE_LABELS,
     columns_of,
     from_grid,
     grid_identity,
-    load_month,
+    problems_by_row,
     running_totals,
     to_grid,
 )
 
 STATE = "entry_month"
+PROBLEMS = "entry_problems"  # section → {row number: message}, shown beside the rows after a refused save
 ORDER = ("ledger", "balances", "assets", "debts", "resources", "party", "affairs", "services")
 
 user = require_staff(Role.clerk)
@@ -32,11 +31,9 @@ if not code:
     st.stop()
 
 
-def _load(period: str) -> None:
-    with unit_of_work(engine()) as session:
-        village, me = village_and_user(session, code, user)
-        st.session_state[STATE] = load_month(session, village=village, period=period, user=me)
-        session.commit()  # a new month is created as a draft when first opened
+def _keep(state: dict) -> None:
+    st.session_state[STATE] = state
+    st.session_state.pop(PROBLEMS, None)
     for key in [k for k in st.session_state if str(k).startswith("grid_")]:
         del st.session_state[key]
 
@@ -54,14 +51,33 @@ period = choose_entry_month(code, user, key="entry_period")
 state = st.session_state.get(STATE)
 if state is None or (state["village"], state["period"]) != (code, period):
     try:
-        _load(period)
+        _keep(month.load(engine(), user.username, code, period))
     except BoardError as error:
         show_error(error)
         st.stop()
     state = st.session_state[STATE]
 
+if not state["started"]:
+    # Looking creates nothing: the clerk starts the month once they have seen what is copied.
+    st.subheader(f"{md(state['village_name'])} {state['period_label']}还没有开始录入")
+    st.markdown(f"点下面的按钮开始录入。系统会从{state['last_period_label']}复制以下内容，复制后都可以修改：")
+    for line in state["plan"]:
+        st.markdown(f"- {md(line)}")
+    st.caption("月末实有余额不会自动填写：月底请照银行对账单和现金盘点的数字填写，用来核对账目。")
+    if st.button(f"开始录入 {state['period_label']}", key="start_month", type="primary"):
+        try:
+            _keep(month.start(engine(), user.username, code, period))
+            st.session_state["entry_notice"] = f"{state['period_label']}已开始录入。请按“本月待办”逐项核对和补充。"
+            st.rerun()
+        except BoardError as error:
+            show_error(error)
+    st.stop()
+
 editable = state["editable"]
-st.caption(f"{md(state['village_name'])} · {period} · 状态：{state['status_label']} · 版本 {state['row_version']}")
+st.caption(
+    f"{md(state['village_name'])} · {state['period_label']} · 状态：{state['status_label']}"
+    f" · 修改次数 {state['row_version'] - 1}"
+)
 if state["rejection_comment"] and state["status"] == "draft":
     st.warning(f"监督委员会退回意见：{md(state['rejection_comment'])}")
 if state["amendment_reason"]:
@@ -72,46 +88,29 @@ if not editable:
         + ("如需更正，请在页面底部提出更正。" if state["status"] == "published" else "")
     )
 
-actions = st.columns(3)
-if actions[0].button(
-    "复制上月固定事项",
-    key="copy_recurring",
-    disabled=not editable,
-    help="便民服务、固定资产、债权债务、资源发包、月初余额和每月固定收支（工资等）",
-):
+
+def _run(action, notice: str) -> None:
     try:
-        with unit_of_work(engine()) as session:
-            village, me = village_and_user(session, code, user)
-            result = copy_recurring(
-                session, village=village, period=period, user=me, expected_version=state["row_version"]
-            )
-            session.commit()
-        _load(period)
-        st.session_state["entry_notice"] = (
-            "已复制："
-            + ("、".join(f"{k} {v} 行" for k, v in result["copied"].items()) or "无可复制内容")
-            + ("；已有内容未覆盖：" + "、".join(result["skipped"]) if result["skipped"] else "")
-            + "。请逐行核对金额和日期。"
-        )
-        st.rerun()
+        _keep(action())
     except BoardError as error:
         _fail(error)
-if actions[1].button("重新载入", key="reload"):
-    _load(period)
+        return
+    st.session_state["entry_notice"] = notice
     st.rerun()
-if actions[2].button("提交审核", key="submit", type="primary", disabled=not editable):
-    try:
-        with unit_of_work(engine()) as session:
-            village, me = village_and_user(session, code, user)
-            run_step(session, village=village, period=period, user=me, step="submit")
-            session.commit()
-        _load(period)
-        st.session_state["entry_notice"] = f"{period} 已提交村务监督委员会审核。"
-        st.rerun()
-    except BoardError as error:
-        _fail(error)
+
+
+actions = st.columns(2)
+if actions[0].button("重新载入", key="reload"):
+    _keep(month.load(engine(), user.username, code, period))
+    st.rerun()
+if actions[1].button("提交审核", key="submit", type="primary", disabled=not editable):
+    _run(
+        lambda: month.step(engine(), user.username, code, period, name="submit"),
+        f"{state['period_label']}已提交村务监督委员会审核。",
+    )
 if notice := st.session_state.pop("entry_notice", None):
     st.success(md(notice))
+reconciliation = st.container(border=True)
 
 
 def _column_config(section: str) -> dict:
@@ -124,9 +123,12 @@ def _column_config(section: str) -> dict:
     for column in columns_of(section):
         label = column.label
         if column.kind == "date":
-            config[column.name] = st.column_config.DateColumn(label, format="YYYY-MM-DD", required=column.required)
+            shown = "M月D日" if section == "ledger" else "YYYY年M月D日"
+            config[column.name] = st.column_config.DateColumn(label, format=shown, required=column.required)
         elif column.kind == "money":
-            config[column.name] = st.column_config.NumberColumn(f"{label}（元）", format="%.2f", min_value=0, step=0.01)
+            config[column.name] = st.column_config.NumberColumn(
+                f"{label}（元）", format="accounting", min_value=0, step=0.01, required=column.required
+            )
         elif column.kind == "int":
             config[column.name] = st.column_config.NumberColumn(label, format="%d", min_value=0, step=1)
         elif column.kind in CHOICE_LABELS:
@@ -139,23 +141,28 @@ def _column_config(section: str) -> dict:
             config[column.name] = st.column_config.SelectboxColumn(label, options=options, required=column.required)
         else:
             config[column.name] = st.column_config.TextColumn(label, max_chars=column.max_len, required=column.required)
-    if section == "affairs":
-        config["id"] = None
+    config["id"] = None
+    config["问题"] = st.column_config.TextColumn("问题", disabled=True, width="large")
     return config
 
 
-def _frame(section: str, grid: list[dict]) -> pd.DataFrame:
+def _frame(section: str, grid: list[dict], problems: dict[int, str] | None = None) -> pd.DataFrame:
     names = [c.name for c in columns_of(section)] + (["id"] if section == "affairs" else [])
     frame = pd.DataFrame(grid, columns=names)
     for column in columns_of(section):
         if column.kind in ("money", "int"):
             frame[column.name] = frame[column.name].astype("float64")
+    if problems:
+        frame["问题"] = [problems.get(i, "") for i in range(1, len(frame) + 1)]
     return frame
 
 
 def _editor(section: str, grid: list[dict], key: str) -> list[dict]:
+    problems = st.session_state.get(PROBLEMS, {}).get(key)
+    if editable:
+        st.caption("点表格最下方的“+”添加一行（+ 添加一行）；选中行后按键盘 Delete 删除。金额单位：元。")
     edited = st.data_editor(
-        _frame(section, grid),
+        _frame(section, grid, problems),
         key=key,
         column_config=_column_config(section),
         hide_index=True,
@@ -163,36 +170,28 @@ def _editor(section: str, grid: list[dict], key: str) -> list[dict]:
         disabled=not editable,
         width="stretch",
     )
-    return edited.to_dict("records")
+    return edited.drop(columns=["问题"], errors="ignore").to_dict("records")
 
 
-def _save(section: str, grid: list[dict], **target) -> None:
+def _save(section: str, grid: list[dict], key: str, affair_id: int | None = None) -> None:
+    rows = from_grid(section, grid, None if section == "beneficiaries" else state["beneficiaries"])
     try:
-        with unit_of_work(engine()) as session:
-            village, me = village_and_user(session, code, user)
-            if section == "beneficiaries":
-                save_beneficiaries(
-                    session,
-                    village=village,
-                    period=period,
-                    user=me,
-                    rows=from_grid(section, grid),
-                    expected_version=state["row_version"],
-                    **target,
-                )
-            else:
-                save_section(
-                    session,
-                    village=village,
-                    period=period,
-                    user=me,
-                    section=section,
-                    rows=from_grid(section, grid, state["beneficiaries"]),
-                    expected_version=state["row_version"],
-                )
-            session.commit()
+        state_after = month.save(
+            engine(),
+            user.username,
+            code,
+            period,
+            section=section,
+            rows=rows,
+            expected_version=state["row_version"],
+            affair_id=affair_id,
+        )
     except BoardError as error:
         _fail(error)
+        if section != "beneficiaries":
+            # Keep the clerk's rows on screen, each problem beside its row (shown from the next run on).
+            state["grids"][section] = grid
+            st.session_state.setdefault(PROBLEMS, {})[key] = problems_by_row(error, grid)
         with st.expander("未保存的改动", expanded=True):
             labels = {c.name: c.label for c in columns_of(section)}
             st.dataframe(
@@ -201,67 +200,55 @@ def _save(section: str, grid: list[dict], **target) -> None:
                 width="stretch",
             )
         return
-    with unit_of_work(engine()) as session:
-        village, me = village_and_user(session, code, user)
-        st.session_state[STATE] = load_month(session, village=village, period=period, user=me)
+    _keep(state_after)
     st.session_state["entry_notice"] = "已保存。"
     st.rerun()
 
 
-def _identity(box, rows: list[dict]) -> None:
-    with box:
-        st.markdown("**余额勾稽（月初 + 收入 − 支出 = 月末）**")
+def _reconciliation(rows: list[dict]) -> None:
+    with reconciliation:
+        st.markdown("**银行对账**：账上算出的月末余额（月初 + 收入 − 支出）要和银行对账单、现金盘点的数字一致")
         for r in rows:
-            line = (
-                f"{r['label']}：月初 {format_yuan(r['opening_fen'])} + 收入 {format_yuan(r['income_fen'])}"
-                f" − 支出 {format_yuan(r['expense_fen'])} = {format_yuan(r['expected_fen'])}；"
-                f"填写的月末 {format_yuan(r['closing_fen'])}"
-            )
+            books = format_yuan(r["expected_fen"])
             if r["ok"]:
-                st.markdown(f"{line} :green[**平衡**]")
+                real = format_yuan(r["closing_fen"]) if r["entered"] else "本月未使用"
+                st.markdown(f"{r['label']}：账上 {books}，实有 {real} :green[**对上了**]")
             else:
-                st.markdown(f"{line} :red[**相差 {format_yuan(r['difference_fen'])}**]")
+                st.markdown(f":red[**{md(r['message'])}**]")
 
 
-tabs = st.tabs([SECTIONS[s][1] for s in ORDER])
+tabs = st.tabs([SECTIONS[s][1] for s in ORDER], default=SECTIONS.get(st.query_params.get("tab", ""), (0, None))[1])
 current: dict[str, list[dict]] = {}
-identity_boxes = []
 for section, tab in zip(ORDER, tabs):
     with tab:
-        current[section] = _editor(section, state["grids"][section], f"grid_{section}")
+        if section == "balances":
+            st.caption("“月末实有余额”请照月底的银行对账单和现金盘点填写，不要用账上算出的数字。")
+        key = f"grid_{section}"
+        current[section] = _editor(section, state["grids"][section], key)
         st.caption(" · ".join(f"{label} {value}" for label, value in running_totals(section, current[section])))
-        if section in ("ledger", "balances"):
-            identity_boxes.append(st.container())
         if st.button(f"保存{SECTIONS[section][1]}", key=f"save_{section}", disabled=not editable):
-            _save(section, current[section])
-        if section == "affairs" and state["affair_titles"]:
+            _save(section, current[section], key)
+        if section == "affairs":
             st.divider()
             st.markdown("**低保·救助·补贴名单**（身份证号、手机号仅工作人员可见，公开时自动遮挡）")
             titles = state["affair_titles"]
+            if not titles:
+                st.info("先在上表添加一项村务（如“11月低保金发放”，类别选“低保·救助·补贴发放”）并保存，再录入名单。")
+                continue
             affair_id = st.selectbox("选择已保存的村务事项", list(titles), format_func=titles.get, key="affair_pick")
-            people = _editor(
-                "beneficiaries",
-                to_grid("beneficiaries", state["beneficiaries"][affair_id]),
-                f"grid_beneficiaries_{affair_id}",
-            )
+            list_key = f"grid_beneficiaries_{affair_id}"
+            people = _editor("beneficiaries", to_grid("beneficiaries", state["beneficiaries"][affair_id]), list_key)
             st.caption(" · ".join(f"{label} {value}" for label, value in running_totals("beneficiaries", people)))
             if st.button("保存名单", key="save_beneficiaries", disabled=not editable):
-                _save("beneficiaries", people, affair_id=affair_id)
+                _save("beneficiaries", people, list_key, affair_id=affair_id)
 
-live = grid_identity(current["balances"], current["ledger"])
-for box in identity_boxes:
-    _identity(box, live)
+_reconciliation(grid_identity(current["balances"], current["ledger"]))
 
 if state["status"] == "published":
     st.divider()
     reason = st.text_area("更正说明（会随更正版一起公开）", key="amend_reason")
     if st.button("提出更正", key="amend"):
-        try:
-            with unit_of_work(engine()) as session:
-                village, me = village_and_user(session, code, user)
-                run_step(session, village=village, period=period, user=me, step="amend", comment=reason)
-                session.commit()
-            _load(period)
-            st.rerun()
-        except BoardError as error:
-            _fail(error)
+        _run(
+            lambda: month.step(engine(), user.username, code, period, name="amend", comment=reason),
+            "已提出更正，本月重新变为草稿。",
+        )

@@ -17,7 +17,7 @@ from infra.db import unit_of_work
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
-from views.entry_form import load_month
+from services import month
 from views.review import section_table
 
 user = require_staff(Role.clerk)
@@ -34,14 +34,22 @@ kind = st.selectbox("导入内容", list(KIND_LABELS), format_func=KIND_LABELS.g
 loaded = st.session_state.get("import_month")
 if loaded is None or (loaded["village"], loaded["period"]) != (code, period):
     try:
-        with unit_of_work(engine()) as session:
-            village, me = village_and_user(session, code, user)
-            loaded = load_month(session, village=village, period=period, user=me)
-            session.commit()
+        loaded = month.load(engine(), user.username, code, period)
     except BoardError as error:
         show_error(error)
         st.stop()
     st.session_state["import_month"] = loaded
+if not loaded["started"]:
+    # Importing fills a month the clerk has started, with what was copied from last month already in it.
+    st.info(f"{loaded['period_label']}还没有开始录入。开始后会先从上月复制固定事项，再导入文件。")
+    if st.button(f"开始录入 {loaded['period_label']}", key="import_start", type="primary"):
+        try:
+            st.session_state["import_month"] = month.start(engine(), user.username, code, period)
+        except BoardError as error:
+            show_error(error)
+            st.stop()
+        st.rerun()
+    st.stop()
 if not loaded["editable"]:
     st.info(f"{period} 是“{loaded['status_label']}”状态，不能导入。")
     st.stop()
@@ -63,18 +71,22 @@ if kind == "beneficiaries":
             st.text_input("新村务事项的标题（留空则用名单的标题行）", key="import_affair_title").strip() or None
         )
 
-upload = st.file_uploader("选择文件（.xlsx / .xls / .csv）", type=["xlsx", "xls", "csv"], key="import_file")
+upload = st.file_uploader(
+    "选择文件（.xlsx / .xls / .csv，不超过 20MB）", type=["xlsx", "xls", "csv"], key="import_file", max_upload_size=20
+)
 if upload is None:
     st.caption("文件中的每一行都会先显示出来核对，点“导入”后才保存；有任何问题则一行也不保存。")
     st.stop()
 
 mapping_key = f"import_mapping_{code}_{kind}"
 chosen_key = f"{mapping_key}_chosen"  # the clerk picked the columns: remember them on import
+progress = st.progress(0.0, text=f"正在读取“{upload.name}”（{upload.size / 1024 / 1024:.1f} MB）…")
 try:
     with unit_of_work(engine()) as session:
         village, _ = village_and_user(session, code, user)
         if mapping_key not in st.session_state:
             st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
+        progress.progress(0.3, text="正在读取并逐行检查…")
         preview = preview_import(
             kind,
             upload.getvalue(),
@@ -85,8 +97,14 @@ try:
             earlier=earlier_months(session, village=village, period=period),
         )
 except BoardError as error:
+    progress.empty()
     show_error(error)
     st.stop()
+progress.progress(
+    1.0,
+    text=f"已读取并检查 {len(preview.rows)} 行"
+    + (f"，发现 {len(preview.problems)} 个问题" if preview.problems else "，没有发现问题"),
+)
 
 rows = (
     f"第 {preview.header_first}–{preview.header_row} 行"
@@ -133,6 +151,7 @@ if preview.problems:
     st.stop()
 
 if st.button("导入", key="import_commit", type="primary"):
+    saving = st.progress(0.5, text=f"正在保存 {len(preview.rows)} 行，请不要关闭页面…")
     try:
         with unit_of_work(engine()) as session:
             village, me = village_and_user(session, code, user)
@@ -150,8 +169,10 @@ if st.button("导入", key="import_commit", type="primary"):
             )
             session.commit()
     except BoardError as error:
+        saving.empty()
         show_error(error)
         st.stop()
+    saving.progress(1.0, text=f"已保存 {summary['rows']} 行")
     st.session_state.pop("import_month", None)
     st.success(
         f"已导入 {summary['rows']} 行{KIND_LABELS[kind]}到 {period}。"

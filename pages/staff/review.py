@@ -112,6 +112,6 @@ for column, step in zip(st.columns(len(steps)), steps):
             st.stop()
         done = f"{period}：{result.label}完成。"
         if result.version is not None:
-            done += f" 第{result.version}版，哈希 {result.content_hash[:12]}。"
+            done += f" 第{result.version}版，核验码 {result.content_hash[:12]}。"
         st.session_state["review_notice"] = done
         st.rerun()

@@ -52,7 +52,7 @@ def test_restore_reports_a_tampered_backup(demo_url, tmp_path):
             "UPDATE publishedperiod SET content_json = replace(content_json, '\"demo\"', '\"demx\"') WHERE id = 3"
         )
     report = restore_database(f"sqlite:///{tmp_path / 'restored.db'}", backup)
-    assert any("内容与哈希不符" in p for p in report.problems)
+    assert any("内容与核验码不符" in p for p in report.problems)
 
 
 def test_restore_refuses_foreign_files_and_the_wrong_database(demo_url, tmp_path, pg_url):

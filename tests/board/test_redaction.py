@@ -24,8 +24,8 @@ from board.snapshot import load_snapshot, verify_chain
 from board.villages import add_village, get_village
 from board.workflow import approve_period, publish_period, submit_period
 from exports.downloads import snapshot_file
-from exports.html import export_html
 from exports.pdf import render_pdf
+from exports.site import export_site
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, plan_messages
 from infra.db import unit_of_work
@@ -122,7 +122,7 @@ def every_output(engine, tmp_path, period: str = "2026-10") -> dict[str, str]:
     with pdfplumber.open(io.BytesIO(render_pdf(record, base_url=BASE))) as document:
         pdf = "".join(page.extract_text() or "" for page in document.pages)
     site = tmp_path / "site"
-    export_html(engine, "V1", site, period=period)
+    export_site(engine, site, village_codes=["V1"], period=period)
     book = openpyxl.load_workbook(io.BytesIO(snapshot_file(record, "xlsx").data))
     xlsx = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None)
     ledger_csv = snapshot_file(record, "csv").data.decode("utf-8-sig")
@@ -130,7 +130,7 @@ def every_output(engine, tmp_path, period: str = "2026-10") -> dict[str, str]:
         "board": view_text(engine, period),
         "kiosk": view_text(engine, period, kiosk=True),
         "pdf": pdf,
-        "html": (site / period / "index.html").read_text(encoding="utf-8"),
+        "html": (site / "V1" / period / "index.html").read_text(encoding="utf-8"),
         "xlsx": xlsx,
         "csv": " ".join(cell for row in csv.reader(io.StringIO(ledger_csv)) for cell in row),
         "json": snapshot_file(record, "json").data.decode("utf-8"),

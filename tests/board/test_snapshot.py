@@ -45,7 +45,7 @@ def test_tampering_is_detected(demo_engine):
         session.commit()
         report = verify_chain(session, village.id)
     assert not report.ok
-    assert any("2026-03" in p and "哈希不符" in p for p in report.problems)
+    assert any("2026-03" in p and "核验码不符" in p for p in report.problems)
 
 
 def test_broken_chain_is_detected(demo_engine):

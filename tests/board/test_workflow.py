@@ -123,8 +123,8 @@ def test_publish_refuses_unbalanced_month_naming_the_account(engine):
     with pytest.raises(BoardError) as info:
         step(engine, submit_period, "clerk")
     problem = info.value.problems[0]
-    assert problem.field == "银行存款·月末余额"
-    assert "相差 0.01元" in problem.message
+    assert problem.field == "银行存款·月末实有余额"
+    assert "银行对账单上是 33,800.01元，账上少了 0.01元" in problem.message
     with unit_of_work(engine) as session:  # nothing changed
         assert published_versions(session, get_village(session, "V1"), PERIOD) == []
 

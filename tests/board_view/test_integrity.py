@@ -22,8 +22,8 @@ from board.public import published_snapshot
 from board.snapshot import latest_chain_head, latest_snapshot, verify_chain
 from board.villages import get_village
 from exports.downloads import DOWNLOAD_KINDS, published_file
-from exports.html import export_html
 from exports.pdf import render_pdf
+from exports.site import export_site
 from exports.wechat.push import push_period
 from infra.db import unit_of_work
 from infra.settings import get_settings
@@ -62,7 +62,7 @@ def _every_output_refuses(engine, tmp_path, period: str = DEMO_END) -> None:
         with pytest.raises(IntegrityFailure):
             published_file(engine, "DEMO", period, version, kind)
     with pytest.raises(IntegrityFailure):
-        export_html(engine, "DEMO", tmp_path / "site", period=period)
+        export_site(engine, tmp_path / "site", village_codes=["DEMO"], period=period)
     with pytest.raises(IntegrityFailure):
         month_speech(engine, "DEMO", period)
     with pytest.raises(IntegrityFailure):
@@ -107,7 +107,7 @@ def test_changed_version_or_published_at_columns_are_refused(demo_engine, tmp_pa
         load_board(demo_engine, "DEMO", "2026-09")
     with unit_of_work(demo_engine) as session:
         report = verify_chain(session, get_village(session, "DEMO").id)
-    assert any("2026-09" in p and "哈希不符" in p for p in report.problems)
+    assert any("2026-09" in p and "核验码不符" in p for p in report.problems)
 
 
 def test_a_forged_redaction_cannot_change_what_is_shown(demo_engine):

@@ -29,6 +29,8 @@ def test_clerk_uploads_xlsx_and_sees_the_preview(streamlit_server, browser, page
     log_in(page, streamlit_server, "wenshu")
     page.get_by_role("link", name="Excel导入").click()
     wait_for_app(page)
+    page.get_by_role("button", name="开始录入 2026年11月").click()  # a month exists only once the clerk starts it
+    wait_for_app(page)
     page.wait_for_selector("text=选择文件")
 
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(

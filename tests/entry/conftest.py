@@ -15,6 +15,7 @@ from infra.db import unit_of_work
 from models import Role
 from pages.shared.session import USER_KEY, StaffUser
 from tests.helpers import ROOT
+from views.entry_form import load_month
 
 PASSWORD = "secret-pass-1"
 
@@ -57,6 +58,23 @@ def enter_month(session, village, clerk, period: str, *, opening: int, lines: li
     )
     for section, rows in sections.items():
         save_section(session, village=village, period=period, user=clerk, section=section, rows=rows)
+
+
+def type_statements(session, village, clerk, period: str) -> None:
+    """The clerk types each used account's month-end balance off the statement, equal to the books."""
+    identity = load_month(session, village=village, period=period, user=clerk)["identity"]
+    save_section(
+        session,
+        village=village,
+        period=period,
+        user=clerk,
+        section="balances",
+        rows=[
+            {"account": r["account"], "opening_fen": r["opening_fen"], "statement_fen": r["expected_fen"]}
+            for r in identity
+            if r["opening_fen"] or r["income_fen"] or r["expense_fen"]
+        ],
+    )
 
 
 def publish(session, village, clerk, supervisor, period: str) -> None:

@@ -47,7 +47,7 @@ def test_audit_rows_filter_by_village_and_month_and_respect_visibility(village_s
             audit_rows(session, user=clerk1, period="2026-3")
     assert [(r["action_label"], r["period"], r["village"]) for r in march] == [("保存收支明细", "2026-03", "一村")] * 2
     newest = march[0]
-    assert '"amount_fen": 100' in newest["before"] and '"amount_fen": 250' in newest["after"]
+    assert newest["detail"] == "1 行 → 1 行；金额合计 1.00元 → 2.50元"
     assert newest["username"] == "clerk1" and len(newest["at"]) == 19
     assert {r["period"] for r in everything_visible} == {"2026-03", "2026-04"}
     assert v2_for_clerk1 == []
@@ -100,3 +100,18 @@ def test_two_clerks_save_the_same_month_concurrently(village_setup):
         rows = section_rows(session, period_row=period, section="ledger")
     assert period.row_version == 2
     assert [r["summary"] for r in rows] == [f"{winner}的录入", f"{winner}的第二行"]
+
+
+def test_audit_rows_read_as_sentences(village_setup):
+    engine, _ = village_setup
+    with unit_of_work(engine) as session:
+        village, clerk, sup = get_village(session, "V1"), get_user(session, "clerk1"), get_user(session, "sup1")
+        save_section(
+            session, village=village, period="2026-03", user=clerk, section="services", rows=[{"name": "办证"}]
+        )
+        session.commit()
+        [row] = audit_rows(session, user=sup, village=village)
+    assert row["sentence"].endswith("文书 clerk1 保存便民服务 一村 2026年3月")
+    assert row["sentence"][: row["sentence"].index("日")].split("月")[0].isdigit()
+    assert row["detail"] == "0 行 → 1 行"
+    assert "{" not in row["sentence"] + row["detail"]

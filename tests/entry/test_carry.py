@@ -1,4 +1,4 @@
-"""复制上月固定事项 on SQLite and PostgreSQL."""
+"""开始录入: what is copied from last month, on SQLite and PostgreSQL."""
 
 from datetime import date
 
@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from board.auth import get_user
-from board.carry import copy_recurring, recurring_lines
+from board.carry import monthly_lists, plan_month, recurring_lines, start_month
 from board.entry import section_rows
-from board.errors import BoardError, ConflictError, PermissionDenied
+from board.errors import BoardError, PermissionDenied
 from board.records import find_period
 from board.villages import get_village
 from infra.db import unit_of_work
@@ -89,23 +89,21 @@ def two_months(village_setup):
     return engine
 
 
-def test_copy_carries_sections_balances_and_recurring_lines(two_months):
+def test_looking_creates_nothing_and_starting_copies_what_the_plan_said(two_months):
     with unit_of_work(two_months) as session:
         village, clerk = get_village(session, "V1"), get_user(session, "clerk1")
-        result = copy_recurring(session, village=village, period="2026-03", user=clerk)
+        plan = plan_month(session, village=village, period="2026-03", user=clerk)
+        assert find_period(session, village, "2026-03") is None
+        assert plan.summary()[-1] == "月初余额 = 上月公开的月末余额：银行存款 97,021.00元"
+        start_month(session, village=village, period="2026-03", user=clerk)
         session.commit()
         march = find_period(session, village, "2026-03")
-        feb_closing = {
-            b["account"]: b["closing_fen"]
-            for b in section_rows(session, period_row=find_period(session, village, "2026-02"), section="balances")
-        }
         ledger = section_rows(session, period_row=march, section="ledger")
         balances = section_rows(session, period_row=march, section="balances")
         services = section_rows(session, period_row=march, section="services")
         assets = section_rows(session, period_row=march, section="assets")
         audit = session.exec(select(AuditLog).where(AuditLog.period == "2026-03")).all()
-    assert result["copied"] == {"便民服务": 1, "固定资产": 1, "债权债务": 1, "收支明细": 2, "账户余额": 1}
-    assert result["skipped"] == []
+    assert set(plan.sections) == {"services", "assets", "debts", "ledger"}
     assert [s["name"] for s in services] == ["居住证办理"]
     assert assets[0]["original_value_fen"] == 186_000_000
     # Rent and salaries recur with the same amount; office supplies differ each month and are not copied.
@@ -113,55 +111,49 @@ def test_copy_carries_sections_balances_and_recurring_lines(two_months):
         ("3月门面房租金", date(2026, 3, 5), 1_800_000, ""),
         ("3月干部报酬", date(2026, 3, 28), 1_920_000, ""),
     ]
+    # The opening is February's published closing; the month-end balance waits for the statement.
     assert balances == [
         {
             "account": "bank",
-            "opening_fen": feb_closing["bank"],
-            "closing_fen": feb_closing["bank"] + 1_800_000 - 1_920_000,
+            "opening_fen": 9_702_100,
+            "statement_fen": None,
         }
     ]
     assert {a.action for a in audit} >= {"save:ledger", "save:balances", "save:services"}
-    assert result["row_version"] == len([a for a in audit if a.action.startswith("save:")]) + 1
 
 
-def test_copy_twice_adds_nothing_and_keeps_the_clerks_work(two_months):
+def test_a_month_starts_once_and_only_for_its_clerk(two_months):
     with unit_of_work(two_months) as session:
-        village, clerk = get_village(session, "V1"), get_user(session, "clerk1")
-        copy_recurring(session, village=village, period="2026-03", user=clerk)
-        again = copy_recurring(session, village=village, period="2026-03", user=clerk)
-        ledger = section_rows(session, period_row=find_period(session, village, "2026-03"), section="ledger")
-    assert again["copied"] == {}
-    assert set(again["skipped"]) == {"便民服务", "固定资产", "债权债务", "账户余额"}
-    assert len(ledger) == 2
+        start_month(session, village=get_village(session, "V1"), period="2026-03", user=get_user(session, "clerk1"))
+        session.commit()
+    with unit_of_work(two_months) as session:
+        with pytest.raises(BoardError, match="已经开始录入"):
+            start_month(session, village=get_village(session, "V1"), period="2026-03", user=get_user(session, "clerk1"))
+    for other in ("sup1", "clerk2"):
+        with unit_of_work(two_months) as session:
+            with pytest.raises(PermissionDenied):
+                start_month(
+                    session, village=get_village(session, "V1"), period="2026-04", user=get_user(session, other)
+                )
+    # A first month ever starts empty, and says where the opening balance comes from.
+    with unit_of_work(two_months) as session:
+        plan = plan_month(
+            session, village=get_village(session, "V1"), period="2025-06", user=get_user(session, "clerk1")
+        )
+    assert plan.sections == {} and "手工填写" in plan.summary()[0]
 
 
-def test_copy_checks_version_role_and_previous_month(two_months):
-    with unit_of_work(two_months) as session:
-        village = get_village(session, "V1")
-        with pytest.raises(ConflictError):
-            copy_recurring(
-                session, village=village, period="2026-03", user=get_user(session, "clerk1"), expected_version=99
-            )
-    with unit_of_work(two_months) as session:
-        with pytest.raises(PermissionDenied):
-            copy_recurring(
-                session, village=get_village(session, "V1"), period="2026-03", user=get_user(session, "sup1")
-            )
-    with unit_of_work(two_months) as session:
-        with pytest.raises(PermissionDenied):
-            copy_recurring(
-                session, village=get_village(session, "V1"), period="2026-03", user=get_user(session, "clerk2")
-            )
-    with unit_of_work(two_months) as session:
-        with pytest.raises(BoardError, match="没有上月"):
-            copy_recurring(
-                session, village=get_village(session, "V1"), period="2025-06", user=get_user(session, "clerk1")
-            )
-    with unit_of_work(two_months) as session:
-        with pytest.raises(BoardError, match="已公开"):
-            copy_recurring(
-                session, village=get_village(session, "V1"), period="2026-02", user=get_user(session, "clerk1")
-            )
+def test_monthly_recipient_lists_are_copied_with_their_people():
+    people = [{"name": "张桂兰", "amount_fen": 62_000}]
+    item = {"id": 7, "category": "低保·救助·补贴发放", "item_date": date(2026, 10, 10), "title": "10月低保金发放"}
+    once = {**item, "title": "10月临时救助", "beneficiaries": people}
+    last = [{**item, "beneficiaries": people}, once, {**item, "title": "10月低保金发放", "beneficiaries": []}]
+    before = [{**item, "item_date": date(2026, 9, 10), "title": "9月低保金发放", "beneficiaries": people}]
+    copies = monthly_lists(last, "2026-10", before, "2026-11")
+    assert [(c["title"], c["item_date"], c["beneficiaries"]) for c in copies] == [
+        ("11月低保金发放", date(2026, 11, 10), people)
+    ]
+    assert "id" not in copies[0]
 
 
 def test_without_a_month_before_last_lines_naming_the_month_recur():

@@ -88,7 +88,7 @@ def test_assets_quantity_and_affair_recipients_survive_the_grid():
 
 
 def test_live_identity_and_totals_tolerate_half_typed_cells():
-    balances = [{"account": "银行存款", "opening_fen": 100.0, "closing_fen": 90.0}]
+    balances = [{"account": "银行存款", "opening_fen": 100.0, "statement_fen": 90.0}]
     ledger = [
         {"direction": "支出", "amount_fen": 15.5, "account": "银行存款", "summary": "a"},
         {"direction": "支出", "amount_fen": "abc", "account": "银行存款", "summary": "b"},

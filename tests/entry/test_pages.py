@@ -1,12 +1,13 @@
 """AppTest: the entry, review and audit pages for each role on a private demo database."""
 
+import os
 from datetime import date
 
 import pytest
 from sqlmodel import select
 
 from board.auth import add_user, get_user
-from board.carry import copy_recurring
+from board.carry import start_month
 from board.entry import save_section
 from board.errors import PermissionDenied
 from board.public import published_snapshot
@@ -15,6 +16,7 @@ from board.villages import add_village, get_village
 from board.workflow import run_step
 from infra.db import get_engine, unit_of_work
 from models import Period, PeriodStatus, Role
+from tests.entry.conftest import type_statements
 from tests.helpers import as_raw
 from views.entry_form import load_month
 
@@ -36,19 +38,37 @@ def _status(demo_url, period=NEXT) -> Period:
 
 
 def _copy_and_check(at):
-    """A clerk opens next month and copies last month's recurring items."""
+    """A clerk opens next month: nothing exists until they press 开始录入 after reading what is copied."""
     assert not at.exception
-    assert f"{NEXT} · 状态：草稿" in _texts(at.caption)
-    at.button(key="copy_recurring").click().run()
+    assert "2026年11月还没有开始录入" in _texts(at.subheader)
+    assert "上月公开的月末余额" in _texts(at.markdown) and "名单 1 份" in _texts(at.markdown)
+    with unit_of_work(get_engine(os.environ["DATABASE_URL"])) as session:
+        assert not session.exec(select(Period).where(Period.period == NEXT)).first()
+    at.button(key="start_month").click().run()
     assert not at.exception
-    assert "已复制" in _texts(at.success)
+    assert "2026年11月已开始录入" in _texts(at.success)
+    assert "2026年11月 · 状态：草稿" in _texts(at.caption)
     return at
+
+
+def _type_statements(at, shift_fen: int = 0) -> None:
+    """The clerk types each account's month-end balance off the statement (the books' figure + ``shift_fen``)."""
+    state = at.session_state["entry_month"]
+    books = {r["label"]: r["expected_fen"] for r in state["identity"]}
+    for row in state["grids"]["balances"]:
+        row["statement_fen"] = (books[row["account"]] + (shift_fen if row["account"] == "银行存款" else 0)) / 100
+    at.run()
 
 
 def test_clerk_enters_a_month_and_submits_it(make_app, demo_url):
     at = _copy_and_check(make_app("wenshu", Role.clerk, "entry"))
     assert len(at.tabs) == 8 and [t.label for t in at.tabs][:2] == ["收支明细", "账户余额"]
-    assert ":green[**平衡**]" in _texts(at.markdown)
+    # Copying never fills the month-end balance: the reconciliation asks for the statement.
+    assert "还没有填写银行对账单上的月末余额" in _texts(at.markdown)
+    _type_statements(at)
+    assert "对上了" in _texts(at.markdown) and ":red[" not in _texts(at.markdown)
+    at.button(key="save_balances").click().run()
+    assert "已保存。" in _texts(at.success)
 
     # A new 6万元 payment typed into the grid (AppTest cannot type into data_editor, so the grid data is seeded).
     state = at.session_state["entry_month"]
@@ -66,20 +86,20 @@ def test_clerk_enters_a_month_and_submits_it(make_app, demo_url):
         }
     )
     at.run()
-    assert ":red[**相差 60,000.50元**]" in _texts(at.markdown)
+    # The statement did not move: the books are now 60,000.50 below it, and the line is named.
+    shown = _texts(at.markdown)
+    assert "账上少了 60,000" in shown and "正好是 60,000" in shown
+    assert "排涝沟渠维修工程款" in shown
     assert "支出合计 92,005.50元" in _texts(at.caption)
     at.button(key="save_ledger").click().run()
     assert not at.exception and "已保存。" in _texts(at.success)
 
-    # Submitting an unbalanced month is refused with the account named.
+    # Submitting while the statement and the books differ is refused with the account named.
     at.button(key="submit").click().run()
-    assert "银行存款·月末余额" in _problem_fields(at)
+    assert "银行存款·月末实有余额" in _problem_fields(at)
     assert _status(demo_url).status == PeriodStatus.draft
 
-    state = at.session_state["entry_month"]
-    bank = next(r for r in state["grids"]["balances"] if r["account"] == "银行存款")
-    bank["closing_fen"] = round(bank["closing_fen"] - 60000.5, 2)
-    at.run()
+    _type_statements(at)  # the payment really left the bank: the statement shows it
     assert ":red[" not in _texts(at.markdown)
     at.button(key="save_balances").click().run()
     at.button(key="submit").click().run()
@@ -134,12 +154,17 @@ def test_published_month_is_read_only_until_amended(make_app, demo_url):
     assert not at.button(key="save_ledger").disabled
 
 
+def _reconcile_and_submit(session, village, clerk) -> None:
+    type_statements(session, village, clerk, NEXT)
+    run_step(session, village=village, period=NEXT, user=clerk, step="submit")
+
+
 def _submit_next_month(demo_url):
-    """The clerk's part done in the domain: next month copied, balanced and submitted."""
+    """The clerk's part done in the domain: next month started, reconciled with the statement and submitted."""
     with unit_of_work(get_engine(demo_url)) as session:
         village, clerk = get_village(session, "DEMO"), get_user(session, "wenshu")
-        copy_recurring(session, village=village, period=NEXT, user=clerk)
-        run_step(session, village=village, period=NEXT, user=clerk, step="submit")
+        start_month(session, village=village, period=NEXT, user=clerk)
+        _reconcile_and_submit(session, village, clerk)
         session.commit()
 
 
@@ -148,7 +173,7 @@ def test_supervisor_sends_back_then_approves_and_clerk_publishes(make_app, demo_
     at = make_app("jiandu", Role.supervisor, "review")
     assert not at.exception
     assert at.sidebar.selectbox(key="review_period").value == NEXT
-    assert "以下栏目本月为空，公开时显示“本月无”：党务、村务" in _texts(at.warning)
+    assert "以下栏目本月为空，公开时显示“本月无”：党务" in _texts(at.warning)
     assert "账户余额勾稽" in _texts(at.markdown)
     assert {b.key for b in at.button} == {"step_approve", "step_reject"}
 
@@ -205,7 +230,7 @@ def test_clerk_of_another_village_is_refused(make_app, demo_url):
     at = make_app("clerk-b", Role.clerk, "entry")
     assert not at.exception
     assert at.sidebar.selectbox(key="entry_village").options == ["邻村（OTHER）"]
-    assert "邻村" in _texts(at.caption)
+    assert "邻村" in _texts(at.subheader)
     # Even with the page bypassed, the domain refuses the demo village to this clerk.
     with unit_of_work(get_engine(demo_url)) as session:
         village, other = get_village(session, "DEMO"), get_user(session, "clerk-b")
@@ -245,6 +270,7 @@ def test_recipient_list_is_full_for_the_clerk_and_masked_for_the_reviewer(make_a
     }
     with unit_of_work(get_engine(demo_url)) as session:
         village, clerk = get_village(session, "DEMO"), get_user(session, "wenshu")
+        start_month(session, village=village, period=NEXT, user=clerk)
         save_section(
             session,
             village=village,
@@ -288,6 +314,12 @@ def test_recipient_list_is_full_for_the_clerk_and_masked_for_the_reviewer(make_a
         ("王德福", 58_000),
     ]
 
+    review = make_app("jiandu", Role.supervisor, "review")
+    # A draft nobody submitted is not the supervisor's yet; once submitted it is.
+    assert NEXT not in review.sidebar.selectbox(key="review_period").options
+    with unit_of_work(get_engine(demo_url)) as session:
+        _reconcile_and_submit(session, get_village(session, "DEMO"), get_user(session, "wenshu"))
+        session.commit()
     review = make_app("jiandu", Role.supervisor, "review")
     review.sidebar.selectbox(key="review_period").set_value(NEXT).run()
     shown = [df.value for df in review.dataframe if "身份证号" in df.value.columns]

@@ -3,12 +3,13 @@
 import re
 
 from board.auth import get_user
-from board.carry import copy_recurring
+from board.carry import start_month
 from board.entry import save_section
 from board.villages import get_village
 from board.workflow import run_step
 from infra.db import get_engine, unit_of_work
 from models import Role
+from tests.entry.conftest import type_statements
 
 NEXT = "2026-11"
 TRICK = "**粗体** ![图](https://evil.example/a.png) [点我](https://evil.example) :material/home: www.evil.example"
@@ -27,7 +28,7 @@ def _plain(value: str) -> bool:
 def test_staff_pages_show_clerk_and_supervisor_text_escaped(make_app, demo_url):
     with unit_of_work(get_engine(demo_url)) as session:
         village, clerk = get_village(session, "DEMO"), get_user(session, "wenshu")
-        copy_recurring(session, village=village, period=NEXT, user=clerk)
+        start_month(session, village=village, period=NEXT, user=clerk)
         save_section(
             session,
             village=village,
@@ -44,6 +45,7 @@ def test_staff_pages_show_clerk_and_supervisor_text_escaped(make_app, demo_url):
                 },
             ],
         )
+        type_statements(session, village, clerk, NEXT)
         run_step(session, village=village, period=NEXT, user=clerk, step="submit")
         run_step(session, village=village, period=NEXT, user=get_user(session, "jiandu"), step="reject", comment=TRICK)
         session.commit()

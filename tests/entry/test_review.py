@@ -181,7 +181,7 @@ def test_review_lists_problems_and_months(submitted_march):
         months = review_periods(session, village=village, user=sup)
     assert review["rejection_comment"] == "请补充合同" and review["steps"] == []
     assert not review["balanced"]
-    assert any(p.field == "银行存款·月末余额" for p in review["problems"])
+    assert any(p.field == "银行存款·月末实有余额" for p in review["problems"])
     assert [(m["period"], m["status_label"]) for m in months] == [("2026-03", "草稿"), ("2026-02", "已公开")]
 
 

@@ -99,7 +99,11 @@ def board_db(demo_template, tmp_path_factory) -> str:
         for account in Account:
             session.add(
                 AccountBalance(
-                    period_id=period.id, account=account, opening_fen=opening[account], closing_fen=closing[account]
+                    period_id=period.id,
+                    account=account,
+                    opening_fen=opening[account],
+                    closing_fen=closing[account],
+                    statement_fen=closing[account],
                 )
             )
         session.flush()

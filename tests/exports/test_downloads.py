@@ -80,7 +80,7 @@ def test_xlsx_money_columns_are_numbers_in_yuan(snapshot):
         t[k] for k in ("opening_fen", "income_fen", "expense_fen", "closing_fen")
     ]
     info = {r[0].value: r[1].value for r in book["公开信息"].iter_rows(min_row=2)}
-    assert info["校验哈希"] == snapshot["hash"]
+    assert info["核验码"] == snapshot["hash"]
     people = book["受益名单"]
     ids = [r[3].value for r in people.iter_rows(min_row=2)]
     assert ids and all("*" in i for i in ids)

@@ -94,7 +94,7 @@ def test_board_header_sign_off_and_amendment(demo_pdf):
     assert f"更正说明（第{snapshot['version']}版）" in text
     assert snapshot["workflow"]["approved_by"] in text and snapshot["workflow"]["submitted_by"] in text
     assert snapshot["village"]["hotline"] in text
-    assert f"校验码 {snapshot['short_hash']}" in text
+    assert f"核验码 {snapshot['short_hash']}" in text
     assert board_url(get_settings().public_base_url, "DEMO", AMENDED, version=snapshot["version"]) in text
     for heading in (
         "收支明细表",

@@ -44,7 +44,7 @@ def test_login_then_overview_lists_published_months(make_app):
     table = at.dataframe[0].value
     assert len(table) == 24
     assert set(table["状态"]) == {"已公开"}
-    assert table.iloc[0]["月份"] == "2026-10"
+    assert table.iloc[0]["月份"] == "2026年10月"
 
 
 STAFF_PAGES = sorted(p for p in (ROOT / "pages" / "staff").glob("*.py") if p.name != "login.py")
