@@ -317,8 +317,9 @@ def assign(
     """Replace a user's role, villages and township (the same rules as when adding them)."""
     if role in VILLAGE_ROLES and not village_codes:
         raise BoardError(f"{ROLE_LABELS[role]}必须绑定村/社区", field="村/社区")
-    villages = [session.exec(select(Village).where(Village.code == c)).first() for c in village_codes]
-    if None in villages:
+    found = [session.exec(select(Village).where(Village.code == c)).first() for c in village_codes]
+    villages = [v for v in found if v is not None]
+    if len(villages) != len(found):
         raise BoardError("所选的村/社区不存在，请刷新后重试", field="村/社区")
     township = session.exec(select(Township).where(Township.code == township_code)).first() if township_code else None
     if township_code and township is None:
@@ -330,4 +331,4 @@ def assign(
         session.delete(link)
     session.flush()
     for village in villages:
-        session.add(UserVillage(user_id=user.id, village_id=village.id))
+        session.add(UserVillage(user_id=row_id(user), village_id=row_id(village)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.auth import add_user
 from board.errors import BoardError
@@ -592,7 +592,8 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
 def _dated(session: Session, at: datetime) -> None:
     """Give the audit row the step just wrote the moment the demo says it happened (not the seeding instant)."""
     session.flush()
-    entry = session.exec(select(AuditLog).order_by(AuditLog.id.desc())).first()
+    entry = session.exec(select(AuditLog).order_by(col(AuditLog.id).desc())).first()
+    assert entry is not None  # the step just wrote it
     entry.at = at
     session.add(entry)
 
