@@ -11,13 +11,12 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from board.balance import ACCOUNT_LABELS
+from board.balance import ACCOUNT_LABELS, balance_identity
 from board.errors import Problem
 from board.money import ceiling_problem, format_yuan
 from board.periods import period_bounds, period_label, shift_period
 from board.privacy import normalise_id_number, normalise_mobile, text_problems
 from board.public_record import TRANSFER_CATEGORY
-from board.reconcile import reconcile_message
 from board.records import PeriodRecords, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
@@ -56,26 +55,24 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
                 "提现或存现应在现金和银行存款两边各记一笔",
             )
         )
-    lines = [
-        {
-            "line": i,
-            "account": line.account.value,
-            "direction": line.direction.value,
-            "amount_fen": line.amount_fen,
-            "summary": line.summary,
-            "category": line.category,
-        }
-        for i, line in enumerate(records.ledger, start=1)
+    balances = [
+        {"account": b.account, "opening_fen": b.opening_fen, "statement_fen": b.statement_fen} for b in records.balances
     ]
-    statements = {b.account.value: b.statement_fen for b in records.balances}
-    for account, t in account_totals(records).items():
-        expected = t["opening_fen"] + t["income_fen"] - t["expense_fen"]
-        kept = account in statements or any(line["account"] == account for line in lines)
-        if not kept:
-            continue
-        message = reconcile_message(account, ACCOUNT_LABELS[account], expected, statements.get(account), lines)
-        if message:
-            problems.append(Problem(0, f"{ACCOUNT_LABELS[account]}·月末实有余额", message))
+    ledger = [
+        {
+            "account": x.account,
+            "direction": x.direction,
+            "amount_fen": x.amount_fen,
+            "summary": x.summary,
+            "category": x.category,
+        }
+        for x in records.ledger
+    ]
+    problems += [
+        Problem(0, f"{row['label']}·月末实有余额", row["message"])
+        for row in balance_identity(balances, ledger)
+        if row["message"]
+    ]
     return problems
 
 

@@ -408,7 +408,8 @@ def _carry_into(session: Session, village: Village, source: Period, user: User) 
 
 
 def _carry_openings(session: Session, target: Period, openings: dict[str, int], user: User) -> None:
-    """Set each account's opening; its closing moves by the same amount, as the month's lines are unchanged."""
+    """Set each account's opening; its closing and the stated month-end balance move by the same amount, as the
+    month's lines are unchanged (so the carried month still reconciles, and the reviewers see the change)."""
     rows = {
         b.account.value: b for b in session.exec(select(AccountBalance).where(AccountBalance.period_id == target.id))
     }
@@ -420,6 +421,8 @@ def _carry_openings(session: Session, target: Period, openings: dict[str, int], 
                 continue
             row = rows[account] = AccountBalance(period_id=row_id(target), account=Account(account))
         row.closing_fen += opening - row.opening_fen
+        if row.statement_fen is not None:
+            row.statement_fen += opening - row.opening_fen
         row.opening_fen = opening
         session.add(row)
     target.row_version += 1  # a form opened before the carry must not save over it

@@ -6,18 +6,12 @@ from board.errors import BoardError
 from board.importers import (
     KIND_LABELS,
     KINDS,
-    earlier_months,
-    import_file,
-    known_categories,
-    preview_import,
-    remembered_mapping,
     totals_text,
 )
-from infra.db import unit_of_work
 from models import Role
 from pages.shared.plain import md
-from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error, village_and_user
-from services import month
+from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error
+from services import imports, month
 from views.review import section_table
 
 user = require_staff(Role.clerk)
@@ -82,20 +76,12 @@ mapping_key = f"import_mapping_{code}_{kind}"
 chosen_key = f"{mapping_key}_chosen"  # the clerk picked the columns: remember them on import
 progress = st.progress(0.0, text=f"正在读取“{upload.name}”（{upload.size / 1024 / 1024:.1f} MB）…")
 try:
-    with unit_of_work(engine()) as session:
-        village, _ = village_and_user(session, code, user)
-        if mapping_key not in st.session_state:
-            st.session_state[mapping_key] = remembered_mapping(session, village=village, kind=kind) or {}
-        progress.progress(0.3, text="正在读取并逐行检查…")
-        preview = preview_import(
-            kind,
-            upload.getvalue(),
-            upload.name,
-            period=period,
-            mapping=st.session_state[mapping_key],
-            known_categories=known_categories(session, village),
-            earlier=earlier_months(session, village=village, period=period),
-        )
+    if mapping_key not in st.session_state:
+        st.session_state[mapping_key] = imports.remembered_columns(engine(), code, kind)
+    progress.progress(0.3, text="正在读取并逐行检查…")
+    preview = imports.preview(
+        engine(), code, kind, upload.getvalue(), upload.name, period=period, mapping=st.session_state[mapping_key]
+    )
 except BoardError as error:
     progress.empty()
     show_error(error)
@@ -153,21 +139,18 @@ if preview.problems:
 if st.button("导入", key="import_commit", type="primary"):
     saving = st.progress(0.5, text=f"正在保存 {len(preview.rows)} 行，请不要关闭页面…")
     try:
-        with unit_of_work(engine()) as session:
-            village, me = village_and_user(session, code, user)
-            chosen = st.session_state[mapping_key] if st.session_state.get(chosen_key) else None
-            summary = import_file(
-                session,
-                village=village,
-                period=period,
-                user=me,
-                preview=preview,
-                mapping=chosen,
-                expected_version=loaded["row_version"],
-                affair_id=affair_id,
-                affair_title=affair_title,
-            )
-            session.commit()
+        chosen = st.session_state[mapping_key] if st.session_state.get(chosen_key) else None
+        summary = imports.save(
+            engine(),
+            user.username,
+            code,
+            period=period,
+            preview=preview,
+            mapping=chosen,
+            expected_version=loaded["row_version"],
+            affair_id=affair_id,
+            affair_title=affair_title,
+        )
     except BoardError as error:
         saving.empty()
         show_error(error)

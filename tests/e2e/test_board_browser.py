@@ -80,7 +80,7 @@ def test_kiosk_and_phone_views(streamlit_server, browser, page_errors, demo_url)
     assert phone.evaluate("() => document.documentElement.scrollWidth <= 390")
     # Chinese voice for screen readers; each chart named by its sentence.
     assert phone.evaluate("() => document.documentElement.lang") == "zh-CN"
-    assert phone.locator("[aria-label*='本月收入']").count() >= 1
+    phone.locator("[aria-label*='本月收入']").first.wait_for()  # charts render after the metrics
     screenshot(phone, "board-phone-390x844")
     assert page_errors.errors == []
     kiosk.close()

@@ -48,15 +48,15 @@ def test_saved_rows_are_checked_by_the_identity():
     records = PeriodRecords(
         village=Village(code="V", name="村"),
         period=Period(period="2026-03"),
-        balances=[AccountBalance(account="bank", opening_fen=OPENING, closing_fen=CLOSING)],
+        balances=[AccountBalance(account="bank", opening_fen=OPENING, closing_fen=CLOSING, statement_fen=CLOSING)],
         ledger=[
             LedgerEntry(entry_date=date(2026, 3, 1), category="管理费用", direction=d, amount_fen=a, account="bank")
             for d, a in LINES
         ],
     )
     (problem,) = check_balances(records)
-    assert problem.field == "银行存款·月末余额"
-    assert "= 890.00元" in problem.message and "相差 60.00元" in problem.message
+    assert problem.field == "银行存款·月末实有余额"
+    assert "账上算出的月末余额是 890.00元" in problem.message and "账上少了 60.00元" in problem.message
 
 
 def test_typed_dicts_are_checked_by_the_identity():
@@ -134,9 +134,12 @@ def test_the_published_record_and_its_upcaster_flag_what_the_rule_flags(village_
     assert [x.major for x in record.finance.ledger] == [case[3] for case in CASES[:3]]
     assert [x.summary for x in record.finance.major_payments] == ["第1笔"]
 
-    legacy = json.loads(stored.content_json)  # as schema 1 stored it: no flags on the lines
+    legacy = json.loads(stored.content_json)  # as schema 1 stored it: no flags, whole lines, no seals
     legacy["schema"] = 1
-    del legacy["finance"]["transfers"]
+    del legacy["finance"]["transfers"], legacy["salts"]
+    lines = {x["line"]: x for x in legacy["finance"]["ledger"]}
+    for key in ("largest_expenses", "major_payments"):
+        legacy["finance"][key] = [dict(lines[n]) for n in legacy["finance"][key]]
     for key in ("ledger", "largest_expenses", "major_payments"):
         for line in legacy["finance"][key]:
             del line["transfer"], line["major"]

@@ -62,8 +62,8 @@ def test_journal_replaces_only_its_account_and_sets_its_balance(engine):
     bank_lines = [r for r in ledger if r["account"] == "bank"]
     assert sum(r["amount_fen"] for r in bank_lines if r["direction"] == "in") == JOURNAL_INCOME_FEN
     assert sum(r["amount_fen"] for r in bank_lines if r["direction"] == "out") == JOURNAL_EXPENSE_FEN
-    assert balances["bank"]["opening_fen"] == 5_000_000 and balances["bank"]["closing_fen"] == 8_311_118
-    assert balances["cash"]["opening_fen"] == 100_000 and balances["cash"]["closing_fen"] == 102_000
+    assert balances["bank"]["opening_fen"] == 5_000_000 and balances["bank"]["statement_fen"] == 8_311_118
+    assert balances["cash"]["opening_fen"] == 100_000 and balances["cash"]["statement_fen"] == 102_000
 
 
 def test_preview_with_problems_is_refused_and_nothing_is_saved(sqlite_engine):
