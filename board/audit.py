@@ -9,7 +9,7 @@ from sqlmodel import Session
 from models import AuditLog
 
 
-def _dump(value) -> str:
+def _dump(value: object) -> str:
     if value is None or value == "":
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
@@ -24,8 +24,8 @@ def record(
     period: str = "",
     entity: str = "",
     entity_id: int | None = None,
-    before=None,
-    after=None,
+    before: object = None,
+    after: object = None,
 ) -> None:
     """Add an audit row to the caller's unit of work (committed with the change itself)."""
     session.add(

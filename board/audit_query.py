@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -91,7 +92,7 @@ def audit_rows(
     village: Village | None = None,
     period: str | None = None,
     limit: int = 500,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Newest first; only villages the user may see (admin: all, incl. entries without a village)."""
     query = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
     allowed = visible_village_ids(session, user)

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.errors import BoardError, PermissionDenied
 from board.privacy import text_problems
-from models import LoginEvent, Role, Township, User, UserVillage, Village
+from models import LoginEvent, Role, Township, User, UserVillage, Village, row_id
 
 _hasher = PasswordHasher()
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def add_user(
     session.add(user)
     session.flush()
     for village in villages:
-        session.add(UserVillage(user_id=user.id, village_id=village.id))
+        session.add(UserVillage(user_id=row_id(user), village_id=row_id(village)))
     return user
 
 
@@ -139,7 +139,7 @@ def _wait(session: Session, kind: str, key: str, now: float) -> float:
     count, last = session.exec(
         select(func.count(), func.max(LoginEvent.at)).where(
             LoginEvent.key == key,
-            LoginEvent.ok.is_(False),
+            col(LoginEvent.ok).is_(False),
             LoginEvent.at > now - FORGET_AFTER,
         )
     ).one()
@@ -151,7 +151,7 @@ def _wait(session: Session, kind: str, key: str, now: float) -> float:
 def _known(session: Session, pair_key: str, now: float) -> bool:
     query = select(LoginEvent.id).where(
         LoginEvent.key == pair_key,
-        LoginEvent.ok.is_(True),
+        col(LoginEvent.ok).is_(True),
         LoginEvent.at > now - KNOWN_FOR,
     )
     return session.exec(query).first() is not None
@@ -165,13 +165,13 @@ def login_wait(session: Session, username: str, address: str, now: float) -> flo
 
 
 def _record_failure(session: Session, username: str, address: str, now: float) -> None:
-    session.execute(delete(LoginEvent).where(LoginEvent.ok.is_(False), LoginEvent.at < now - FORGET_AFTER))
+    session.execute(delete(LoginEvent).where(col(LoginEvent.ok).is_(False), col(LoginEvent.at) < now - FORGET_AFTER))
     session.add_all(LoginEvent(key=key, ok=False, at=now) for key in _keys(username, address).values())
 
 
 def _record_success(session: Session, username: str, address: str, now: float) -> None:
     pair = _keys(username, address)["pair"]
-    session.execute(delete(LoginEvent).where(LoginEvent.key == pair))
+    session.execute(delete(LoginEvent).where(col(LoginEvent.key) == pair))
     session.add(LoginEvent(key=pair, ok=True, at=now))
 
 
@@ -187,7 +187,7 @@ def password_check_slot(timeout: float = 10.0) -> Iterator[None]:
 
 
 def real_villages_exist(session: Session) -> bool:
-    return session.exec(select(Village.id).where(Village.is_demo.is_(False))).first() is not None
+    return session.exec(select(Village.id).where(col(Village.is_demo).is_(False))).first() is not None
 
 
 def demo_retired(session: Session, user: User, demo_logins: bool) -> bool:
@@ -233,7 +233,7 @@ def authenticate(
 
 def needs_first_admin(session: Session) -> bool:
     """No active administrator other than the demo's: the deployment's first admin is still to be created."""
-    query = select(User.id).where(User.role == Role.admin, User.active.is_(True), User.is_demo.is_(False))
+    query = select(User.id).where(User.role == Role.admin, col(User.active).is_(True), col(User.is_demo).is_(False))
     return session.exec(query).first() is None
 
 
@@ -256,17 +256,16 @@ def visible_village_ids(session: Session, user: User) -> set[int] | None:
     """Villages a user may see; ``None`` means all of them (admin)."""
     if user.is_demo and user.role in (Role.admin, Role.township):
         # The demo's admin and township accounts see the demo villages only, never a real one.
-        query = select(Village.id).where(Village.is_demo.is_(True))
+        query = select(col(Village.id)).where(col(Village.is_demo).is_(True))
         if user.role == Role.township:
             query = query.where(Village.township_id == user.township_id)
-        return set(session.exec(query))
+        return {i for i in session.exec(query) if i is not None}
     if user.role == Role.admin:
         return None
     if user.role == Role.township:
-        rows = session.exec(select(Village.id).where(Village.township_id == user.township_id))
-        return set(rows)
-    rows = session.exec(select(UserVillage.village_id).where(UserVillage.user_id == user.id))
-    return set(rows)
+        rows = session.exec(select(col(Village.id)).where(Village.township_id == user.township_id))
+        return {i for i in rows if i is not None}
+    return set(session.exec(select(UserVillage.village_id).where(UserVillage.user_id == user.id)))
 
 
 def require(session: Session, user: User, village: Village, *roles: Role) -> None:
@@ -285,7 +284,7 @@ def visible_villages(session: Session, user: User) -> list[Village]:
     ids = visible_village_ids(session, user)
     query = select(Village).order_by(Village.code)
     if ids is not None:
-        query = query.where(Village.id.in_(ids or {-1}))
+        query = query.where(col(Village.id).in_(ids or {-1}))
     return list(session.exec(query))
 
 
@@ -293,8 +292,8 @@ def visible_townships(session: Session, user: User) -> list[Township]:
     """Townships whose compliance a user may see: admin all, township staff their own."""
     query = select(Township).order_by(Township.code)
     if user.is_demo:
-        demo = select(Village.township_id).where(Village.is_demo.is_(True))
-        query = query.where(Township.id.in_(demo))
+        demo = select(Village.township_id).where(col(Village.is_demo).is_(True))
+        query = query.where(col(Township.id).in_(demo))
     if user.role != Role.admin:
         query = query.where(Township.id == (user.township_id or -1))
     return list(session.exec(query))
@@ -318,8 +317,9 @@ def assign(
     """Replace a user's role, villages and township (the same rules as when adding them)."""
     if role in VILLAGE_ROLES and not village_codes:
         raise BoardError(f"{ROLE_LABELS[role]}必须绑定村/社区", field="村/社区")
-    villages = [session.exec(select(Village).where(Village.code == c)).first() for c in village_codes]
-    if None in villages:
+    found = [session.exec(select(Village).where(Village.code == c)).first() for c in village_codes]
+    villages = [v for v in found if v is not None]
+    if len(villages) != len(found):
         raise BoardError("所选的村/社区不存在，请刷新后重试", field="村/社区")
     township = session.exec(select(Township).where(Township.code == township_code)).first() if township_code else None
     if township_code and township is None:
@@ -331,4 +331,4 @@ def assign(
         session.delete(link)
     session.flush()
     for village in villages:
-        session.add(UserVillage(user_id=user.id, village_id=village.id))
+        session.add(UserVillage(user_id=row_id(user), village_id=row_id(village)))

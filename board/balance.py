@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from board.reconcile import reconcile_message
 from models import Account, Direction
@@ -71,15 +72,15 @@ def tally(balances: Iterable[tuple[str, int, int]], lines: Iterable[tuple[str, s
     return figures
 
 
-def _fen(value) -> int | None:
+def _fen(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _key(value) -> str:
+def _key(value: Any) -> str:
     return str(value or "")
 
 
-def balance_identity(balances: list[dict], ledger: list[dict]) -> list[dict]:
+def balance_identity(balances: list[dict[str, Any]], ledger: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """月初 + 收入 − 支出 against the real month-end balance per account, from typed dict rows (fen).
 
     ``closing_fen`` is the real balance the clerk entered (``statement_fen``; rows from older

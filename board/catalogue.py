@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from openpyxl import Workbook, load_workbook
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from board import audit
 from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES
@@ -22,7 +23,7 @@ from board.errors import BoardError, Problem
 from board.privacy import text_problems
 from board.spreadsheet import neutralise
 from board.untrusted import check_sheet_area, check_zip, run_limited
-from models import CatalogueItem, Role, Township, User
+from models import CatalogueItem, Role, Township, User, row_id
 
 LISTS = ("主动公开", "依申请公开", "不予公开")
 STREAMS = ("财务", "村务", "党务")
@@ -79,7 +80,7 @@ class Item:
     withhold_reason: str = ""
 
 
-def _fin(name, content, timing, n, source=""):
+def _fin(name: str, content: str, timing: str, n: int, source: str = "") -> Item:
     return Item(
         "主动公开",
         "财务",
@@ -377,7 +378,7 @@ def _item_problems(row: int, item: Item) -> list[Problem]:
     return problems
 
 
-def _to_row(item: CatalogueItem | Item) -> dict:
+def _to_row(item: CatalogueItem | Item) -> dict[str, str]:
     channels = item.channels if isinstance(item, Item) else tuple(c for c in item.channels.split("、") if c)
     return {
         "清单": item.list_kind,
@@ -398,12 +399,14 @@ def catalogue_items(session: Session, township: Township) -> list[CatalogueItem]
     """The township's catalogue; a township without one gets the default (not stored)."""
     rows = list(
         session.exec(
-            select(CatalogueItem).where(CatalogueItem.township_id == township.id).order_by(CatalogueItem.sort_order)
+            select(CatalogueItem)
+            .where(CatalogueItem.township_id == township.id)
+            .order_by(col(CatalogueItem.sort_order))
         )
     )
     if rows:
         return rows
-    return [_model(township.id, order, item) for order, item in enumerate(DEFAULT_CATALOGUE)]
+    return [_model(row_id(township), order, item) for order, item in enumerate(DEFAULT_CATALOGUE)]
 
 
 def _model(township_id: int, order: int, item: Item) -> CatalogueItem:
@@ -425,11 +428,11 @@ def _model(township_id: int, order: int, item: Item) -> CatalogueItem:
     )
 
 
-def catalogue_rows(session: Session, township: Township) -> list[dict]:
+def catalogue_rows(session: Session, township: Township) -> list[dict[str, str]]:
     return [_to_row(item) for item in catalogue_items(session, township)]
 
 
-def parse_rows(rows: list[dict]) -> list[Item]:
+def parse_rows(rows: Sequence[Mapping[str, object]]) -> list[Item]:
     """Rows with the Chinese column names → items; every problem at once (row 1 = first data row)."""
     problems: list[Problem] = []
     items: list[Item] = []
@@ -478,7 +481,9 @@ def _require_township_staff(user: User, township: Township) -> None:
         raise BoardError("只有本乡镇/街道工作人员可以修改公开目录", field="权限")
 
 
-def replace_catalogue(session: Session, *, township: Township, rows: list[dict], user: User | None) -> int:
+def replace_catalogue(
+    session: Session, *, township: Township, rows: Sequence[Mapping[str, object]], user: User | None
+) -> int:
     """Replace the township's catalogue with ``rows`` (all or nothing); returns the item count.
 
     ``user`` is None for the command line, which runs with the operator's own authority.
@@ -487,9 +492,9 @@ def replace_catalogue(session: Session, *, township: Township, rows: list[dict],
         _require_township_staff(user, township)
     items = parse_rows(rows)
     before = catalogue_rows(session, township)
-    session.exec(delete(CatalogueItem).where(CatalogueItem.township_id == township.id))
+    session.exec(delete(CatalogueItem).where(col(CatalogueItem.township_id) == township.id))
     for order, item in enumerate(items):
-        session.add(_model(township.id, order, item))
+        session.add(_model(row_id(township), order, item))
     audit.record(
         session,
         username=user.username if user else "命令行",
@@ -501,7 +506,7 @@ def replace_catalogue(session: Session, *, township: Township, rows: list[dict],
     return len(items)
 
 
-def read_workbook(data: bytes) -> list[dict]:
+def read_workbook(data: bytes) -> list[dict[str, object]]:
     # The same guards as a clerk's import: zip checks here, the inflate and area check in a limited child.
     check_zip(data, what="目录文件", field="文件")
     run_limited(partial(check_sheet_area, data, max_rows=5_000, field="文件"), what="目录文件", field="文件")
@@ -519,9 +524,9 @@ def read_workbook(data: bytes) -> list[dict]:
     return [dict(zip(header, values)) for values in rows[1:]]
 
 
-def write_workbook(rows: list[dict]) -> bytes:
+def write_workbook(rows: Sequence[Mapping[str, object]]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "公开目录"
     sheet.append(list(COLUMNS))
     for row in rows:

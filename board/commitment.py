@@ -111,14 +111,14 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _section(doc: dict, path: str) -> list:
+def _section(doc: dict[str, Any], path: str) -> list[Any]:
     node: Any = doc
     for key in path.split("."):
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, list) else []
 
 
-def _cut(rest: dict, path: str) -> None:
+def _cut(rest: dict[str, Any], path: str) -> None:
     """Replace the row list at ``path`` by its length (the rows are parts of their own), copying
     only the dicts on the way so the document itself stays as it is."""
     *parents, last = path.split(".")
@@ -132,9 +132,9 @@ def _cut(rest: dict, path: str) -> None:
         node[last] = len(node[last])
 
 
-def parts(doc: dict) -> list[tuple[str, dict]]:
+def parts(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(part id, fields) of a schema-3 document, in a fixed order."""
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, Any]]] = []
     for path in ROW_SECTIONS:
         nested = NESTED_ROWS.get(path)
         for i, row in enumerate(_section(doc, path)):
@@ -156,7 +156,7 @@ def _commit(field_salt: str, value: Any) -> str:
     return _sha64(f"{field_salt}\n{canonical_json(value)}")
 
 
-def leaf_hash(part_id: str, fields: dict, *, salt: str | None, redacted: dict | None = None) -> str:
+def leaf_hash(part_id: str, fields: dict[str, Any], *, salt: str | None, redacted: dict[str, Any] | None = None) -> str:
     """One part's leaf: its id and the commitment of each field.
 
     Raises KeyError for a field without a salt, ValueError for a hidden field that does not read
@@ -184,7 +184,7 @@ def merkle_root(leaves: list[str]) -> str:
     return level[0]
 
 
-def document_root(doc: dict) -> str:
+def document_root(doc: dict[str, Any]) -> str:
     salts, redacted = doc.get("salts") or {}, doc.get("redacted") or {}
     return merkle_root(
         [leaf_hash(pid, fields, salt=salts.get(pid), redacted=redacted.get(pid)) for pid, fields in parts(doc)]
@@ -219,7 +219,7 @@ def chained_hash(header_json: str, root: str) -> str:
     return _sha(f"sanwu-snapshot-{PART_SCHEMA}\n{header_json}\n{root}")
 
 
-def document_hash(doc: dict) -> str:
+def document_hash(doc: dict[str, Any]) -> str:
     """The schema-3 hash recomputed from a stored (or downloaded) document alone."""
     doc = {k: v for k, v in doc.items() if k not in ("hash", "short_hash")}  # what a download adds
     head = header(
@@ -234,7 +234,7 @@ def document_hash(doc: dict) -> str:
     return chained_hash(head, document_root(doc))
 
 
-def seal(content: dict) -> dict:
+def seal(content: dict[str, Any]) -> dict[str, Any]:
     """A fresh schema-3 document ready to store: ledger copies as line numbers, one random salt per part."""
     doc = copy.deepcopy(content)
     finance = doc.get("finance") or {}
@@ -246,12 +246,12 @@ def seal(content: dict) -> dict:
     return doc
 
 
-def redactable(fields: dict) -> list[str]:
+def redactable(fields: dict[str, Any]) -> list[str]:
     """Fields of a part a redaction replaces: free text that is not empty nor already hidden."""
     return [k for k, v in fields.items() if isinstance(v, str) and v and v != REDACTED and k not in KEEP_FIELDS]
 
 
-def redact(doc: dict, part_id: str, *, on: str) -> dict:
+def redact(doc: dict[str, Any], part_id: str, *, on: str) -> dict[str, Any]:
     """The document with one part's text replaced by ``REDACTED``; its leaf (and the hash) unchanged.
 
     Raises KeyError for an unknown part and ValueError when the part has no text left to hide.
@@ -280,12 +280,12 @@ def redact(doc: dict, part_id: str, *, on: str) -> dict:
     return doc
 
 
-def _locate(doc: dict, part_id: str) -> dict:
+def _locate(doc: dict[str, Any], part_id: str) -> dict[str, Any]:
     """The dict a part's fields live in (the row itself, or the document for a top-level part)."""
     pieces = part_id.split("/")
     if len(pieces) == 1:
         return doc
-    row = _section(doc, pieces[0])[int(pieces[1])]
+    row: dict[str, Any] = _section(doc, pieces[0])[int(pieces[1])]
     if len(pieces) == 4:
         row = row[pieces[2]][int(pieces[3])]
     return row

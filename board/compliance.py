@@ -14,11 +14,13 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypedDict
 
 from openpyxl import Workbook
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.catalogue import AT_ONCE_WORKDAYS, catalogue_items, timing_label
 from board.periods import check_period, period_bounds, shift_period
@@ -27,9 +29,45 @@ from board.spreadsheet import neutralise
 from board.villages import get_township
 from board.workdays import WorkCalendar, load_calendar
 from board.workflow import STATUS_LABELS
-from models import CatalogueItem, Period, PublishedPeriod, SnapshotCoverage, Village
+from models import CatalogueItem, Period, PublishedPeriod, SnapshotCoverage, Village, row_id
 
 DEFAULT_DEADLINE_DAY = 10
+
+
+class ComplianceRow(TypedDict):
+    """One village's month as a whole against the township's deadline."""
+
+    village: str
+    village_name: str
+    status: str
+    published_on: str
+    deadline: str
+    on_time: bool
+    verdict: str
+
+
+class Judgement(TypedDict):
+    """One village against one catalogue item: ``verdict`` is a key of VERDICT_LABELS."""
+
+    item: str
+    stream: str
+    timing: str
+    deadline: str
+    published_on: str
+    verdict: str
+    detail: str
+
+
+class CatalogueRow(Judgement):
+    village: str
+    village_name: str
+    period: str
+
+
+class _RuleName(TypedDict):
+    name: str
+    stream: str
+    timing: str
 
 
 def deadline_for(period: str, deadline_day: int = DEFAULT_DEADLINE_DAY) -> date:
@@ -40,12 +78,12 @@ def deadline_for(period: str, deadline_day: int = DEFAULT_DEADLINE_DAY) -> date:
 
 def compliance_report(
     session: Session, *, township_code: str, period: str, today: date, deadline_day: int = DEFAULT_DEADLINE_DAY
-) -> list[dict]:
+) -> list[ComplianceRow]:
     """One row per village of the township: status, first publication date, lateness."""
     township = get_township(session, township_code)
     deadline = deadline_for(period, deadline_day)
-    villages = session.exec(select(Village).where(Village.township_id == township.id).order_by(Village.code)).all()
-    rows = []
+    villages = session.exec(select(Village).where(Village.township_id == township.id).order_by(col(Village.code))).all()
+    rows: list[ComplianceRow] = []
     for village in villages:
         period_row = session.exec(
             select(Period).where(Period.village_id == village.id, Period.period == period)
@@ -53,7 +91,7 @@ def compliance_report(
         first_version = session.exec(
             select(PublishedPeriod)
             .where(PublishedPeriod.village_id == village.id, PublishedPeriod.period == period)
-            .order_by(PublishedPeriod.version)
+            .order_by(col(PublishedPeriod.version))
         ).first()
         published_on = first_version.published_at.astimezone(SHANGHAI).date() if first_version else None
         if published_on is not None:
@@ -88,11 +126,11 @@ VERDICT_LABELS = {
 }
 
 
-def snapshot_sources(content: dict) -> tuple[set[str], set[str]]:
+def snapshot_sources(content: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Catalogue sources a published month covers, and its dated events as ``source@date``."""
     finance = content.get("finance", {})
     sources = {"finance"}
-    events = set()
+    events: set[str] = set()
     if finance.get("assets", {}).get("items"):
         sources.add("assets")
     if finance.get("resources"):
@@ -117,18 +155,18 @@ def ensure_coverage(session: Session, township_id: int, periods: list[str]) -> i
     """Read each not yet indexed snapshot of the township's villages in these months once."""
     missing = session.exec(
         select(PublishedPeriod)
-        .outerjoin(SnapshotCoverage, SnapshotCoverage.snapshot_id == PublishedPeriod.id)
+        .outerjoin(SnapshotCoverage, col(SnapshotCoverage.snapshot_id) == PublishedPeriod.id)
         .where(
-            PublishedPeriod.village_id.in_(select(Village.id).where(Village.township_id == township_id)),
-            PublishedPeriod.period.in_(periods),
-            SnapshotCoverage.snapshot_id.is_(None),
+            col(PublishedPeriod.village_id).in_(select(Village.id).where(Village.township_id == township_id)),
+            col(PublishedPeriod.period).in_(periods),
+            col(SnapshotCoverage.snapshot_id).is_(None),
         )
     ).all()
     for row in missing:
         sources, events = snapshot_sources(json.loads(row.content_json))
         session.add(
             SnapshotCoverage(
-                snapshot_id=row.id,
+                snapshot_id=row_id(row),
                 village_id=row.village_id,
                 period=row.period,
                 published_on=row.published_at.astimezone(SHANGHAI).date(),
@@ -179,7 +217,7 @@ class Rule:
 
 
 def item_rule(item: CatalogueItem, *, period: str, calendar: WorkCalendar) -> Rule:
-    base = dict(name=item.name, stream=item.stream, timing=timing_label(item.timing, item.timing_n))
+    base = _RuleName(name=item.name, stream=item.stream, timing=timing_label(item.timing, item.timing_n))
     if item.list_kind != "主动公开":
         return Rule(
             **base, kind="manual", note="依申请答复，不按期公开" if item.list_kind == "依申请公开" else "不予公开"
@@ -197,12 +235,14 @@ def item_rule(item: CatalogueItem, *, period: str, calendar: WorkCalendar) -> Ru
     return Rule(**base, kind="event", source=item.source, months=frozenset([period]), limit=limit)
 
 
-def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCalendar) -> dict:
+def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCalendar) -> Judgement:
     """One village against one rule: verdict, deadline, date published, detail."""
     if rule.kind == "manual":
         return _result(rule, "manual", "", "", rule.note)
     if rule.kind == "periodic":
         due, source, months = rule.due, rule.source, rule.months
+        if due is None:
+            raise ValueError(f"periodic rule {rule.name} has no due date")
         days = [p.published_on for p in pubs if p.period in months and source in p.sources]
         if not days:
             if today > due:
@@ -218,8 +258,8 @@ def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCal
     events = sorted({e for p in pubs if p.period in rule.months for e in p.events if e.startswith(prefix)})
     if not events:
         return _result(rule, "none", "", "", "")
-    late = []
-    deadlines = []
+    late: list[str] = []
+    deadlines: list[date] = []
     for event in events:
         day = date.fromisoformat(event.split("@", 1)[1])
         due = calendar.add_workdays(day, rule.limit)
@@ -237,7 +277,7 @@ def judge(rule: Rule, pubs: list[Publication], *, today: date, calendar: WorkCal
     )
 
 
-def _result(rule: Rule, verdict: str, deadline: str, published_on: str, detail: str) -> dict:
+def _result(rule: Rule, verdict: str, deadline: str, published_on: str, detail: str) -> Judgement:
     return {
         "item": rule.name,
         "stream": rule.stream,
@@ -255,14 +295,14 @@ def _late_by(calendar: WorkCalendar, due: date, day: date) -> int:
 
 def judge_item(
     item: CatalogueItem, pubs: list[Publication], *, period: str, today: date, calendar: WorkCalendar
-) -> dict:
+) -> Judgement:
     """One village, one catalogue item, one month."""
     return judge(item_rule(item, period=period, calendar=calendar), pubs, today=today, calendar=calendar)
 
 
 def catalogue_report(
     session: Session, *, township_code: str, period: str, today: date, calendar: WorkCalendar | None = None
-) -> list[dict]:
+) -> list[CatalogueRow]:
     """Every village of the township against every catalogue item for a month.
 
     One query reads the indexed coverage of the villages' publications in the month's
@@ -272,42 +312,43 @@ def catalogue_report(
     calendar = calendar or load_calendar(township.code)
     items = catalogue_items(session, township)
     villages = session.exec(
-        select(Village.id, Village.code, Village.name).where(Village.township_id == township.id).order_by(Village.code)
+        select(Village.id, Village.code, Village.name)
+        .where(Village.township_id == township.id)
+        .order_by(col(Village.code))
     ).all()
     months = quarter_months(period)
-    ensure_coverage(session, township.id, months)
-    pubs: dict[int, list[Publication]] = defaultdict(list)
+    ensure_coverage(session, row_id(township), months)
+    pubs: dict[int | None, list[Publication]] = defaultdict(list)
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
             SnapshotCoverage.village_id,
             SnapshotCoverage.period,
             SnapshotCoverage.published_on,
             SnapshotCoverage.sources,
             SnapshotCoverage.event_days,
         )
-        .join(Village, Village.id == SnapshotCoverage.village_id)
-        .where(Village.township_id == township.id, SnapshotCoverage.period.in_(months))
+        .join(Village, col(Village.id) == SnapshotCoverage.village_id)
+        .where(Village.township_id == township.id, col(SnapshotCoverage.period).in_(months))
     ).all()
-    parsed: dict[tuple[str, str], tuple[frozenset, frozenset]] = {}
+    parsed: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
     for village_id, p, published_on, sources, events in rows:
         key = (sources, events)
         if key not in parsed:
             parsed[key] = (frozenset(sources.split("|")) - {""}, frozenset(events.split("|")) - {""})
         pubs[village_id].append(Publication(p, published_on, *parsed[key]))
-    report = []
+    report: list[CatalogueRow] = []
     rules = [item_rule(item, period=period, calendar=calendar) for item in items]
     for village_id, code, name in villages:
         village_pubs = pubs[village_id]
         for rule in rules:
             row = judge(rule, village_pubs, today=today, calendar=calendar)
-            row["village"], row["village_name"], row["period"] = code, name, period
-            report.append(row)
+            report.append(CatalogueRow(**row, village=code, village_name=name, period=period))
     return report
 
 
-def summarise(report: list[dict]) -> list[dict]:
-    """Per village: how many catalogue items were on time, late, missing."""
-    by_village: dict[str, dict] = {}
+def summarise(report: list[CatalogueRow]) -> list[dict[str, Any]]:
+    """Per village: how many catalogue items were on time, late, missing (keys of VERDICT_LABELS)."""
+    by_village: dict[str, dict[str, Any]] = {}
     for row in report:
         entry = by_village.setdefault(
             row["village"],
@@ -331,14 +372,17 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_rows(report: list[dict]) -> list[dict]:
+def export_rows(report: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     return [
-        {label: (VERDICT_LABELS[r["verdict"]] if key == "verdict_label" else r[key]) for key, label in EXPORT_COLUMNS}
+        {
+            label: (VERDICT_LABELS[str(r["verdict"])] if key == "verdict_label" else r[key])
+            for key, label in EXPORT_COLUMNS
+        }
         for r in report
     ]
 
 
-def report_csv(report: list[dict]) -> bytes:
+def report_csv(report: list[CatalogueRow]) -> bytes:
     """UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[label for _, label in EXPORT_COLUMNS])
@@ -347,9 +391,9 @@ def report_csv(report: list[dict]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def report_xlsx(report: list[dict]) -> bytes:
+def report_xlsx(report: list[CatalogueRow]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "按清单核对"
     labels = [label for _, label in EXPORT_COLUMNS]
     sheet.append(labels)

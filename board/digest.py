@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 from board.links import board_url
 from board.money import format_wan
@@ -44,8 +45,10 @@ class _Screen:
         names |= {line.handler or "" for line in snapshot.finance.ledger}
         self._names = tuple(n for n in names if len(n.strip()) >= 2)
 
-    def ok(self, text: str | None) -> bool:
-        return bool(text) and not any(w in text for w in JARGON) and not any(n in text for n in self._names)
+    def ok(self, text: str | None) -> TypeGuard[str]:
+        if not text:
+            return False
+        return not any(w in text for w in JARGON) and not any(n in text for n in self._names)
 
     def pick(self, *candidates: str | None, fallback: str) -> str:
         return next((c for c in candidates if self.ok(c)), fallback)

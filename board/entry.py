@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from pydantic.fields import PydanticUndefined
 from sqlalchemy import func, insert, update
@@ -85,7 +86,7 @@ _PRECISIONS = {"day": "day", "日": "day", "month": "month", "月": "month", "ye
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
-def parse_date(value) -> date:
+def parse_date(value: object) -> date:
     """A date from a date, datetime, or text such as 2026-10-03, 2026/10/3, 2026年10月3日."""
     if isinstance(value, datetime):
         return value.date()
@@ -100,7 +101,7 @@ def parse_date(value) -> date:
         raise ValueError(f"“{value}”不是存在的日期") from None
 
 
-def is_blank(value) -> bool:
+def is_blank(value: object) -> bool:
     """None, NaN (and pandas NaT: the only values not equal to themselves) or blank text."""
     return value is None or value != value or str(value).strip() == ""
 
@@ -123,7 +124,7 @@ def check_public_text(text: str, *, contact: bool = False) -> None:
         raise ValueError("；".join(problems))
 
 
-def coerce_value(column: Column, value):
+def coerce_value(column: Column, value: Any) -> Any:
     kind = column.kind
     if kind == "text":
         text = str(value).strip()
@@ -164,12 +165,15 @@ def coerce_value(column: Column, value):
     return table[key]
 
 
-def clean_rows(columns: tuple[Column, ...], section_label: str, rows: list[dict]) -> tuple[list[dict], list[Problem]]:
+def clean_rows(
+    columns: tuple[Column, ...], section_label: str, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Typed rows and every problem (row numbers are 1-based positions in ``rows``)."""
-    cleaned, problems = [], []
+    cleaned: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     for i, raw in enumerate(rows, start=1):
         row = raw.get("_row", i) if isinstance(raw, dict) else i
-        out = {}
+        out: dict[str, Any] = {}
         for column in columns:
             value = raw.get(column.name)
             if is_blank(value):
@@ -187,12 +191,12 @@ def clean_rows(columns: tuple[Column, ...], section_label: str, rows: list[dict]
     return cleaned, problems
 
 
-def _defaults(model: type, row: dict) -> dict:
+def _defaults(model: type[Any], row: dict[str, Any]) -> dict[str, Any]:
     """Drop Nones so the model's own defaults apply (e.g. empty text, quantity 1)."""
     return {k: v for k, v in row.items() if v is not None and k != "beneficiaries"}
 
 
-def _column_defaults(model: type) -> dict:
+def _column_defaults(model: type[Any]) -> dict[str, Any]:
     """The model's own field defaults, for rows inserted in bulk without building objects."""
     return {
         name: field.default
@@ -201,10 +205,10 @@ def _column_defaults(model: type) -> dict:
     }
 
 
-def _section_summary(session: Session, model: type, period_id: int) -> dict:
+def _section_summary(session: Session, model: type[Any], period_id: int) -> dict[str, Any]:
     """Audit before/after of a section: count and sum always, the rows themselves when few."""
     where = model.period_id == period_id
-    summary: dict = {"rows": session.exec(select(func.count()).select_from(model).where(where)).one()}
+    summary: dict[str, Any] = {"rows": session.exec(select(func.count()).select_from(model).where(where)).one()}
     if hasattr(model, "amount_fen"):
         summary["amount_fen"] = session.exec(select(func.coalesce(func.sum(model.amount_fen), 0)).where(where)).one()
     if summary["rows"] <= 100:
@@ -224,7 +228,9 @@ def _locked_period(
     return row
 
 
-def _bump(session: Session, row: Period, user: User, section: str, before: dict, after: dict) -> None:
+def _bump(
+    session: Session, row: Period, user: User, section: str, before: dict[str, Any], after: dict[str, Any]
+) -> None:
     # Compare-and-set on row_version, so a concurrent save in another process also conflicts.
     loaded = row.row_version
     result = session.execute(
@@ -263,7 +269,7 @@ def save_section(
     period: str,
     user: User,
     section: str,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     expected_version: int | None = None,
 ) -> Period:
     """Replace one section of a draft month with ``rows`` (dicts keyed by model field names).
@@ -334,7 +340,7 @@ def save_beneficiaries(
     period: str,
     user: User,
     affair_id: int,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     expected_version: int | None = None,
 ) -> Period:
     """Replace the recipient list (低保/救助/补贴名单) of one affair item of a draft month."""
@@ -354,7 +360,7 @@ def save_beneficiaries(
     return row
 
 
-def section_rows(session: Session, *, period_row: Period, section: str) -> list[dict]:
+def section_rows(session: Session, *, period_row: Period, section: str) -> list[dict[str, Any]]:
     """A section's current rows as plain dicts keyed by model field names (for grids and copies)."""
     model, _, columns = SECTIONS[section]
     order = model.line_no if section == "ledger" else model.id

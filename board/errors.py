@@ -21,13 +21,13 @@ class Problem:
 class BoardError(Exception):
     """Bad input or a refused action; ``problems`` is a list of (row, field, message_zh)."""
 
-    def __init__(self, problems: list[Problem] | str, field: str = ""):
+    def __init__(self, problems: list[Problem] | str, field: str = "") -> None:
         if isinstance(problems, str):
             problems = [Problem(0, field, problems)]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def as_rows(self) -> list[dict]:
+    def as_rows(self) -> list[dict[str, object]]:
         return [{"行": p.row or "", "字段": p.field, "问题": p.message} for p in self.problems]
 
 
@@ -45,5 +45,5 @@ INTEGRITY_MESSAGE = "核验失败：本月公开内容与存证不一致，请�
 class IntegrityFailure(BoardError):
     """A stored public version no longer matches its hash or its place in the chain: show no figures."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(INTEGRITY_MESSAGE, field="核验")

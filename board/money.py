@@ -18,7 +18,7 @@ class MoneyError(ValueError):
     """Raised with a Chinese message when a text is not an amount."""
 
 
-def parse_money(value) -> int:
+def parse_money(value: object) -> int:
     """Parse "1,234.50", "1234.5元", "12.3万", "(200.00)", "¥1,000" or a number into fen.
 
     Rounds half up to the fen, since cash books never carry fractions of a fen.

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.records import account_totals, load_records, require_period, village_totals
 from board.review import ever_submitted
 from board.snapshot import latest_snapshot, load_snapshot
 from board.workflow import STATUS_LABELS
-from models import Period, PeriodStatus, Village
+from models import Period, PeriodStatus, Village, row_id
 
 
-def period_overview(session: Session, village: Village, period: str) -> dict:
+def period_overview(session: Session, village: Village, period: str) -> dict[str, Any]:
     """Published months report their snapshot's figures; others the current draft's."""
     row = require_period(session, village, period)
-    snapshot = latest_snapshot(session, village.id, period)
-    result = {
+    snapshot = latest_snapshot(session, row_id(village), period)
+    result: dict[str, Any] = {
         "village": village.code,
         "village_name": village.name,
         "period": period,
@@ -47,14 +49,16 @@ def period_overview(session: Session, village: Village, period: str) -> dict:
     return result
 
 
-def periods_overview(session: Session, village: Village, *, reviewer: bool = False) -> list[dict]:
+def periods_overview(session: Session, village: Village, *, reviewer: bool = False) -> list[dict[str, Any]]:
     """Every month of a village, newest first, with status and totals.
 
     For a ``reviewer`` (supervisor, township) a draft nobody submitted is one line "录入中"
     without figures: half-entered numbers are not theirs to judge yet.
     """
-    rows = session.exec(select(Period).where(Period.village_id == village.id).order_by(Period.period.desc())).all()
-    result = []
+    rows = session.exec(
+        select(Period).where(Period.village_id == row_id(village)).order_by(col(Period.period).desc())
+    ).all()
+    result: list[dict[str, Any]] = []
     for row in rows:
         if reviewer and not ever_submitted(row):
             result.append({"period": row.period, "status": row.status.value, "status_label": "录入中（未提交）"})

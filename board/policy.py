@@ -14,18 +14,20 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board import audit
 from board.auth import ROLE_LABELS, visible_village_ids
+from board.commitment import canonical_json
 from board.errors import BoardError, ConflictError, PermissionDenied, Problem
 from board.policy_check import MAX_ONE_SENTENCE_CHARS, CheckResult, check_explainer
 from board.policy_fields import ANSWERS, FIELD_LABELS, QUESTIONS
 from board.privacy import find_pii
-from board.snapshot import SHANGHAI, canonical_json, mask_public_text, short_hash, snapshot_hash
+from board.snapshot import SHANGHAI, mask_public_text, short_hash, snapshot_hash
 from board.villages import get_township, get_village
 from models import (
     AuditLog,
@@ -37,6 +39,7 @@ from models import (
     Township,
     User,
     Village,
+    row_id,
     utcnow,
 )
 
@@ -53,10 +56,10 @@ def today_shanghai(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(SHANGHAI).date()
 
 
-def _clean(fields: dict) -> dict:
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     """Stripped text fields and dates; problems listed all at once, each naming its field."""
     problems: list[Problem] = []
-    out: dict = {}
+    out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = str(fields.get(name) or "").strip()
         limit = LIMITS.get(name, MAX_ANSWER_CHARS)
@@ -66,11 +69,11 @@ def _clean(fields: dict) -> dict:
     if not out["title"]:
         problems.append(Problem(0, "标题", "不能为空"))
     for name in DATE_FIELDS:
-        value = fields.get(name)
-        if value is not None and not isinstance(value, date):
+        day = fields.get(name)
+        if day is not None and not isinstance(day, date):
             problems.append(Problem(0, FIELD_LABELS[name], "不是有效日期"))
-            value = None
-        out[name] = value
+            day = None
+        out[name] = day
     if out["issued_on"] and out["deadline_on"] and out["deadline_on"] < out["issued_on"]:
         problems.append(Problem(0, "截止日期", "早于发文日期，请核对"))
     if problems:
@@ -91,9 +94,9 @@ def _scope_villages(session: Session, explainer_id: int) -> list[Village]:
     return list(
         session.exec(
             select(Village)
-            .join(PolicyExplainerVillage, PolicyExplainerVillage.village_id == Village.id)
+            .join(PolicyExplainerVillage, col(PolicyExplainerVillage.village_id) == Village.id)
             .where(PolicyExplainerVillage.explainer_id == explainer_id)
-            .order_by(Village.code)
+            .order_by(col(Village.code))
         )
     )
 
@@ -120,7 +123,10 @@ def _resolve_scope(
         raise BoardError("村/社区还没有归属乡镇，不能编号发布政策问答", field="范围")
     if len(townships) > 1:
         raise BoardError("一期政策问答只能面向同一个乡镇的村/社区", field="范围")
-    return session.get(Township, townships.pop()), villages
+    owner = session.get(Township, townships.pop())
+    if owner is None:
+        raise BoardError("村/社区所属的乡镇不存在", field="范围")
+    return owner, villages
 
 
 def _require_author(user: User) -> None:
@@ -138,7 +144,7 @@ def _require_sees(session: Session, user: User, explainer: PolicyExplainer) -> N
             raise PermissionDenied("您没有这个乡镇的权限", field="权限")
         return
     mine = visible_village_ids(session, user) or set()
-    scope = {v.id for v in explainer_villages(session, explainer.id)}
+    scope = {v.id for v in explainer_villages(session, row_id(explainer))}
     if not scope & mine:
         raise PermissionDenied("您没有这期政策问答的权限", field="权限")
 
@@ -150,7 +156,7 @@ def get_explainer(session: Session, explainer_id: int) -> PolicyExplainer:
     return row
 
 
-def _snapshot_fields(row: PolicyExplainer) -> dict:
+def _snapshot_fields(row: PolicyExplainer) -> dict[str, Any]:
     return {name: getattr(row, name) for name in (*TEXT_FIELDS, *DATE_FIELDS)}
 
 
@@ -158,7 +164,7 @@ def create_explainer(
     session: Session,
     *,
     user: User,
-    fields: dict,
+    fields: dict[str, Any],
     township_code: str | None = None,
     village_codes: tuple[str, ...] = (),
     source_name: str = "",
@@ -170,7 +176,7 @@ def create_explainer(
     township, villages = _resolve_scope(session, user, township_code, village_codes)
     clean = _clean(fields)
     row = PolicyExplainer(
-        township_id=township.id,
+        township_id=row_id(township),
         source_name=(source_name or "")[:200],
         source_sha256=hashlib.sha256(source_file).hexdigest() if source_file else "",
         source_file=source_file,
@@ -181,7 +187,7 @@ def create_explainer(
     session.add(row)
     session.flush()
     for village in villages:
-        session.add(PolicyExplainerVillage(explainer_id=row.id, village_id=village.id))
+        session.add(PolicyExplainerVillage(explainer_id=row_id(row), village_id=row_id(village)))
     audit.record(
         session,
         username=user.username,
@@ -195,7 +201,7 @@ def create_explainer(
 
 
 def update_explainer(
-    session: Session, explainer_id: int, *, user: User, fields: dict, row_version: int
+    session: Session, explainer_id: int, *, user: User, fields: dict[str, Any], row_version: int
 ) -> PolicyExplainer:
     """Save a draft's answers; refused when someone saved first or it is approved (correct it instead)."""
     _require_author(user)
@@ -244,8 +250,8 @@ def draft_editors(session: Session, explainer: PolicyExplainer) -> set[str]:
         select(AuditLog.username).where(
             AuditLog.entity == "policy",
             AuditLog.entity_id == explainer.id,
-            AuditLog.action.in_(_EDIT_ACTIONS),
-            AuditLog.id > since,
+            col(AuditLog.action).in_(_EDIT_ACTIONS),
+            col(AuditLog.id) > since,
         )
     ).all()
     return {explainer.created_by, *names}
@@ -262,7 +268,7 @@ def can_approve(session: Session, user: User, explainer: PolicyExplainer) -> str
     if user.role == Role.township:
         return None if user.township_id == explainer.township_id else "您不是这个乡镇的工作人员"
     if user.role == Role.supervisor:
-        scope = _scope_villages(session, explainer.id)
+        scope = _scope_villages(session, row_id(explainer))
         if len(scope) != 1:
             return "面向多个村或整个乡镇的政策问答由乡镇工作人员审核"
         return None if scope[0].id in (visible_village_ids(session, user) or set()) else "您不是这个村的监督委员会成员"
@@ -281,11 +287,13 @@ def _display_name(session: Session, username: str) -> str:
 
 def build_explainer_content(
     session: Session, row: PolicyExplainer, *, version: int, approved_by: str, approved_at: datetime
-) -> dict:
+) -> dict[str, Any]:
     """The public document of one explainer version, personal numbers masked."""
     township = session.get(Township, row.township_id)
-    villages = _scope_villages(session, row.id)
-    return mask_public_text(
+    if township is None:
+        raise BoardError("政策问答所属的乡镇不存在", field="范围")
+    villages = _scope_villages(session, row_id(row))
+    content: dict[str, Any] = mask_public_text(
         {
             "schema": SCHEMA_VERSION,
             "kind": "policy",
@@ -309,6 +317,7 @@ def build_explainer_content(
             "approved_on": today_shanghai(approved_at).isoformat(),
         }
     )
+    return content
 
 
 def approve_explainer(
@@ -334,7 +343,7 @@ def approve_explainer(
     problems = _pii_problems(row)
     if problems:
         raise BoardError(problems)
-    previous = latest_version(session, row.id)
+    previous = latest_version(session, row_id(row))
     version = previous.version + 1 if previous else 1
     if version > 1 and not row.correction_note.strip():
         raise BoardError("更正版必须写明更正说明", field="更正说明")
@@ -346,11 +355,11 @@ def approve_explainer(
     head = session.exec(
         select(PolicyExplainerVersion)
         .where(PolicyExplainerVersion.township_id == row.township_id)
-        .order_by(PolicyExplainerVersion.id.desc())
+        .order_by(col(PolicyExplainerVersion.id).desc())
     ).first()
     prev_hash = head.content_hash if head else ""
     frozen = PolicyExplainerVersion(
-        explainer_id=row.id,
+        explainer_id=row_id(row),
         township_id=row.township_id,
         version=version,
         content_json=canonical,
@@ -415,7 +424,7 @@ def latest_version(session: Session, explainer_id: int) -> PolicyExplainerVersio
     return session.exec(
         select(PolicyExplainerVersion)
         .where(PolicyExplainerVersion.explainer_id == explainer_id)
-        .order_by(PolicyExplainerVersion.version.desc())
+        .order_by(col(PolicyExplainerVersion.version).desc())
     ).first()
 
 
@@ -428,23 +437,23 @@ def version_intact(session: Session, row: PolicyExplainerVersion) -> bool:
         return False
     previous = session.exec(
         select(PolicyExplainerVersion.content_hash)
-        .where(PolicyExplainerVersion.township_id == row.township_id, PolicyExplainerVersion.id < row.id)
-        .order_by(PolicyExplainerVersion.id.desc())
+        .where(PolicyExplainerVersion.township_id == row.township_id, col(PolicyExplainerVersion.id) < row.id)
+        .order_by(col(PolicyExplainerVersion.id).desc())
     ).first()
     following = session.exec(
         select(PolicyExplainerVersion.prev_hash)
-        .where(PolicyExplainerVersion.township_id == row.township_id, PolicyExplainerVersion.id > row.id)
-        .order_by(PolicyExplainerVersion.id)
+        .where(PolicyExplainerVersion.township_id == row.township_id, col(PolicyExplainerVersion.id) > row.id)
+        .order_by(col(PolicyExplainerVersion.id))
     ).first()
     return (previous or "") == row.prev_hash and following in (None, row.content_hash)
 
 
-def load_version(session: Session, row: PolicyExplainerVersion) -> dict:
+def load_version(session: Session, row: PolicyExplainerVersion) -> dict[str, Any]:
     """An approved version for rendering; one that fails verification shows only the failure.
 
     Its texts are replaced (not its shape), so every renderer shows the failure and nothing else.
     """
-    content = json.loads(row.content_json)
+    content: dict[str, Any] = json.loads(row.content_json)
     content["id"] = row.explainer_id
     content["hash"] = row.content_hash
     content["short_hash"] = short_hash(row.content_hash)
@@ -460,7 +469,7 @@ def load_version(session: Session, row: PolicyExplainerVersion) -> dict:
     return content
 
 
-def published_explainer(session: Session, explainer_id: int) -> dict:
+def published_explainer(session: Session, explainer_id: int) -> dict[str, Any]:
     """The newest approved version, for pushing and printing: refused when it fails verification."""
     row = latest_version(session, explainer_id)
     if row is None:
@@ -477,10 +486,10 @@ def explainer_villages(session: Session, explainer_id: int) -> list[Village]:
     if scope:
         return scope
     row = get_explainer(session, explainer_id)
-    return list(session.exec(select(Village).where(Village.township_id == row.township_id).order_by(Village.code)))
+    return list(session.exec(select(Village).where(Village.township_id == row.township_id).order_by(col(Village.code))))
 
 
-def public_explainers(session: Session, village: Village) -> list[dict]:
+def public_explainers(session: Session, village: Village) -> list[dict[str, Any]]:
     """Newest approved version of every explainer that concerns ``village``, newest number first."""
     if village.township_id is None:
         return []
@@ -489,11 +498,11 @@ def public_explainers(session: Session, village: Village) -> list[dict]:
     ids = session.exec(
         select(PolicyExplainer.id).where(
             PolicyExplainer.township_id == village.township_id,
-            PolicyExplainer.number.is_not(None),
-            or_(PolicyExplainer.id.in_(chosen), PolicyExplainer.id.not_in(any_scope)),
+            col(PolicyExplainer.number).is_not(None),
+            or_(col(PolicyExplainer.id).in_(chosen), col(PolicyExplainer.id).not_in(any_scope)),
         )
     ).all()
-    rows = [latest_version(session, i) for i in ids]
+    rows = [latest_version(session, i) for i in ids if i is not None]
     contents = [load_version(session, r) for r in rows if r is not None]
     return sorted(contents, key=lambda c: -c["number"])
 
@@ -516,21 +525,21 @@ def list_explainers(
     session: Session, *, user: User | None = None, township_code: str | None = None
 ) -> list[ExplainerRow]:
     """Explainers for staff (drafts included), newest first; only those ``user`` may see."""
-    query = select(PolicyExplainer, Township).join(Township, Township.id == PolicyExplainer.township_id)
+    query = select(PolicyExplainer, Township).join(Township, col(Township.id) == PolicyExplainer.township_id)
     if township_code:
         query = query.where(PolicyExplainer.township_id == get_township(session, township_code).id)
     out = []
-    for row, township in session.exec(query.order_by(PolicyExplainer.id.desc())):
+    for row, township in session.exec(query.order_by(col(PolicyExplainer.id).desc())):
         if user is not None:
             try:
                 _require_sees(session, user, row)
             except PermissionDenied:
                 continue
-        scope = _scope_villages(session, row.id)
-        head = latest_version(session, row.id)
+        scope = _scope_villages(session, row_id(row))
+        head = latest_version(session, row_id(row))
         out.append(
             ExplainerRow(
-                id=row.id,
+                id=row_id(row),
                 number=row.number,
                 title=row.title,
                 status=STATUS_LABELS[row.status],
@@ -545,7 +554,7 @@ def list_explainers(
     return out
 
 
-def explainer_fields(row: PolicyExplainer) -> dict:
+def explainer_fields(row: PolicyExplainer) -> dict[str, Any]:
     """The editable fields of a draft as plain data (for pages and the checker)."""
     return _snapshot_fields(row)
 

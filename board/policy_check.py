@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -86,7 +87,7 @@ class CheckResult:
         detail = "、".join(f"{kind} {counts[kind]} 处" for kind in WEIGHTS if counts[kind])
         return f"{self.score} 分（{self.grade}）：{detail}"
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, str]]:
         return [{"位置": f.label, "问题": f.kind, "原文": f.excerpt, "怎么改": f.message} for f in self.findings]
 
 
@@ -94,8 +95,8 @@ class CheckResult:
 class WordList:
     jargon: dict[str, str]
     units: tuple[str, ...]
-    stacks: tuple[tuple[re.Pattern, str], ...]
-    jargon_re: re.Pattern | None
+    stacks: tuple[tuple[re.Pattern[str], str], ...]
+    jargon_re: re.Pattern[str] | None
 
 
 def load_words(path: Path | str = WORDS_FILE) -> WordList:
@@ -125,7 +126,7 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
 
 
-def _sentences(text: str):
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         yield start, m.start()
@@ -216,16 +217,16 @@ def check_text(text: str, *, field: str = "text", words: WordList | None = None)
                     f"这句有 {length} 个字，超过 {MAX_SENTENCE_CHARS} 个字，拆成两三句短话",
                 )
             )
-        m = _DEADLINE_WORDS.search(sentence)
-        if m and not _DATE.search(sentence):
+        deadline = _DEADLINE_WORDS.search(sentence)
+        if deadline and not _DATE.search(sentence):
             found.append(
                 Finding(
                     field,
                     "截止没日期",
-                    start + m.start(),
-                    start + m.end(),
-                    _excerpt(text, start + m.start(), start + m.end()),
-                    f"说了“{m.group()}”却没写日期：写清楚哪年哪月哪日",
+                    start + deadline.start(),
+                    start + deadline.end(),
+                    _excerpt(text, start + deadline.start(), start + deadline.end()),
+                    f"说了“{deadline.group()}”却没写日期：写清楚哪年哪月哪日",
                 )
             )
     found += _number_findings(text, field, words)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -299,7 +300,7 @@ def _classify(
 _RANK = {("身份证号", False): 0, ("银行卡号", False): 1, ("手机号", False): 2, ("身份证号", True): 3}
 
 
-def _chains(norm: str):
+def _chains(norm: str) -> Iterator[list[tuple[int, int]]]:
     """Lists of (start, end) group spans in ``norm`` joined by short separator runs."""
     chain: list[tuple[int, int]] = []
     for m in _GROUP.finditer(norm):
@@ -348,9 +349,11 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
     return sorted(found, key=lambda p: p.start)
 
 
-def _candidates(norm: str, origin: list[int], public: frozenset[str]) -> list[tuple]:
+def _candidates(
+    norm: str, origin: list[int], public: frozenset[str]
+) -> list[tuple[int, int, int, int, tuple[str, bool], str]]:
     """Every run of whole digit groups that classifies as personal, with its span in the original text."""
-    candidates = []
+    candidates: list[tuple[int, int, int, int, tuple[str, bool], str]] = []
     for chain in _chains(norm):
         total = sum(e - s for s, e in chain)
         if total < _MIN_DIGITS:

@@ -12,22 +12,23 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.commitment import utc_iso
 from board.errors import BoardError, IntegrityFailure
 from board.periods import check_period
 from board.public_record import PublicRecord
 from board.snapshot import latest_chain_head, latest_snapshot, load_snapshot, row_problems
-from models import PublishedPeriod, Village
+from models import PublishedPeriod, Village, row_id
 
 logger = logging.getLogger(__name__)
 VERIFIED_CACHE_SIZE = 1024
 
 # Versions found intact, keyed by everything the check read, so a repeat render costs one
 # SHA-256 of the stored text instead of recomputing the Merkle tree.
-_verified: OrderedDict[tuple, bool] = OrderedDict()
+_verified: OrderedDict[tuple[Any, ...], bool] = OrderedDict()
 _verified_lock = threading.Lock()
 
 
@@ -42,14 +43,14 @@ def published_versions(session: Session, village: Village, period: str) -> list[
         session.exec(
             select(PublishedPeriod)
             .where(PublishedPeriod.village_id == village.id, PublishedPeriod.period == period)
-            .order_by(PublishedPeriod.version)
+            .order_by(col(PublishedPeriod.version))
         )
     )
 
 
 def published_snapshot(
     session: Session, village: Village, period: str | None = None, *, version: int | None = None
-) -> dict:
+) -> PublicRecord:
     """The snapshot of a month (default: the newest published month, newest version)."""
     if period is None:
         periods = published_periods(session, village)
@@ -58,7 +59,7 @@ def published_snapshot(
         period = periods[0]
     check_period(period)
     if version is None:
-        row = latest_snapshot(session, village.id, period)
+        row = latest_snapshot(session, row_id(village), period)
     else:
         row = session.exec(
             select(PublishedPeriod).where(
@@ -76,8 +77,8 @@ def _link_problem(session: Session, row: PublishedPeriod) -> str | None:
     """The version published just before this one (in the village's chain) must be the one it names."""
     before = session.exec(
         select(PublishedPeriod.content_hash)
-        .where(PublishedPeriod.village_id == row.village_id, PublishedPeriod.id < row.id)
-        .order_by(PublishedPeriod.id.desc())
+        .where(PublishedPeriod.village_id == row.village_id, col(PublishedPeriod.id) < row_id(row))
+        .order_by(col(PublishedPeriod.id).desc())
         .limit(1)
     ).first()
     if (before or "") == row.prev_hash:
@@ -130,5 +131,8 @@ def verified_snapshot(session: Session, village: Village, row: PublishedPeriod) 
             _verified[key] = True
             while len(_verified) > VERIFIED_CACHE_SIZE:
                 _verified.popitem(last=False)
-    record._chain_head = latest_chain_head(session, row.village_id).content_hash
+    assert record is not None  # read above, or a problem was raised
+    head = latest_chain_head(session, row.village_id)
+    assert head is not None  # ``row`` itself is in the chain
+    record._chain_head = head.content_hash
     return record

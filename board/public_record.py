@@ -15,6 +15,7 @@ Schema history:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -321,7 +322,7 @@ def _upcast_v1(raw: dict[str, Any]) -> dict[str, Any]:
 
 # Schema N → N+1; the record keeps the schema it was published under (its hash depends on it).
 # Schema 3 has the shape of 2: what differs is how it is stored, which ``_unseal`` undoes.
-_UPCASTERS = {1: _upcast_v1, 2: dict}
+_UPCASTERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upcast_v1, 2: dict}
 
 
 def _unseal(doc: dict[str, Any]) -> dict[str, Any]:

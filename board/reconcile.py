@@ -9,6 +9,8 @@ the same words live that submit refuses with.
 
 from __future__ import annotations
 
+from typing import Any
+
 from board.money import format_yuan
 from board.public_record import is_transfer
 
@@ -16,12 +18,12 @@ SOURCE_LABELS = {"bank": "银行对账单", "cash": "现金盘点"}
 _MAX_HINTS = 3
 
 
-def _line_text(line: dict) -> str:
+def _line_text(line: dict[str, Any]) -> str:
     summary = (line.get("summary") or "").strip()
     return f"收支明细第 {line['line']} 行" + (f"“{summary[:20]}”" if summary else "")
 
 
-def likely_lines(account: str, difference_fen: int, ledger: list[dict]) -> list[str]:
+def likely_lines(account: str, difference_fen: int, ledger: list[dict[str, Any]]) -> list[str]:
     """Sentences naming lines that could explain ``difference_fen`` (real balance − books) on ``account``.
 
     ``ledger`` rows carry ``line`` (1-based), ``account``, ``direction`` ("in"/"out"),
@@ -54,7 +56,9 @@ def likely_lines(account: str, difference_fen: int, ledger: list[dict]) -> list[
     return hints[:_MAX_HINTS]
 
 
-def reconcile_message(account: str, label: str, books_fen: int, statement_fen: int | None, ledger: list[dict]) -> str:
+def reconcile_message(
+    account: str, label: str, books_fen: int, statement_fen: int | None, ledger: list[dict[str, Any]]
+) -> str:
     """One plain sentence for an account; empty when the real balance is entered and equal."""
     source = SOURCE_LABELS.get(account, "实有余额")
     if statement_fen is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.balance import AccountFigures, tally
 from board.errors import BoardError
@@ -23,6 +24,7 @@ from models import (
     Resource,
     ServiceItem,
     Village,
+    row_id,
 )
 
 # TRANSFER_CATEGORY (提现/存现 between the village's own accounts) moves each account's balance
@@ -53,7 +55,7 @@ def find_period(session: Session, village: Village, period: str) -> Period | Non
 def get_or_create_period(session: Session, village: Village, period: str) -> Period:
     row = find_period(session, village, period)
     if row is None:
-        row = Period(village_id=village.id, period=period)
+        row = Period(village_id=row_id(village), period=period)
         session.add(row)
         session.flush()
     return row
@@ -69,7 +71,7 @@ def require_period(session: Session, village: Village, period: str) -> Period:
 def load_records(session: Session, village: Village, period: Period) -> PeriodRecords:
     pid = period.id
 
-    def rows(model, *order):
+    def rows(model: type[Any], *order: Any) -> list[Any]:
         return list(session.exec(select(model).where(model.period_id == pid).order_by(*order)))
 
     records = PeriodRecords(
@@ -87,7 +89,7 @@ def load_records(session: Session, village: Village, period: Period) -> PeriodRe
     affair_ids = [a.id for a in records.affairs]
     if affair_ids:
         for b in session.exec(
-            select(Beneficiary).where(Beneficiary.affair_id.in_(affair_ids)).order_by(Beneficiary.id)
+            select(Beneficiary).where(col(Beneficiary.affair_id).in_(affair_ids)).order_by(col(Beneficiary.id))
         ):
             records.beneficiaries.setdefault(b.affair_id, []).append(b)
     return records

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board import audit
 from board.auth import require
@@ -23,7 +23,7 @@ from board.errors import BoardError, IntegrityFailure, PermissionDenied, Problem
 from board.privacy import text_problems
 from board.public_record import parse_snapshot
 from board.snapshot import latest_chain_head, row_problems, seal_snapshot
-from models import PublishedPeriod, Role, User, Village
+from models import PublishedPeriod, Role, User, Village, row_id
 
 
 def parts_containing(content_json: str, needle: str) -> list[str]:
@@ -126,14 +126,14 @@ def _reanchor(session: Session, village: Village, old: PublishedPeriod) -> Publi
     record = parse_snapshot(json.loads(old.content_json))
     dropped = {"hash", "prev_hash", "anchor", "anchor_prev", "redactions"}
     content = {**record.model_dump(mode="json", by_alias=True, exclude=dropped), "schema": PART_SCHEMA}
-    head = latest_chain_head(session, village.id)
+    head = latest_chain_head(session, row_id(village))
     before = session.exec(
         select(PublishedPeriod.content_hash)
-        .where(PublishedPeriod.village_id == village.id, PublishedPeriod.id < old.id)
-        .order_by(PublishedPeriod.id.desc())
+        .where(PublishedPeriod.village_id == village.id, col(PublishedPeriod.id) < old.id)
+        .order_by(col(PublishedPeriod.id).desc())
         .limit(1)
     ).first()
-    prev_hash = head.content_hash
+    prev_hash = head.content_hash if head is not None else ""  # ``old`` itself is in the chain
     canonical, content_hash = seal_snapshot(
         content,
         village_code=village.code,
@@ -144,18 +144,16 @@ def _reanchor(session: Session, village: Village, old: PublishedPeriod) -> Publi
         anchor=old.content_hash,
         anchor_prev=before or "",
     )
-    fields = dict(
-        village_id=village.id,
-        period=old.period,
-        version=old.version,
-        amendment_reason=old.amendment_reason,
-        published_by=old.published_by,
-        published_at=old.published_at,
-    )
+    period, version, reason, by, at = old.period, old.version, old.amendment_reason, old.published_by, old.published_at
     session.delete(old)
     session.flush()
     new = PublishedPeriod(
-        **fields,
+        village_id=row_id(village),
+        period=period,
+        version=version,
+        amendment_reason=reason,
+        published_by=by,
+        published_at=at,
         content_json=canonical,
         content_hash=content_hash,
         prev_hash=prev_hash,

@@ -15,9 +15,10 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board import audit
 from board.auth import require, visible_village_ids
@@ -35,7 +36,7 @@ from board.request_clock import (
 from board.snapshot import SHANGHAI
 from board.villages import get_village
 from board.workdays import WorkCalendar, load_calendar
-from models import InfoRequest, RequestEvent, RequestPolicy, Role, Township, User, Village
+from models import InfoRequest, RequestEvent, RequestPolicy, Role, Township, User, Village, row_id
 
 KIND_DISCLOSURE = "依申请公开"
 KIND_INQUIRY = "村务质询"
@@ -150,7 +151,7 @@ def set_inquiry_days(session: Session, *, township: Township, days: int, user: U
     policy = session.exec(select(RequestPolicy).where(RequestPolicy.township_id == township.id)).first()
     before = policy.inquiry_days if policy else DEFAULT_INQUIRY_DAYS
     if policy is None:
-        policy = RequestPolicy(township_id=township.id)
+        policy = RequestPolicy(township_id=row_id(township))
     policy.inquiry_days = days
     session.add(policy)
     audit.record(
@@ -172,6 +173,13 @@ def calendar_for(session: Session, village: Village) -> WorkCalendar:
     return load_calendar(township_code_of(session, village))
 
 
+def _village_of(session: Session, request: InfoRequest) -> Village:
+    village = session.get(Village, request.village_id)
+    if village is None:  # the foreign key rules this out
+        raise BoardError(f"申请 {request.code} 的村/社区不存在", field="村/社区")
+    return village
+
+
 def _limit(session: Session, request: InfoRequest, village: Village) -> int:
     return inquiry_days(session, village.township_id) if request.kind == KIND_INQUIRY else REPLY_DAYS
 
@@ -181,13 +189,13 @@ def _events(session: Session, request: InfoRequest) -> list[RequestEvent]:
         session.exec(
             select(RequestEvent)
             .where(RequestEvent.request_id == request.id)
-            .order_by(RequestEvent.on_day, RequestEvent.id)
+            .order_by(col(RequestEvent.on_day), col(RequestEvent.id))
         )
     )
 
 
 def request_clock(session: Session, request: InfoRequest, calendar: WorkCalendar | None = None) -> Clock:
-    village = session.get(Village, request.village_id)
+    village = _village_of(session, request)
     calendar = calendar or calendar_for(session, village)
     events = [Event(e.kind, e.on_day, e.days) for e in _events(session, request)]
     return compute_clock(events, limit=_limit(session, request, village), calendar=calendar)
@@ -207,7 +215,7 @@ def _refresh(session: Session, request: InfoRequest, calendar: WorkCalendar | No
 def _add_event(
     session: Session, request: InfoRequest, kind: str, on_day: date, *, by: str = "", note: str = "", days: int = 0
 ) -> None:
-    session.add(RequestEvent(request_id=request.id, kind=kind, on_day=on_day, by=by, note=note, days=days))
+    session.add(RequestEvent(request_id=row_id(request), kind=kind, on_day=on_day, by=by, note=note, days=days))
 
 
 def _text_problems(field: str, text: str, limit: int, *, required: bool = True) -> list[Problem]:
@@ -276,7 +284,7 @@ def submit_request(
     today = shanghai_today(now)
     request = InfoRequest(
         code=code,
-        village_id=village.id,
+        village_id=row_id(village),
         kind=kind,
         topic=topic,
         subject=subject,
@@ -318,7 +326,7 @@ def _staff_request(
 ) -> tuple[InfoRequest, Village]:
     """The request, if ``user`` may act on it; ``None`` is the command-line operator (read-only use)."""
     request = get_request(session, code)
-    village = session.get(Village, request.village_id)
+    village = _village_of(session, request)
     if user is not None:
         require(session, user, village, *roles)
     return request, village
@@ -413,7 +421,7 @@ def end_consultation(session: Session, code: str, *, user: User, today: date, no
 
 def extend_request(
     session: Session, code: str, *, user: User, reason: str, today: date, days: int = MAX_EXTENSION_DAYS
-) -> date:
+) -> date | None:
     """§33: one extension of at most 20 working days, with a reason, before the deadline."""
     request, village = _staff_request(session, code, user, HANDLER_ROLES)
     _open(request)
@@ -530,7 +538,7 @@ def _days_left_label(left: int | None, request: InfoRequest) -> str:
     return f"剩 {left} 个工作日"
 
 
-def _row(request: InfoRequest, village: Village, calendar: WorkCalendar, today: date) -> dict:
+def _row(request: InfoRequest, village: Village, calendar: WorkCalendar, today: date) -> dict[str, Any]:
     left = (
         None
         if request.due_on is None or request.status == "replied"
@@ -568,9 +576,9 @@ def inbox(
     village_code: str | None = None,
     overdue_only: bool = False,
     open_only: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Requests of the villages a user (``None``: the command-line operator) may see, most urgent first."""
-    query = select(InfoRequest, Village).join(Village, Village.id == InfoRequest.village_id)
+    query = select(InfoRequest, Village).join(Village, col(Village.id) == InfoRequest.village_id)
     if village_code:
         village = get_village(session, village_code)
         if user is not None:
@@ -581,9 +589,9 @@ def inbox(
             raise BoardError("您的账号不能查看居民申请", field="权限")
         ids = visible_village_ids(session, user)
         if ids is not None:
-            query = query.where(InfoRequest.village_id.in_(ids or {-1}))
+            query = query.where(col(InfoRequest.village_id).in_(ids or {-1}))
     if overdue_only:
-        query = query.where(InfoRequest.status != "replied", InfoRequest.due_on < today)
+        query = query.where(InfoRequest.status != "replied", col(InfoRequest.due_on) < today)
     elif open_only:
         query = query.where(InfoRequest.status != "replied")
     calendars: dict[int | None, WorkCalendar] = {}
@@ -597,7 +605,7 @@ def inbox(
     return rows
 
 
-def request_detail(session: Session, code: str, *, user: User | None, today: date) -> dict:
+def request_detail(session: Session, code: str, *, user: User | None, today: date) -> dict[str, Any]:
     """Everything staff see about one request; the phone stays masked here too."""
     request, village = _staff_request(session, code, user, VIEWER_ROLES)
     calendar = calendar_for(session, village)
@@ -637,10 +645,10 @@ def reply_contact(session: Session, code: str, *, user: User) -> str:
     return request.phone
 
 
-def public_status(session: Session, code: str, *, today: date) -> dict:
+def public_status(session: Session, code: str, *, today: date) -> dict[str, Any]:
     """What anyone with the 查询码 sees: no name, no phone."""
     request = get_request(session, code)
-    village = session.get(Village, request.village_id)
+    village = _village_of(session, request)
     row = _row(request, village, calendar_for(session, village), today)
     return {
         "code": row["code"],
@@ -657,12 +665,12 @@ def public_status(session: Session, code: str, *, today: date) -> dict:
     }
 
 
-def published_answers(session: Session, village: Village) -> list[dict]:
+def published_answers(session: Session, village: Village) -> list[dict[str, str]]:
     """Questions and answers shown on the board: masked, without name or phone."""
     rows = session.exec(
         select(InfoRequest)
-        .where(InfoRequest.village_id == village.id, InfoRequest.published.is_(True))
-        .order_by(InfoRequest.replied_on.desc(), InfoRequest.id.desc())
+        .where(InfoRequest.village_id == village.id, col(InfoRequest.published).is_(True))
+        .order_by(col(InfoRequest.replied_on).desc(), col(InfoRequest.id).desc())
     )
     return [
         {
@@ -679,17 +687,19 @@ def published_answers(session: Session, village: Village) -> list[dict]:
     ]
 
 
-def request_stats(session: Session, villages: list[Village]) -> dict:
+def request_stats(session: Session, villages: list[Village]) -> dict[str, Any]:
     """Received, answered, answered on time (%), median working days to answer."""
     if not villages:
         return {"received": 0, "answered": 0, "on_time": 0, "on_time_pct": None, "median_workdays": None}
-    requests = session.exec(select(InfoRequest).where(InfoRequest.village_id.in_([v.id for v in villages]))).all()
+    requests = session.exec(select(InfoRequest).where(col(InfoRequest.village_id).in_([v.id for v in villages]))).all()
     calendars: dict[int | None, WorkCalendar] = {}
     by_id = {v.id: v for v in villages}
     answered = [r for r in requests if r.status == "replied"]
-    on_time = sum(1 for r in answered if r.due_on is not None and r.replied_on <= r.due_on)
+    on_time = sum(1 for r in answered if r.due_on is not None and r.replied_on is not None and r.replied_on <= r.due_on)
     spans = []
     for r in answered:
+        if r.replied_on is None:  # a replied request always has its day; the type cannot say so
+            continue
         village = by_id[r.village_id]
         if village.township_id not in calendars:
             calendars[village.township_id] = calendar_for(session, village)
@@ -709,11 +719,11 @@ def refresh_open_deadlines(session: Session) -> int:
     for request in session.exec(select(InfoRequest).where(InfoRequest.status != "replied")).all():
         before = request.due_on
         _refresh(session, request)
-        moved += request.due_on != before
+        moved += int(request.due_on != before)
     return moved
 
 
-def reply_letter(session: Session, code: str, *, user: User | None) -> dict:
+def reply_letter(session: Session, code: str, *, user: User | None) -> dict[str, Any]:
     """What the printable 答复书 shows; only for answered requests."""
     request, village = _staff_request(session, code, user, VIEWER_ROLES)
     if request.status != "replied":
@@ -730,20 +740,20 @@ def reply_letter(session: Session, code: str, *, user: User | None) -> dict:
         "question": request.question,
         "reply_form": request.reply_form,
         "reply_text": request.reply_text,
-        "replied_on": request.replied_on.isoformat(),
+        "replied_on": request.replied_on.isoformat() if request.replied_on else "",
     }
 
 
 def request_villages(session: Session) -> list[tuple[str, str]]:
     """Every village residents may ask (code, name), in code order."""
-    return [(code, name) for code, name in session.exec(select(Village.code, Village.name).order_by(Village.code))]
+    return [(code, name) for code, name in session.exec(select(Village.code, Village.name).order_by(col(Village.code)))]
 
 
-def statistics_rows(session: Session) -> list[dict]:
+def statistics_rows(session: Session) -> list[dict[str, Any]]:
     """Public statistics: one row per village and one total per township."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     townships = {t.id: t for t in session.exec(select(Township))}
-    villages = list(session.exec(select(Village).order_by(Village.township_id, Village.code)))
+    villages = list(session.exec(select(Village).order_by(col(Village.township_id), col(Village.code))))
     by_township: dict[int | None, list[Village]] = {}
     for village in villages:
         by_township.setdefault(village.township_id, []).append(village)

@@ -9,8 +9,9 @@ and every validation problem, as plain data; views/review.py shapes it into tabl
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.auth import require
 from board.balance import balance_identity
@@ -21,22 +22,22 @@ from board.records import load_records, require_period
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps
-from models import Direction, Period, PeriodStatus, Role, User, Village
+from models import Direction, Period, PeriodStatus, Role, User, Village, row_id
 
 TOTAL_KEYS = ("opening_fen", "income_fen", "expense_fen", "closing_fen")
 
 REVIEW_ROLES = (Role.supervisor, Role.township, Role.clerk)
 
 
-def _fen(value) -> int | None:
+def _fen(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _key(value) -> str:
+def _key(value: Any) -> str:
     return str(value or "")
 
 
-def category_totals(ledger: list[dict]) -> dict[str, dict[str, int]]:
+def category_totals(ledger: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """{"in": {category: fen}, "out": {...}} from typed ledger rows."""
     sums: dict[str, dict[str, int]] = {Direction.income: defaultdict(int), Direction.expense: defaultdict(int)}
     for line in ledger:
@@ -46,8 +47,8 @@ def category_totals(ledger: list[dict]) -> dict[str, dict[str, int]]:
     return {k: dict(v) for k, v in sums.items()}
 
 
-def total_differences(current: dict[str, int], previous: dict[str, int] | None) -> list[dict]:
-    rows = []
+def total_differences(current: dict[str, int], previous: dict[str, int] | None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for key in TOTAL_KEYS:
         before = previous.get(key) if previous else None
         rows.append(
@@ -61,9 +62,11 @@ def total_differences(current: dict[str, int], previous: dict[str, int] | None) 
     return rows
 
 
-def category_differences(current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None) -> list[dict]:
+def category_differences(
+    current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
+) -> list[dict[str, Any]]:
     """Per 收支类别: this month, last month and the change (categories of either month)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for direction in Direction:
         now = current.get(direction, {})
         before = (previous or {}).get(direction, {})
@@ -80,12 +83,12 @@ def category_differences(current: dict[str, dict[str, int]], previous: dict[str,
     return rows
 
 
-def empty_sections(sections: dict[str, list]) -> list[str]:
+def empty_sections(sections: dict[str, list[Any]]) -> list[str]:
     """Labels of the sections with no rows — the public board shows them as 本月无."""
     return [SECTIONS[key][1] for key in SECTIONS if not sections.get(key)]
 
 
-def major_payments(ledger: list[dict]) -> list[dict]:
+def major_payments(ledger: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Expense lines of 5万元 or more, which need 四议两公开 / 专项公开."""
     return [
         {"line": i, **line}
@@ -98,13 +101,15 @@ def major_payments(ledger: list[dict]) -> list[dict]:
     ]
 
 
-def _previous_figures(session: Session, village: Village, period: str) -> tuple[str, dict | None, dict | None]:
+def _previous_figures(
+    session: Session, village: Village, period: str
+) -> tuple[str, dict[str, Any] | None, dict[str, dict[str, int]] | None]:
     previous_period = shift_period(period, -1)
-    snapshot = latest_snapshot(session, village.id, previous_period)
+    snapshot = latest_snapshot(session, row_id(village), previous_period)
     if snapshot is None:
         return previous_period, None, None
     finance = load_snapshot(snapshot).finance
-    by_category = {
+    by_category: dict[str, dict[str, int]] = {
         Direction.income: {c.category: c.amount_fen for c in finance.income_by_category},
         Direction.expense: {c.category: c.amount_fen for c in finance.expense_by_category},
     }
@@ -119,13 +124,13 @@ def ever_submitted(row: Period) -> bool:
     return row.status != PeriodStatus.draft or row.submitted_at is not None or row.published_at is not None
 
 
-def review_periods(session: Session, *, village: Village, user: User) -> list[dict]:
+def review_periods(session: Session, *, village: Village, user: User) -> list[dict[str, Any]]:
     """Months of a village with their status, newest first (submitted ones are the queue).
 
     Reviewers do not see drafts nobody submitted; the clerk sees every month.
     """
     require(session, user, village, *REVIEW_ROLES)
-    rows = session.exec(select(Period).where(Period.village_id == village.id).order_by(Period.period.desc()))
+    rows = session.exec(select(Period).where(Period.village_id == row_id(village)).order_by(col(Period.period).desc()))
     return [
         {"period": r.period, "status": r.status.value, "status_label": STATUS_LABELS[r.status]}
         for r in rows
@@ -133,7 +138,7 @@ def review_periods(session: Session, *, village: Village, user: User) -> list[di
     ]
 
 
-def build_review(session: Session, *, village: Village, period: str, user: User) -> dict:
+def build_review(session: Session, *, village: Village, period: str, user: User) -> dict[str, Any]:
     """Everything the supervisor needs to decide on one month (plain data, money in fen)."""
     require(session, user, village, *REVIEW_ROLES)
     row = require_period(session, village, period)

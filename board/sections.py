@@ -6,6 +6,7 @@ Saving (board.entry), validation, importers and the entry grids all read these.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from models import (
     AccountBalance,
@@ -28,7 +29,9 @@ class Column:
     max_len: int = 200
 
 
-SECTIONS: dict[str, tuple[type, str, tuple[Column, ...]]] = {
+# section → (table class, Chinese label, columns).  Every table has ``period_id`` and is read by field name,
+# so the class is typed loosely: the eight tables share no declared base beyond SQLModel.
+SECTIONS: dict[str, tuple[type[Any], str, tuple[Column, ...]]] = {
     "ledger": (
         LedgerEntry,
         "收支明细",

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.commitment import (
@@ -31,14 +33,14 @@ from board.periods import partial_iso, period_bounds, shift_period
 from board.privacy import mask_id_number, mask_phone, mask_text
 from board.public_record import SCHEMA_VERSION, PublicRecord, is_major_payment, is_transfer, parse_snapshot
 from board.records import PeriodRecords, account_totals, village_totals
-from models import Direction, PublishedPeriod, Township, User, Village
+from models import Direction, PublishedPeriod, Township, User, Village, row_id
 
 HISTORY_MONTHS = 24
 CONTRACT_WARNING_DAYS = 90
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def mask_public_text(value):
+def mask_public_text(value: Any) -> Any:
     """Mask personal numbers in every string of the public document, whatever field it sits in.
 
     No field is exempt: a hotline or contact holding a mobile (refused on input since) is masked too.
@@ -57,7 +59,7 @@ snapshot_hash = legacy_hash
 
 
 def seal_snapshot(
-    content: dict,
+    content: dict[str, Any],
     *,
     village_code: str,
     period: str,
@@ -103,17 +105,17 @@ def latest_snapshot(session: Session, village_id: int, period: str) -> Published
     return session.exec(
         select(PublishedPeriod)
         .where(PublishedPeriod.village_id == village_id, PublishedPeriod.period == period)
-        .order_by(PublishedPeriod.version.desc())
+        .order_by(col(PublishedPeriod.version).desc())
     ).first()
 
 
 def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | None:
     return session.exec(
-        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id.desc())
+        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(col(PublishedPeriod.id).desc())
     ).first()
 
 
-def _history(session: Session, village_id: int, period: str) -> list[dict]:
+def _history(session: Session, village_id: int, period: str) -> list[dict[str, Any]]:
     """Totals of the previous published months (latest version each), oldest first."""
     first = shift_period(period, -(HISTORY_MONTHS - 1))
     rows = session.exec(
@@ -123,7 +125,7 @@ def _history(session: Session, village_id: int, period: str) -> list[dict]:
             PublishedPeriod.period >= first,
             PublishedPeriod.period < period,
         )
-        .order_by(PublishedPeriod.period, PublishedPeriod.version)
+        .order_by(col(PublishedPeriod.period), col(PublishedPeriod.version))
     ).all()
     latest = {row.period: row for row in rows}
     history = []
@@ -140,7 +142,7 @@ def _history(session: Session, village_id: int, period: str) -> list[dict]:
     return history
 
 
-def _by_category(lines: list[dict]) -> list[dict]:
+def _by_category(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     sums: dict[str, int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
     for line in lines:
@@ -159,14 +161,14 @@ def build_content(
     published_at: datetime,
     published_by: str,
     amendment_reason: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """The public document for one village-month, with personal data already masked."""
     village: Village = records.village
     period = records.period
     township = session.get(Township, village.township_id) if village.township_id else None
     _, last_day = period_bounds(period.period)
 
-    ledger = [
+    ledger: list[dict[str, Any]] = [
         {
             "line": i,
             "date": line.entry_date.isoformat(),
@@ -190,7 +192,7 @@ def build_content(
     expenses = [x for x in ledger if x["direction"] == Direction.expense and not x["transfer"]]
     per_account = account_totals(records)
 
-    assets = [
+    assets: list[dict[str, Any]] = [
         {
             "name": a.name,
             "category": a.category,
@@ -202,11 +204,11 @@ def build_content(
         }
         for a in records.assets
     ]
-    asset_groups: dict[str, list[dict]] = defaultdict(list)
+    asset_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in assets:
         asset_groups[a["category"] or "其他"].append(a)
 
-    debts = {"receivable": [], "payable": []}
+    debts: dict[str, list[dict[str, Any]]] = {"receivable": [], "payable": []}
     for d in records.debts:
         debts[d.kind.value].append(
             {
@@ -232,7 +234,7 @@ def build_content(
         for r in records.resources
     ]
 
-    affairs = []
+    affairs: list[dict[str, Any]] = []
     for item in records.affairs:
         people = [
             {
@@ -243,7 +245,7 @@ def build_content(
                 "amount_fen": b.amount_fen,
                 "note": mask_text(b.note),
             }
-            for b in records.beneficiaries.get(item.id, [])
+            for b in records.beneficiaries.get(row_id(item), [])
         ]
         affairs.append(
             {
@@ -258,11 +260,11 @@ def build_content(
             }
         )
 
-    history = _history(session, village.id, period.period)
+    history = _history(session, row_id(village), period.period)
     previous = history[-1] if history and history[-1]["period"] == shift_period(period.period, -1) else None
     totals = village_totals(records)
 
-    content = mask_public_text(
+    content: dict[str, Any] = mask_public_text(
         {
             "schema": SCHEMA_VERSION,
             "village": {
@@ -356,7 +358,7 @@ class ChainReport:
     notes: tuple[str, ...] = ()  # redactions and re-anchored versions: legitimate, but worth a look
 
 
-def _moment(text) -> str | None:
+def _moment(text: str) -> str | None:
     """A stored ``published_at`` as ``utc_iso`` writes it (older documents may say ``Z``)."""
     try:
         return utc_iso(datetime.fromisoformat(text))
@@ -388,7 +390,7 @@ def row_problems(row: PublishedPeriod, village_code: str) -> list[str]:
     if expected != row.content_hash:
         return [f"{label}：内容与核验码不符，公开后被改动过"]
     # Schema 3 hashes these columns in its header; older schemas only carry them in the document.
-    listed = (
+    listed: tuple[tuple[str, Any, Any], ...] = (
         ("村代码", (doc.get("village") or {}).get("code"), village_code),
         ("月份", doc.get("period"), row.period),
         ("版本", doc.get("version"), row.version),
@@ -414,20 +416,21 @@ def verify_chain(session: Session, village_id: int) -> ChainReport:
     """Recompute every snapshot hash of a village in publishing order."""
     village = session.get(Village, village_id)
     rows = session.exec(
-        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(PublishedPeriod.id)
+        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(col(PublishedPeriod.id))
     ).all()
     # A re-anchored version stands in for the old row it replaced, at that row's place in the chain.
     anchors = {row.anchor_hash: row.anchor_prev for row in rows if row.anchor_hash}
+    village_code = village.code if village is not None else ""
     problems, prev = [], ""
     for row in rows:
         if row.prev_hash != prev and anchors.get(row.prev_hash, None) != prev:
             problems.append(f"{row.period} 第{row.version}版：链条断开，前一版的核验码不符")
-        problems += row_problems(row, village.code)
+        problems += row_problems(row, village_code)
         prev = row.content_hash
     return ChainReport(ok=not problems, checked=len(rows), problems=problems, notes=tuple(_notes(rows)))
 
 
-def _notes(rows: list[PublishedPeriod]) -> list[str]:
+def _notes(rows: Sequence[PublishedPeriod]) -> list[str]:
     notes = []
     for row in rows:
         label = f"{row.period} 第{row.version}版"

@@ -19,7 +19,9 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any
 
 from board.errors import BoardError, Problem
 
@@ -130,7 +132,7 @@ def _rows_used(data: bytes, info: zipfile.ZipInfo, columns: int, max_rows: int, 
     return max((max(map(int, _ROW_REF.findall(chunk)), default=0) for chunk in _inflate(data, info, field)), default=0)
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo, field: str):
+def _inflate(data: bytes, info: zipfile.ZipInfo, field: str) -> Iterator[bytes]:
     """The part's bytes in chunks of at most _CHUNK (with a little overlap), checked against its declared size."""
     broken = BoardError("文件已损坏（压缩数据与目录不符），已拒绝。请另存为新文件后再上传", field=field)
     if info.flag_bits & 1:
@@ -195,7 +197,7 @@ def _check_area(columns: int, rows: int, max_rows: int, field: str) -> None:
         )
 
 
-def _child(conn, fn: Callable, args: tuple, memory: int, seconds: float) -> None:
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory: int, seconds: float) -> None:
     # A parser that runs out of memory prints a long native backtrace: keep it out of the server's log.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
@@ -221,13 +223,13 @@ _context = multiprocessing.get_context("fork")
 
 
 def run_limited(
-    fn: Callable,
-    *args,
+    fn: Callable[..., Any],
+    *args: Any,
     what: str,
     field: str,
     memory: int = CHILD_MEMORY,
     seconds: float = CHILD_SECONDS,
-):
+) -> Any:
     """``fn(*args)`` in a child process limited to ``memory`` bytes more than it starts with and ``seconds``.
 
     ``fn``'s BoardError comes back as a BoardError, and a
@@ -252,7 +254,7 @@ def run_limited(
         return value
     log.warning("upload refused (%s)", kind)
     if kind == "refused":
-        raise BoardError([Problem(*p) for p in value])
+        raise BoardError([Problem(*p) for p in value or []])
     if kind == "timeout":
         raise BoardError(
             f"{what}处理超过 {seconds:g} 秒仍未完成，结构异常，已停止。请另存为新文件后再上传", field=field

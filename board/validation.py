@@ -6,8 +6,10 @@ naming the section, the row and the field, in Chinese.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS, balance_identity
 from board.errors import Problem
@@ -18,7 +20,17 @@ from board.public_record import TRANSFER_CATEGORY
 from board.records import PeriodRecords, account_totals, find_period, transfer_totals
 from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
-from models import Account, AccountBalance, LedgerEntry, Period, PeriodStatus, PublishedPeriod, Township
+from models import (
+    Account,
+    AccountBalance,
+    Beneficiary,
+    LedgerEntry,
+    Period,
+    PeriodStatus,
+    PublishedPeriod,
+    Township,
+    row_id,
+)
 
 
 def check_amount(amount: int | None, row: int, field: str, *, allow_zero: bool = False) -> list[Problem]:
@@ -65,7 +77,7 @@ def check_balances(records: PeriodRecords) -> list[Problem]:
 
 
 def _text_problems(
-    row: int, section: str, fields: dict[str, str | None], *, contact: set[str] = frozenset()
+    row: int, section: str, fields: dict[str, str | None], *, contact: set[str] | frozenset[str] = frozenset()
 ) -> list[Problem]:
     return [
         Problem(row, f"{section}·{name}", message)
@@ -104,12 +116,12 @@ def check_personal_data(records: PeriodRecords, *, township_name: str = "") -> l
             )
     people = [c for c in BENEFICIARY_COLUMNS if c.kind == "text" and c.name not in ("id_number", "phone")]
     for i, item in enumerate(records.affairs, start=1):
-        for j, person in enumerate(records.beneficiaries.get(item.id, []), start=1):
+        for j, person in enumerate(records.beneficiaries.get(row_id(item), []), start=1):
             problems += _text_problems(j, f"村务第{i}项名单", {c.label: getattr(person, c.name) for c in people})
     return problems
 
 
-def check_beneficiary(person, row: int, section: str) -> list[Problem]:
+def check_beneficiary(person: Beneficiary, row: int, section: str) -> list[Problem]:
     """A recipient's 身份证号 and 手机号: a real ID (known province, real birth date) and an 11-digit mobile."""
     problems = []
     for column, normaliser in (("id_number", normalise_id_number), ("phone", normalise_mobile)):
@@ -124,13 +136,13 @@ def check_beneficiary(person, row: int, section: str) -> list[Problem]:
 
 
 def validate_records(
-    records: PeriodRecords, *, other_vouchers: set[str] = frozenset(), township_name: str = ""
+    records: PeriodRecords, *, other_vouchers: set[str] | frozenset[str] = frozenset(), township_name: str = ""
 ) -> list[Problem]:
     """Every problem in a period's records; ``other_vouchers`` are the village-year's other 凭证号."""
     first, last = period_bounds(records.period.period)
     problems = check_balances(records)
 
-    def in_period(day, row: int, field: str) -> list[Problem]:
+    def in_period(day: date | None, row: int, field: str) -> list[Problem]:
         if day is None or first <= day <= last:
             return []
         return [Problem(row, field, f"日期 {day} 不在 {records.period.period} 月内")]
@@ -163,10 +175,10 @@ def validate_records(
     for i, item in enumerate(records.party, start=1):
         problems += in_period(item.item_date, i, "党务·日期")
         problems += check_amount(item.amount_fen, i, "党务·金额", allow_zero=True)
-    for i, item in enumerate(records.affairs, start=1):
-        problems += in_period(item.item_date, i, "村务·日期")
-        problems += check_amount(item.amount_fen, i, "村务·金额", allow_zero=True)
-        for j, b in enumerate(records.beneficiaries.get(item.id, []), start=1):
+    for i, affair in enumerate(records.affairs, start=1):
+        problems += in_period(affair.item_date, i, "村务·日期")
+        problems += check_amount(affair.amount_fen, i, "村务·金额", allow_zero=True)
+        for j, b in enumerate(records.beneficiaries.get(row_id(affair), []), start=1):
             section = f"村务第{i}项名单"
             if not (b.name or "").strip():
                 problems.append(Problem(j, f"{section}·姓名", "姓名不能为空"))
@@ -182,7 +194,7 @@ def other_vouchers_of_year(session: Session, records: PeriodRecords) -> set[str]
     year = records.period.period[:4]
     rows = session.exec(
         select(LedgerEntry.voucher_no)
-        .join(Period, Period.id == LedgerEntry.period_id)
+        .join(Period, col(Period.id) == LedgerEntry.period_id)
         .where(
             Period.village_id == records.village.id,
             Period.period.startswith(f"{year}-"),
@@ -231,11 +243,11 @@ def check_carry_forward(session: Session, records: PeriodRecords, *, publishing:
     last_month = shift_period(period, -1)
     previous = find_period(session, village, last_month)
     pending = previous is not None and previous.status in (PeriodStatus.submitted, PeriodStatus.approved)
-    if pending and not publishing:
+    if pending and previous is not None and not publishing:
         closings = {account: closing for account, (_, closing) in entered_balances(session, previous).items()}
         source = "上月待公开的月末余额"
     else:
-        published = published_accounts(session, village.id, last_month)
+        published = published_accounts(session, row_id(village), last_month)
         if published is None:
             return check_publish_order(session, records) if publishing else []
         closings = {account: closing for account, (_, closing) in published.items()}
@@ -263,7 +275,7 @@ def check_publish_order(session: Session, records: PeriodRecords) -> list[Proble
     balances. A correction of a month already public (older data published out of order) is not held back.
     """
     village, period = records.village, records.period.period
-    if latest_snapshot(session, village.id, period) is not None:
+    if latest_snapshot(session, row_id(village), period) is not None:
         return []
     first = session.exec(select(func.min(PublishedPeriod.period)).where(PublishedPeriod.village_id == village.id)).one()
     if first is None:

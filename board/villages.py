@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.errors import BoardError
 from board.privacy import text_problems
@@ -94,7 +94,7 @@ def categories_for(session: Session, village: Village, direction: Direction) -> 
     rows = session.exec(
         select(LedgerCategory.name)
         .where(LedgerCategory.township_id == village.township_id, LedgerCategory.direction == direction)
-        .order_by(LedgerCategory.sort_order)
+        .order_by(col(LedgerCategory.sort_order))
     ).all()
     return [*(list(rows) or DEFAULT_CATEGORIES[direction]), TRANSFER_CATEGORY]
 
@@ -145,7 +145,7 @@ def remove_category(session: Session, *, township_code: str, direction: str, nam
 def township_categories(session: Session, township_code: str) -> dict[str, list[str]]:
     township = get_township(session, township_code)
     rows = session.exec(
-        select(LedgerCategory).where(LedgerCategory.township_id == township.id).order_by(LedgerCategory.sort_order)
+        select(LedgerCategory).where(LedgerCategory.township_id == township.id).order_by(col(LedgerCategory.sort_order))
     ).all()
     return {
         "收入": [c.name for c in rows if c.direction == Direction.income],

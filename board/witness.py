@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
 from board.commitment import utc_iso
 from board.errors import BoardError, Problem
 from board.snapshot import latest_chain_head
-from models import PublishedPeriod, Village
+from models import PublishedPeriod, Village, row_id
 
 FIELDS = ("village", "period", "version", "hash", "published_at", "exported_at")
 
 
-def witness_line(row: PublishedPeriod, village: Village, exported_at: datetime) -> dict:
+def witness_line(row: PublishedPeriod, village: Village, exported_at: datetime) -> dict[str, Any]:
     return {
         "village": village.code,
         "period": row.period,
@@ -32,18 +33,18 @@ def witness_line(row: PublishedPeriod, village: Village, exported_at: datetime) 
     }
 
 
-def township_heads(session: Session, township_id: int, exported_at: datetime) -> list[dict]:
+def township_heads(session: Session, township_id: int, exported_at: datetime) -> list[dict[str, Any]]:
     """The chain head of every village of a township that has published."""
     villages = session.exec(select(Village).where(Village.township_id == township_id).order_by(Village.code)).all()
     lines = []
     for village in villages:
-        head = latest_chain_head(session, village.id)
+        head = latest_chain_head(session, row_id(village))
         if head is not None:
             lines.append(witness_line(head, village, exported_at))
     return lines
 
 
-def read_witnesses(path: Path) -> list[dict]:
+def read_witnesses(path: Path) -> list[dict[str, Any]]:
     """Every line of a witness file; a line that is not a witness is refused by number."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -66,7 +67,7 @@ def read_witnesses(path: Path) -> list[dict]:
     return entries
 
 
-def witness_problems(session: Session, village: Village, entries: list[dict]) -> list[str]:
+def witness_problems(session: Session, village: Village, entries: list[dict[str, Any]]) -> list[str]:
     """What the chain no longer holds of what the witnesses wrote down for ``village``."""
     mine = [e for e in entries if e["village"] == village.code]
     if not mine:

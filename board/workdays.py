@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import chinese_calendar
 
@@ -30,7 +31,7 @@ def calendar_dir() -> Path:
     return Path(os.environ.get("SANWU_CALENDAR_DIR") or Path(__file__).resolve().parent.parent / "workdays")
 
 
-def _dates(path: Path, data: dict, key: str) -> set[date]:
+def _dates(path: Path, data: dict[str, Any], key: str) -> set[date]:
     values = data.get(key, [])
     if not isinstance(values, list) or not all(type(v) is date for v in values):
         raise BoardError(f"{path.name} 的 {key} 应是日期列表，例如 {key} = [2027-02-08]", field="工作日历")
@@ -70,7 +71,7 @@ class WorkCalendar:
         if day in self.holidays:
             return False
         if day.year in _LIBRARY_YEARS:
-            return chinese_calendar.is_workday(day)
+            return bool(chinese_calendar.is_workday(day))
         return day.weekday() < 5
 
     def unknown_years(self, *days: date) -> list[int]:

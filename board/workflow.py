@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -36,7 +37,7 @@ from board.snapshot import (
     seal_snapshot,
 )
 from board.validation import entered_balances, published_accounts, validate_period
-from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, utcnow
+from models import Account, AccountBalance, Period, PeriodStatus, PublishedPeriod, Role, User, Village, row_id, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +74,12 @@ def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
     ]
 
 
-def _advance(session: Session, period: Period, user: User, step: str, **extra) -> None:
+def _advance(session: Session, period: Period, user: User, step: str, **extra: Any) -> None:
     """Move the month to the step's target status."""
     _change_status(session, period, user, step, STEPS[step].target, **extra)
 
 
-def _change_status(session: Session, period: Period, user: User, action: str, to: PeriodStatus, **extra) -> None:
+def _change_status(session: Session, period: Period, user: User, action: str, to: PeriodStatus, **extra: Any) -> None:
     """Set the month's status, bump its version and audit the change under ``action``."""
     before = period.status.value
     period.status = to
@@ -184,7 +185,7 @@ def _publish_month(
     problems = validate_period(session, records, publishing=True)
     if problems:
         raise BoardError(problems)
-    previous = latest_snapshot(session, village.id, period)
+    previous = latest_snapshot(session, row_id(village), period)
     version = previous.version + 1 if previous else 1
     reason = row.amendment_reason.strip()
     if version > 1 and not reason:
@@ -198,13 +199,13 @@ def _publish_month(
         published_by=user.username,
         amendment_reason=reason if version > 1 else "",
     )
-    head = latest_chain_head(session, village.id)
+    head = latest_chain_head(session, row_id(village))
     prev_hash = head.content_hash if head else ""
     canonical, content_hash = seal_snapshot(
         content, village_code=village.code, period=period, version=version, published_at=now, prev_hash=prev_hash
     )
     snapshot = PublishedPeriod(
-        village_id=village.id,
+        village_id=row_id(village),
         period=period,
         version=version,
         amendment_reason=content["amendment_reason"],
@@ -286,7 +287,9 @@ STEPS: dict[str, Step] = {
 }
 
 
-def run_step(session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""):
+def run_step(
+    session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""
+) -> Period | PublishedPeriod:
     """One workflow step by name, with the comment as 审核意见, 退回意见 or 更正说明."""
     rule = STEPS.get(step)
     if rule is None:
@@ -335,12 +338,12 @@ def _closings(session: Session, row: Period) -> dict[str, int]:
 
 def _carried_months(session: Session, village: Village, period: str) -> list[Period]:
     """The later months, in order, whose pending corrections change their public opening: they go with ``period``."""
-    chain = []
+    chain: list[Period] = []
     while True:
         period = shift_period(period, 1)
         row = find_period(session, village, period)
-        published = published_accounts(session, village.id, period) if row is not None else None
-        if published is None or row.status == PeriodStatus.published:
+        published = published_accounts(session, row_id(village), period) if row is not None else None
+        if row is None or published is None or row.status == PeriodStatus.published:
             return chain
         openings = _openings(session, row)
         if all(openings[account] == published.get(account, (0, 0))[0] for account in openings):
@@ -360,7 +363,7 @@ def _carried_chain(session: Session, village: Village, period: str) -> list[Peri
             )
     last = chain[-1] if chain else require_period(session, village, period)
     after = shift_period(last.period, 1)
-    published = published_accounts(session, village.id, after)
+    published = published_accounts(session, row_id(village), after)
     if published is None:
         return chain
     closings = _closings(session, last)
@@ -385,7 +388,7 @@ def _carry_into(session: Session, village: Village, source: Period, user: User) 
     """
     month = shift_period(source.period, 1)
     target = find_period(session, village, month)
-    if target is None or published_accounts(session, village.id, month) is None:
+    if target is None or published_accounts(session, row_id(village), month) is None:
         return None
     closings = _closings(session, source)
     if _openings(session, target) == closings:
@@ -416,7 +419,7 @@ def _carry_openings(session: Session, target: Period, openings: dict[str, int], 
         if row is None:
             if opening == 0:
                 continue
-            row = rows[account] = AccountBalance(period_id=target.id, account=Account(account))
+            row = rows[account] = AccountBalance(period_id=row_id(target), account=Account(account))
         row.closing_fen += opening - row.opening_fen
         if row.statement_fen is not None:
             row.statement_fen += opening - row.opening_fen

@@ -41,7 +41,8 @@ class Globals:
 
 
 def os_error_text(error: OSError, doing: str = "读写文件") -> str:
-    reason = _OS_ERRORS.get(error.errno, f"系统错误 {errno.errorcode.get(error.errno, error.errno)}")
+    code = error.errno if error.errno is not None else -1  # -1: no errno, never a key
+    reason = _OS_ERRORS.get(code, f"系统错误 {errno.errorcode.get(code, error.errno)}")
     where = f"“{error.filename}”" if error.filename is not None else ""
     return f"无法{doing}{where}：{reason}（请检查路径是否存在、能否写入）"
 

@@ -45,7 +45,7 @@ from infra.db import unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from infra.logging import configure_logging
 from infra.settings import get_settings
-from models import Village
+from models import PublishedPeriod, Village
 
 
 class RootGroup(ZhGroup):
@@ -143,10 +143,10 @@ category_group = subgroup(root, "category", help="乡镇的收支类别（科目
 def _category(g: Globals, action: str, township: str, direction: str | None = None, name: str | None = None) -> int:
     engine = g.engine()
     with unit_of_work(engine) as session:
-        if action == "add":
-            add_category(session, township_code=township, direction=direction, name=name)
-        elif action == "remove":
-            remove_category(session, township_code=township, direction=direction, name=name)
+        if action in ("add", "remove"):
+            assert direction is not None and name is not None  # both commands require them
+            change = add_category if action == "add" else remove_category
+            change(session, township_code=township, direction=direction, name=name)
         session.commit()
         chart = township_categories(session, township)
     for label, names in chart.items():
@@ -266,7 +266,7 @@ def _period_step(step: str, label: str) -> None:
             )
             session.commit()
         print(f"{row.name} {period}：{_DONE[step]}")
-        if step == "publish":
+        if step == "publish" and isinstance(result, PublishedPeriod):
             print(f"  第{result.version}版  核验码 {result.content_hash}")
         return 0
 
@@ -295,7 +295,7 @@ def cmd_compliance(g: Globals, township: str, period: str, as_json: bool, by_ite
         if by_item or output:
             items = catalogue_report(session, township_code=township, period=period, today=date.today())
             session.commit()  # keeps the coverage index it built
-    if output:
+    if output and items is not None:
         out = Path(output)
         write_output(out, report_csv(items) if out.suffix.lower() == ".csv" else report_xlsx(items))
         print(f"已导出按清单核对结果 {len(items)} 行到 {out}")
@@ -306,7 +306,7 @@ def cmd_compliance(g: Globals, township: str, period: str, as_json: bool, by_ite
         return 0
     for row in rows:
         print(f"{row['village_name']}（{row['village']}）：{row['status']}，{row['verdict']}")
-    if by_item:
+    if by_item and items is not None:
         print("按公开目录逐项核对：")
         for village in summarise(items):
             counts = "，".join(f"{VERDICT_LABELS[k]} {village[k]}" for k in ("on_time", "late", "missing", "pending"))

@@ -78,6 +78,7 @@ def cmd_export_pdf(
         write_output(out, pdf.data)
         print(f"已生成 {snapshot.village.name} {period} 公开栏 PDF（{size}，{pdf.pages} 页）：{out}")
         return 0
+    assert township is not None  # one of the two was required above
     with unit_of_work(engine) as session:
         snapshots, missing = township_snapshots(session, township, period)
     if not snapshots:

@@ -19,8 +19,8 @@ import click
 
 from board.catalogue import catalogue_rows, read_workbook, replace_catalogue, write_workbook
 from board.errors import BoardError
+from board.request_clock import MAX_EXTENSION_DAYS
 from board.requests import (
-    MAX_EXTENSION_DAYS,
     REPLY_FORMS,
     SUPPLEMENT_FORM,
     extend_request,

@@ -136,13 +136,14 @@ def cmd_push(
     if due:
         report = push_due(engine, now=now, settings=settings, timeout=timeouts)
     else:
+        assert village is not None and period is not None  # required above unless --due
         check_period(period)
         report = push_period(
             engine, village_code=village, period=period, grid_name=grid, now=now, settings=settings, timeout=timeouts
         )
     for row in report.rows:
         print(_describe(row), file=sys.stderr if row["status"] in ("failed", "ambiguous") else sys.stdout)
-    counts = {}
+    counts: dict[str, int] = {}
     for row in report.rows:
         counts[row["status_label"]] = counts.get(row["status_label"], 0) + 1
     summary = "，".join(f"{label} {n}" for label, n in counts.items()) or "没有需要发送的内容"

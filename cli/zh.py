@@ -11,6 +11,7 @@ import math
 import re
 import sys
 import unicodedata
+from typing import cast
 
 import click
 
@@ -85,7 +86,7 @@ class ZhContext(click.Context):
     formatter_class = ZhFormatter
 
 
-class _Zh:
+class _Zh(click.Command):
     """Help pages and parsing of a command, in Chinese."""
 
     context_class = ZhContext
@@ -174,7 +175,8 @@ def command(group: click.Group | None, name: str, help: str, **kwargs):
 
 
 def subgroup(group: click.Group | None, name: str, help: str) -> ZhGroup:
-    return (group.group if group else click.group)(name, cls=ZhGroup, help=help, short_help=help)(lambda: None)
+    made = (group.group if group else click.group)(name, cls=ZhGroup, help=help, short_help=help)(lambda: None)
+    return cast(ZhGroup, made)  # click types group() as returning a plain Group whatever ``cls`` is
 
 
 def option(*decls: str, metavar: str | None = None, **kwargs):

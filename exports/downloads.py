@@ -186,7 +186,7 @@ def _cells(sheet: Sheet, row: list) -> list:
 
 def snapshot_xlsx(snapshot: PublicRecord) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the default empty sheet
     head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="B71C1C")
     for sheet in snapshot_sheets(snapshot):
         ws = workbook.create_sheet(sheet.name)

@@ -694,7 +694,7 @@ def render_pdf(snapshot: PublicRecord, *, size: str = "A4", base_url: str | None
     return render_pdf_document(snapshot, size=size, base_url=base_url).data
 
 
-def _render_job(job: tuple[dict, str, str | None]) -> RenderedPdf:
+def _render_job(job: tuple[PublicRecord, str, str | None]) -> RenderedPdf:
     snapshot, size, base_url = job
     return render_pdf_document(snapshot, size=size, base_url=base_url)
 
@@ -706,10 +706,10 @@ def render_many(
     base_url: str | None = None,
     processes: int = 2,
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[dict, RenderedPdf]]:
+) -> Iterator[tuple[PublicRecord, RenderedPdf]]:
     """Render snapshots in a spawn-safe process pool, yielding (snapshot, pdf) in input order.
 
-    Workers receive plain snapshot dicts and return bytes, so nothing database-bound
+    Workers receive the (picklable) records and return bytes, so nothing database-bound
     crosses the process boundary.
     """
     base_url = base_url or get_settings().public_base_url

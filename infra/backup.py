@@ -22,7 +22,7 @@ from sqlmodel import select
 from board.errors import BoardError
 from board.snapshot import verify_chain
 from infra.db import create_db_engine, migrate, normalise_url, unit_of_work
-from models import Village
+from models import Village, row_id
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def _verify_all(engine: Engine) -> RestoreReport:
     with unit_of_work(engine) as session:
         villages = session.exec(select(Village).order_by(Village.code)).all()
         for village in villages:
-            report = verify_chain(session, village.id)
+            report = verify_chain(session, row_id(village))
             snapshots += report.checked
             problems += [f"{village.name}（{village.code}）：{p}" for p in report.problems]
     return RestoreReport(len(villages), snapshots, problems)
@@ -223,7 +223,8 @@ def _pg_tool(name: str) -> str:
 
 
 def _schema(url: URL) -> str | None:
-    match = re.search(r"search_path=([\w]+)", url.query.get("options", ""))
+    options = url.query.get("options", "")
+    match = re.search(r"search_path=([\w]+)", options if isinstance(options, str) else " ".join(options))
     return match.group(1) if match else None
 
 

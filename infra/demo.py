@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.auth import add_user
 from board.errors import BoardError
@@ -37,6 +37,7 @@ from models import (
     ServiceItem,
     User,
     Village,
+    row_id,
     utcnow,
 )
 
@@ -144,7 +145,7 @@ class _DemoBuilder:
         self.village = village
         self.rng = rng
         self.balance = {Account.cash: 860_000, Account.bank: 126_500_000}
-        self.assets = [list(a) for a in BASE_ASSETS]
+        self.assets: list[tuple[str, str, date, int, int, str]] = list(BASE_ASSETS)
         self.people = [(n, _id_number(rng), _phone(rng), f"第{rng.randint(1, 6)}组") for n in NAMES]
         self.project_paid = 0
 
@@ -261,7 +262,7 @@ class _DemoBuilder:
     def fill_month(self, period: str, index: int) -> None:
         session, rng = self.session, self.rng
         row = get_or_create_period(session, self.village, period)
-        pid = row.id
+        pid = row_id(row)
         first, last = period_bounds(period)
         month = int(period[5:])
         lines = self.ledger_lines(period, index)
@@ -304,9 +305,9 @@ class _DemoBuilder:
             )
 
         if index == 11:
-            self.assets.append(["南圩排涝沟渠（清淤改造）", "水利设施", last, 1, self.project_paid, "南圩片区"])
+            self.assets.append(("南圩排涝沟渠（清淤改造）", "水利设施", last, 1, self.project_paid, "南圩片区"))
         if index == 15:
-            self.assets.append(["社区食堂厨房设备", "机器设备", last, 1, 4_300_000, "党群服务中心"])
+            self.assets.append(("社区食堂厨房设备", "机器设备", last, 1, 4_300_000, "党群服务中心"))
         for name, category, acquired, qty, value, location in self.assets:
             session.add(
                 FixedAsset(
@@ -471,7 +472,7 @@ class _DemoBuilder:
         for i, (name, id_number, phone, group) in enumerate(recipients):
             session.add(
                 Beneficiary(
-                    affair_id=dibao.id,
+                    affair_id=row_id(dibao),
                     name=name,
                     id_number=id_number,
                     phone=phone,
@@ -591,7 +592,8 @@ def seed_demo(session: Session, *, end_period: str | None = None, months: int = 
 def _dated(session: Session, at: datetime) -> None:
     """Give the audit row the step just wrote the moment the demo says it happened (not the seeding instant)."""
     session.flush()
-    entry = session.exec(select(AuditLog).order_by(AuditLog.id.desc())).first()
+    entry = session.exec(select(AuditLog).order_by(col(AuditLog.id).desc())).first()
+    assert entry is not None  # the step just wrote it
     entry.at = at
     session.add(entry)
 
@@ -624,6 +626,8 @@ def _demo_amendment(session: Session, village: Village, period: str, users: dict
     item = session.exec(
         select(PartyItem).where(PartyItem.period_id == row.id, PartyItem.category == "主题党日")
     ).first()
+    if item is None:
+        raise BoardError(f"演示数据 {period} 没有主题党日", field="演示数据")
     item.participants = 41
     session.add(item)
     _workflow(session, village, period, users, found + timedelta(days=7))

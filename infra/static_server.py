@@ -19,6 +19,7 @@ import re
 import signal
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -224,7 +225,7 @@ class HttpProtocol(asyncio.Protocol):
             return
         if use_gzip:
             extra.append(("Content-Encoding", "gzip"))
-        body = entry.gzip if use_gzip else entry.body
+        body = entry.gzip if use_gzip and entry.gzip is not None else entry.body
         self._reply(keep, "200 OK", body, entry.content_type, extra=extra, head_only=method == "HEAD")
 
     def _reply(
@@ -234,7 +235,7 @@ class HttpProtocol(asyncio.Protocol):
         body: bytes,
         content_type: str | None,
         *,
-        extra: list[tuple[str, str]] = (),
+        extra: Sequence[tuple[str, str]] = (),
         head_only: bool = False,
     ) -> None:
         headers = [("Server", "sanwu"), ("Date", _Date.now())]
@@ -244,9 +245,11 @@ class HttpProtocol(asyncio.Protocol):
         headers.append(("X-Content-Type-Options", "nosniff"))
         headers.extend(extra)
         headers.append(("Connection", "keep-alive" if keep else "close"))
-        self.transport.write(_head(status, headers) + (b"" if head_only or status.startswith("304") else body))
+        transport = self.transport
+        assert transport is not None  # replies are made only on an open connection
+        transport.write(_head(status, headers) + (b"" if head_only or status.startswith("304") else body))
         if not keep:
-            self.transport.close()
+            transport.close()
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Dialect, Index, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -75,28 +76,40 @@ class OutboxStatus(enum.StrEnum):
     manual_done = "manual_done"
 
 
-class StrEnumText(TypeDecorator):
+class StrEnumText(TypeDecorator[enum.StrEnum]):
     """A StrEnum kept in a plain VARCHAR column (its value), read back as the member."""
 
     impl = String
     cache_ok = True
 
-    def __init__(self, enum_class: type[enum.StrEnum], length: int):
+    def __init__(self, enum_class: type[enum.StrEnum], length: int) -> None:
         super().__init__(length)
         self.enum_class = enum_class
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else self.enum_class(value).value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: str | None, dialect: Dialect) -> enum.StrEnum | None:
         return None if value is None else self.enum_class(value)
 
 
-def money_field(**kw):
+class _Stored(Protocol):
+    id: int | None
+
+
+def row_id(row: _Stored) -> int:
+    """The primary key of a row that is in the database: ``id`` is typed optional only because a new row has none
+    until it is flushed, so a missing one here is a programming error, not bad input."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
+
+
+def money_field(**kw: Any) -> Any:
     return Field(sa_type=BigInteger, **kw)
 
 
-def text_field(**kw):
+def text_field(**kw: Any) -> Any:
     return Field(sa_column=Column(Text, nullable=False, server_default=""), **kw)
 
 

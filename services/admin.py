@@ -7,7 +7,7 @@ audit row with the change, in the same transaction.
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board import audit
 from board.auth import ROLE_LABELS, add_user, assign, get_user, require_admin, set_password
@@ -15,7 +15,7 @@ from board.errors import BoardError
 from board.villages import add_village, ensure_township, get_village
 from exports.wechat.grids import CHANNELS, add_grid
 from infra.db import unit_of_work
-from models import Grid, Role, Township, User, UserVillage, Village
+from models import Grid, Role, Township, User, UserVillage, Village, row_id
 
 
 def _admin(session: Session, username: str) -> User:
@@ -54,7 +54,7 @@ def overview(engine: Engine, username: str) -> dict:
                 "display_name": u.display_name,
                 "role": u.role.value,
                 "role_label": ROLE_LABELS[u.role],
-                "villages": sorted(links.get(u.id, [])),
+                "villages": sorted(links.get(row_id(u), [])),
                 "township": town_by_id[u.township_id].code if u.township_id in town_by_id else "",
                 "active": u.active,
             }
@@ -71,7 +71,7 @@ def overview(engine: Engine, username: str) -> dict:
                 "key": "已设置（保存在服务器配置中）" if g.key_ref else "无需密钥",
                 "active": g.active,
             }
-            for g in session.exec(select(Grid).order_by(Grid.village_id, Grid.name))
+            for g in session.exec(select(Grid).order_by(col(Grid.village_id), col(Grid.name)))
         ]
         return {
             "users": users,

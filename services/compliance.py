@@ -6,11 +6,13 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from board.compliance import catalogue_report, compliance_report
+from board.compliance import CatalogueRow, ComplianceRow, catalogue_report, compliance_report
 from infra.db import transaction, unit_of_work
 
 
-def deadline_report(engine: Engine, township_code: str, period: str, *, today: date, deadline_day: int) -> list[dict]:
+def deadline_report(
+    engine: Engine, township_code: str, period: str, *, today: date, deadline_day: int
+) -> list[ComplianceRow]:
     """Each village of the township: published or not, and whether by the deadline."""
     with unit_of_work(engine) as session:
         return compliance_report(
@@ -18,7 +20,7 @@ def deadline_report(engine: Engine, township_code: str, period: str, *, today: d
         )
 
 
-def catalogue_check(engine: Engine, township_code: str, period: str, *, today: date) -> list[dict]:
+def catalogue_check(engine: Engine, township_code: str, period: str, *, today: date) -> list[CatalogueRow]:
     """Every catalogue item of every village for the month; keeps the coverage index it builds."""
     with transaction(engine) as session:
         return catalogue_report(session, township_code=township_code, period=period, today=today)

@@ -5,11 +5,14 @@ Loading reads only; ``start`` is the one action that creates a month.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.engine import Engine
 
 from board.auth import get_user, visible_villages
 from board.carry import start_month
 from board.entry import save_beneficiaries, save_section
+from board.errors import BoardError
 from board.review import REVIEW_ROLES, review_periods
 from board.villages import get_village
 from board.workflow import run_step
@@ -49,7 +52,7 @@ def save(
     """Replace one section (or one recipient list) of a draft; the month as loaded afterwards."""
     with unit_of_work(engine) as session:
         village, user = get_village(session, village_code), get_user(session, username)
-        common = {
+        common: dict[str, Any] = {
             "village": village,
             "period": period,
             "user": user,
@@ -57,6 +60,8 @@ def save(
             "expected_version": expected_version,
         }
         if section == "beneficiaries":
+            if affair_id is None:
+                raise BoardError("找不到这条村务事项，请刷新后重试", field="村务")
             save_beneficiaries(session, affair_id=affair_id, **common)
         else:
             save_section(session, section=section, **common)
@@ -79,7 +84,7 @@ def todo(engine: Engine, username: str) -> list[dict]:
         user = get_user(session, username)
         result = []
         for village in visible_villages(session, user):
-            item = {"village": village.code, "village_name": village.name}
+            item: dict[str, Any] = {"village": village.code, "village_name": village.name}
             if user.role == Role.clerk:
                 _, period = entry_months(session, village=village, user=user)
                 state = load_month(session, village=village, period=period, user=user)

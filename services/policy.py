@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from board.auth import get_user, visible_village_ids
 from board.policy import (
@@ -29,7 +29,7 @@ from exports.wechat.outbox import message_rows
 from exports.wechat.policy_push import PushReport, push_explainer
 from infra.db import transaction, unit_of_work
 from infra.settings import Settings
-from models import Role, Township, Village
+from models import Role, Township, Village, row_id
 
 
 def load_public_explainers(engine: Engine, village_code: str) -> list[dict]:
@@ -45,7 +45,7 @@ def scope_choices(engine: Engine, username: str) -> dict:
         ids = visible_village_ids(session, user)
         query = select(Village).order_by(Village.code)
         if ids is not None:
-            query = query.where(Village.id.in_(ids or {-1}))
+            query = query.where(col(Village.id).in_(ids or {-1}))
         villages = {v.code: v.name for v in session.exec(query)}
         township = session.get(Township, user.township_id) if user.township_id else None
         whole = {township.code: township.name} if township and user.role in (Role.township, Role.admin) else {}
@@ -74,7 +74,7 @@ def save_new_explainer(
             source_file=source_file,
             source_text=source_text,
         )
-        return row.id
+        return row_id(row)
 
 
 def staff_explainers(engine: Engine, username: str) -> list[ExplainerRow]:

@@ -13,7 +13,7 @@ from board.policy import today_shanghai
 from board.redaction import redact_version
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import OutboxMessage, utcnow
+from models import OutboxMessage, OutboxStatus, utcnow
 
 UNSENT = ("pending", "retry", "manual_pending")
 
@@ -65,7 +65,7 @@ def redact_part(
             for text in filter(_distinctive, done.texts):
                 message.payload = message.payload.replace(text, REDACTED)
             if message.status in UNSENT:
-                message.status, message.last_error = "failed", "内容已依法隐去，未发送"
+                message.status, message.last_error = OutboxStatus.failed, "内容已依法隐去，未发送"
             message.updated_at = now
             session.add(message)
         content_hash = done.row.content_hash

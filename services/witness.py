@@ -13,14 +13,14 @@ from board.snapshot import ChainReport, verify_chain
 from board.villages import get_township, get_village
 from board.witness import read_witnesses, township_heads, witness_problems
 from infra.db import unit_of_work
-from models import utcnow
+from models import row_id, utcnow
 
 
 def export_witnesses(engine: Engine, *, township_code: str, path: Path, now: datetime | None = None) -> list[dict]:
     """Append the chain head of every village of the township to ``path`` (JSON lines); the lines written."""
     with unit_of_work(engine) as session:
         township = get_township(session, township_code)
-        lines = township_heads(session, township.id, now or utcnow())
+        lines = township_heads(session, row_id(township), now or utcnow())
     if not lines:
         raise BoardError(f"{township.name}还没有村/社区公开过，没有可记下的版本", field="乡镇/街道代码")
     try:
@@ -36,7 +36,7 @@ def verify_village(engine: Engine, *, village_code: str, witness: Path | None = 
     entries = read_witnesses(witness) if witness is not None else None
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)
-        report = verify_chain(session, village.id)
+        report = verify_chain(session, row_id(village))
         if entries is not None:
             extra = witness_problems(session, village, entries)
             report = ChainReport(

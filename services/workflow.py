@@ -10,6 +10,7 @@ from board.auth import get_user
 from board.villages import get_village
 from board.workflow import STEPS, run_step
 from infra.db import transaction
+from models import PublishedPeriod
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def take_step(engine: Engine, village_code: str, period: str, username: str, ste
             comment=comment,
         )
         status = STEPS[step].target
-        if step == "publish":
+        if isinstance(result, PublishedPeriod):  # the publish step
             return StepDone(step, STEPS[step].label, status, result.version, result.content_hash)
         return StepDone(step, STEPS[step].label, status)
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.money import format_wan, format_yuan
@@ -26,7 +26,7 @@ from board.public_record import Finance, PublicRecord
 from board.records import DIRECTION_LABELS
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import Direction, PublishedPeriod, Village
+from models import Account, Direction, PublishedPeriod, Village
 from views.charts import (
     Chart,
     assets_chart,
@@ -183,8 +183,8 @@ def public_villages(engine: Engine) -> list[tuple[str, str]]:
     with unit_of_work(engine) as session:
         rows = session.exec(
             select(Village.code, Village.name)
-            .where(Village.id.in_(select(PublishedPeriod.village_id).distinct()))
-            .order_by(Village.code)
+            .where(col(Village.id).in_(select(PublishedPeriod.village_id).distinct()))
+            .order_by(col(Village.code))
         ).all()
     return [(code, name) for code, name in rows]
 
@@ -265,8 +265,8 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
                     *(
                         Metric(
                             f"其中{ACCOUNT_LABELS[acc]}",
-                            format_wan(accounts[acc].closing_fen),
-                            format_yuan(accounts[acc].closing_fen),
+                            format_wan(accounts[Account(acc)].closing_fen),
+                            format_yuan(accounts[Account(acc)].closing_fen),
                         )
                         for acc in ACCOUNT_LABELS
                         if acc in accounts
@@ -368,7 +368,7 @@ def _finance_sections(snapshot: PublicRecord, kiosk: bool) -> list[Section]:
     # The 本月合计 rows are the village totals, which leave out internal transfers.
     ledger_rows += (
         ("", "", "本月合计", "", DIRECTION_LABELS[Direction.income], format_yuan(totals.income_fen), ""),
-        ("", "", "本月合计", "", DIRECTION_LABELS["out"], format_yuan(totals.expense_fen), ""),
+        ("", "", "本月合计", "", DIRECTION_LABELS[Direction.expense], format_yuan(totals.expense_fen), ""),
     )
     note = transfer_note(finance)
     if note:
@@ -563,7 +563,7 @@ def kiosk_slides(view: BoardView, lines: int = KIOSK_TABLE_ROWS) -> list[Section
         paged = {id(t): _kiosk_pages(t, max(1, lines // len(tables))) for t in tables}
         pages = max((len(p) for p in paged.values()), default=1)
         for page in range(pages):
-            page_blocks = []
+            page_blocks: list[Block] = []
             for b in blocks:
                 if isinstance(b, Table):
                     chunks = paged[id(b)]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from board.money import format_wan, format_yuan
 from board.periods import period_label
-from board.public_record import AssetGroup, Assets, CategorySum, HistoryPoint, PublicRecord
+from board.public_record import AssetGroup, Assets, CategorySum, HistoryPoint, PreviousMonth, PublicRecord, Totals
 from views.public_tables import MAJOR_MARK
 
 # Fonts that exist out of the box on Windows, macOS/iOS, Android and Debian/Ubuntu.
@@ -111,7 +112,7 @@ def income_expense_caption(snapshot: PublicRecord) -> str:
 
 def income_expense_chart(snapshot: PublicRecord, *, kiosk: bool = False) -> Chart:
     """本月 (and 上月 when it was published) income next to spending."""
-    months = []
+    months: list[tuple[str, Totals | PreviousMonth]] = []
     if snapshot.previous:
         months.append(("上月", snapshot.previous))
     months.append(("本月", snapshot.finance.totals))
@@ -154,7 +155,7 @@ def expense_category_caption(snapshot: PublicRecord) -> str:
 
 
 def _category_bars(
-    rows: list[CategorySum] | list[AssetGroup], key: str, unit: str, colour: str, tickformat: str, *, kiosk: bool
+    rows: Sequence[CategorySum | AssetGroup], key: str, unit: str, colour: str, tickformat: str, *, kiosk: bool
 ) -> go.Figure:
     """Horizontal bars per category, labelled in 万元 with the exact 元 and count on hover."""
     amounts = [getattr(c, key) for c in rows]

@@ -7,8 +7,10 @@ receivable/payable) are shown as the Chinese words the clerk picks from a list.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -24,7 +26,7 @@ from board.villages import categories_for
 from board.workflow import STATUS_LABELS
 from models import Direction, Period, PeriodStatus, Role, User, Village
 
-CHOICE_LABELS = {
+CHOICE_LABELS: dict[str, Mapping[Any, str]] = {
     "direction": DIRECTION_LABELS,
     "account": ACCOUNT_LABELS,
     "debt_kind": {"receivable": "应收", "payable": "应付"},
@@ -88,7 +90,11 @@ def from_grid(section: str, grid: list[dict], beneficiaries: dict[int, list[dict
             continue
         if section == "affairs":
             affair_id = cells.get("id")
-            row["beneficiaries"] = (beneficiaries or {}).get(int(affair_id), []) if not is_blank(affair_id) else []
+            row["beneficiaries"] = (
+                (beneficiaries or {}).get(int(affair_id), [])
+                if affair_id is not None and not is_blank(affair_id)
+                else []
+            )
         rows.append(row)
     return rows
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from board.entry import BENEFICIARY_COLUMNS, SECTIONS, Column
+from board.sections import BENEFICIARY_COLUMNS, SECTIONS, Column
 
 HEADER_SCAN_ROWS = 30
 
@@ -285,7 +285,7 @@ _PARENS = str.maketrans("（）：", "():")
 _NOISE = re.compile(r"[\s\u3000*＊:]|\((?:单位:)?(?:人民币)?元\)|\(万元\)")
 
 
-def normalise_header(value) -> str:
+def normalise_header(value: object) -> str:
     """Header text as compared: no spaces, unit suffixes such as （元） or markers such as *."""
     if value is None:
         return ""
@@ -329,7 +329,7 @@ class Header:
     year: int | None = None  # a "2026年" header cell above 月 and 日
 
 
-def _column_parts(rows: list[list], first: int, last: int) -> list[list[str]]:
+def _column_parts(rows: list[list[object]], first: int, last: int) -> list[list[str]]:
     width = max(len(rows[i]) for i in range(first, last + 1))
     parts: list[list[str]] = [[] for _ in range(width)]
     for i in range(first, last + 1):
@@ -374,12 +374,12 @@ def _take(found: dict[str, int], name: str, index: int, text: str) -> None:
         del found[f"_{name}_is_time"]
 
 
-def _looks_like_header(cells: list) -> bool:
+def _looks_like_header(cells: list[object]) -> bool:
     texts = [c for c in cells if not (c is None or (isinstance(c, str) and not c.strip()))]
     return bool(texts) and all(isinstance(c, str) and not _VALUE_TEXT.match(c) for c in texts)
 
 
-def find_header(kind: str, rows: list[list], wanted: set[str] = frozenset()) -> Header | None:
+def find_header(kind: str, rows: list[list[object]], wanted: set[str] | frozenset[str] = frozenset()) -> Header | None:
     """The header among the first rows: the row (or pair of rows) whose cells name the most fields.
 
     ``wanted`` are header texts of a remembered or chosen mapping; they count as matches too.
@@ -389,7 +389,7 @@ def find_header(kind: str, rows: list[list], wanted: set[str] = frozenset()) -> 
     table = synonym_table(kind)
     scan = rows[:HEADER_SCAN_ROWS]
 
-    def score(first: int, last: int):
+    def score(first: int, last: int) -> tuple[int, dict[str, int], list[str], int | None]:
         parts = _column_parts(rows, first, last)
         found, year = _recognise_parts(table, parts)
         texts = ["/".join(p) for p in parts]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TypedDict
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.entry import save_beneficiaries, save_section, section_rows
 from board.errors import BoardError, Problem
@@ -15,12 +16,21 @@ from board.importers.preview import ImportPreview
 from board.periods import period_bounds
 from board.records import find_period
 from board.villages import categories_for
-from models import Account, Direction, ImportMapping, LedgerEntry, Period, User, Village, utcnow
+from models import Account, Direction, ImportMapping, LedgerEntry, Period, User, Village, row_id, utcnow
 
 log = logging.getLogger(__name__)
 
 # The 村务 category a list is filed under when the import creates its item.
 LIST_CATEGORY = "低保·救助·补贴发放"
+
+
+class _Target(TypedDict):
+    """Which month is saved, by whom, against which version: the keywords every entry save takes."""
+
+    village: Village
+    period: str
+    user: User
+    expected_version: int | None
 
 
 def commit_import(
@@ -33,7 +43,7 @@ def commit_import(
     expected_version: int | None = None,
     affair_id: int | None = None,
     affair_title: str | None = None,
-) -> dict:
+) -> dict[str, object]:
     """Save ``preview.rows`` in the caller's unit of work (the caller commits): all or nothing.
 
     A single-account journal replaces only that account's ledger lines; a journal of both
@@ -48,8 +58,8 @@ def commit_import(
         raise BoardError([Problem(0, label, "文件中没有对应的列，请先选择列") for label in preview.missing_labels()])
     if preview.problems:
         raise BoardError(preview.problems)
-    common = {"village": village, "period": period, "user": user, "expected_version": expected_version}
-    summary = {"kind": preview.kind, "rows": len(preview.rows), **preview.totals}
+    common = _Target(village=village, period=period, user=user, expected_version=expected_version)
+    summary: dict[str, object] = {"kind": preview.kind, "rows": len(preview.rows), **preview.totals}
     if preview.kind == "beneficiaries":
         if affair_id is None:
             summary |= _list_to_affair(session, preview=preview, title=affair_title, **common)
@@ -85,7 +95,7 @@ def commit_import(
             else []
         )
         balances += [{"account": Account(a), **b} for a, b in preview.balances.items()]
-        save_section(session, section="balances", rows=balances, **{**common, "expected_version": None})
+        save_section(session, section="balances", rows=balances, **(common | {"expected_version": None}))
         summary["balance_updated"] = "、".join(a.value for a in given)
     return summary
 
@@ -99,7 +109,7 @@ def _list_to_affair(
     preview: ImportPreview,
     title: str | None,
     expected_version: int | None,
-) -> dict:
+) -> dict[str, object]:
     """Attach a beneficiary list to the month's 村务 item of that title, creating the item when absent."""
     title = (title or preview.title or "").strip()
     if not title:
@@ -152,7 +162,7 @@ def import_file(
     expected_version: int | None = None,
     affair_id: int | None = None,
     affair_title: str | None = None,
-) -> dict:
+) -> dict[str, object]:
     """Save a checked preview (all or nothing); ``mapping`` is the column choice the clerk made
     for this file, remembered for next month's file.  ``None`` when the columns were recognised
     or remembered already.  The caller commits.
@@ -182,7 +192,7 @@ def remember_mapping(session: Session, *, village: Village, kind: str, mapping: 
     ).first()
     text = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
     if row is None:
-        session.add(ImportMapping(village_id=village.id, kind=kind, mapping_json=text))
+        session.add(ImportMapping(village_id=row_id(village), kind=kind, mapping_json=text))
     else:
         row.mapping_json, row.updated_at = text, utcnow()
         session.add(row)
@@ -208,12 +218,12 @@ def earlier_months(session: Session, *, village: Village, period: str) -> dict[s
     """
     rows = session.exec(
         select(Period.period, LedgerEntry.account, LedgerEntry.direction, func.sum(LedgerEntry.amount_fen))
-        .join(LedgerEntry, LedgerEntry.period_id == Period.id)
+        .join(LedgerEntry, col(LedgerEntry.period_id) == Period.id)
         .where(Period.village_id == village.id, Period.period >= f"{period[:4]}-01", Period.period < period)
         .group_by(Period.period, LedgerEntry.account, LedgerEntry.direction)
     ).all()
     found: dict[str, dict[str, dict[str, int]]] = {}
     for month, account, direction, total in rows:
         key = "income_fen" if direction == Direction.income else "expense_fen"
-        found.setdefault(month, {}).setdefault(account.value, {})[key] = int(total)
+        found.setdefault(month, {}).setdefault(Account(account).value, {})[key] = int(total)
     return found

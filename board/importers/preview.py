@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from board.balance import balance_change, expected_closing
 from board.entry import is_blank
@@ -19,7 +22,7 @@ from board.importers.columns import (
     normalise_header,
 )
 from board.importers.reading import MAX_BYTES, MAX_ROWS, Table, read_tables
-from board.importers.values import converter, direction_converter, to_fen
+from board.importers.values import Converter, converter, direction_converter, to_fen
 from board.money import format_yuan
 from board.periods import check_period, period_bounds
 from board.public_record import TRANSFER_CATEGORY
@@ -39,7 +42,7 @@ _CARRY_IN = {"承前页", "承上页"}
 _OPENING = {"上月结转", "期初余额", "上期结转", "月初余额", "期初结存", "上年结转", "年初余额", "承上月", "上月结余"}
 _MARKER_NOISE = re.compile(r"[\s\u3000:：]")
 _MARKER_COLUMNS = 4  # 合计/结转 sit in the date, voucher or summary column
-_DEFAULT_CATEGORY = {Direction.income: "其他收入", Direction.expense: "其他支出"}
+_DEFAULT_CATEGORY: dict[Direction | None, str] = {Direction.income: "其他收入", Direction.expense: "其他支出"}
 _ACCOUNT_NAMES = {Account.bank: "银行存款", Account.cash: "现金"}
 _ACCOUNT_OF = {a.value: a for a in Account}
 _DATED = {"ledger": "entry_date", "party": "item_date", "affairs": "item_date"}
@@ -72,6 +75,9 @@ _BANK_LAYOUT = "银行交易明细（以银行账户为准：存入、转入、�
 _CASH_SUBJECTS = {"库存现金": Account.cash, "现金": Account.cash, "银行存款": Account.bank}
 _DIRECTION_WORDS = {"收入": Direction.income, "支出": Direction.expense}
 _FORMULA = "公式没有计算结果，请在 Excel 中打开后保存再导入"
+# One data row being read: field name → typed value, plus "_row" (its 1-based row number) and "_"-prefixed
+# working values that are never saved.
+Row = dict[str, Any]
 _UNDECIDED = "无法判断是收入还是支出，请增加“收支”列或分成收入、支出两列"
 
 TOTAL_LABELS = {
@@ -90,7 +96,7 @@ TOTAL_LABELS = {
 }
 
 
-def totals_text(totals: dict) -> list[tuple[str, str]]:
+def totals_text(totals: dict[str, int]) -> list[tuple[str, str]]:
     """An import's totals as (label, text), money in 元; unknown figures are left out."""
     return [
         (label, format_yuan(totals[key]) if key.endswith("_fen") else str(totals[key]))
@@ -109,9 +115,9 @@ class ImportPreview:
     headers: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # field → header
     missing_fields: list[str] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    totals: dict = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
     checks: list[str] = field(default_factory=list)
     account: str | None = None  # a single-account journal: "bank" or "cash"; None replaces the whole month
     header_first: int = 0  # 1-based first row of a two-row header (= header_row for one row)
@@ -170,7 +176,7 @@ def preview_import(
     return _preview_sheet(kind, filename, period, table, header, max_rows, known_categories, earlier)
 
 
-def _locate(kind: str, rows: list[list], mapping: dict[str, str], wanted: set[str]) -> Header | None:
+def _locate(kind: str, rows: list[list[object]], mapping: dict[str, str], wanted: set[str]) -> Header | None:
     """The sheet's header with the clerk's mapping applied (a field mapped to "" is not imported)."""
     header = find_header(kind, rows, wanted)
     if header is None:
@@ -190,7 +196,14 @@ def _locate(kind: str, rows: list[list], mapping: dict[str, str], wanted: set[st
 
 
 def _preview_sheet(
-    kind, filename, period, table: Table, header: Header | None, max_rows, known, earlier=None
+    kind: str,
+    filename: str,
+    period: str,
+    table: Table,
+    header: Header | None,
+    max_rows: int,
+    known: dict[Direction, list[str]] | None,
+    earlier: dict[str, dict[str, dict[str, int]]] | None = None,
 ) -> ImportPreview:
     preview = ImportPreview(
         kind=kind, filename=filename, period=period, sheet_name=table.sheet_name, sheets=[table.sheet_name]
@@ -218,7 +231,17 @@ def _preview_sheet(
     return preview
 
 
-def _several_sheets(kind, filename, period, located, usable, max_rows, known, notes, earlier) -> ImportPreview:
+def _several_sheets(
+    kind: str,
+    filename: str,
+    period: str,
+    located: list[tuple[Table, Header | None]],
+    usable: list[tuple[Table, Header]],
+    max_rows: int,
+    known: dict[Direction, list[str]] | None,
+    notes: list[str],
+    earlier: dict[str, dict[str, dict[str, int]]] | None,
+) -> ImportPreview:
     """现金日记账 and 银行日记账 (or one month split over sheets) in one workbook: one preview of them all."""
     parts = [_preview_sheet(kind, filename, period, t, h, max_rows, known, earlier) for t, h in usable]
     names = [t.sheet_name for t, _ in usable]
@@ -268,14 +291,14 @@ def _several_sheets(kind, filename, period, located, usable, max_rows, known, no
                     )
             for key in moved:
                 moved[key] += part.totals[key]
-            stated = part.totals.get("opening_fen")
-            if stated is not None and stated != closing:
+            stated_opening = part.totals.get("opening_fen")
+            if stated_opening is not None and stated_opening != closing:
                 preview.problems.append(
                     Problem(
                         0,
                         f"{name}·月初余额",
                         (
-                            f"这个工作表的月初余额是 {format_yuan(stated)}，但上一个工作表结束时余额是 "
+                            f"这个工作表的月初余额是 {format_yuan(stated_opening)}，但上一个工作表结束时余额是 "
                             f"{format_yuan(closing)}，两者应当相同"
                         ),
                     )
@@ -294,9 +317,9 @@ def _several_sheets(kind, filename, period, located, usable, max_rows, known, no
     return preview
 
 
-def _blank_row(cells: list) -> bool:
+def _blank_row(cells: list[object]) -> bool:
     for cell in cells:
-        if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
+        if cell is None or cell == "" or (type(cell) is str and cell.isspace()):
             continue
         return False
     return True
@@ -307,13 +330,13 @@ _MARKER_LEN = max(map(len, _MARKERS)) + 6  # room for spaces such as "合  计"
 _MARKER_ENDS = {m[-1] for m in _MARKERS}  # a cheap filter before the lookup
 
 
-def _marker(cells: list, summary_index: int | None) -> tuple[str, str] | None:
+def _marker(cells: list[object], summary_index: int | None) -> tuple[str, str] | None:
     """("total" | "carry" | "skip" | "opening", the marker text) for 合计/过次页/小计/上月结转 rows, else None."""
     candidates = cells[:_MARKER_COLUMNS]
     if summary_index is not None and _MARKER_COLUMNS <= summary_index < len(cells):
         candidates.append(cells[summary_index])
     for cell in candidates:
-        if cell.__class__ is str and len(cell) <= _MARKER_LEN:
+        if type(cell) is str and len(cell) <= _MARKER_LEN:
             text = cell.rstrip(" \u3000:：")
             if text and text[-1] in _MARKER_ENDS:
                 text = _MARKER_NOISE.sub("", text)
@@ -327,8 +350,14 @@ class _Reader:
     """One pass over the data rows of one sheet."""
 
     def __init__(
-        self, preview: ImportPreview, table: Table, header: Header, max_rows: int, known_categories, earlier=None
-    ):
+        self,
+        preview: ImportPreview,
+        table: Table,
+        header: Header,
+        max_rows: int,
+        known_categories: dict[Direction, list[str]] | None,
+        earlier: dict[str, dict[str, dict[str, int]]] | None = None,
+    ) -> None:
         self.p = preview
         self.table = table
         self.rows = table.rows
@@ -344,7 +373,7 @@ class _Reader:
         self.voucher = self.ledger and "subject_code" in columns
         if self.ledger:
             self.describe(year_source)
-        specs = []
+        specs: list[tuple[str, int, str, Converter]] = []
         for name, index in columns.items():
             convert = converter(field_of(preview.kind, name), self.year)
             if name == "direction":
@@ -365,14 +394,14 @@ class _Reader:
             if field_of(preview.kind, name).kind in ("date", "partial_date") or name in ("month", "day")
         ]
         self.failed: set[str] = set()  # fields of the current row whose cell could not be read
-        self.undecided: list[tuple[dict, set[str]]] = []  # (row, its failed fields): 金额 without sign or 收支
+        self.undecided: list[tuple[Row, set[str]]] = []  # (row, its failed fields): 金额 without sign or 收支
         self.signed_amounts = False
         self.defaulted_categories = 0
         self.account_note = ""
-        self.carries: list[tuple[int, list, str, dict, dict, int | None]] = []
+        self.carries: list[tuple[int, list[object], str, dict[int, int], dict[int, int], int | None]] = []
         self.last_balance: int | None = None  # the 余额 of the last line read, for 过次页 rows
-        self.outside: list = []  # dates of lines outside the month, left out of a multi-month bank file
-        self.carried_in: tuple[int, list] | None = None
+        self.outside: list[date] = []  # dates of lines outside the month, left out of a multi-month bank file
+        self.carried_in: tuple[int, list[object]] | None = None
 
     def find_year(self) -> tuple[int, str]:
         """The year for 月/日 columns: a "2026年" header cell, else the title, else the chosen month's."""
@@ -412,9 +441,11 @@ class _Reader:
         elif self.voucher:
             p.layout = "序时账（凭证列表）：取库存现金、银行存款科目的行"
         elif "income_fen" in columns or "expense_fen" in columns:
-            words = " ".join(p.headers[columns[n]] for n in ("income_fen", "expense_fen") if n in columns)
+            joined = " ".join(p.headers[columns[n]] for n in ("income_fen", "expense_fen") if n in columns)
             p.layout = (
-                "日记账（借方为收入，贷方为支出）" if _DEBIT_CREDIT_WORD.search(words) else "收支明细（收入、支出分列）"
+                "日记账（借方为收入，贷方为支出）"
+                if _DEBIT_CREDIT_WORD.search(joined)
+                else "收支明细（收入、支出分列）"
             )
         else:
             p.layout = "收支明细（一列金额）"
@@ -439,7 +470,7 @@ class _Reader:
         if not formulas:
             self.problem(row_no, where, message)
 
-    def is_footer(self, cells: list) -> bool:
+    def is_footer(self, cells: list[object]) -> bool:
         width = len(cells)
         if any(i < width and not is_blank(cells[i]) for i in self.money_columns):
             return False
@@ -460,8 +491,8 @@ class _Reader:
         blank = footer = 0
         skipped: dict[str, int] = {}
         unchecked: list[str] = []  # 本年累计 rows whose earlier months are not in the system
-        totals_rows: list[tuple[int, list, list[str]]] = []
-        opening_rows: list[tuple[int, list]] = []
+        totals_rows: list[tuple[int, list[object], list[str]]] = []
+        opening_rows: list[tuple[int, list[object]]] = []
         data_rows = 0
         ledger = self.ledger
         dated = _DATED.get(kind)
@@ -477,28 +508,28 @@ class _Reader:
                 blank += 1
                 continue
             found = _marker(cells, summary_index)
-            marker = found[0] if found else None
+            marker, text = found if found else (None, "")
             if marker == "total":
-                totals_rows.append((row_no, cells, ()))
+                totals_rows.append((row_no, cells, []))
                 continue
-            if marker == "carry" and not data_rows and found[1] in _CARRY_IN and ledger:
+            if marker == "carry" and not data_rows and text in _CARRY_IN and ledger:
                 # A sheet that continues the month opens with the figures carried from the sheet before.
                 self.carried_in = (row_no, cells)
-                skipped[found[1]] = skipped.get(found[1], 0) + 1
+                skipped[text] = skipped.get(text, 0) + 1
                 continue
             if marker == "carry":
-                self.carries.append((row_no, cells, found[1], dict(sums), dict(page), self.last_balance))
+                self.carries.append((row_no, cells, text, dict(sums), dict(page), self.last_balance))
                 self.page_sums = page = dict.fromkeys(self.money_columns, 0)
-                skipped[found[1]] = skipped.get(found[1], 0) + 1
+                skipped[text] = skipped.get(text, 0) + 1
                 continue
             if marker == "skip":
-                months = self.period_total_months(found[1])
+                months = self.period_total_months(text)
                 if months is not None and all(m in (self.earlier or {}) for m in months):
                     totals_rows.append((row_no, cells, months))
                 else:
-                    skipped[found[1]] = skipped.get(found[1], 0) + 1
+                    skipped[text] = skipped.get(text, 0) + 1
                     if months:
-                        unchecked.append(found[1])
+                        unchecked.append(text)
                 continue
             if marker == "opening" and ledger:
                 opening_rows.append((row_no, cells))
@@ -512,7 +543,7 @@ class _Reader:
             data_rows += 1
             if data_rows > self.max_rows:
                 raise BoardError(f"数据超过 {self.max_rows} 行的上限；请只保留本月的数据后再导入", field="文件")
-            row = {"_row": row_no}
+            row: Row = {"_row": row_no}
             width = len(cells)
             failed = self.failed
             failed.clear()
@@ -521,7 +552,7 @@ class _Reader:
                 if col >= width:
                     continue
                 value = cells[col]
-                if value is None or value == "" or (value.__class__ is str and value.isspace()):
+                if value is None or value == "" or (type(value) is str and value.isspace()):
                     continue
                 try:
                     typed = convert(value)
@@ -608,12 +639,12 @@ class _Reader:
         """What the earlier ``months`` saved for this journal's account (both accounts when it has both)."""
         total = 0
         for month in months:
-            for account, figures in self.earlier[month].items():
+            for account, figures in (self.earlier or {})[month].items():
                 if self.p.account in (None, account):
                     total += figures.get(name, 0)
         return total
 
-    def ledger_row(self, row: dict) -> None:
+    def ledger_row(self, row: Row) -> None:
         row_no = row["_row"]
         year = row.pop("year", None) or self.year
         month, day = row.pop("month", None), row.pop("day", None)
@@ -686,7 +717,7 @@ class _Reader:
         Cash and bank lines with no other subject in their voucher are 提现/存现: an internal transfer.
         """
         p = self.p
-        vouchers: dict[tuple, list[dict]] = {}
+        vouchers: dict[tuple[object, object], list[Row]] = {}
         for row in p.rows:
             key = (row.get("entry_date"), row.get("voucher_no") or f"#{row['_row']}")
             vouchers.setdefault(key, []).append(row)
@@ -766,7 +797,7 @@ class _Reader:
             rows.reverse()
             self.p.checks.append("文件按日期从新到旧排列：按从旧到新的顺序导入和核对余额")
 
-    def default_category(self, row: dict, failed: set[str]) -> None:
+    def default_category(self, row: Row, failed: set[str]) -> None:
         """Fill a missing 科目 from the direction; ``failed`` gets "category" when it is a problem."""
         if "category" in row or "category" in failed:
             return
@@ -799,7 +830,7 @@ class _Reader:
                 self.default_category(row, failed)
             self.p.checks.append(f"“{header}”列有负数：正数记为收入，负数记为支出")
             return
-        directions: dict[str, set[Direction]] = {}
+        directions: dict[str | None, set[Direction]] = {}
         for direction, names in (self.known or DEFAULT_CATEGORIES).items():
             for name in names:
                 directions.setdefault(name, set()).add(direction)
@@ -820,7 +851,7 @@ class _Reader:
             self.default_category(row, failed)
         if by_category:
             self.p.checks.append(f"“{header}”列没有正负号，也没有“收支”列：{by_category} 行按科目判断收入或支出")
-        if by_title:
+        if by_title and titled:
             self.p.checks.append(f"{titled[2]}注明{titled[1]}：{by_title} 行按标题记为{titled[1]}")
 
     def title_parts(self) -> list[tuple[str, str]]:
@@ -835,7 +866,7 @@ class _Reader:
 
     def title_direction(self) -> tuple[Direction, str, str] | None:
         """(direction, 收入|支出, where it is said) when the title names exactly one direction."""
-        found = {}
+        found: dict[str, str] = {}
         for what, text in self.title_parts():
             for word in _TITLE_DIRECTION.findall(text):
                 found.setdefault(word, f"{what}“{text[:40]}”")
@@ -844,7 +875,7 @@ class _Reader:
         [(word, source)] = found.items()
         return _DIRECTION_WORDS[word], word, source
 
-    def debt_row(self, row: dict) -> None:
+    def debt_row(self, row: Row) -> None:
         receivable, payable = row.pop("receivable_fen", None), row.pop("payable_fen", None)
         if "receivable_fen" in self.columns or "payable_fen" in self.columns:
             if receivable and payable:
@@ -856,7 +887,7 @@ class _Reader:
                 self.problem(row["_row"], "金额", "应收款和应付款都为空或为 0")
         self.plain_row(row)
 
-    def plain_row(self, row: dict) -> None:
+    def plain_row(self, row: Row) -> None:
         if isinstance(row.get("acquired_on"), tuple):
             row["acquired_on"], row["acquired_precision"] = row["acquired_on"]
         for name, value in row.items():
@@ -874,9 +905,9 @@ class _Reader:
             return Account.bank, "银行交易明细：全部记入银行存款账户"
         return Account.bank, "文件没有注明账户（标题和“账户”列都没有）：默认全部记入银行存款，可在表格中修改"
 
-    def totals(self, opening_rows) -> None:
+    def totals(self, opening_rows: list[tuple[int, list[object]]]) -> None:
         p = self.p
-        totals: dict = {"count": len(p.rows)}
+        totals: dict[str, int] = {"count": len(p.rows)}
         amounts = [r.get("amount_fen") or 0 for r in p.rows]
         if p.kind == "ledger":
             income = sum(a for a, r in zip(amounts, p.rows) if r.get("direction") == Direction.income)
@@ -903,10 +934,10 @@ class _Reader:
                 if opening is not None:
                     p.checks.append(f"第{row_no}行“上月结转/期初余额”：月初余额 {format_yuan(opening)}")
             elif p.account and self.carried_in:
-                opening = self.read_carried_in()
+                opening = self.read_carried_in(self.carried_in)
             elif p.account and "balance_fen" in self.columns:
                 opening = self.derived_opening()
-            if opening is not None:
+            if opening is not None and p.account:
                 totals["opening_fen"] = opening
                 totals["closing_fen"] = expected_closing(opening, income, expense)
                 p.balances = {p.account: {"opening_fen": opening, "closing_fen": totals["closing_fen"]}}
@@ -921,9 +952,9 @@ class _Reader:
             totals["amount_fen"] = sum(amounts)
         p.totals = totals
 
-    def read_carried_in(self) -> int | None:
+    def read_carried_in(self, carried_in: tuple[int, list[object]]) -> int | None:
         """The 承前页 row opening a continuation sheet: its 余额 is the opening, its sums are checked later."""
-        row_no, cells = self.carried_in
+        row_no, cells = carried_in
         opening = None
         for name in ("income_fen", "expense_fen", "balance_fen"):
             col = self.columns.get(name)
@@ -954,7 +985,7 @@ class _Reader:
             if col < len(cells) and not is_blank(cells[col]):
                 if "_balance" not in row:
                     return None  # unreadable: already reported as a problem of this cell
-                balance = row["_balance"]
+                balance: int = row["_balance"]
                 opening = balance - moved
                 self.p.checks.append(
                     f"没有“上月结转”行：月初余额由第{row['_row']}行的余额 {format_yuan(balance)} "
@@ -963,7 +994,7 @@ class _Reader:
                 return opening
         return None
 
-    def stated_amounts(self, row_no: int, cells: list):
+    def stated_amounts(self, row_no: int, cells: list[object]) -> Iterator[tuple[int, str, int]]:
         """(column, header, fen) of the money cells a carry or total row fills; unreadable ones are problems."""
         for col in sorted(self.money_columns):
             if col >= len(cells) or is_blank(cells[col]):
@@ -973,7 +1004,15 @@ class _Reader:
             except ValueError as exc:
                 self.problem(row_no, self.p.headers[col], str(exc))
 
-    def check_carry(self, row_no: int, cells: list, text: str, sums: dict, page: dict, balance: int | None) -> None:
+    def check_carry(
+        self,
+        row_no: int,
+        cells: list[object],
+        text: str,
+        sums: dict[int, int],
+        page: dict[int, int],
+        balance: int | None,
+    ) -> None:
         """过次页/承前页 rows carry the month's (or the page's) sums and the running 余额: check them."""
         agreed = []
         balance_col = self.columns.get("balance_fen")
@@ -998,7 +1037,7 @@ class _Reader:
         if agreed:
             self.p.checks.append(f"第{row_no}行“{text}”与明细一致（{'，'.join(agreed)}）")
 
-    def opening_value(self, row_no: int, cells: list) -> int | None:
+    def opening_value(self, row_no: int, cells: list[object]) -> int | None:
         for name in ("balance_fen", "income_fen", "amount_fen"):
             col = self.columns.get(name)
             if col is not None and col < len(cells) and not is_blank(cells[col]):
@@ -1009,7 +1048,7 @@ class _Reader:
                     return None
         return 0
 
-    def check_total_row(self, row_no: int, cells: list, months: list[str] = ()) -> None:
+    def check_total_row(self, row_no: int, cells: list[object], months: list[str] | tuple[()] = ()) -> None:
         if all(col >= len(cells) or is_blank(cells[col]) for col in self.money_columns):
             for col in sorted(self.money_columns):
                 if self.table.uncached_formula(row_no, col):

@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 from xml.etree import ElementTree
 
 import python_calamine as calamine
@@ -47,7 +48,7 @@ class Table:
     """One sheet: ``rows[i]`` is row ``i + 1`` as Excel shows it."""
 
     sheet_name: str
-    rows: list[list]
+    rows: list[list[Any]]  # cells as calamine or the CSV reader give them
     notes: list[str] = field(default_factory=list)
     data: bytes | None = None  # the .xlsx file, kept to look for formulas only when a row needs it
     _formulas: set[tuple[int, int]] | None = None
@@ -103,7 +104,8 @@ def read_tables(
         for table in tables:
             table.data = data
         return tables
-    return run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD, seconds=seconds)
+    parsed: list[Table] = run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD, seconds=seconds)
+    return parsed
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -161,7 +163,7 @@ def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
             rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
             sheet = next(s for s in book.iterfind("m:sheets/m:sheet", _NS) if s.get("name") == sheet_name)
             rel_id = sheet.get(f"{{{_NS['r']}}}id")
-            target = next(r.get("Target") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
+            target = next(r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = archive.read(path)
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
@@ -175,14 +177,15 @@ def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
     return found
 
 
-def _sheet_rows(book, name: str, max_rows: int) -> list[list]:
+def _sheet_rows(book: calamine.CalamineWorkbook, name: str, max_rows: int) -> list[list[Any]]:
     try:
         sheet = book.get_sheet_by_name(name)
     except calamine.CalamineError:
         raise _refuse(f"工作表“{name}”已损坏，无法读取") from None
     _check_height(sheet.total_height, max_rows)
     # Keep the empty area above the data so list positions stay Excel's row numbers.
-    return sheet.to_python(skip_empty_area=False)
+    rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    return rows
 
 
 def _check_height(rows: int, max_rows: int) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from board.entry import coerce_value, parse_date
 from board.importers.columns import ImportField
@@ -28,7 +29,7 @@ _DECIMALS = re.compile(r"[.．]([0-9０-９]+)\s*(万|亿)?")
 _ALLOWED_DECIMALS = {None: 2, "万": 6, "亿": 10}  # 1.234567万 is still whole fen
 
 
-def to_fen(value) -> int:
+def to_fen(value: object) -> int:
     """Signed fen; the kind decides what a negative amount means.
 
     Refuses amounts finer than a fen: parse_money would round them, and in a cash book a
@@ -49,7 +50,7 @@ def to_fen(value) -> int:
     return fen
 
 
-def to_amount(value) -> int:
+def to_amount(value: object) -> int:
     """A line's amount: what is saved must stay below 10 亿元 (合计 rows may add up to more)."""
     fen = to_fen(value)
     too_big = ceiling_problem(fen)
@@ -58,21 +59,22 @@ def to_amount(value) -> int:
     return fen
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return format(value, ".15g") if isinstance(value, float) else str(value).strip()[:30]
 
 
-def _finer_than_fen(value) -> bool:
+def _finer_than_fen(value: object) -> bool:
     if isinstance(value, float):
         # 15 significant digits is what Excel shows: float noise such as 0.1+0.2 is not a third decimal.
-        return Decimal(format(value, ".15g")).as_tuple().exponent < -2
+        exponent = Decimal(format(value, ".15g")).as_tuple().exponent
+        return isinstance(exponent, int) and exponent < -2  # a str exponent marks NaN or infinity
     if not isinstance(value, str):
         return False
     match = _DECIMALS.search(value)
-    return bool(match) and len(match[1].rstrip("0０")) > _ALLOWED_DECIMALS[match[2]]
+    return match is not None and len(match[1].rstrip("0０")) > _ALLOWED_DECIMALS[match[2]]
 
 
-def to_date(value, year: int) -> date:
+def to_date(value: object, year: int) -> date:
     """Excel dates, 2026-10-03, 2026/10/3, 2026年10月3日, 20261003, and 10月3日 in ``year``."""
     if isinstance(value, datetime):
         return value.date()
@@ -94,7 +96,7 @@ def to_date(value, year: int) -> date:
     return parse_date(text)
 
 
-def to_partial_date(value) -> tuple[date, str]:
+def to_partial_date(value: object) -> tuple[date, str]:
     """(first day, precision) of a register date: a full date, 2012-06 / 2012年6月 ("month") or 2012 ("year").
 
     Registers record when an asset was built or bought to the month or the year; the precision
@@ -141,10 +143,10 @@ _DIRECTION_WORDS = {
 _DEBIT_CREDIT = {"借": "in", "借方": "in", "贷": "out", "贷方": "out"}
 
 
-def direction_converter(bank_view: bool) -> Callable:
+def direction_converter(bank_view: bool) -> Callable[[object], Direction]:
     """收/支 words; 借/贷 as the village's books read them (借 = money in), or a bank's view (贷 = money in)."""
 
-    def convert(value):
+    def convert(value: object) -> Direction:
         text = to_text(value, 20).replace(" ", "")
         code = _DIRECTION_WORDS.get(text)
         if code is None and text in _DEBIT_CREDIT:
@@ -158,8 +160,8 @@ def direction_converter(bank_view: bool) -> Callable:
     return convert
 
 
-def to_text(value, max_len: int) -> str:
-    if value.__class__ is str:
+def to_text(value: object, max_len: int) -> str:
+    if type(value) is str:
         text = value.strip()
         if len(text) > max_len:
             raise ValueError(f"不能超过 {max_len} 个字（现有 {len(text)} 个）")
@@ -174,7 +176,7 @@ def to_text(value, max_len: int) -> str:
     return text
 
 
-def to_int(value) -> int:
+def to_int(value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -190,22 +192,26 @@ def to_int(value) -> int:
     return number
 
 
-def to_id_number(value) -> str:
+def to_id_number(value: object) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError("身份证号被 Excel 存成了数字，后几位可能已经丢失；请把这一列设为“文本”格式后重新填写")
     return normalise_id_number(to_text(value, 40))
 
 
-def converter(field: ImportField, year: int) -> Callable:
+# A cell → the typed value an import row holds for one field (date, int fen, enum, text...).
+Converter = Callable[[object], Any]
+
+
+def converter(field: ImportField, year: int) -> Converter:
     kind = field.kind
     if kind == "money":
         return to_amount
     if kind == "date":
-        seen: dict = {}
+        seen: dict[str, date] = {}
 
-        def dated(value):
+        def dated(value: object) -> date:
             # A month has at most 31 dates: parse each text once (bank downloads repeat them).
-            if value.__class__ is not str:
+            if type(value) is not str:
                 return to_date(value, year)
             day = seen.get(value)
             if day is None:
@@ -221,14 +227,16 @@ def converter(field: ImportField, year: int) -> Callable:
         return to_int
     if kind == "id_number":
         return to_id_number
+    column = field.column
     if kind == "text":
-        if field.column is None:
+        if column is None:
             return partial(to_text, max_len=200)
         # The entry form's own checks (length, personal numbers, invisible controls), shown in the preview.
-        return lambda value: coerce_value(field.column, to_text(value, 200))
-    column = field.column
+        return lambda value: coerce_value(column, to_text(value, 200))
+    if column is None:
+        raise ValueError(f"{field.name}: a {kind} field is read into a model column")
 
-    def enum(value):
+    def enum(value: object) -> Any:
         # Enum cells reuse the entry form's own vocabulary (收入/支出, 现金/银行存款, 应收/应付).
         return coerce_value(column, to_text(value, 20))
 

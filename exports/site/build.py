@@ -29,6 +29,7 @@ from board.villages import get_village
 from exports.policy_html import write_policy_page
 from exports.site.svg import SiteChart, month_charts
 from infra.db import unit_of_work
+from models import Account
 from views.board_view import compare_sentences, public_villages, transfer_note
 from views.charts import FONT_STACK
 from views.public_tables import (
@@ -176,8 +177,8 @@ def _sections(record: PublicRecord, charts: list[SiteChart]) -> list[SiteSection
                 *(
                     Figure(
                         f"月末{ACCOUNT_LABELS[a]}",
-                        format_wan(accounts[a].closing_fen),
-                        format_yuan(accounts[a].closing_fen),
+                        format_wan(accounts[Account(a)].closing_fen),
+                        format_yuan(accounts[Account(a)].closing_fen),
                     )
                     for a in ACCOUNT_LABELS
                     if a in accounts
@@ -195,7 +196,7 @@ def _sections(record: PublicRecord, charts: list[SiteChart]) -> list[SiteSection
         ),
     ]
     major = finance.major_payments
-    notices = ()
+    notices: tuple[str, ...] = ()
     if major:
         notices = (
             f"本月单笔5万元以上的支出共{len(major)}笔，合计{format_wan(sum(x.amount_fen for x in major))}，"

@@ -123,7 +123,8 @@ def _fill(key: str) -> str:
 
 
 def _clip(text: str, room_em: float) -> str:
-    out, used = [], 0.0
+    out: list[str] = []
+    used = 0.0
     for ch in text:
         used += text_em(ch)
         if used > room_em - 1:

@@ -13,6 +13,7 @@ import random
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeGuard
 
 import requests
 from sqlalchemy.engine import Engine
@@ -205,7 +206,7 @@ class TokenProvider:
         with _token_locks_guard:
             self._lock = _token_locks.setdefault(self.app_key, threading.Lock())
 
-    def _fresh(self, row: WecomToken | None) -> bool:
+    def _fresh(self, row: WecomToken | None) -> TypeGuard[WecomToken]:
         return row is not None and row.expires_at - _utcnow() > self.REFRESH_MARGIN
 
     def token(self) -> str:

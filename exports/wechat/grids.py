@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from board.errors import BoardError, Problem
 from board.privacy import text_problems
-from models import Channel, Grid, Village
+from models import Channel, Grid, Village, row_id
 
 CHANNELS = {
     Channel.manual: "手动转发",
@@ -67,7 +67,7 @@ def add_grid(
     if problems:
         raise BoardError(problems)
     grid = Grid(
-        village_id=village.id,
+        village_id=row_id(village),
         name=name,
         channel=Channel(channel),
         key_ref=key_ref,

@@ -21,12 +21,14 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, update
+from sqlalchemy import Table, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlalchemy.engine import CursorResult, Engine
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from board import audit
 from board.auth import get_user, require
@@ -49,7 +51,7 @@ from exports.wechat.grids import CHANNELS
 from exports.wechat.scrub import describe_error, scrub
 from infra.db import transaction, unit_of_work
 from infra.settings import Settings
-from models import Channel, Grid, MessageKind, OutboxMessage, OutboxStatus, Role, Village
+from models import Channel, Grid, MessageKind, OutboxMessage, OutboxStatus, Role, Village, row_id
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ PDF_MIME = "application/pdf"
 STAFF_ROLES = (Role.grid, Role.clerk)  # who may resend, confirm or mark forwarded (admin always may)
 
 _rng = random.Random()
+# SQLModel sets __table__ on every table class but does not declare it.
+_OUTBOX_TABLE = cast(Table, OutboxMessage.__table__)  # type: ignore[attr-defined]
 
 
 def idempotency_key(
@@ -205,22 +209,24 @@ def new_row(
 _MESSAGE_FIELDS = ("channel", "target_ref", "village_id", "period", "snapshot_version", "explainer_id")
 
 
-def _message_key(row: dict | OutboxMessage) -> tuple:
+def _message_key(row: dict[str, Any] | OutboxMessage) -> tuple[Any, ...]:
     """One message: a snapshot (or 政策问答) version sent to one destination (its parts share this)."""
     if isinstance(row, dict):
         return tuple(row[f] for f in _MESSAGE_FIELDS)
     return tuple(getattr(row, f) for f in _MESSAGE_FIELDS)
 
 
-def _rows_of(key: tuple):
+def _rows_of(key: tuple[Any, ...]) -> SelectOfScalar[int | None]:
     channel, ref, village_id, period, version, explainer_id = key
-    return select(OutboxMessage.id).where(
+    return select(col(OutboxMessage.id)).where(
         OutboxMessage.channel == channel,
         OutboxMessage.target_ref == ref,
         OutboxMessage.village_id == village_id,
         OutboxMessage.period == period,
         OutboxMessage.snapshot_version == version,
-        OutboxMessage.explainer_id.is_(None) if explainer_id is None else OutboxMessage.explainer_id == explainer_id,
+        col(OutboxMessage.explainer_id).is_(None)
+        if explainer_id is None
+        else OutboxMessage.explainer_id == explainer_id,
     )
 
 
@@ -255,18 +261,16 @@ def enqueue_rows(session: Session, rows: list[dict]) -> list[int]:
     for key, parts in messages.items():
         parts = sorted(parts, key=lambda r: r["part_no"])
         first = (
-            insert(OutboxMessage.__table__)
+            insert(_OUTBOX_TABLE)
             .values(parts[0])
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(OutboxMessage.__table__.c.id)
+            .returning(_OUTBOX_TABLE.c.id)
         )
         if session.execute(first).first() is not None and parts[1:]:
             session.execute(
-                insert(OutboxMessage.__table__)
-                .values(parts[1:])
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                insert(_OUTBOX_TABLE).values(parts[1:]).on_conflict_do_nothing(index_elements=["idempotency_key"])
             )
-        ids += session.exec(_rows_of(key).order_by(OutboxMessage.part_no)).all()
+        ids += [i for i in session.exec(_rows_of(key).order_by(col(OutboxMessage.part_no))).all() if i is not None]
     return ids
 
 
@@ -275,14 +279,14 @@ def claim(engine: Engine, message_id: int, now: datetime) -> bool:
     statement = (
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status.in_(DUE),
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.status).in_(DUE),
+            or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now),
         )
         .values(status=S.sending, attempts=OutboxMessage.attempts + 1, updated_at=now)
     )
     with unit_of_work(engine) as session:
-        claimed = session.execute(statement).rowcount == 1
+        claimed = cast(CursorResult[Any], session.execute(statement)).rowcount == 1
         session.commit()
     return claimed
 
@@ -301,7 +305,7 @@ def retry_delay(result: SendResult, attempts: int, previous_errcode: int | None)
 @dataclass(frozen=True)
 class _Target:
     grid: Grid
-    channel: object | None
+    channel: Any  # RobotWebhookChannel, AppChatChannel or CustomerGroupChannel; None when ``error`` says why
     error: SendResult | None
 
 
@@ -313,7 +317,7 @@ class _Channels:
         self._cache: dict[tuple[int, str], _Target] = {}
 
     def for_row(self, grid: Grid, channel: str) -> _Target:
-        key = (grid.id, channel)
+        key = (row_id(grid), channel)
         if key not in self._cache:
             try:
                 self._cache[key] = _Target(grid, self._build(grid, channel), None)
@@ -378,18 +382,19 @@ def _robot_wait(engine: Engine, row: OutboxMessage, now: datetime) -> datetime |
                 OutboxMessage.channel == Channel.robot,
                 OutboxMessage.target_ref == row.target_ref,
                 OutboxMessage.status == S.sent,
-                OutboxMessage.sent_at > now - timedelta(seconds=60),
+                col(OutboxMessage.sent_at) > now - timedelta(seconds=60),
             )
-            .order_by(OutboxMessage.sent_at.desc())
+            .order_by(col(OutboxMessage.sent_at).desc())
         ).all()
     if len(recent) < ROBOT_PER_MINUTE:
         return None
-    return recent[ROBOT_PER_MINUTE - 1] + timedelta(seconds=60)
+    oldest = recent[ROBOT_PER_MINUTE - 1]
+    return None if oldest is None else oldest + timedelta(seconds=60)
 
 
 def _record(engine: Engine, message_id: int, result: SendResult, now: datetime) -> OutboxMessage:
     with unit_of_work(engine) as session:
-        row = session.get(OutboxMessage, message_id)
+        row = _get_message(session, message_id)
         previous_errcode = row.last_errcode
         row.updated_at = now
         row.last_errcode = result.errcode
@@ -416,7 +421,7 @@ def _record(engine: Engine, message_id: int, result: SendResult, now: datetime) 
 def _previous_parts_sent(engine: Engine, row: OutboxMessage) -> bool:
     with unit_of_work(engine) as session:
         blocking = session.exec(
-            _rows_of(_message_key(row)).where(OutboxMessage.part_no < row.part_no, OutboxMessage.status != S.sent)
+            _rows_of(_message_key(row)).where(col(OutboxMessage.part_no) < row.part_no, OutboxMessage.status != S.sent)
         ).first()
     return blocking is None
 
@@ -425,11 +430,11 @@ def recover_stale(engine: Engine, now: datetime) -> int:
     """Rows left ``sending`` by a process that died mid-send: nobody knows if they arrived."""
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.status == S.sending, OutboxMessage.updated_at < now - STALE_SENDING)
+        .where(col(OutboxMessage.status) == S.sending, col(OutboxMessage.updated_at) < now - STALE_SENDING)
         .values(status=S.ambiguous, updated_at=now, last_error="发送过程中断，结果不确定，请到群里确认")
     )
     with unit_of_work(engine) as session:
-        count = session.execute(statement).rowcount
+        count = cast(CursorResult[Any], session.execute(statement)).rowcount
         session.commit()
     return count
 
@@ -440,15 +445,15 @@ def send_due(
     """Send every due row (or only ``only_ids``), parts in order; returns the ids attempted."""
     recover_stale(engine, now)
     query = select(OutboxMessage).where(
-        OutboxMessage.status.in_(DUE),
-        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        col(OutboxMessage.status).in_(DUE),
+        or_(col(OutboxMessage.next_attempt_at).is_(None), col(OutboxMessage.next_attempt_at) <= now),
     )
     if only_ids is not None:
-        query = query.where(OutboxMessage.id.in_(only_ids))
+        query = query.where(col(OutboxMessage.id).in_(only_ids))
     with unit_of_work(engine) as session:
-        rows = list(session.exec(query.order_by(OutboxMessage.id)))
-        grids = {g.id: g for g in session.exec(select(Grid).where(Grid.id.in_({r.grid_id for r in rows})))}
-    groups: dict[tuple, list[OutboxMessage]] = {}
+        rows = list(session.exec(query.order_by(col(OutboxMessage.id))))
+        grids = {g.id: g for g in session.exec(select(Grid).where(col(Grid.id).in_({r.grid_id for r in rows})))}
+    groups: dict[tuple[Any, ...], list[OutboxMessage]] = {}
     for row in rows:
         groups.setdefault(_message_key(row), []).append(row)
     channels = _Channels(engine, settings, timeout)
@@ -460,16 +465,16 @@ def send_due(
             if row.channel == Channel.robot:
                 wait_until = _robot_wait(engine, row, now)
                 if wait_until is not None:
-                    _defer(engine, row.id, wait_until, now)
+                    _defer(engine, row_id(row), wait_until, now)
                     break
-            if not claim(engine, row.id, now):
+            if not claim(engine, row_id(row), now):
                 break
-            attempted.append(row.id)
+            attempted.append(row_id(row))
             try:
                 result = _deliver(channels.for_row(grids[row.grid_id], row.channel), row)
             except Exception as exc:  # our own bug mid-send: the group may or may not have it
                 result = SendResult(S.ambiguous, None, f"发送时出现程序错误，结果不确定：{describe_error(exc)}")
-            status = _record(engine, row.id, result, now).status
+            status = _record(engine, row_id(row), result, now).status
             log.info("push: message %d to grid %d by %s: %s", row.id, row.grid_id, row.channel, status)
             if status != S.sent:
                 break
@@ -478,14 +483,14 @@ def send_due(
 
 def _defer(engine: Engine, message_id: int, until: datetime, now: datetime) -> None:
     with unit_of_work(engine) as session:
-        row = session.get(OutboxMessage, message_id)
+        row = _get_message(session, message_id)
         row.next_attempt_at, row.updated_at = until, now
         row.last_error = "群机器人每分钟最多发 20 条，稍后自动发送"
         session.add(row)
         session.commit()
 
 
-def _get_message(session, message_id: int) -> OutboxMessage:
+def _get_message(session: Session, message_id: int) -> OutboxMessage:
     row = session.get(OutboxMessage, message_id)
     if row is None:
         raise BoardError(f"没有编号为 {message_id} 的推送记录", field="推送记录")
@@ -524,7 +529,8 @@ def requeue(session: Session, message_id: int, now: datetime, *, by: str) -> Out
 
 def message_group(session: Session, message_id: int) -> list[int]:
     """Ids of every part of the message ``message_id`` belongs to."""
-    return list(session.exec(_rows_of(_message_key(_get_message(session, message_id)))).all())
+    rows = session.exec(_rows_of(_message_key(_get_message(session, message_id)))).all()
+    return [i for i in rows if i is not None]
 
 
 # What a person's confirmation means: an uncertain send arrived; a manual forward or a
@@ -554,9 +560,9 @@ def message_rows(
     explainer_id: int | None = None,
 ) -> list[dict]:
     """Outbox rows as plain dicts for pages and the CLI (never the file bytes)."""
-    query = select(OutboxMessage, Grid.name).join(Grid, Grid.id == OutboxMessage.grid_id, isouter=True)
+    query = select(OutboxMessage, Grid.name).join(Grid, col(Grid.id) == OutboxMessage.grid_id, isouter=True)
     if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
+        query = query.where(col(OutboxMessage.id).in_(ids))
     if explainer_id is not None:
         query = query.where(OutboxMessage.explainer_id == explainer_id)
     if village_id is not None:
@@ -566,10 +572,10 @@ def message_rows(
     with unit_of_work(engine) as session:
         found = session.exec(
             query.order_by(
-                OutboxMessage.period.desc(),
-                OutboxMessage.grid_id,
-                OutboxMessage.snapshot_version,
-                OutboxMessage.part_no,
+                col(OutboxMessage.period).desc(),
+                col(OutboxMessage.grid_id),
+                col(OutboxMessage.snapshot_version),
+                col(OutboxMessage.part_no),
             )
         ).all()
     return [

@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from board.errors import BoardError
 from board.links import policy_url
@@ -66,10 +66,10 @@ def explainer_grids(engine: Engine, explainer_id: int, grid_name: str | None = N
     """Active grids of the villages the explainer concerns (only those named ``grid_name``)."""
     with unit_of_work(engine) as session:
         villages = {v.id: v for v in explainer_villages(session, explainer_id)}
-        query = select(Grid).where(Grid.village_id.in_(villages or {-1}), Grid.active == True)  # noqa: E712
+        query = select(Grid).where(col(Grid.village_id).in_(villages or {-1}), Grid.active == True)  # noqa: E712
         if grid_name:
             query = query.where(Grid.name == grid_name)
-        grids = list(session.exec(query.order_by(Grid.village_id, Grid.name)))
+        grids = list(session.exec(query.order_by(col(Grid.village_id), col(Grid.name))))
     if grid_name and not grids:
         raise BoardError(f"这期政策问答涉及的村/社区没有名为“{grid_name}”的网格", field="网格")
     if not grids:

@@ -19,7 +19,7 @@ from exports.wechat.grids import village_grids
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due, target_ref
 from infra.db import unit_of_work
 from infra.settings import Settings
-from models import Channel, Grid, OutboxMessage, OutboxStatus, PublishedPeriod, Village
+from models import Channel, Grid, OutboxMessage, OutboxStatus, PublishedPeriod, Village, row_id
 
 FILE_CHANNELS = (Channel.robot, Channel.appchat)
 # ``push --due`` picks up every month whose newest version was published this recently
@@ -75,16 +75,16 @@ def push_period(
         grids = village_grids(session, village, grid_name)
     if not grids:
         raise BoardError(f"{village.name}还没有登记网格，请先用 grid add 登记", field="网格")
-    ids = enqueue(engine, _plan_for_grids(grids, snapshot, village.id, settings, now))
+    ids = enqueue(engine, _plan_for_grids(grids, snapshot, row_id(village), settings, now))
     send_due(engine, now=now, settings=settings, timeout=timeout, only_ids=ids)
     return PushReport(message_rows(engine, ids=ids))
 
 
-def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, dict, list[Grid]]]:
+def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, PublicRecord, list[Grid]]]:
     """Every village-month whose newest version was published recently, for grids whose
     destination has no rows for that version yet: catch-up months and corrections
     (version 2 of an older month) are pushed too, oldest month first."""
-    found = []
+    found: list[tuple[int, PublicRecord, list[Grid]]] = []
     with unit_of_work(engine) as session:
         recent = set(
             session.exec(
@@ -95,7 +95,7 @@ def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, dict, li
         )
         for village_id, period in sorted({(v, p) for v, p, _ in recent}):
             row = latest_snapshot(session, village_id, period)
-            if (village_id, period, row.version) not in recent:
+            if row is None or (village_id, period, row.version) not in recent:
                 continue
             grids = list(session.exec(select(Grid).where(Grid.village_id == village_id, Grid.active == True)))  # noqa: E712
             done = set(
@@ -109,7 +109,7 @@ def _new_publications(engine: Engine, now: datetime) -> list[tuple[int, dict, li
             )
             todo = [g for g in grids if (g.channel, target_ref(g)) not in done]
             if todo:
-                village = session.get(Village, village_id)
+                village = session.get_one(Village, village_id)
                 found.append((village_id, verified_snapshot(session, village, row), todo))
     return found
 

@@ -17,14 +17,14 @@ from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
-from board.compliance import VERDICT_LABELS, catalogue_report
+from board.compliance import VERDICT_LABELS, CatalogueRow, catalogue_report
 from board.privacy import mask_text
 from board.requests import calendar_for, refresh_open_deadlines
 from exports.wechat.outbox import enqueue, idempotency_key, new_row, target_ref
 from infra.db import unit_of_work
-from models import Channel, Grid, InfoRequest, MessageKind, OutboxMessage, Role, User, UserVillage, Village
+from models import Channel, Grid, InfoRequest, MessageKind, OutboxMessage, Role, User, UserVillage, Village, row_id
 
 STAFF_GRID_NAME = "工作人员"
 REMINDER_CHANNELS = (Channel.robot, Channel.appchat)
@@ -47,7 +47,7 @@ def _staff_grids(session, village_id: int) -> list[Grid]:
                 Grid.village_id == village_id,
                 Grid.name == STAFF_GRID_NAME,
                 Grid.active == True,  # noqa: E712
-                Grid.channel.in_(REMINDER_CHANNELS),
+                col(Grid.channel).in_(REMINDER_CHANNELS),
             )
         )
     )
@@ -56,7 +56,7 @@ def _staff_grids(session, village_id: int) -> list[Grid]:
 def _clerks(session, village_id: int) -> str:
     names = session.exec(
         select(User.display_name)
-        .join(UserVillage, UserVillage.user_id == User.id)
+        .join(UserVillage, col(UserVillage.user_id) == User.id)
         .where(UserVillage.village_id == village_id, User.role == Role.clerk, User.active == True)  # noqa: E712
         .order_by(User.display_name)
     ).all()
@@ -95,21 +95,30 @@ def queue_request_reminders(engine: Engine, *, today: date, now: datetime) -> Re
         session.commit()
         open_requests = session.exec(
             select(InfoRequest, Village)
-            .join(Village, Village.id == InfoRequest.village_id)
-            .where(InfoRequest.status != "replied", InfoRequest.due_on.is_not(None))
+            .join(Village, col(Village.id) == InfoRequest.village_id)
+            .where(InfoRequest.status != "replied", col(InfoRequest.due_on).is_not(None))
         ).all()
         for request, village in open_requests:
+            if request.due_on is None:  # the query leaves these out; this tells the type checker
+                continue
             left = calendar_for(session, village).workdays_between(today, request.due_on)
             if left > BEFORE_WORKDAYS:
                 continue
             stage = 1 if left <= 0 else 0
             due += 1
-            grids = _staff_grids(session, village.id)
+            grids = _staff_grids(session, row_id(village))
             if not grids:
                 no_group.add(village.name)
-            text = request_reminder_text(request, village, _clerks(session, village.id), left)
+            text = request_reminder_text(request, village, _clerks(session, row_id(village)), left)
             rows += [
-                _row(g, village_id=village.id, tag=REQUEST_TAG, version=request.id * 2 + stage, text=text, now=now)
+                _row(
+                    g,
+                    village_id=row_id(village),
+                    tag=REQUEST_TAG,
+                    version=row_id(request) * 2 + stage,
+                    text=text,
+                    now=now,
+                )
                 for g in grids
             ]
     before = _count(engine)
@@ -124,22 +133,22 @@ def queue_catalogue_reminders(
     with unit_of_work(engine) as session:
         report = catalogue_report(session, township_code=township_code, period=period, today=today)
         session.commit()
-        late: dict[str, list[dict]] = {}
+        late: dict[str, list[CatalogueRow]] = {}
         for row in report:
             if row["verdict"] in ("late", "missing"):
                 late.setdefault(row["village"], []).append(row)
         rows, no_group = [], []
         for code, items in late.items():
             village = session.exec(select(Village).where(Village.code == code)).one()
-            grids = _staff_grids(session, village.id)
+            grids = _staff_grids(session, row_id(village))
             if not grids:
                 no_group.append(village.name)
             listed = "；".join(f"{r['item']}（{VERDICT_LABELS[r['verdict']]}，期限 {r['deadline']}）" for r in items)
-            text = f"【公开目录提醒】{village.name} {period}：{listed}。请{_clerks(session, village.id)}尽快公开。"
+            text = f"【公开目录提醒】{village.name} {period}：{listed}。请{_clerks(session, row_id(village))}尽快公开。"
             rows += [
                 _row(
                     g,
-                    village_id=village.id,
+                    village_id=row_id(village),
                     tag=CATALOGUE_TAG,
                     version=int(period.replace("-", "")),
                     text=text,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import qrcode
+from qrcode.image.pil import PilImage
 from sqlmodel import Session
 
 from board.auth import get_user, require
@@ -20,7 +21,7 @@ from board.villages import get_village
 from exports.pdf import render_pdf
 from exports.wechat.grids import CHANNELS, village_grids
 from exports.wechat.outbox import STAFF_ROLES, confirm_delivered, enqueue_rows, pdf_file_name, plan_messages
-from models import Channel, OutboxMessage, OutboxStatus, Village
+from models import Channel, OutboxMessage, OutboxStatus, Village, row_id
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class SharePack:
 
 def qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
-    qrcode.make(link, box_size=8, border=2).save(buffer, format="PNG")
+    qrcode.make(link, image_factory=PilImage, box_size=8, border=2).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -76,7 +77,8 @@ def mark_forwarded(
     if grid is None or grid.channel != Channel.manual:
         raise BoardError("只有“手动转发”的网格需要点“已转发”", field="网格")
     (message_id,) = enqueue_rows(
-        session, plan_messages(grid, snapshot, village_id=village.id, base_url=base_url, pdf=None, now=now)
+        session, plan_messages(grid, snapshot, village_id=row_id(village), base_url=base_url, pdf=None, now=now)
     )
-    if session.get(OutboxMessage, message_id).status == OutboxStatus.manual_pending:
+    message = session.get(OutboxMessage, message_id)
+    if message is not None and message.status == OutboxStatus.manual_pending:
         confirm_delivered(session, message_id, by=by, now=now)
