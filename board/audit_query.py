@@ -6,12 +6,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board.auth import visible_village_ids
-from board.entry import SECTIONS
 from board.money import format_yuan
 from board.periods import check_period, period_label
+from board.sections import SECTIONS
 from board.snapshot import SHANGHAI
 from models import AuditLog, Role, User, Village
 
@@ -57,11 +57,13 @@ def _when(at: datetime) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def _detail(action: str, before: dict, after: dict) -> str:
+def _detail(action: str, before: dict[str, Any], after: dict[str, Any]) -> str:
     """What changed, in words: never raw data (a 核验码 is shortened, lists are counted)."""
     parts = []
     if "status" in after:
-        parts.append(f"状态：{_STATUS_WORDS.get(before.get('status'), '')} → {_STATUS_WORDS.get(after['status'], '')}")
+        parts.append(
+            f"状态：{_STATUS_WORDS.get(before.get('status', ''), '')} → {_STATUS_WORDS.get(after['status'], '')}"
+        )
     if after.get("version"):
         parts.append(f"第 {after['version']} 版")
     if after.get("hash"):
@@ -80,7 +82,7 @@ def _detail(action: str, before: dict, after: dict) -> str:
     return "；".join(parts)
 
 
-def _load(text: str) -> dict:
+def _load(text: str) -> dict[str, Any]:
     value = json.loads(text) if text else {}
     return value if isinstance(value, dict) else {}
 
@@ -94,24 +96,24 @@ def audit_rows(
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     """Newest first; only villages the user may see (admin: all, incl. entries without a village)."""
-    query = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+    query = select(AuditLog).order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).limit(limit)
     allowed = visible_village_ids(session, user)
     if village is not None:
         query = query.where(AuditLog.village_id == village.id)
     if allowed is not None:
-        query = query.where(AuditLog.village_id.in_(allowed or {-1}))
+        query = query.where(col(AuditLog.village_id).in_(allowed or {-1}))
     if period:
         query = query.where(AuditLog.period == check_period(period))
     entries = list(session.exec(query))
     names = {
         v.id: v.name
         for v in session.exec(
-            select(Village).where(Village.id.in_({e.village_id for e in entries if e.village_id} or {-1}))
+            select(Village).where(col(Village.id).in_({e.village_id for e in entries if e.village_id} or {-1}))
         )
     }
     people = {
         u.username: u
-        for u in session.exec(select(User).where(User.username.in_({e.username for e in entries} or {""})))
+        for u in session.exec(select(User).where(col(User.username).in_({e.username for e in entries} or {""})))
     }
     rows = []
     for e in entries:

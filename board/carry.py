@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
 from board.auth import require
 from board.balance import ACCOUNT_LABELS
-from board.entry import AFFAIR_CATEGORIES, SECTIONS, save_section, section_rows
+from board.entry import AFFAIR_CATEGORIES, save_section, section_rows
 from board.errors import BoardError
 from board.money import format_yuan
 from board.periods import check_period, period_bounds, period_label, shift_period
 from board.records import find_period, get_or_create_period
+from board.sections import SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
-from models import Period, Role, User, Village
+from models import Period, Role, User, Village, row_id
 
 CARRIED_SECTIONS = ("services", "assets", "debts", "resources")
 # Recipient lists paid every month (低保, 特困供养…) are copied with their people.
@@ -48,7 +51,7 @@ def _names_month(text: str, month: int) -> bool:
     return any(int(m) == month for m in _MONTH_RE.findall(text))
 
 
-def _line_key(line: dict, month: int) -> tuple:
+def _line_key(line: dict[str, Any], month: int) -> tuple[Any, ...]:
     return (
         _with_month(line["summary"], month, 0),
         line["category"],
@@ -59,12 +62,14 @@ def _line_key(line: dict, month: int) -> tuple:
     )
 
 
-def _moved(day, new_period: str):
+def _moved(day: date, new_period: str) -> date:
     first, end = period_bounds(new_period)
     return first.replace(day=min(day.day, end.day))
 
 
-def recurring_lines(last: list[dict], last_period: str, before_last: list[dict], new_period: str) -> list[dict]:
+def recurring_lines(
+    last: list[dict[str, Any]], last_period: str, before_last: list[dict[str, Any]], new_period: str
+) -> list[dict[str, Any]]:
     """Last month's lines that also occurred, with the same amount, the month before, moved into ``new_period``.
 
     Without a month before last, the lines naming last month ("9月…工资") count as recurring.
@@ -76,7 +81,8 @@ def recurring_lines(last: list[dict], last_period: str, before_last: list[dict],
         candidates = [line for line in last if _line_key(line, last_month) in seen]
     else:
         candidates = [line for line in last if _names_month(line["summary"], last_month)]
-    copies, keys = [], set()
+    copies: list[dict[str, Any]] = []
+    keys: set[tuple[Any, ...]] = set()
     for line in candidates:
         key = _line_key(line, last_month)
         if key in keys:
@@ -93,7 +99,9 @@ def recurring_lines(last: list[dict], last_period: str, before_last: list[dict],
     return copies
 
 
-def monthly_lists(last: list[dict], last_period: str, before_last: list[dict], new_period: str) -> list[dict]:
+def monthly_lists(
+    last: list[dict[str, Any]], last_period: str, before_last: list[dict[str, Any]], new_period: str
+) -> list[dict[str, Any]]:
     """Last month's recipient lists that are paid monthly, as affair rows of ``new_period`` with their people.
 
     Monthly: the same title (month number aside) was there the month before too, or, without a
@@ -127,7 +135,7 @@ class MonthPlan:
 
     period: str
     last_period: str
-    sections: dict[str, list[dict]] = field(default_factory=dict)  # section key → rows to save
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # section key → rows to save
     openings: dict[str, int] = field(default_factory=dict)  # account → last published closing, fen
 
     def summary(self) -> list[str]:
@@ -151,7 +159,7 @@ class MonthPlan:
         return lines
 
 
-def _rows(session: Session, period: Period | None, section: str) -> list[dict]:
+def _rows(session: Session, period: Period | None, section: str) -> list[dict[str, Any]]:
     return section_rows(session, period_row=period, section=section) if period is not None else []
 
 
@@ -173,7 +181,7 @@ def plan_month(session: Session, *, village: Village, period: str, user: User) -
     lists = monthly_lists(_rows(session, last, "affairs"), last_period, _rows(session, before_last, "affairs"), period)
     if lists:
         plan.sections["affairs"] = lists
-    snapshot = latest_snapshot(session, village.id, last_period)
+    snapshot = latest_snapshot(session, row_id(village), last_period)
     if snapshot is not None:
         plan.openings = {a.account: a.closing_fen for a in load_snapshot(snapshot).finance.accounts if a.closing_fen}
     return plan

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic.fields import PydanticUndefined
-from sqlalchemy import func, insert, update
-from sqlmodel import Session, delete, select
+from sqlalchemy import CursorResult, func, insert, update
+from sqlmodel import Session, col, delete, select
 
 from board import audit
 from board.auth import require
@@ -33,6 +33,7 @@ from models import (
     Role,
     User,
     Village,
+    row_id,
     utcnow,
 )
 
@@ -158,7 +159,13 @@ def coerce_value(column: Column, value: Any) -> Any:
         if number < 0:
             raise ValueError("不能为负数")
         return number
-    table = {"direction": _DIRECTIONS, "account": _ACCOUNTS, "debt_kind": _DEBT_KINDS, "precision": _PRECISIONS}[kind]
+    tables: dict[str, dict[str, Any]] = {
+        "direction": _DIRECTIONS,
+        "account": _ACCOUNTS,
+        "debt_kind": _DEBT_KINDS,
+        "precision": _PRECISIONS,
+    }
+    table = tables[kind]
     key = value.value if hasattr(value, "value") else str(value).strip()
     if key not in table:
         raise ValueError(f"“{key}”无法识别，可选：{'、'.join(k for k in table if not k.isascii())}")
@@ -233,11 +240,14 @@ def _bump(
 ) -> None:
     # Compare-and-set on row_version, so a concurrent save in another process also conflicts.
     loaded = row.row_version
-    result = session.execute(
-        update(Period)
-        .where(Period.id == row.id, Period.row_version == loaded)
-        .values(row_version=loaded + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(Period)
+            .where(col(Period.id) == row.id, col(Period.row_version) == loaded)
+            .values(row_version=loaded + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise ConflictError("这个月的数据刚被别人修改过，您的修改没有保存。请刷新后重新录入您的改动。", field="版本")
@@ -255,7 +265,7 @@ def _bump(
     )
 
 
-def _statement_from_closing(row: dict) -> dict:
+def _statement_from_closing(row: dict[str, Any]) -> dict[str, Any]:
     """Importers and scripts give a file's month-end balance as ``closing_fen``: it is the real balance."""
     if "statement_fen" not in row and "closing_fen" in row:
         return {**row, "statement_fen": row["closing_fen"]}
@@ -303,10 +313,10 @@ def save_section(
         for item in cleaned:
             item["closing_fen"] = item.get("statement_fen") or 0
 
-    before = _section_summary(session, model, row.id)
+    before = _section_summary(session, model, row_id(row))
     if section == "affairs":
         affair_ids = select(AffairItem.id).where(AffairItem.period_id == row.id)
-        session.execute(delete(Beneficiary).where(Beneficiary.affair_id.in_(affair_ids)))
+        session.execute(delete(Beneficiary).where(col(Beneficiary.affair_id).in_(affair_ids)))
     session.execute(delete(model).where(model.period_id == row.id))
     if section == "affairs":
         # Affairs need their new ids for the recipient lists; they are few, so ORM objects are fine.
@@ -328,7 +338,7 @@ def save_section(
             payload.append(item)
         session.execute(insert(model), payload)
     session.flush()
-    _bump(session, row, user, section, before, _section_summary(session, model, row.id))
+    _bump(session, row, user, section, before, _section_summary(session, model, row_id(row)))
     session.flush()
     return row
 
@@ -352,7 +362,7 @@ def save_beneficiaries(
     if problems:
         raise BoardError(problems)
     existing = list(session.exec(select(Beneficiary).where(Beneficiary.affair_id == affair_id)))
-    session.execute(delete(Beneficiary).where(Beneficiary.affair_id == affair_id))
+    session.execute(delete(Beneficiary).where(col(Beneficiary.affair_id) == affair_id))
     for person in cleaned:
         session.add(Beneficiary(affair_id=affair_id, **_defaults(Beneficiary, person)))
     _bump(session, row, user, "beneficiaries", {"rows": len(existing)}, {"rows": len(cleaned)})
@@ -375,7 +385,7 @@ def section_rows(session: Session, *, period_row: Period, section: str) -> list[
             values["beneficiaries"] = [
                 {c.name: getattr(b, c.name) for c in BENEFICIARY_COLUMNS}
                 for b in session.exec(
-                    select(Beneficiary).where(Beneficiary.affair_id == obj.id).order_by(Beneficiary.id)
+                    select(Beneficiary).where(Beneficiary.affair_id == obj.id).order_by(col(Beneficiary.id))
                 )
             ]
         rows.append(values)

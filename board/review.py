@@ -15,10 +15,11 @@ from sqlmodel import Session, col, select
 
 from board.auth import require
 from board.balance import balance_identity
-from board.entry import SECTIONS, section_rows
+from board.entry import section_rows
 from board.periods import shift_period
 from board.public_record import is_major_payment
 from board.records import load_records, require_period
+from board.sections import SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import validate_period
 from board.workflow import STATUS_LABELS, allowed_steps

@@ -17,11 +17,12 @@ from sqlmodel import Session, select
 from board.auth import require
 from board.balance import ACCOUNT_LABELS, balance_identity
 from board.carry import plan_month
-from board.entry import AFFAIR_CATEGORIES, BENEFICIARY_COLUMNS, SECTIONS, Column, is_blank, section_rows
+from board.entry import AFFAIR_CATEGORIES, is_blank, section_rows
 from board.errors import BoardError
 from board.money import MoneyError, format_yuan, parse_money
 from board.periods import PRECISION_LABELS, check_period, period_label, period_of, shift_period
 from board.records import DIRECTION_LABELS, find_period
+from board.sections import BENEFICIARY_COLUMNS, SECTIONS, Column
 from board.villages import categories_for
 from board.workflow import STATUS_LABELS
 from models import Direction, Period, PeriodStatus, Role, User, Village

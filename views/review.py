@@ -6,11 +6,11 @@ The figures come from board/review.py (plain data); this module only shapes them
 from __future__ import annotations
 
 from board.balance import ACCOUNT_LABELS
-from board.entry import BENEFICIARY_COLUMNS, SECTIONS
 from board.money import format_yuan
 from board.periods import PRECISION_LABELS, format_partial_date, partial_iso
 from board.privacy import mask_id_number, mask_phone
 from board.records import DIRECTION_LABELS
+from board.sections import BENEFICIARY_COLUMNS, SECTIONS
 
 _DEBT_LABELS = {"receivable": "应收", "payable": "应付"}
 TOTAL_LABELS = {

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES, SECTIONS
+from board.entry import AFFAIR_CATEGORIES, PARTY_CATEGORIES
 from board.errors import BoardError, ConflictError
 from board.money import format_yuan
+from board.sections import SECTIONS
 from models import Role
 from pages.shared.plain import md
 from pages.shared.session import choose_entry_month, choose_village, engine, require_staff, show_error

@@ -13,13 +13,14 @@ import pytest
 
 from board.auth import get_user
 from board.balance import AccountFigures, balance_identity, expected_closing
-from board.entry import SECTIONS, coerce_value
+from board.entry import coerce_value
 from board.importers import preview_import
 from board.importers.values import to_amount
 from board.money import MAX_FEN, ceiling_problem
 from board.public_record import MAJOR_PAYMENT_FEN, TRANSFER_CATEGORY, is_major_payment, parse_snapshot
 from board.records import PeriodRecords
 from board.review import major_payments
+from board.sections import SECTIONS
 from board.snapshot import latest_snapshot, load_snapshot
 from board.validation import check_amount, check_balances
 from board.villages import get_village
