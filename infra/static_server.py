@@ -100,6 +100,9 @@ class Site:
     def lookup(self, url_path: str) -> tuple[str, Entry | None]:
         """(kind, entry) for a request path; the file system is asked at most once a second per path."""
         now = time.monotonic()
+        # One key per file however the path is spelled ("//", "%44EMO"): the cache holds at most the site's files.
+        decoded = unquote(url_path)
+        url_path = "/" + "/".join(p for p in decoded.split("/") if p) + ("/" if decoded.endswith("/") else "")
         cached = self._cache.get(url_path)
         if cached is not None and now - cached.checked < RECHECK_SECONDS:
             return "file", cached
