@@ -48,6 +48,11 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,4})?(\d{1,9})?(?::([A-Z]{1,4
 _FAR_CELL = re.compile(rb'r="(?:([A-Z]{2,})(\d+)|[A-Z]?(\d{6,}))"')
 _ROW_REF = re.compile(rb'r="[A-Z]*(\d+)"')
 _CHUNK = 1024 * 1024
+# Excel's own limit for one cell's text (32,767 characters), in UTF-8 bytes: no real file has a longer text node.
+MAX_TEXT_BYTES = 32_767 * 4
+# What a parser may copy out of the workbook: (cells of every sheet) × (longest text). Calamine and openpyxl
+# copy a shared string into every cell that points at it, so a few cells can point at one huge string.
+MAX_TEXT_COPIES_BYTES = 1024**3
 
 
 def column_number(letters: str | bytes) -> int:
@@ -106,9 +111,11 @@ def check_sheet_area(data: bytes, *, max_rows: int, field: str) -> None:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return
     with archive:
+        cells, longest = 0, 0  # over the whole workbook: a parser lays out every sheet
         for info in archive.infolist():
-            sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            rows, columns = 0, 0
+            xml = info.filename.endswith(".xml")  # images and printer settings are binary: no text nodes
+            sheet = xml and info.filename.startswith("xl/worksheets/")
+            rows, columns, run = 0, 0, 0
             for position, chunk in enumerate(_inflate(data, info, field)):
                 if sheet and position == 0:
                     _check_dimension(chunk, max_rows, field)
@@ -117,18 +124,39 @@ def check_sheet_area(data: bytes, *, max_rows: int, field: str) -> None:
                         columns = max(columns, column_number(wide) if wide else 0)
                         digits = deep or (wide_row if len(wide_row) >= 6 else "")
                         rows = max(rows, int(digits) if digits else 0)
+                if not xml:
+                    continue
+                # A text node cannot hold "<": the longest run between two is the longest text (chunks overlap a little).
+                pieces = chunk.split(b"<")
+                run += len(pieces[0])
+                if len(pieces) > 1:
+                    longest, run = max(longest, run, *(len(x) for x in pieces[1:-1])), len(pieces[-1])
+                if max(longest, run) > MAX_TEXT_BYTES:
+                    raise BoardError(
+                        f"文件“{info.filename}”里有一段超过 {MAX_TEXT_BYTES // 4} 个字的文字（超过 Excel 单元格的上限），"
+                        "已拒绝。请在 Excel/WPS 中打开后另存为新文件再上传",
+                        field=field,
+                    )
             if sheet:
-                _check_area(
-                    columns or 26, rows or _rows_used(data, info, columns or 26, max_rows, field), max_rows, field
-                )
+                columns = columns or 26
+                rows = rows or _rows_used(data, info, field)
+                _check_area(columns, rows, max_rows, field)
+                cells += rows * columns
+        if cells > MAX_CELLS:
+            raise BoardError(
+                f"文件的各工作表合计达 {cells} 个单元格，超过 {MAX_CELLS // 10_000} 万个的上限，已拒绝。"
+                "请只保留本月的数据后再导入",
+                field=field,
+            )
+        if cells * max(longest, 1) > MAX_TEXT_COPIES_BYTES:
+            raise BoardError(
+                "文件里很长的文字被大量单元格引用，读取时会占用过多内存，已拒绝。请在 Excel/WPS 中打开后另存为新文件再上传",
+                field=field,
+            )
 
 
-def _rows_used(data: bytes, info: zipfile.ZipInfo, columns: int, max_rows: int, field: str) -> int:
-    """Rows a sheet without six-digit references spans: at most 99,999, exactly when that bound is not enough."""
-    bound = min(max_rows, 99_999)
-    if columns * bound <= MAX_CELLS:
-        return bound
-    # A wide sheet: read every reference once more for its true depth.
+def _rows_used(data: bytes, info: zipfile.ZipInfo, field: str) -> int:
+    """The deepest row a sheet without six-digit references reaches (its cells are added up over the workbook)."""
     return max((max(map(int, _ROW_REF.findall(chunk)), default=0) for chunk in _inflate(data, info, field)), default=0)
 
 

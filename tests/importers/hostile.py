@@ -155,3 +155,42 @@ def _zip_with(raw: tuple[str, bytes, int]) -> bytes:
 def allocate(megabytes: int) -> int:
     """Run in a limited child by the tests: asks for more memory than the child may have."""
     return len(bytearray(megabytes * 1024 * 1024))
+
+
+def long_text_xlsx(characters: int = 200_000) -> bytes:
+    """One text longer than an Excel cell may hold: a parser copies it into every cell that points at it."""
+    text = b"x" * characters
+    return workbook(
+        SHEET_OPEN
+        + b"<sheetData>"
+        + HEADER_ROW
+        + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        + text
+        + b"</t></is></c></row></sheetData></worksheet>"
+    )
+
+
+def many_sparse_sheets_xlsx(sheets: int = 40) -> bytes:
+    """Sheets each holding A1 and Z99999 only: small alone, a workbook's worth of cells together."""
+    names = "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, sheets + 1))
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, sheets + 1)
+    )
+    sheet = SHEET_OPEN + b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    sheet += b'<row r="99999"><c r="Z99999"><v>1</v></c></row></sheetData></worksheet>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr(
+            "xl/workbook.xml", _WORKBOOK.replace(b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/>', names.encode())
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            _WORKBOOK_RELS.split(b"<Relationship ")[0] + rels.encode() + b"</Relationships>",
+        )
+        for i in range(1, sheets + 1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", sheet)
+    return out.getvalue()

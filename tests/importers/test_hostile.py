@@ -18,7 +18,9 @@ from tests.importers.hostile import (
     deflate_bomb_xlsx,
     far_cell_xlsx,
     huge_dimension_xlsx,
+    long_text_xlsx,
     many_entries_xlsx,
+    many_sparse_sheets_xlsx,
     slow_xlsx,
 )
 
@@ -44,8 +46,10 @@ def _rss_mb() -> float:
         (many_entries_xlsx, "5005 个部件"),
         (deflate_bomb_xlsx, "疑似“压缩炸弹”"),
         (lambda: deflate_bomb_xlsx(honest=False), "已损坏"),
+        (long_text_xlsx, "超过 32767 个字的文字"),
+        (many_sparse_sheets_xlsx, "各工作表合计达 103998960 个单元格"),
     ],
-    ids=["cell-at-XFD200000", "row-900000", "dimension", "entries", "bomb", "bomb-lying-sizes"],
+    ids=["cell-at-XFD200000", "row-900000", "dimension", "entries", "bomb", "bomb-lying-sizes", "long-text", "sheets"],
 )
 def test_hostile_files_are_refused_and_this_process_lives(build, expected):
     pid, before = os.getpid(), _rss_mb()
