@@ -302,26 +302,18 @@ def _html_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", html, flags=re.S))
 
 
-def _unsealed(document: str) -> str:
-    """A stored document without its random salts: base64 noise such as "…1797/8456+738…" can read as a
-    mobile, and holds nothing anybody typed (16 random bytes per row, see board/commitment.py)."""
-    doc = json.loads(document)
-    doc.pop("salts", None)
-    return json.dumps(doc, ensure_ascii=False)
-
-
 def public_outputs(raw: dict, *, pdf: bool = True) -> dict[str, str]:
     """Every public rendering of one snapshot document, as text (the PDF, ~1.5 s with extraction, if ``pdf``)."""
     snapshot = as_record(raw)
     board = build_board(snapshot, [snapshot.period])
     outputs = {
-        "snapshot JSON": _unsealed(json.dumps(raw, ensure_ascii=False)),
+        "snapshot JSON": json.dumps(raw, ensure_ascii=False),
         "board view": _view_text(board),
         "kiosk view": _view_text(build_board(snapshot, [snapshot.period], kiosk=True)),
         "static HTML": _html_text(render_month_page(snapshot)),
         "xlsx": _xlsx_text(snapshot_xlsx(snapshot)),
         "CSV": ledger_csv(snapshot).decode("utf-8-sig"),
-        "JSON download": _unsealed(snapshot_json(snapshot).decode("utf-8")),
+        "JSON download": snapshot_json(snapshot).decode("utf-8"),
         "digest": build_digest(snapshot, base_url=BASE),
         "short digest": build_digest(snapshot, base_url=BASE, short=True),
     }
