@@ -2,29 +2,17 @@
 
 import streamlit as st
 
-from board.errors import BoardError
 from exports.wechat.grids import CHANNELS
 from models import Role
-from pages.shared.plain import md
-from pages.shared.session import engine, require_staff, show_error
+from pages.shared.admin import run_action, show_notice
+from pages.shared.session import engine, require_staff
 from services import admin
 
 user = require_staff(Role.admin)
 st.title("网格与推送渠道")
-if notice := st.session_state.pop("admin_notice", None):
-    st.success(md(notice))
+show_notice()
 data = admin.overview(engine(), user.username)
 villages = {code: v["name"] for code, v in data["villages"].items()}
-
-
-def _done(action, notice: str) -> None:
-    try:
-        action()
-    except BoardError as error:
-        show_error(error)
-        return
-    st.session_state["admin_notice"] = notice
-    st.rerun()
 
 
 grids = {g["id"]: g for g in data["grids"]}
@@ -49,7 +37,9 @@ if grids:
     )
     active = grids[grid_id]["active"]
     if st.button("停用这个网格" if active else "重新启用这个网格", key="grid_toggle"):
-        _done(lambda: admin.set_grid_active(engine(), user.username, grid_id=grid_id, active=not active), "已保存。")
+        run_action(
+            lambda: admin.set_grid_active(engine(), user.username, grid_id=grid_id, active=not active), "已保存。"
+        )
 
 with st.form("admin_grid"):
     st.markdown("**新增网格**")
@@ -63,7 +53,7 @@ with st.form("admin_grid"):
     chat_id = st.text_input("群聊编号（仅企业微信应用群聊）", key="grid_chat")
     sender = st.text_input("发送人企业微信账号（仅客户群群发）", key="grid_sender")
     if st.form_submit_button("新增网格", type="primary"):
-        _done(
+        run_action(
             lambda: admin.new_grid(
                 engine(),
                 user.username,

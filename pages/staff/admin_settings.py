@@ -5,7 +5,7 @@ import streamlit as st
 from board.errors import BoardError
 from infra.settings import get_settings
 from models import Role
-from pages.shared.plain import md
+from pages.shared.admin import NOTICE_KEY, show_notice
 from pages.shared.session import engine, require_staff, show_error
 from services import admin
 
@@ -13,8 +13,7 @@ user = require_staff(Role.admin)
 st.title("公开期限")
 default = get_settings().deadline_day
 st.caption(f"各村每月的三务要在次月的这一天之前公开（当地规定；未单独设置的乡镇按系统默认：次月 {default} 日）。")
-if notice := st.session_state.pop("admin_notice", None):
-    st.success(md(notice))
+show_notice()
 data = admin.overview(engine(), user.username)
 townships = data["townships"]
 if not townships:
@@ -46,5 +45,5 @@ with st.form("admin_deadline"):
         except BoardError as error:
             show_error(error)
         else:
-            st.session_state["admin_notice"] = f"已保存：{townships[code]['name']}次月 {int(day)} 日之前公开。"
+            st.session_state[NOTICE_KEY] = f"已保存：{townships[code]['name']}次月 {int(day)} 日之前公开。"
             st.rerun()

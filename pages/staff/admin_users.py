@@ -3,30 +3,18 @@
 import streamlit as st
 
 from board.auth import ROLE_LABELS
-from board.errors import BoardError
 from models import Role
-from pages.shared.plain import md
-from pages.shared.session import engine, require_staff, show_error
+from pages.shared.admin import run_action, show_notice
+from pages.shared.session import engine, require_staff
 from services import admin
 
 user = require_staff(Role.admin)
 st.title("用户管理")
-if notice := st.session_state.pop("admin_notice", None):
-    st.success(md(notice))
+show_notice()
 data = admin.overview(engine(), user.username)
 villages = {code: v["name"] for code, v in data["villages"].items()}
 townships = {code: t["name"] for code, t in data["townships"].items()}
 roles = {r.value: label for r, label in ROLE_LABELS.items()}
-
-
-def _done(action, notice: str) -> None:
-    try:
-        action()
-    except BoardError as error:
-        show_error(error)
-        return
-    st.session_state["admin_notice"] = notice
-    st.rerun()
 
 
 st.dataframe(
@@ -61,7 +49,7 @@ with add, st.form("admin_add_user"):
         key="new_town",
     )
     if st.form_submit_button("新增用户", type="primary"):
-        _done(
+        run_action(
             lambda: admin.new_user(
                 engine(),
                 user.username,
@@ -97,7 +85,7 @@ with change:
             key="edit_town",
         )
         if st.form_submit_button("保存角色和负责的村"):
-            _done(
+            run_action(
                 lambda: admin.assign_user(
                     engine(),
                     user.username,
@@ -111,13 +99,13 @@ with change:
     with st.form("admin_reset"):
         password = st.text_input("新密码（至少 8 位）", type="password", key="reset_password")
         if st.form_submit_button("重设密码"):
-            _done(
+            run_action(
                 lambda: admin.reset_password(engine(), user.username, login=login, password=password),
                 f"已重设 {login} 的密码。",
             )
     label = "停用这个账号" if person["active"] else "重新启用这个账号"
     if st.button(label, key="toggle_active"):
-        _done(
+        run_action(
             lambda: admin.set_active(engine(), user.username, login=login, active=not person["active"]),
             f"已{'停用' if person['active'] else '启用'} {login}。停用后此人立即不能再操作。",
         )

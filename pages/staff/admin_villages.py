@@ -2,28 +2,16 @@
 
 import streamlit as st
 
-from board.errors import BoardError
 from models import Role
-from pages.shared.plain import md
-from pages.shared.session import engine, require_staff, show_error
+from pages.shared.admin import run_action, show_notice
+from pages.shared.session import engine, require_staff
 from services import admin
 
 user = require_staff(Role.admin)
 st.title("乡镇与村")
-if notice := st.session_state.pop("admin_notice", None):
-    st.success(md(notice))
+show_notice()
 data = admin.overview(engine(), user.username)
 townships = {code: t["name"] for code, t in data["townships"].items()}
-
-
-def _done(action, notice: str) -> None:
-    try:
-        action()
-    except BoardError as error:
-        show_error(error)
-        return
-    st.session_state["admin_notice"] = notice
-    st.rerun()
 
 
 st.dataframe(
@@ -49,7 +37,7 @@ with left, st.form("admin_village"):
     hotline = st.text_input("监督电话（座机或服务号码）", key="village_hotline")
     address = st.text_input("公开栏地址", key="village_address")
     if st.form_submit_button("新增村/社区", type="primary"):
-        _done(
+        run_action(
             lambda: admin.new_village(
                 engine(),
                 user.username,
@@ -66,4 +54,4 @@ with right, st.form("admin_township"):
     code = st.text_input("代码", key="town_code")
     name = st.text_input("名称", key="town_name")
     if st.form_submit_button("新增乡镇/街道"):
-        _done(lambda: admin.new_township(engine(), user.username, code=code, name=name), f"已新增 {name}。")
+        run_action(lambda: admin.new_township(engine(), user.username, code=code, name=name), f"已新增 {name}。")
