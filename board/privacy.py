@@ -316,6 +316,10 @@ def _chains(norm: str) -> Iterator[list[tuple[int, int]]]:
 
 
 _USCC_TOKEN = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])")
+# A hash shown to residents (核验码, 64 hex characters, or its first 12) holds long digit runs by
+# chance: one in ~40 chain heads carries eleven digits that read as a mobile. A run inside such
+# a token touches a Latin letter, and phonenumbers rejects it for the same reason.
+_HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z])")
 
 
 def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset()) -> list[PiiMatch]:
@@ -339,8 +343,9 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
         for m in _USCC_TOKEN.finditer(norm.upper())
         if uscc_like(m.group()) and not m.group()[-1].isdigit() and birth_date(m.group()) is None
     ]
+    hashes = [(origin[m.start()], origin[m.end() - 1] + 1) for m in _HEX_TOKEN.finditer(norm)]
     found: list[PiiMatch] = []
-    taken: list[tuple[int, int]] = list(codes)
+    taken: list[tuple[int, int]] = codes + hashes
     for _, _, start, end, (kind, suspect), digits in sorted(candidates):
         if any(start < e and s < end for s, e in taken):
             continue

@@ -109,3 +109,13 @@ def test_a_name_ending_in_a_chinese_numeral_does_not_hide_the_number_after_it(te
 def test_a_credit_code_ending_in_a_letter_is_no_card():
     assert find_pii("承包方 91110000600037341L 合作社") == []
     assert find_pii("卡号 6222021234567890128") != []  # a real card next to it is still found
+
+
+def test_a_hash_shown_to_residents_is_no_mobile_though_it_holds_eleven_digits():
+    head = "9c" + "16846802340" + "ab" * 25 + "e"  # a chain head of the failing CI run's shape
+    assert len(head) == 64
+    assert find_pii(f"存证核验码：{head[:12]}（完整 {head}）") == []
+    assert find_pii("核验码 c16846802340。") == []
+    # Digits next to Chinese text, spaces or punctuation are still read as a number.
+    assert find_pii("存证核验码：16846802340（完整）") != []
+    assert find_pii("电话 13800138000 联系") != []
