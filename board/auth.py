@@ -299,6 +299,11 @@ def visible_townships(session: Session, user: User) -> list[Township]:
     return list(session.exec(query))
 
 
+def operator_user(label: str) -> User:
+    """The server's operator (CLI ``--as-admin``) as an admin who has no account, named ``label`` in the audit log."""
+    return User(username=label, display_name=label, role=Role.admin, password_hash="")
+
+
 def require_admin(user: User) -> None:
     if user.role != Role.admin:
         raise PermissionDenied("此操作只能由系统管理员进行", field="权限")

@@ -11,6 +11,7 @@ the old hash it stands for, and the old row goes (its flat hash would expose the
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,24 +21,45 @@ from board import audit
 from board.auth import require
 from board.commitment import PART_SCHEMA, REDACTED, canonical_json, parts, redact, redactable
 from board.errors import BoardError, IntegrityFailure, PermissionDenied, Problem
-from board.privacy import text_problems
+from board.privacy import normalise, text_problems
 from board.public_record import parse_snapshot
 from board.snapshot import latest_chain_head, row_problems, seal_snapshot
 from models import PublishedPeriod, Role, User, Village, row_id
 
 
-def parts_containing(content_json: str, needle: str) -> list[str]:
-    """Ids of the parts of a stored version whose text contains ``needle`` (to find what to withdraw)."""
+def text_parts(content_json: str) -> list[tuple[str, dict[str, str]]]:
+    """(part id, its free-text fields) of a stored version: what can be withdrawn, in a fixed order."""
     doc = json.loads(content_json)
     if doc.get("schema", 1) < PART_SCHEMA:
+        # Ids as the re-anchored document will have them (board.redaction._reanchor).
         doc = {**parse_snapshot(doc).model_dump(mode="json", by_alias=True, exclude={"hash"}), "schema": PART_SCHEMA}
-    return [pid for pid, fields in parts(doc) if any(needle in fields[k] for k in redactable(fields))]
+    return [(pid, {k: fields[k] for k in redactable(fields)}) for pid, fields in parts(doc) if redactable(fields)]
+
+
+_SEPARATORS = re.compile(r"[\s\-./()（）]")
+
+
+def _squeezed(text: str) -> str:
+    """A text as a leaked number is compared: digits read as digits, separators dropped."""
+    return _SEPARATORS.sub("", normalise(text)[0])
+
+
+def mentions(text: str, needle: str) -> bool:
+    """Whether ``text`` holds ``needle``, however a number in it is grouped (138 1234 5678 = 13812345678)."""
+    needle = needle.strip()
+    return bool(needle) and (needle in text or (bool(_squeezed(needle)) and _squeezed(needle) in _squeezed(text)))
+
+
+def parts_containing(content_json: str, needle: str) -> list[str]:
+    """Ids of the parts of a stored version whose text holds ``needle`` (to find what to withdraw)."""
+    return [pid for pid, fields in text_parts(content_json) if any(mentions(v, needle) for v in fields.values())]
 
 
 @dataclass(frozen=True)
 class Redacted:
     row: PublishedPeriod  # the row now holding the version (new for a re-anchored one)
     texts: tuple[str, ...]  # what was hidden, for scrubbing copies made before (never stored again)
+    old_hash: str  # the hash the version had before (another one only when it was re-anchored)
 
 
 def _check_people(session: Session, village: Village, admin: User, supervisor: User) -> None:
@@ -118,7 +140,7 @@ def redact_version(
             "text": REDACTED,
         },
     )
-    return Redacted(row, texts)
+    return Redacted(row, texts, old_hash)
 
 
 def _reanchor(session: Session, village: Village, old: PublishedPeriod) -> PublishedPeriod:

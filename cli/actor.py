@@ -16,12 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from board.audit import record
-from board.auth import authenticate, get_user
+from board.auth import authenticate, get_user, operator_user
 from board.errors import PermissionDenied
 from cli.common import read_secret
 from cli.zh import PROG, TEXT, ZhOption
 from infra.db import unit_of_work
-from models import Role, User
+from models import User
 
 PASSWORD_ENV = "SANWU_PASSWORD"
 OPERATOR = "服务器管理员（--as-admin）"
@@ -36,7 +36,7 @@ class Actor:
     def user(self, session: Session) -> User:
         """The acting user inside the command's unit of work (never added to it)."""
         if self.as_admin:
-            return User(username=OPERATOR, display_name=OPERATOR, role=Role.admin, password_hash="")
+            return operator_user(OPERATOR)
         return get_user(session, self.username)
 
 

@@ -30,6 +30,7 @@ from cli import (
     import_cmd,
     pdf_cmd,
     policy_cmd,
+    redact_cmd,
     reminders_cmd,
     request_cmd,
     serve_cmd,
@@ -362,6 +363,8 @@ for _command in (
     request_cmd.catalogue_group,
     reminders_cmd.cmd_remind,
     witness_cmd.witness_group,
+    redact_cmd.cmd_parts,
+    redact_cmd.cmd_redact,
     serve_cmd.cmd_serve,
 ):
     root.add_command(_command)

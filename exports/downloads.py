@@ -103,6 +103,7 @@ def snapshot_sheets(snapshot: PublicRecord) -> list[Sheet]:
             ["月份", period_label(s.period)],
             ["版本", s.version],
             ["更正说明", s.amendment_reason],
+            ["依法隐去", s.redaction_notice or ""],
             ["公开日期", s.published_on.isoformat()],
             ["公示期", f"{start} 至 {end}"],
             ["编制", wf.submitted_by],
@@ -262,7 +263,7 @@ def snapshot_file(snapshot: PublicRecord, kind: str, *, size: str = "A4", base_u
 
 def _cached(snapshot: PublicRecord, parts: tuple[str, ...], produce) -> bytes:
     # Keyed by hash and redactions (a redaction keeps the hash); a preview without a stored hash renders afresh.
-    return cached_render((snapshot.render_key, *parts), produce) if snapshot.hash else produce()
+    return cached_render(snapshot.hash, (snapshot.render_key, *parts), produce) if snapshot.hash else produce()
 
 
 def snapshot_downloads(snapshot: PublicRecord, *, size: str = "A4", base_url: str | None = None) -> list[Download]:

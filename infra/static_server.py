@@ -2,8 +2,9 @@
 
 Built for many phones and kiosks on one small machine: asyncio with HTTP/1.1 keep-alive,
 files kept in memory with their gzip twin (``x.html.gz`` written by the exporter), strong
-ETags and ``304 Not Modified``, ``Cache-Control`` by kind (a version page ``vN/`` never
-changes, so it is immutable; everything else is revalidated), the right content types, a
+ETags and ``304 Not Modified``, ``Cache-Control: public, no-cache`` on everything (even a version
+page ``vN/`` changes when a part is withdrawn by 依法隐去, so a browser or proxy revalidates it, and a
+304 costs next to nothing), the right content types, a
 Chinese 404 page and ``robots.txt``.  A file is re-read when its modification time or size
 changes (checked at most once a second), so a re-export shows up without a restart.
 Only GET and HEAD; paths never leave the site folder.
@@ -15,7 +16,6 @@ import asyncio
 import hashlib
 import mimetypes
 import os
-import re
 import signal
 import socket
 import time
@@ -38,9 +38,7 @@ TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
-VERSION_PAGE = re.compile(r"/\d{4}-\d{2}/v\d+/")
 ROBOTS = b"User-agent: *\nAllow: /\n"
 NOT_FOUND = (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>页面不存在</title></head>'
@@ -58,7 +56,6 @@ class Entry:
     etag: str
     gzip_etag: str
     content_type: str
-    cache: str
     stamp: tuple[int, int, int, int]  # mtime_ns and size of the file and of its .gz twin
     checked: float
 
@@ -122,8 +119,7 @@ class Site:
         gz = twin.read_bytes() if twin.is_file() else None
         digest = hashlib.sha256(body).hexdigest()[:20]
         content_type = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        cache = IMMUTABLE if VERSION_PAGE.search(key) else REVALIDATE
-        entry = Entry(body, gz, f'"{digest}"', f'"{digest}-gz"', content_type, cache, stamp, now)
+        entry = Entry(body, gz, f'"{digest}"', f'"{digest}-gz"', content_type, stamp, now)
         self._cache[key] = entry
         return entry
 
@@ -219,7 +215,7 @@ class HttpProtocol(asyncio.Protocol):
             return
         use_gzip = entry.gzip is not None and "gzip" in headers.get("accept-encoding", "")
         etag = entry.gzip_etag if use_gzip else entry.etag
-        extra = [("ETag", etag), ("Cache-Control", entry.cache)]
+        extra = [("ETag", etag), ("Cache-Control", REVALIDATE)]
         if entry.gzip is not None:
             extra.append(("Vary", "Accept-Encoding"))
         match = headers.get("if-none-match")

@@ -1,26 +1,190 @@
-"""依法隐去: an admin and a supervision-committee member withdraw one part of a published version."""
+"""依法隐去: an admin and a supervision-committee member withdraw parts of published versions.
+
+The admin is the caller's authenticated user: the logged-in staff page, or the CLI's ``--by``
+checked with its password (``--as-admin``: the server's operator, for the admin only). The
+supervisor confirms here with their own password (``board.auth.authenticate``, throttled); the
+two are never the same person. A refusal of either is audited in its own transaction, so it stays
+although nothing was withdrawn.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
-from board.auth import get_user
+from board import audit
+from board.auth import authenticate, get_user, operator_user
 from board.commitment import REDACTED
+from board.errors import BoardError, PermissionDenied
+from board.periods import check_period
 from board.policy import today_shanghai
-from board.redaction import redact_version
+from board.redaction import Redacted, mentions, redact_version, text_parts
 from board.villages import get_village
-from infra.db import unit_of_work
-from models import OutboxMessage, OutboxStatus, utcnow
+from exports.cache import drop_cached
+from infra.db import transaction, unit_of_work
+from models import OutboxMessage, OutboxStatus, PublishedPeriod, User, Village, utcnow
 
 UNSENT = ("pending", "retry", "manual_pending")
+REFUSED = "redact_refused"
+
+
+class PartRow(TypedDict):
+    period: str
+    version: int
+    part: str
+    text: str  # the part's free-text fields, joined with " ｜ "
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    period: str
+    version: int
+    part: str
+    hash: str  # the version's hash afterwards (unchanged unless it was re-anchored)
+
+
+@dataclass(frozen=True)
+class Signers:
+    """The two people who confirm a redaction."""
+
+    admin: str  # authenticated by the caller (see the module docstring)
+    supervisor: str
+    supervisor_password: str
+    operator: bool = False  # ``admin`` is the server's operator (CLI --as-admin), not an account
+    address: str = ""  # the client address, for the login throttle
+
+
+def _versions(session: Session, village: Village, period: str | None, version: int | None) -> list[PublishedPeriod]:
+    query = select(PublishedPeriod).where(PublishedPeriod.village_id == village.id)
+    if period is not None:
+        query = query.where(PublishedPeriod.period == period)
+    if version is not None:
+        query = query.where(PublishedPeriod.version == version)
+    return list(session.exec(query.order_by(col(PublishedPeriod.period), col(PublishedPeriod.version))))
+
+
+def list_parts(
+    engine: Engine, *, village_code: str, period: str | None = None, version: int | None = None, find: str = ""
+) -> list[PartRow]:
+    """The parts with text of a village's published versions (every month and version unless narrowed),
+    with the ids a redaction names; with ``find``, only the parts that mention it."""
+    if period is not None:
+        check_period(period)
+    with unit_of_work(engine) as session:
+        village = get_village(session, village_code)
+        rows = _versions(session, village, period, version)
+    found: list[PartRow] = []
+    for row in rows:
+        for part, fields in text_parts(row.content_json):
+            if find.strip() and not any(mentions(v, find) for v in fields.values()):
+                continue
+            found.append(PartRow(period=row.period, version=row.version, part=part, text=" ｜ ".join(fields.values())))
+    return found
+
+
+def _refusal(engine: Engine, signers: Signers, village_code: str, reason: str) -> None:
+    with transaction(engine) as session:
+        audit.record(
+            session,
+            username=signers.admin[:50],
+            action=REFUSED,
+            entity="published_period",
+            after={"村/社区": village_code, "监督委员会成员": signers.supervisor[:50], "原因": reason},
+        )
+
+
+def _confirm_supervisor(engine: Engine, signers: Signers, village_code: str) -> None:
+    """The supervisor's own password; the failure count and the login are kept whatever follows."""
+    user = None
+    with transaction(engine) as session:
+        try:
+            if signers.supervisor_password:
+                user = authenticate(
+                    session, username=signers.supervisor, password=signers.supervisor_password, address=signers.address
+                )
+            reason = (
+                "监督委员会成员的用户名或密码错误，或账号已停用"
+                if signers.supervisor_password
+                else "没有输入监督委员会成员的密码"
+            )
+        except PermissionDenied as throttled:
+            reason = throttled.problems[0].message
+    if user is None:
+        _refusal(engine, signers, village_code, reason)
+        raise PermissionDenied(f"{reason}：依法隐去未执行", field="监督委员会成员")
+
+
+def _scrub_outbox(
+    session: Session, village: Village, period: str, version: int, texts: tuple[str, ...], now: datetime
+) -> None:
+    """Queued messages of that version hold copies of the old text: replaced there too, and those still
+    waiting are withdrawn (marked failed), so a new ``push`` sends the redacted digest."""
+    copies = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.village_id == village.id,
+            OutboxMessage.period == period,
+            OutboxMessage.snapshot_version == version,
+        )
+    ).all()
+    for message in copies:
+        for text in filter(_distinctive, texts):
+            message.payload = message.payload.replace(text, REDACTED)
+        if message.status in UNSENT:
+            message.status, message.last_error = OutboxStatus.failed, "内容已依法隐去，未发送"
+        message.updated_at = now
+        session.add(message)
 
 
 def _distinctive(text: str) -> bool:
     """Long enough to replace inside a message without hitting other words or amounts."""
     return len(text) >= 6 or (len(text) >= 2 and not text.isascii())
+
+
+def _withdraw(
+    engine: Engine,
+    *,
+    village_code: str,
+    targets: Callable[[Session, Village], list[tuple[str, int, str]]],
+    reason: str,
+    signers: Signers,
+    now: datetime | None,
+) -> list[Withdrawn]:
+    """Authenticate the supervisor, then hide every (period, version, part) ``targets(session, village)``
+    names in one transaction (each part audited); the download cache of each version goes afterwards."""
+    now = now or utcnow()
+    _confirm_supervisor(engine, signers, village_code)
+    done: list[tuple[Withdrawn, Redacted]] = []
+    try:
+        with transaction(engine) as session:
+            village = get_village(session, village_code)
+            admin: User = operator_user(signers.admin) if signers.operator else get_user(session, signers.admin)
+            supervisor = get_user(session, signers.supervisor)
+            for period, version, part in targets(session, village):
+                result = redact_version(
+                    session,
+                    village=village,
+                    period=period,
+                    version=version,
+                    part_id=part,
+                    reason=reason,
+                    admin=admin,
+                    supervisor=supervisor,
+                    today=today_shanghai(now),
+                )
+                _scrub_outbox(session, village, period, version, result.texts, now)
+                done.append((Withdrawn(period, version, part, result.row.content_hash), result))
+    except PermissionDenied as refused:
+        _refusal(engine, signers, village_code, refused.problems[0].message)
+        raise
+    for _, result in done:  # after the commit: files rendered before still hold the text
+        drop_cached(result.old_hash)
+        drop_cached(result.row.content_hash)
+    return [w for w, _ in done]
 
 
 def redact_part(
@@ -31,43 +195,39 @@ def redact_part(
     version: int,
     part_id: str,
     reason: str,
-    admin: str,
-    supervisor: str,
+    signers: Signers,
     now: datetime | None = None,
 ) -> str:
-    """Hide one part of a published version everywhere; the version's hash (unchanged unless re-anchored).
+    """Hide one part of one published version everywhere; the version's hash (unchanged unless re-anchored)."""
+    check_period(period)
+    (withdrawn,) = _withdraw(
+        engine,
+        village_code=village_code,
+        targets=lambda session, village: [(period, version, part_id)],
+        reason=reason,
+        signers=signers,
+        now=now,
+    )
+    return withdrawn.hash
 
-    Outbox messages of that version hold copies of the old text: it is replaced there too, and
-    those still waiting are withdrawn (marked failed), so a new ``push`` sends the redacted digest.
-    """
-    now = now or utcnow()
-    with unit_of_work(engine) as session:
-        village = get_village(session, village_code)
-        done = redact_version(
-            session,
-            village=village,
-            period=period,
-            version=version,
-            part_id=part_id,
-            reason=reason,
-            admin=get_user(session, admin),
-            supervisor=get_user(session, supervisor),
-            today=today_shanghai(now),
-        )
-        copies = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.village_id == village.id,
-                OutboxMessage.period == period,
-                OutboxMessage.snapshot_version == version,
-            )
-        ).all()
-        for message in copies:
-            for text in filter(_distinctive, done.texts):
-                message.payload = message.payload.replace(text, REDACTED)
-            if message.status in UNSENT:
-                message.status, message.last_error = OutboxStatus.failed, "内容已依法隐去，未发送"
-            message.updated_at = now
-            session.add(message)
-        content_hash = done.row.content_hash
-        session.commit()
-    return content_hash
+
+def redact_text(
+    engine: Engine, *, village_code: str, text: str, reason: str, signers: Signers, now: datetime | None = None
+) -> list[Withdrawn]:
+    """Hide every part that mentions ``text`` in every published version of the village (a leak repeated
+    from month to month or version to version), all or nothing; each part is audited on its own."""
+    if len(text.strip()) < 2:
+        raise BoardError("请给出要隐去的内容（至少两个字）", field="查找内容")
+
+    def targets(session: Session, village: Village) -> list[tuple[str, int, str]]:
+        found = [
+            (row.period, row.version, part)
+            for row in _versions(session, village, None, None)
+            for part, fields in text_parts(row.content_json)
+            if any(mentions(v, text) for v in fields.values())
+        ]
+        if not found:
+            raise BoardError(f"{village.name}已公开的内容里没有找到要隐去的文字", field="查找内容")
+        return found
+
+    return _withdraw(engine, village_code=village_code, targets=targets, reason=reason, signers=signers, now=now)

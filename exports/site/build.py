@@ -506,6 +506,9 @@ def _write_village(engine: Engine, v: _Village, out_dir: Path, *, base_url: str)
         "version": newest.version,
         "hash": newest.hash,
         "short_hash": newest.short_hash,
+        # A redaction keeps the hash but changes the page: kiosks reload when this changes.
+        "render_key": newest.render_key,
+        "redactions": len(newest.redactions),
         "published_on": newest.published_on.isoformat(),
         "page": month_path(v.code, newest.period),
         "version_page": month_path(v.code, newest.period, newest.version),

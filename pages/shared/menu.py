@@ -21,4 +21,5 @@ STAFF_PAGES = [
     ("pages/staff/admin_villages.py", "乡镇与村", "admin-villages", ()),
     ("pages/staff/admin_grids.py", "网格与推送渠道", "admin-grids", ()),
     ("pages/staff/admin_settings.py", "公开期限", "admin-settings", ()),
+    ("pages/staff/redaction.py", "依法隐去", "admin-redaction", ()),
 ]

@@ -51,18 +51,25 @@ def current_user() -> StaffUser | None:
     return user
 
 
-def log_in(username: str, password: str) -> StaffUser | None:
-    """Raises BoardError when this name or this address must wait, or for a retired demo account."""
-    settings = get_settings()
+def browser_address() -> str:
+    """The client address of this browser session, for the login throttle."""
     # Only strings count: outside a browser session (AppTest) the context has no real values.
     peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
-    address = client_address(
+    return client_address(
         peer if isinstance(peer, str) else None,
         forwarded if isinstance(forwarded, str) else None,
-        settings.trusted_proxies,
+        get_settings().trusted_proxies,
     )
+
+
+def log_in(username: str, password: str) -> StaffUser | None:
+    """Raises BoardError when this name or this address must wait, or for a retired demo account."""
     identity = log_in_service(
-        engine(), username=username, password=password, address=address, demo_logins=settings.demo_logins
+        engine(),
+        username=username,
+        password=password,
+        address=browser_address(),
+        demo_logins=get_settings().demo_logins,
     )
     if identity is not None:
         st.session_state[USER_KEY] = identity

@@ -30,7 +30,7 @@ from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, plan_messages
 from infra.db import unit_of_work
 from models import AuditLog, OutboxMessage, PublishedPeriod, Role, utcnow
-from services.redaction import redact_part
+from services.redaction import Signers, redact_part
 from services.witness import export_witnesses, verify_village
 from tests.helpers import as_raw
 from views.board_view import Metrics, Table, Text, load_board
@@ -153,8 +153,7 @@ def redact(engine, part: str, *, admin="admin", supervisor="sup", reason="本人
         version=1,
         part_id=part,
         reason=reason,
-        admin=admin,
-        supervisor=supervisor,
+        signers=Signers(admin, supervisor, "password1"),
     )
 
 
@@ -189,7 +188,8 @@ def test_a_redacted_part_leaves_every_output_and_verify_still_passes(engine, vil
     assert REDACTED in after["board"] and REDACTED in after["pdf"] and REDACTED in after["csv"]
     today = json.loads(stored(engine).content_json)["redacted"][part]["on"]
     notice = f"本月公开内容有 1 处已依法隐去（{today}）"
-    assert notice in after["board"] and notice in after["pdf"] and notice in after["digest"]
+    shown = [name for name in ("board", "kiosk", "pdf", "html", "xlsx", "digest") if notice in after[name]]
+    assert shown == ["board", "kiosk", "pdf", "html", "xlsx", "digest"]
     assert "68000.00" in after["csv"]  # the amount stays, and stays proven
     # Same hash, the chain verifies, and the download alone recomputes it.
     assert content_hash == row.content_hash == stored(engine).content_hash

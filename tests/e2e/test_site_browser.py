@@ -19,7 +19,9 @@ from board.villages import get_village
 from board.workflow import amend_period, approve_period, publish_period, submit_period
 from exports.site import export_site
 from infra.db import get_engine, unit_of_work
+from infra.demo import DEMO_PASSWORD
 from models import User
+from services.redaction import Signers, list_parts, redact_part
 from tests.e2e.conftest import screenshot
 from tests.helpers import DEMO_END, ROOT
 from tests.site.conftest import StaticServer, free_port
@@ -227,6 +229,35 @@ def test_kiosk_rotates_picks_up_a_new_version_and_keeps_the_board_offline(site, 
     page.wait_for_function("() => !document.getElementById('net').hidden", timeout=10_000)
     page.clock.run_for(seconds * 1000)
     assert page.locator("#hash").inner_text() == fresh and page.locator(".slide.on").is_visible()
+    page.close()
+
+
+def test_kiosk_picks_up_a_redaction_although_the_hash_stays(site, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.clock.install()
+    page.goto(site.url + "/DEMO/kiosk/")
+    seconds = int(page.locator("#board").get_attribute("data-seconds"))
+    shown = page.locator("#board").text_content()
+    rows = list_parts(site.engine, village_code="DEMO", period=DEMO_END)
+    # An affair's title, shown once on the kiosk's 村务公开 slide.
+    part, text = next(
+        (r, t) for r in rows if r["part"].startswith("affairs/") for t in r["text"].split(" ｜ ") if shown.count(t) == 1
+    )
+    assert page.locator("#redacted").is_hidden()
+    first = page.locator("#hash").inner_text()
+
+    signers = Signers("admin", "jiandu", DEMO_PASSWORD)
+    redact_part(site.engine, village_code="DEMO", period=DEMO_END, version=part["version"], part_id=part["part"],
+                reason="泄露个人信息", signers=signers)  # fmt: skip
+    export_site(site.engine, site.root, village_codes=["DEMO"], period=DEMO_END)
+    page.clock.run_for(30_000)  # the poll sees latest.json's render key change, then fetches the page
+    for _ in range(20):
+        page.wait_for_timeout(500)
+        page.clock.run_for(seconds * 1000)
+        if page.locator("#redacted").is_visible():
+            break
+    assert "本月公开内容有 1 处已依法隐去" in page.locator("#redacted").inner_text()
+    assert text not in page.locator("#board").text_content() and page.locator("#hash").inner_text() == first
     page.close()
 
 

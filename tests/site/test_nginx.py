@@ -85,7 +85,9 @@ def test_nginx_serves_the_board_compressed_with_the_right_headers(nginx):
     )
     assert again.status == 304
     version, _ = _get(nginx, f"/DEMO/{DEMO_END}/v1/")
-    assert version.status == 200 and "immutable" in version.getheader("Cache-Control")
+    # A version page changes when a part is withdrawn (依法隐去): revalidated, never immutable.
+    assert version.status == 200 and version.getheader("Cache-Control") == "public, no-cache"
+    assert version.getheader("ETag")
     latest, body = _get(nginx, "/DEMO/latest.json")
     assert latest.getheader("Content-Type").startswith("application/json") and json.loads(body)["period"] == DEMO_END
     missing, body = _get(nginx, "/DEMO/1999-01/")

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from exports.site.build import write_file
-from infra.static_server import IMMUTABLE, REVALIDATE
+from infra.static_server import REVALIDATE
 from tests.site.conftest import StaticServer, free_port
 
 
@@ -58,8 +58,9 @@ def test_pages_are_sent_compressed_with_validators(server):
 
 def test_cache_headers_and_types(server):
     _, port = server
+    # A version page changes when a part is withdrawn (依法隐去): revalidated like every page, never immutable.
     version, _ = _get(port, "/C1/2026-10/v1/")
-    assert version.getheader("Cache-Control") == IMMUTABLE
+    assert version.getheader("Cache-Control") == REVALIDATE and version.getheader("ETag")
     latest, body = _get(port, "/C1/latest.json")
     assert latest.getheader("Content-Type") == "application/json; charset=utf-8"
     assert latest.getheader("Cache-Control") == REVALIDATE and body == b'{"hash": "abc"}\n'
