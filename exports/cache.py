@@ -53,5 +53,12 @@ def cached_render(snapshot_hash: str, parts: tuple[str, ...], produce: Callable[
 
 
 def drop_cached(snapshot_hash: str) -> None:
-    """Delete every file rendered from one snapshot (after a redaction)."""
+    """Delete every file rendered from one snapshot (after a redaction).
+
+    Entries of the earlier layout (``cache_dir/ab/<key>``, not findable by hash) go too: they may
+    hold the withdrawn text and are never read again anyway.
+    """
     shutil.rmtree(_folder(snapshot_hash), ignore_errors=True)
+    for legacy in get_settings().cache_dir.glob("??"):
+        if legacy.is_dir() and re.fullmatch(r"[0-9a-f]{2}", legacy.name):
+            shutil.rmtree(legacy, ignore_errors=True)

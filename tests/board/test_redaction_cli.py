@@ -62,6 +62,9 @@ def test_redaction_from_the_shell_needs_both_passwords_and_reaches_every_file(en
         assert LEAK in published_file(engine, "V1", period, 1, "csv").decode("utf-8-sig")
         published_file(engine, "V1", period, 1, "pdf")
     assert {p.name for p in cache.iterdir()} == {october.content_hash, november.content_hash}
+    legacy = cache / "ab" / ("c" * 64)  # the layout before one folder per hash: not findable by hash
+    legacy.parent.mkdir()
+    legacy.write_text(LEAK, encoding="utf-8")
 
     # Staff find where the text sits, with the part ids.
     found = run_cli("parts", "--village", "V1", "--find", LEAK, db=db_url)
