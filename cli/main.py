@@ -24,7 +24,7 @@ from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
-from board.workflow import STEPS, run_step
+from board.workflow import STEPS, committee_only, run_step
 from cli import (
     html_cmd,
     import_cmd,
@@ -251,14 +251,15 @@ def _period_step(step: str, label: str) -> None:
     @command(period_group, step, help=label)
     @option("--village", required=True, metavar="代码", help="村/社区代码")
     @option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
-    @actor_options("操作人用户名")
+    @actor_options("操作人用户名", committee=committee_only(step))
     @option("--comment", metavar="说明", help="退回意见或更正说明")
     @click.pass_obj
     def run(g: Globals, village: str, period: str, by: str | None, as_admin: bool, comment: str | None) -> int:
         require_one(by, as_admin)
         engine = g.engine()
         check_period(period)
-        actor = authenticate_actor(engine, by, as_admin)
+        committee_step = STEPS[step].label if committee_only(step) else ""
+        actor = authenticate_actor(engine, by, as_admin, committee_step=committee_step)
         with unit_of_work(engine) as session:
             row = get_village(session, village)
             result = run_step(
