@@ -92,7 +92,7 @@ def root(ctx: click.Context, db: str | None) -> None:
 @command(root, "init-db", help="创建或升级数据库")
 @click.pass_obj
 def cmd_init_db(g: Globals) -> int:
-    g.engine()
+    g.engine(create=True)
     print("数据库已就绪。")
     return 0
 
@@ -102,7 +102,7 @@ def cmd_init_db(g: Globals) -> int:
 @option("--if-empty", is_flag=True, help="只在数据库里还没有任何村/社区时生成")
 @click.pass_obj
 def cmd_seed_demo(g: Globals, end: str | None, if_empty: bool) -> int:
-    engine = g.engine()
+    engine = g.engine(create=True)
     with unit_of_work(engine) as session:
         if if_empty and session.exec(select(Village.id)).first() is not None:
             print("数据库里已有村/社区，不再生成演示数据。")
@@ -127,7 +127,7 @@ village_group = subgroup(root, "village", help="村/社区")
 def cmd_village_add(
     g: Globals, code: str, name: str, township: str | None, hotline: str | None, address: str | None
 ) -> int:
-    engine = g.engine()
+    engine = g.engine(create=True)
     with unit_of_work(engine) as session:
         village = add_village(
             session, code=code, name=name, township_code=township, hotline=hotline or "", board_address=address or ""
@@ -187,7 +187,7 @@ user_group = subgroup(root, "user", help="用户")
 def cmd_user_add(
     g: Globals, username: str, role: str, village: tuple[str, ...], township: str | None, name: str | None
 ) -> int:
-    engine = g.engine()
+    engine = g.engine(create=True)
     parsed = parse_role(role)
     password = read_secret()
     with unit_of_work(engine) as session:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine
 from sqlmodel import select
 
 from board.errors import BoardError
 from board.snapshot import verify_chain
-from infra.db import create_db_engine, migrate, normalise_url, unit_of_work
+from infra.db import create_db_engine, migrate, normalise_url, require_database_file, unit_of_work
 from models import Village, row_id
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,7 @@ def backup_url(url: str, target: Path) -> Path:
     Checked before any engine touches it: connecting to a mistyped SQLite path would create
     an empty database, and migrating it would make an empty backup look like a real one.
     """
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        raise BoardError(f"数据库文件“{parsed.database}”不存在，请检查 --db 路径", field="数据库")
+    require_database_file(url)
     engine = create_db_engine(normalise_url(url))
     try:
         if not _initialised(engine):

@@ -76,6 +76,22 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def require_database_file(url: str | None = None) -> None:
+    """Refuse a SQLite file that does not exist: connecting would create an empty database in its place.
+
+    A mistyped path would otherwise leave a stray empty database and show a board with nothing on it.
+    """
+    try:
+        parsed = make_url(normalise_url(url or get_settings().database_url))
+    except ArgumentError:
+        return  # create_db_engine explains the address's format
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not Path(path).is_file():
+        raise BoardError(
+            f"数据库文件不存在：{path}（请检查 --db 或 DATABASE_URL；新数据库用 init-db 创建）", field="数据库"
+        )
+
+
 def get_engine(url: str | None = None) -> Engine:
     """One engine per URL for the process (Streamlit caches nothing else)."""
     url = normalise_url(url or get_settings().database_url)
