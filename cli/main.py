@@ -331,12 +331,15 @@ def cmd_backup(g: Globals, output: str) -> int:
     return 0
 
 
-@command(root, "restore", help="把备份恢复到一个空数据库，然后核验每个村/社区的哈希链")
+@command(root, "restore", help="把备份恢复到一个空数据库，核验每个村/社区的哈希链；核验不通过则不恢复")
 @option("-i", "--input", "input_path", required=True, metavar="文件", help="备份文件（SQLite 文件或 pg_dump 存档）")
 @click.pass_obj
 def cmd_restore(g: Globals, input_path: str) -> int:
     report = restore_database(g.db or get_settings().database_url, Path(input_path))
-    print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
+    if not report.restored:
+        print("核验没有通过，没有恢复：目标数据库仍是空的。请换一份备份，或把备份交镇经管站核查。", file=sys.stderr)
+    else:
+        print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
     for problem in report.problems:
         print(f"  核验问题：{problem}", file=sys.stderr)
     return 1 if report.problems else 0
