@@ -337,7 +337,10 @@ def cmd_backup(g: Globals, output: str) -> int:
 def cmd_restore(g: Globals, input_path: str) -> int:
     report = restore_database(g.db or get_settings().database_url, Path(input_path))
     if not report.restored:
-        print("核验没有通过，没有恢复：目标数据库仍是空的。请换一份备份，或把备份交镇经管站核查。", file=sys.stderr)
+        print(
+            "核验没有通过，备份没有恢复：目标数据库仍是空的（原来没有的 SQLite 文件也不会创建）。请换一份备份，或交镇经管站核查。",
+            file=sys.stderr,
+        )
     else:
         print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
     for problem in report.problems:

@@ -212,9 +212,12 @@ def _restore_sqlite(target: Path, source: Path) -> RestoreReport:
         # One self-contained file (no -wal beside it) replaces the empty target in one step.
         with sqlite3.connect(temporary) as settle:
             settle.execute("PRAGMA journal_mode=DELETE")
-        for leftover in _sqlite_companions(target):
-            leftover.unlink(missing_ok=True)
-        os.replace(temporary, target)
+        try:
+            for leftover in _sqlite_companions(target):
+                leftover.unlink(missing_ok=True)
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise BoardError(f"无法写入“{target}”：{exc.strerror}", field="数据库") from None
         return report
     finally:
         for path in (temporary, *_sqlite_companions(temporary)):
