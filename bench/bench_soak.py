@@ -6,7 +6,8 @@ A temporary SQLite demo database (``python -m board init-db`` + ``seed-demo``) i
 ``streamlit run app.py`` on 127.0.0.1.  Headless Chromium keeps the kiosk and phone pages open for the
 whole run (each phone page reloads every 30 s).  Every minute the CLI publishes, alternately, a new
 month (a two-sheet journal imported with ``import ledger``, then submit/approve/publish) and a
-correction of the newest month (amend/submit/approve/publish), all ``--as-admin``.  Every minute the
+correction of the newest month (amend/submit/approve/publish), all ``--as-admin`` except the approval,
+which only the committee may give (the demo supervisor, with its password).  Every minute the
 demo clerk uploads one hostile spreadsheet through the import page, in turn: a 1.5 KB xlsx whose only
 cell is at XFD200000, a ~2 MB deflate bomb and a zip with 100k entries.  The server's process tree is
 sampled every 5 s from /proc (RSS, CPU).  A death is the server exiting, its health check failing for
@@ -42,7 +43,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-CLERK, PASSWORD = "wenshu", "sanwu-demo"
+CLERK, SUPERVISOR, PASSWORD = "wenshu", "jiandu", "sanwu-demo"
 VILLAGE = "DEMO"
 SAMPLE_EVERY = 5
 PHONE_RELOAD_EVERY = 30
@@ -317,7 +318,7 @@ class Publisher:
     """Alternately a new month and a correction of the newest one, through ``python -m board``."""
 
     def __init__(self, db_url: str, workdir: Path, latest: str):
-        self.env = {**os.environ, "DATABASE_URL": db_url}
+        self.env = {**os.environ, "DATABASE_URL": db_url, "SANWU_PASSWORD": PASSWORD}
         self.workdir, self.latest = workdir, latest
         self.balances: dict[str, int] | None = None
         self.done: list[tuple[str, float]] = []
@@ -334,7 +335,8 @@ class Publisher:
 
     def workflow(self, period: str, *steps: str) -> None:
         for step in steps:
-            self.cli("period", step, "--village", VILLAGE, "--period", period, "--as-admin")
+            actor = ["--by", SUPERVISOR] if step == "approve" else ["--as-admin"]
+            self.cli("period", step, "--village", VILLAGE, "--period", period, *actor)
 
     def once(self) -> None:
         start = time.monotonic()

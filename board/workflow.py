@@ -287,6 +287,11 @@ STEPS: dict[str, Step] = {
 }
 
 
+def committee_only(step: str) -> bool:
+    """A step that is the 村务监督委员会's alone, which an operator on the server may not take for it."""
+    return STEPS[step].roles == (Role.supervisor,)
+
+
 def run_step(
     session: Session, *, village: Village, period: str, user: User, step: str, comment: str = ""
 ) -> Period | PublishedPeriod:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from board.errors import BoardError
-from infra.db import get_engine, migrate
+from infra.db import get_engine, migrate, require_database_file
 
 _OS_ERRORS = {
     errno.ENOENT: "文件或目录不存在",
@@ -33,8 +33,14 @@ class Globals:
 
     db: str | None
 
-    def engine(self) -> Engine:
-        """The engine for ``--db`` (or the settings), migrated to the newest schema."""
+    def engine(self, *, create: bool = False) -> Engine:
+        """The engine for ``--db`` (or the settings), migrated to the newest schema.
+
+        A SQLite file that does not exist is refused unless ``create``: only the commands that set
+        up a database (init-db, seed-demo, village add, user add) may start a new one.
+        """
+        if not create:
+            require_database_file(self.db)
         engine = get_engine(self.db)
         migrate(engine)
         return engine

@@ -24,7 +24,7 @@ from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
-from board.workflow import STEPS, run_step
+from board.workflow import STEPS, committee_only, run_step
 from cli import (
     html_cmd,
     import_cmd,
@@ -93,7 +93,7 @@ def root(ctx: click.Context, db: str | None) -> None:
 @command(root, "init-db", help="创建或升级数据库")
 @click.pass_obj
 def cmd_init_db(g: Globals) -> int:
-    g.engine()
+    g.engine(create=True)
     print("数据库已就绪。")
     return 0
 
@@ -103,7 +103,7 @@ def cmd_init_db(g: Globals) -> int:
 @option("--if-empty", is_flag=True, help="只在数据库里还没有任何村/社区时生成")
 @click.pass_obj
 def cmd_seed_demo(g: Globals, end: str | None, if_empty: bool) -> int:
-    engine = g.engine()
+    engine = g.engine(create=True)
     with unit_of_work(engine) as session:
         if if_empty and session.exec(select(Village.id)).first() is not None:
             print("数据库里已有村/社区，不再生成演示数据。")
@@ -128,7 +128,7 @@ village_group = subgroup(root, "village", help="村/社区")
 def cmd_village_add(
     g: Globals, code: str, name: str, township: str | None, hotline: str | None, address: str | None
 ) -> int:
-    engine = g.engine()
+    engine = g.engine(create=True)
     with unit_of_work(engine) as session:
         village = add_village(
             session, code=code, name=name, township_code=township, hotline=hotline or "", board_address=address or ""
@@ -188,7 +188,7 @@ user_group = subgroup(root, "user", help="用户")
 def cmd_user_add(
     g: Globals, username: str, role: str, village: tuple[str, ...], township: str | None, name: str | None
 ) -> int:
-    engine = g.engine()
+    engine = g.engine(create=True)
     parsed = parse_role(role)
     password = read_secret()
     with unit_of_work(engine) as session:
@@ -252,14 +252,15 @@ def _period_step(step: str, label: str) -> None:
     @command(period_group, step, help=label)
     @option("--village", required=True, metavar="代码", help="村/社区代码")
     @option("--period", required=True, metavar="月份", help="月份 YYYY-MM")
-    @actor_options("操作人用户名")
+    @actor_options("操作人用户名", committee=committee_only(step))
     @option("--comment", metavar="说明", help="退回意见或更正说明")
     @click.pass_obj
     def run(g: Globals, village: str, period: str, by: str | None, as_admin: bool, comment: str | None) -> int:
         require_one(by, as_admin)
         engine = g.engine()
         check_period(period)
-        actor = authenticate_actor(engine, by, as_admin)
+        committee_step = STEPS[step].label if committee_only(step) else ""
+        actor = authenticate_actor(engine, by, as_admin, committee_step=committee_step)
         with unit_of_work(engine) as session:
             row = get_village(session, village)
             result = run_step(
@@ -331,12 +332,18 @@ def cmd_backup(g: Globals, output: str) -> int:
     return 0
 
 
-@command(root, "restore", help="把备份恢复到一个空数据库，然后核验每个村/社区的哈希链")
+@command(root, "restore", help="把备份恢复到一个空数据库，核验每个村/社区的哈希链；核验不通过则不恢复")
 @option("-i", "--input", "input_path", required=True, metavar="文件", help="备份文件（SQLite 文件或 pg_dump 存档）")
 @click.pass_obj
 def cmd_restore(g: Globals, input_path: str) -> int:
     report = restore_database(g.db or get_settings().database_url, Path(input_path))
-    print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
+    if not report.restored:
+        print(
+            "核验没有通过，备份没有恢复：目标数据库仍是空的（原来没有的 SQLite 文件也不会创建）。请换一份备份，或交镇经管站核查。",
+            file=sys.stderr,
+        )
+    else:
+        print(f"已恢复：{report.villages} 个村/社区，{report.snapshots} 个公开版本。")
     for problem in report.problems:
         print(f"  核验问题：{problem}", file=sys.stderr)
     return 1 if report.problems else 0

@@ -12,16 +12,17 @@ import re
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine
 from sqlmodel import select
 
 from board.errors import BoardError
 from board.snapshot import verify_chain
-from infra.db import create_db_engine, migrate, normalise_url, unit_of_work
+from infra.db import create_db_engine, migrate, normalise_url, parse_url, require_database_file, unit_of_work
 from models import Village, row_id
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,7 @@ def backup_url(url: str, target: Path) -> Path:
     Checked before any engine touches it: connecting to a mistyped SQLite path would create
     an empty database, and migrating it would make an empty backup look like a real one.
     """
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        raise BoardError(f"数据库文件“{parsed.database}”不存在，请检查 --db 路径", field="数据库")
+    require_database_file(url)
     engine = create_db_engine(normalise_url(url))
     try:
         if not _initialised(engine):
@@ -117,43 +116,36 @@ class RestoreReport:
     villages: int
     snapshots: int
     problems: list[str]
+    # False when a village did not verify: then nothing was restored (see restore_database).
+    restored: bool = True
 
 
 def restore_database(url: str, source: Path) -> RestoreReport:
-    """Restore a backup (SQLite file or pg_dump archive) into an EMPTY database, then verify every village."""
+    """Restore a backup (SQLite file or pg_dump archive) into an EMPTY database, then verify every village.
+
+    A backup whose villages do not verify is not restored: SQLite is restored into a private
+    temporary file beside the target and moved into place only once everything verifies;
+    PostgreSQL is restored into the empty target and, on any failure, what was restored is
+    dropped again, so the target is as empty as it was.
+    """
     source = Path(source)
     try:
         with source.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
         raise BoardError(f"无法读取备份文件“{source}”：{exc.strerror}", field="备份文件") from None
-    engine = create_db_engine(normalise_url(url))  # a missing SQLite file is created empty, 0600
-    try:
-        backend = engine.url.get_backend_name()
-        kind = "sqlite" if head.startswith(SQLITE_MAGIC) else "postgresql" if head.startswith(PG_DUMP_MAGIC) else None
-        if kind is None:
-            raise BoardError(
-                "这不是三务公开栏的备份文件（既不是 SQLite 数据库，也不是 pg_dump 备份）", field="备份文件"
-            )
-        if kind != backend:
-            what = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-            raise BoardError(f"这是 {what[kind]} 的备份，只能恢复到 {what[kind]} 数据库", field="备份文件")
-        if _has_tables(engine):
-            raise BoardError("目标数据库不是空的。恢复只能写入新建的空数据库，以免覆盖现有数据", field="数据库")
-        if backend == "sqlite":
-            _restore_sqlite(engine.url, source)
-        else:
-            _restore_postgresql(engine.url, source)
-        engine.dispose()
-        if not _initialised(engine):
-            raise BoardError(
-                "备份里没有三务公开栏的数据（PostgreSQL 备份来自另一个 schema？请在 URL 的 search_path 中写同一个 schema）",
-                field="备份文件",
-            )
-        migrate(engine)  # a backup from an older version is brought up to date
-        report = _verify_all(engine)
-    finally:
-        engine.dispose()
+    parsed = parse_url(url)
+    backend = parsed.get_backend_name()
+    kind = "sqlite" if head.startswith(SQLITE_MAGIC) else "postgresql" if head.startswith(PG_DUMP_MAGIC) else None
+    if kind is None:
+        raise BoardError("这不是三务公开栏的备份文件（既不是 SQLite 数据库，也不是 pg_dump 备份）", field="备份文件")
+    if kind != backend:
+        what = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+        raise BoardError(f"这是 {what[kind]} 的备份，只能恢复到 {what[kind]} 数据库", field="备份文件")
+    if backend == "sqlite":
+        report = _restore_sqlite(Path(parsed.database or ""), source)
+    else:
+        report = _restore_postgresql(parsed, source)
     log.info("restore finished: %d villages, %d snapshots, %d problems", *_counts(report))
     return report
 
@@ -162,40 +154,151 @@ def _counts(report: RestoreReport) -> tuple[int, int, int]:
     return report.villages, report.snapshots, len(report.problems)
 
 
+def _not_empty() -> BoardError:
+    return BoardError("目标数据库不是空的。恢复只能写入新建的空数据库，以免覆盖现有数据", field="数据库")
+
+
+def _checked(engine: Engine) -> RestoreReport:
+    """The restored database brought up to date and every village's chain verified."""
+    if not _initialised(engine):
+        raise BoardError(
+            "备份里没有三务公开栏的数据（PostgreSQL 备份来自另一个 schema？请在 URL 的 search_path 中写同一个 schema）",
+            field="备份文件",
+        )
+    migrate(engine)  # a backup from an older version is brought up to date
+    return _verify_all(engine)
+
+
+def _sqlite_tables(path: Path) -> bool:
+    """Whether an existing target file holds tables (anything that is no SQLite database counts as full)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return reader.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+        finally:
+            reader.close()
+    except sqlite3.Error:
+        return True
+
+
+def _restore_sqlite(target: Path, source: Path) -> RestoreReport:
+    if _sqlite_tables(target):
+        raise _not_empty()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restoring", dir=target.parent)  # 0600
+    except OSError as exc:
+        raise BoardError(f"无法在“{target.parent}”里写入：{exc.strerror}", field="数据库") from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            with sqlite3.connect(temporary) as copy:
+                reader.backup(copy)
+        except sqlite3.Error as exc:
+            raise BoardError(f"恢复失败：{exc}", field="备份文件") from None
+        finally:
+            reader.close()
+        engine = create_db_engine(f"sqlite:///{temporary}")
+        try:
+            report = _checked(engine)
+        finally:
+            engine.dispose()
+        if report.problems:
+            return replace(report, restored=False)
+        # One self-contained file (no -wal beside it) replaces the empty target in one step.
+        with sqlite3.connect(temporary) as settle:
+            settle.execute("PRAGMA journal_mode=DELETE")
+        try:
+            for leftover in _sqlite_companions(target):
+                leftover.unlink(missing_ok=True)
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise BoardError(f"无法写入“{target}”：{exc.strerror}", field="数据库") from None
+        return report
+    finally:
+        for path in (temporary, *_sqlite_companions(temporary)):
+            path.unlink(missing_ok=True)
+
+
+def _sqlite_companions(path: Path) -> tuple[Path, Path]:
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def _restore_postgresql(url: URL, source: Path) -> RestoreReport:
+    engine = create_db_engine(url.render_as_string(hide_password=False))
+    try:
+        if _has_tables(engine):
+            raise _not_empty()
+        schema = _schema(engine.url)
+        if schema is not None:
+            # An empty schema of that name is dropped: the archive creates it, with everything in it.
+            with engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}"'))
+        before = _pg_objects(engine)
+        try:
+            _pg_restore(engine.url, source)
+            engine.dispose()
+            report = _checked(engine)
+        except BaseException:
+            _drop_restored(engine, before)
+            raise
+        if report.problems:
+            _drop_restored(engine, before)
+            return replace(report, restored=False)
+        return report
+    finally:
+        engine.dispose()
+
+
+# Objects a restore creates in the target schema, in the order they can be dropped.
+_PG_OBJECTS = text(
+    """
+    SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+           ELSE 'TABLE' END, c.relname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+    UNION ALL
+    SELECT 'TYPE', t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname = current_schema() AND t.typtype IN ('e', 'd') AND t.typrelid = 0
+    """
+)
+_DROP_ORDER = ("VIEW", "MATERIALIZED VIEW", "TABLE", "SEQUENCE", "TYPE")
+
+
+def _pg_objects(engine: Engine) -> set[tuple[str, str]]:
+    with engine.connect() as connection:
+        return {(kind, name) for kind, name in connection.execute(_PG_OBJECTS)}
+
+
+def _drop_restored(engine: Engine, before: set[tuple[str, str]]) -> None:
+    """Undo a restore that failed: the target is left as empty as it was before."""
+    engine.dispose()
+    log.warning("restore undone: the target database is empty again")
+    schema = _schema(engine.url)
+    with engine.begin() as connection:
+        if schema is not None:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            return
+        found = {(kind, name) for kind, name in connection.execute(_PG_OBJECTS)} - before
+        for kind in _DROP_ORDER:
+            for name in sorted(n for k, n in found if k == kind):
+                connection.execute(text(f'DROP {kind} IF EXISTS "{name}" CASCADE'))
+
+
 def _has_tables(engine: Engine) -> bool:
-    if engine.url.get_backend_name() == "sqlite":
-        path = Path(engine.url.database or "")
-        return path.is_file() and path.stat().st_size > 0 and bool(inspect(engine).get_table_names())
     schema = _schema(engine.url)
     inspector = inspect(engine)
     if schema is None:
         return bool(inspector.get_table_names())
-    if not inspector.has_schema(schema):
-        return False
-    if inspector.get_table_names(schema=schema):
-        return True
-    # An empty schema of that name is dropped: the archive creates it, with everything in it.
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}"'))
-    return False
+    return inspector.has_schema(schema) and bool(inspector.get_table_names(schema=schema))
 
 
-def _restore_sqlite(url: URL, source: Path) -> None:
-    target = Path(url.database or "")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        create_private(target)
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        with sqlite3.connect(target) as copy:
-            reader.backup(copy)
-    except sqlite3.Error as exc:
-        raise BoardError(f"恢复失败：{exc}", field="备份文件") from None
-    finally:
-        reader.close()
-
-
-def _restore_postgresql(url: URL, source: Path) -> None:
+def _pg_restore(url: URL, source: Path) -> None:
     command = [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={_dsn(url)}", str(source)]
     result = subprocess.run(command, capture_output=True, text=True, env=_pg_env(url), timeout=3600)
     if result.returncode != 0:

@@ -15,7 +15,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
@@ -57,16 +57,22 @@ def _private_file(path: Path) -> None:
         pass  # not ours to create or change (read-only, another user's): connecting says what is wrong
 
 
-def create_db_engine(url: str) -> Engine:
-    url = normalise_url(url)
+def parse_url(url: str) -> URL:
+    """The database address, refused in Chinese unless it is a SQLite or PostgreSQL URL."""
     try:
-        parsed = make_url(url)
+        parsed = make_url(normalise_url(url))
     except ArgumentError:
         raise BoardError(
             "数据库地址格式不对，应写成 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名", field="数据库"
         ) from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise BoardError("只支持 SQLite 和 PostgreSQL 数据库", field="数据库")
+    return parsed
+
+
+def create_db_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             _private_file(Path(parsed.database))
@@ -74,6 +80,19 @@ def create_db_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def require_database_file(url: str | None = None) -> None:
+    """Refuse a SQLite file that does not exist: connecting would create an empty database in its place.
+
+    A mistyped path would otherwise leave a stray empty database and show a board with nothing on it.
+    """
+    parsed = parse_url(url or get_settings().database_url)
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not Path(path).is_file():
+        raise BoardError(
+            f"数据库文件不存在：{path}（请检查 --db 或 DATABASE_URL；新数据库用 init-db 创建）", field="数据库"
+        )
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -16,17 +16,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
+from board.errors import IntegrityFailure
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot
 from board.public_record import Finance, PublicRecord
 from board.records import DIRECTION_LABELS
+from board.snapshot import latest_snapshot
 from board.villages import get_village
 from infra.db import unit_of_work
-from models import Account, Direction, PublishedPeriod, Village
+from models import Account, Direction, PublishedPeriod, Village, row_id
 from views.charts import (
     Chart,
     assets_chart,
@@ -179,14 +181,41 @@ def markdown_escape(text: str) -> str:
 
 
 def public_villages(engine: Engine) -> list[tuple[str, str]]:
-    """(code, name) of the villages that have published at least one month."""
+    """(code, name) of the villages that have published at least one month.
+
+    The name is the one signed into the village's newest published version, never the editable
+    village row: a changed row must not reach residents under a valid 核验码.
+    """
     with unit_of_work(engine) as session:
-        rows = session.exec(
-            select(Village.code, Village.name)
+        villages = session.exec(
+            select(Village)
             .where(col(Village.id).in_(select(PublishedPeriod.village_id).distinct()))
             .order_by(col(Village.code))
         ).all()
-    return [(code, name) for code, name in rows]
+        return [(village.code, _signed_name(session, village)) for village in villages]
+
+
+# The signed name of a village's newest version, by that version's hash (read and verified once).
+_signed_names: OrderedDict[tuple[str, str], str] = OrderedDict()
+_SIGNED_NAMES_SIZE = 1024
+_signed_names_lock = threading.Lock()
+
+
+def _signed_name(session: Session, village: Village) -> str:
+    newest = latest_snapshot(session, row_id(village), published_periods(session, village)[0])
+    key = (village.code, newest.content_hash if newest else "")
+    with _signed_names_lock:
+        if key in _signed_names:
+            return _signed_names[key]
+    try:
+        name = published_snapshot(session, village).village.name
+    except IntegrityFailure:
+        return village.code  # its board shows the refusal; no unsigned name meanwhile
+    with _signed_names_lock:
+        _signed_names[key] = name
+        while len(_signed_names) > _SIGNED_NAMES_SIZE:
+            _signed_names.popitem(last=False)
+    return name
 
 
 # A snapshot's content changes only by a redaction (``render_key``), so its view (mostly plotly figures, which cost

@@ -403,7 +403,8 @@ def _load(engine: Engine, code: str, wanted: str | None) -> _Village:
                 for row in published_versions(session, village, period)
             ]
         latest = {p: versions[p][-1] if p in versions else published_snapshot(session, village, p) for p in periods}
-        return _Village(village.code, village.name, latest, versions)
+        # The name signed into the newest month, never the editable village row.
+        return _Village(village.code, latest[periods[0]].village.name, latest, versions)
 
 
 def _month_context(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from board.errors import BoardError
 from infra import db
@@ -45,14 +46,21 @@ def test_sqlite_backup_and_restore_round_trip_with_private_files(demo_url, tmp_p
     assert result.returncode == 0 and "已恢复：1 个村/社区" in result.stdout
 
 
-def test_restore_reports_a_tampered_backup(demo_url, tmp_path):
-    backup = backup_url(demo_url, tmp_path / "sanwu.db")
+TAMPER = "UPDATE publishedperiod SET content_json = replace(content_json, '\"demo\"', '\"demx\"') WHERE id = 3"
+
+
+def test_a_tampered_sqlite_backup_is_reported_and_not_restored(demo_url, tmp_path):
+    backup = backup_url(demo_url, tmp_path / "backups" / "sanwu.db")
     with sqlite3.connect(backup) as conn:
-        conn.execute(
-            "UPDATE publishedperiod SET content_json = replace(content_json, '\"demo\"', '\"demx\"') WHERE id = 3"
-        )
-    report = restore_database(f"sqlite:///{tmp_path / 'restored.db'}", backup)
-    assert any("内容与核验码不符" in p for p in report.problems)
+        conn.execute(TAMPER)
+    target = tmp_path / "restored" / "sanwu.db"
+    report = restore_database(f"sqlite:///{target}", backup)
+    assert any("内容与核验码不符" in p for p in report.problems) and not report.restored
+    assert list(target.parent.iterdir()) == []  # no database, no temporary file left behind
+    target.touch()  # an empty target file stays empty
+    result = run_cli("restore", "-i", str(backup), db=f"sqlite:///{target}")
+    assert result.returncode == 1 and "没有恢复" in result.stderr and "已恢复" not in result.stdout
+    assert target.stat().st_size == 0 and [p.name for p in target.parent.iterdir()] == ["sanwu.db"]
 
 
 def test_restore_refuses_foreign_files_and_the_wrong_database(demo_url, tmp_path, pg_url):
@@ -87,6 +95,70 @@ def test_postgresql_backup_restore_into_an_empty_schema(pg_url, tmp_path):
     admin.dispose()
     report = restore_database(pg_url, backup)
     assert report.villages == 1 and report.snapshots == 3 and report.problems == []
+
+
+def _seeded_tampered_backup(url: str, backup_path):
+    engine = db.create_db_engine(url)
+    db.migrate(engine)
+    with unit_of_work(engine) as session:
+        seed_demo(session, end_period="2026-10", months=3)
+        session.commit()
+    with engine.begin() as conn:
+        conn.execute(text(TAMPER))
+    engine.dispose()
+    return backup_url(url, backup_path)
+
+
+def test_a_tampered_postgresql_backup_leaves_the_schema_empty(pg_url, tmp_path):
+    backup = _seeded_tampered_backup(pg_url, tmp_path / "sanwu.dump")
+    schema = pg_url.rsplit("%3D", 1)[1]
+    admin = create_engine(pg_base_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    report = restore_database(pg_url, backup)
+    assert any("内容与核验码不符" in p for p in report.problems) and not report.restored
+    with admin.connect() as conn:
+        left = conn.execute(
+            text("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s"),
+            {"s": schema},
+        ).scalar()
+    admin.dispose()
+    assert left == 0
+    # Empty again, so a good backup can be restored into it afterwards.
+    with pytest.raises(BoardError, match="尚未初始化"):
+        backup_url(pg_url, tmp_path / "empty.dump")
+
+
+def test_a_tampered_postgresql_backup_of_a_whole_database_is_dropped_again(tmp_path):
+    names = [f"t_restore_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    admin = create_engine(pg_base_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    source, target = (make_url(pg_base_url()).set(database=name).render_as_string(False) for name in names)
+    try:
+        backup = _seeded_tampered_backup(source, tmp_path / "whole.dump")
+        target_engine = create_engine(target)
+        with target_engine.connect() as conn:
+            before = conn.execute(OBJECTS).all()
+        report = restore_database(target, backup)
+        assert any("内容与核验码不符" in p for p in report.problems) and not report.restored
+        with target_engine.connect() as conn:
+            assert conn.execute(OBJECTS).all() == before  # no table, sequence or enum type is left
+        target_engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+OBJECTS = text(
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+    "UNION ALL SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE n.nspname = 'public' ORDER BY 1"
+)
 
 
 def test_exports_with_personal_data_are_private(tmp_path):

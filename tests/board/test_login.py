@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
-from board.auth import add_user, password_check_slot, visible_village_ids
+from board.auth import ACCOUNT_ADDRESS_WAIT, add_user, password_check_slot, visible_village_ids
 from board.errors import BoardError, PermissionDenied
 from board.villages import add_village
 from infra.db import create_db_engine, unit_of_work
@@ -42,6 +44,28 @@ def test_spraying_many_usernames_from_one_address_is_throttled(accounts):
     assert all(isinstance(o, str) and "秒后再试" in o for o in outcomes[10:])
     # Another address is not affected, and neither is the sprayed account's owner.
     assert _try(accounts, "u3", "secret-3!", OFFICE, 1003.0).username == "u3"
+
+
+def _retry_until_checked(engine, username, address, now):
+    """A sprayer who comes back exactly when told to: the time its password was finally checked."""
+    while (outcome := _try(engine, username, "Summer2026!", address, now)) is not None:
+        now += int(re.search(r"(\d+) 秒", outcome)[1])
+    return now
+
+
+def test_spraying_from_the_office_address_holds_back_the_sprayer_not_the_staff(accounts):
+    now = 0.0
+    for i in range(20):
+        now = _retry_until_checked(accounts, f"guess{i}", OFFICE, now)
+    # Twenty sprayed names from one address: a twenty-first is held back for minutes ...
+    wait = int(re.search(r"(\d+) 秒", _try(accounts, "guess20", "Summer2026!", OFFICE, now + 1))[1])
+    assert wait > 60
+    # ... while the supervisor behind the same office address, who never logged in there before,
+    # waits a few seconds at most and then gets in with the right password.
+    refusal = _try(accounts, "sup", PASSWORD, OFFICE, now + 1)
+    assert int(re.search(r"(\d+) 秒", refusal)[1]) <= ACCOUNT_ADDRESS_WAIT
+    assert _try(accounts, "sup", PASSWORD, OFFICE, now + ACCOUNT_ADDRESS_WAIT).username == "sup"
+    assert _try(accounts, "u3", "secret-3!", OFFICE, now + ACCOUNT_ADDRESS_WAIT).username == "u3"
 
 
 def test_wrong_passwords_elsewhere_do_not_lock_the_supervisor_out(accounts):

@@ -28,6 +28,7 @@ from exports.wechat.push import push_period
 from infra.db import unit_of_work
 from infra.settings import get_settings
 from models import PublishedPeriod, utcnow
+from services.board import board_villages
 from services.read_aloud import month_speech
 from services.share import share_pack
 from tests.board_view.conftest import board_text
@@ -216,3 +217,40 @@ def test_witness_file_errors_are_chinese(demo_url, tmp_path):
     assert result.returncode == 2 and "第2行" in result.stderr and "Traceback" not in result.stderr
     missing = run_cli("witness", "export", "--township", "DEMO-T", "-o", str(tmp_path / "no" / "w.jsonl"), db=demo_url)
     assert missing.returncode == 2 and "写不了见证文件" in missing.stderr
+
+
+def test_a_renamed_village_row_does_not_reach_the_public(demo_engine, tmp_path):
+    with unit_of_work(demo_engine) as session:
+        village = get_village(session, "DEMO")
+        signed = published_snapshot(session, village).village.name
+        village.name = "篡改村"
+        session.add(village)
+        session.commit()
+    assert verify_chain_of_demo(demo_engine) == []  # the row is outside the hash: verify has nothing to say
+    site = export_site(demo_engine, tmp_path / "site", village_codes=["DEMO"])
+    exported = site.villages[0]
+    pages = {
+        "site index": site.index,
+        "village index": exported.index,
+        "kiosk": exported.kiosk,
+        "latest.json": exported.latest,
+        "month": exported.pages[0],
+    }
+    for label, path in pages.items():
+        text = path.read_text(encoding="utf-8")
+        assert "篡改村" not in text and signed in text, label
+    assert json.loads(exported.latest.read_text(encoding="utf-8"))["name"] == signed
+    assert exported.name == signed
+    assert board_villages(demo_engine) == [("DEMO", signed)]
+    assert load_board(demo_engine, "DEMO", DEMO_END).village_name == signed
+    with unit_of_work(demo_engine) as session:
+        record = published_snapshot(session, get_village(session, "DEMO"))
+    assert "篡改村" not in build_digest(record, base_url="https://sanwu.example.cn")
+    with pdfplumber.open(io.BytesIO(render_pdf(record))) as document:
+        first_page = document.pages[0].extract_text()
+    assert "篡改村" not in first_page and signed in first_page
+
+
+def verify_chain_of_demo(engine) -> list[str]:
+    with unit_of_work(engine) as session:
+        return verify_chain(session, get_village(session, "DEMO").id).problems

@@ -1,4 +1,4 @@
-"""``--by USER`` needs that user's password; ``--as-admin`` is named as such; scheduled jobs need no user."""
+"""``--by USER`` needs that user's password; ``--as-admin`` is named as such and never the committee; jobs need no user."""
 
 from __future__ import annotations
 
@@ -75,6 +75,24 @@ def test_the_right_password_from_the_environment_or_stdin_and_as_admin(demo_url)
     shown = CliRunner().invoke(root, ["--db", demo_url, "period", "show", "--village", "DEMO", "--period", DEMO_END])
     assert "第2版" in shown.stdout
     assert [row[:2] for row in audit(demo_url)[:1]] == [(OPERATOR, "publish")]
+
+
+def test_the_operator_cannot_take_the_committees_steps(demo_url):
+    assert cli(demo_url, "amend", "--as-admin", "--comment", "更正").exit_code == 0
+    assert cli(demo_url, "submit", "--as-admin").exit_code == 0
+    for step, label in (("approve", "审核通过"), ("reject", "退回修改")):
+        refused = cli(demo_url, step, "--as-admin", "--comment", "自己审自己")
+        assert refused.exit_code == 2, refused.output
+        assert f"“{label}”是村务监督委员会的职责" in refused.stderr and "--by" in refused.stderr
+        assert audit(demo_url)[0][:2] == (OPERATOR, REFUSED)
+        assert status(demo_url) == "submitted"  # nothing was done
+    assert "--as-admin" in cli(demo_url, "approve", "--help").output
+    assert "监督委员会成员用 --by" in cli(demo_url, "approve", "--help").output
+    # The committee's member approves with a password; only then may the operator publish.
+    approved = cli(demo_url, "approve", "--by", "jiandu", env={PASSWORD_ENV: DEMO_PASSWORD})
+    assert approved.exit_code == 0, approved.output
+    assert cli(demo_url, "publish", "--as-admin").exit_code == 0
+    assert status(demo_url) == "published"
 
 
 def test_scheduled_jobs_need_no_user(demo_url):
