@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -19,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from board.balance import ACCOUNT_LABELS
+from board.lru import LRU
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot
@@ -191,8 +190,7 @@ def public_villages(engine: Engine) -> list[tuple[str, str]]:
 
 # A snapshot's content changes only by a redaction (``render_key``), so its view (mostly plotly figures, which cost
 # far more to build than the snapshot costs to read) is built once per hash and shared.
-_views: OrderedDict[tuple, BoardView] = OrderedDict()
-_views_lock = threading.Lock()
+_views: LRU[tuple[str, bool, tuple[str, ...]], BoardView] = LRU(entries=VIEW_CACHE_SIZE)
 
 
 def load_board(engine: Engine, village_code: str, period: str | None = None, *, kiosk: bool = False) -> BoardView:
@@ -201,17 +199,14 @@ def load_board(engine: Engine, village_code: str, period: str | None = None, *, 
         check_period(period)
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)
-        snapshot = published_snapshot(session, village, period)
         periods = tuple(published_periods(session, village))
+        # Default: the newest of ``periods``, read once (none published: published_snapshot says so).
+        snapshot = published_snapshot(session, village, period or (periods[0] if periods else None))
     key = (snapshot.render_key, kiosk, periods)
-    with _views_lock:
-        view = _views.get(key)
+    view = _views.get(key)
     if view is None:
         view = build_board(snapshot, periods, kiosk=kiosk)
-        with _views_lock:
-            _views[key] = view
-            while len(_views) > VIEW_CACHE_SIZE:
-                _views.popitem(last=False)
+        _views.put(key, view)
     return view
 
 
