@@ -101,17 +101,32 @@ def _display_name(session: Session, username: str | None) -> str:
     return user.display_name if user else username
 
 
+# ``limit(1)``: the ORM's ``first()`` alone fetches every matching row, whole documents included.
 def latest_snapshot(session: Session, village_id: int, period: str) -> PublishedPeriod | None:
     return session.exec(
         select(PublishedPeriod)
         .where(PublishedPeriod.village_id == village_id, PublishedPeriod.period == period)
         .order_by(col(PublishedPeriod.version).desc())
+        .limit(1)
     ).first()
 
 
 def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | None:
     return session.exec(
-        select(PublishedPeriod).where(PublishedPeriod.village_id == village_id).order_by(col(PublishedPeriod.id).desc())
+        select(PublishedPeriod)
+        .where(PublishedPeriod.village_id == village_id)
+        .order_by(col(PublishedPeriod.id).desc())
+        .limit(1)
+    ).first()
+
+
+def chain_head_hash(session: Session, village_id: int) -> str | None:
+    """The hash of the village's newest version, without reading its document."""
+    return session.exec(
+        select(PublishedPeriod.content_hash)
+        .where(PublishedPeriod.village_id == village_id)
+        .order_by(col(PublishedPeriod.id).desc())
+        .limit(1)
     ).first()
 
 

@@ -251,9 +251,10 @@ def snapshot_file(snapshot: PublicRecord, kind: str, *, size: str = "A4", base_u
     if kind == "pdf":
         font = resolve_font()
         base_url = base_url or get_settings().public_base_url
+        # The PDF prints the village's chain head: a new version makes a new file, not a stale witness.
         pdf = _cached(
             snapshot,
-            (kind, size, base_url, font.name, font.path or "", str(font.embedded)),
+            (kind, size, base_url, font.name, font.path or "", str(font.embedded), snapshot.chain_head),
             lambda: render_pdf_document(snapshot, size=size, base_url=base_url, font=font).data,
         )
         return Download(label.format(size=size), name, pdf, mime, font.warning)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -20,12 +18,13 @@ from sqlmodel import Session, col, select
 
 from board.balance import ACCOUNT_LABELS
 from board.errors import IntegrityFailure
+from board.lru import LRU
 from board.money import format_wan, format_yuan
 from board.periods import check_period, period_label
 from board.public import published_periods, published_snapshot
 from board.public_record import Finance, PublicRecord
 from board.records import DIRECTION_LABELS
-from board.snapshot import latest_snapshot
+from board.snapshot import chain_head_hash
 from board.villages import get_village
 from infra.db import unit_of_work
 from models import Account, Direction, PublishedPeriod, Village, row_id
@@ -195,33 +194,25 @@ def public_villages(engine: Engine) -> list[tuple[str, str]]:
         return [(village.code, _signed_name(session, village)) for village in villages]
 
 
-# The signed name of a village's newest version, by that version's hash (read and verified once).
-_signed_names: OrderedDict[tuple[str, str], str] = OrderedDict()
-_SIGNED_NAMES_SIZE = 1024
-_signed_names_lock = threading.Lock()
+# The signed name of a village's newest month, by the village's chain head (a new version changes it).
+_signed_names: LRU[tuple[str, str], str] = LRU(entries=1024)
 
 
 def _signed_name(session: Session, village: Village) -> str:
-    newest = latest_snapshot(session, row_id(village), published_periods(session, village)[0])
-    key = (village.code, newest.content_hash if newest else "")
-    with _signed_names_lock:
-        if key in _signed_names:
-            return _signed_names[key]
-    try:
-        name = published_snapshot(session, village).village.name
-    except IntegrityFailure:
-        return village.code  # its board shows the refusal; no unsigned name meanwhile
-    with _signed_names_lock:
-        _signed_names[key] = name
-        while len(_signed_names) > _SIGNED_NAMES_SIZE:
-            _signed_names.popitem(last=False)
+    key = (village.code, chain_head_hash(session, row_id(village)) or "")
+    name = _signed_names.get(key)
+    if name is None:
+        try:
+            name = published_snapshot(session, village).village.name
+        except IntegrityFailure:
+            return village.code  # its board shows the refusal; no unsigned name meanwhile
+        _signed_names.put(key, name)
     return name
 
 
 # A snapshot's content changes only by a redaction (``render_key``), so its view (mostly plotly figures, which cost
 # far more to build than the snapshot costs to read) is built once per hash and shared.
-_views: OrderedDict[tuple, BoardView] = OrderedDict()
-_views_lock = threading.Lock()
+_views: LRU[tuple[str, bool, tuple[str, ...]], BoardView] = LRU(entries=VIEW_CACHE_SIZE)
 
 
 def load_board(engine: Engine, village_code: str, period: str | None = None, *, kiosk: bool = False) -> BoardView:
@@ -230,17 +221,14 @@ def load_board(engine: Engine, village_code: str, period: str | None = None, *, 
         check_period(period)
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)
-        snapshot = published_snapshot(session, village, period)
         periods = tuple(published_periods(session, village))
+        # Default: the newest of ``periods``, read once (none published: published_snapshot says so).
+        snapshot = published_snapshot(session, village, period or (periods[0] if periods else None))
     key = (snapshot.render_key, kiosk, periods)
-    with _views_lock:
-        view = _views.get(key)
+    view = _views.get(key)
     if view is None:
         view = build_board(snapshot, periods, kiosk=kiosk)
-        with _views_lock:
-            _views[key] = view
-            while len(_views) > VIEW_CACHE_SIZE:
-                _views.popitem(last=False)
+        _views.put(key, view)
     return view
 
 

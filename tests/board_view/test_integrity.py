@@ -168,6 +168,26 @@ def test_pdf_and_digest_carry_the_chain_head(demo_engine):
         assert head in build_digest(older, base_url="https://sanwu.example.cn", short=short)
 
 
+def _pdf_text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        return "".join(page.extract_text() or "" for page in document.pages).replace("\n", "")
+
+
+def test_a_cached_pdf_download_carries_the_current_chain_head(demo_engine):
+    """The PDF file is cached per version; its witness must still be the village's newest version."""
+    with unit_of_work(demo_engine) as session:
+        village = get_village(session, "DEMO")
+        newest = latest_chain_head(session, village.id)
+        head, newest_id = newest.content_hash, newest.id
+    assert head in _pdf_text(published_file(demo_engine, "DEMO", "2026-03", 1, "pdf"))
+    with unit_of_work(demo_engine) as session:
+        session.delete(session.get(PublishedPeriod, newest_id))
+        session.commit()
+        now = latest_chain_head(session, village.id).content_hash
+    text = _pdf_text(published_file(demo_engine, "DEMO", "2026-03", 1, "pdf"))
+    assert now in text and head not in text
+
+
 def _rehash_from(engine, period: str) -> None:
     """What an insider with database access would do: change a month and recompute the chain after it."""
 
