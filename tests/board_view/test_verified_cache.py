@@ -15,9 +15,9 @@ from board.errors import IntegrityFailure
 from board.public import published_snapshot
 from board.villages import get_village
 from infra.db import unit_of_work
-from infra.demo import seed_demo
+from infra.demo import DEMO_PASSWORD, seed_demo
 from models import PublishedPeriod
-from services.redaction import redact_part
+from services.redaction import Signers, redact_part
 from tests.helpers import DEMO_END
 from views.board_view import Table, Text, load_board
 
@@ -105,8 +105,7 @@ def test_a_redaction_after_a_cached_read_is_shown_and_verified(demo):
         version=1,
         part_id=f"finance.ledger/{line}",
         reason="本人申请删除姓名",
-        admin="admin",
-        supervisor="jiandu",
+        signers=Signers("admin", "jiandu", DEMO_PASSWORD),
     )
     after = _read(demo)
     assert after.hash == before.hash and after.finance.ledger[line].summary == REDACTED
