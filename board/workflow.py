@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from board import audit
 from board.auth import require
 from board.balance import ACCOUNT_LABELS
-from board.errors import BoardError, ConflictError, Problem
+from board.errors import BoardError, ConflictError, PermissionDenied, Problem
 from board.money import format_yuan
 from board.periods import period_label, shift_period
 from board.privacy import text_problems
@@ -62,6 +62,11 @@ def _begin(session: Session, step: str, village: Village, period: str, user: Use
     """Check the role and the month's status for ``step``; the month row to change."""
     rule = STEPS[step]
     require(session, user, village, *rule.roles)
+    if committee_only(step) and user.role != Role.supervisor:
+        # An administrator may do everything else, but the committee's review is what residents trust.
+        raise PermissionDenied(
+            f"“{rule.label}”是村务监督委员会的职责，须由监督委员会成员本人操作，管理员不能代为审核", field="操作人"
+        )
     row = require_period(session, village, period)
     _expect(row, *rule.statuses)
     return row
@@ -70,7 +75,9 @@ def _begin(session: Session, step: str, village: Village, period: str, user: Use
 def allowed_steps(role: Role, status: PeriodStatus) -> list[str]:
     """Steps a role may take on a month in ``status``."""
     return [
-        name for name, rule in STEPS.items() if status in rule.statuses and (role in rule.roles or role == Role.admin)
+        name
+        for name, rule in STEPS.items()
+        if status in rule.statuses and (role in rule.roles or (role == Role.admin and not committee_only(name)))
     ]
 
 

@@ -178,6 +178,20 @@ def test_roles_are_enforced_in_the_domain(engine):
         step(engine, submit_period, "other")
 
 
+def test_an_administrator_may_not_review_in_the_committees_place(engine):
+    setup_village(engine)
+    enter_month(engine)
+    with unit_of_work(engine) as session:
+        add_user(session, username="boss", password="password1", role=Role.admin)
+        session.commit()
+    step(engine, submit_period, "boss")  # an administrator may help the clerk
+    for refused in (approve_period, reject_period):
+        with pytest.raises(PermissionDenied, match="村务监督委员会的职责"):
+            step(engine, refused, "boss", **({"comment": "退回"} if refused is reject_period else {}))
+    step(engine, approve_period, "sup")
+    step(engine, publish_period, "boss")
+
+
 def test_reject_amend_and_republish_keep_history(engine):
     setup_village(engine)
     enter_month(engine)

@@ -73,6 +73,8 @@ def test_empty_sections_and_steps_by_role():
     assert allowed_steps(Role.supervisor, PeriodStatus.submitted) == ["approve", "reject"]
     assert allowed_steps(Role.clerk, PeriodStatus.approved) == ["publish"]
     assert allowed_steps(Role.supervisor, PeriodStatus.approved) == ["reject", "publish"]
+    assert allowed_steps(Role.admin, PeriodStatus.submitted) == []  # the committee's review is its own
+    assert allowed_steps(Role.admin, PeriodStatus.approved) == ["publish"]
 
 
 def test_beneficiary_table_masks_id_and_phone():

@@ -27,8 +27,13 @@ def test_imported_register_dates_keep_their_precision_when_published(demo_engine
         # The village's first public month starts from an entered opening.
         opening = [{"account": "bank", "opening_fen": 0, "closing_fen": 0}]
         save_section(session, village=village, period=PERIOD, user=admin, section="balances", rows=opening)
-        for step in (submit_period, approve_period, publish_period):
-            step(session, village=village, period=PERIOD, user=admin)
+        # The committee's review is a supervisor's own step, never an administrator's.
+        supervisor = add_user(
+            session, username="jiandu-reg", password="a-strong-pass", role=Role.supervisor, village_codes=("REG",)
+        )
+        submit_period(session, village=village, period=PERIOD, user=admin)
+        approve_period(session, village=village, period=PERIOD, user=supervisor)
+        publish_period(session, village=village, period=PERIOD, user=admin)
         snapshot = published_snapshot(session, village, PERIOD)
         session.commit()
 
