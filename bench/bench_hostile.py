@@ -31,6 +31,7 @@ FILES = {
     "5000 zip entries": hostile.many_entries_xlsx,
     "deflate bomb 2 MB -> 2 GB": hostile.deflate_bomb_xlsx,
     "deflate bomb, sizes lying": lambda: hostile.deflate_bomb_xlsx(honest=False),
+    "formula-scan backtracking (1.6 KB)": hostile.backtracking_xlsx,
     "60k plain rows (normal)": hostile.slow_xlsx,
 }
 

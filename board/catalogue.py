@@ -12,7 +12,6 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, col, delete, select
@@ -507,14 +506,9 @@ def replace_catalogue(
 
 
 def read_workbook(data: bytes) -> list[dict[str, object]]:
-    # The same guards as a clerk's import: zip checks here, the inflate and area check in a limited child.
+    # The same guards as a clerk's import: zip checks here, the parse in a limited child that sends back values.
     check_zip(data, what="目录文件", field="文件")
-    run_limited(partial(check_sheet_area, data, max_rows=5_000, field="文件"), what="目录文件", field="文件")
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many types for a file that is not xlsx
-        raise BoardError("无法读取这个 Excel 文件，请另存为 .xlsx 后再导入", field="文件") from None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows: list[tuple[object, ...]] = run_limited(_sheet_values, data, what="目录文件", field="文件")
     if not rows:
         raise BoardError("Excel 文件是空的", field="文件")
     header = [str(h or "").strip() for h in rows[0]]
@@ -522,6 +516,16 @@ def read_workbook(data: bytes) -> list[dict[str, object]]:
     if missing:
         raise BoardError(f"第一行缺少列：{'、'.join(missing)}（可先导出一份作为模板）", field="表头")
     return [dict(zip(header, values)) for values in rows[1:]]
+
+
+def _sheet_values(data: bytes) -> list[tuple[object, ...]]:
+    """Runs in the limited child: the first sheet's cell values, after the inflate and area check."""
+    check_sheet_area(data, max_rows=5_000, field="文件")
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        return list(sheet.iter_rows(values_only=True))
+    except Exception:  # openpyxl raises many types for a file that is not xlsx
+        raise BoardError("无法读取这个 Excel 文件，请另存为 .xlsx 后再导入", field="文件") from None
 
 
 def write_workbook(rows: Sequence[Mapping[str, object]]) -> bytes:

@@ -1,10 +1,10 @@
 """From a policy document to a draft 政策问答: text extraction and rule-based pre-filling.
 
-DOCX through python-docx (paragraphs and table cells), PDF through pdfplumber, text as
-UTF-8 or GB18030.  A Markdown file with the six headings is read as the answers
-themselves.  Pre-filling picks, for each question, the document's sentences that carry
-its cues (dates, amounts, places, materials): a draft for the worker to rewrite, never
-published as is.  No outside service.
+DOCX through python-docx (paragraphs and table cells) and PDF through pdfplumber, both in a
+limited child process; text as UTF-8 or GB18030.  A Markdown file with the six headings is
+read as the answers themselves.  Pre-filling picks, for each question, the document's
+sentences that carry its cues (dates, amounts, places, materials): a draft for the worker
+to rewrite, never published as is.  No outside service.
 """
 
 from __future__ import annotations
@@ -17,12 +17,9 @@ from pathlib import Path
 
 from board.errors import BoardError
 from board.policy_fields import ANSWERS
+from board.untrusted import check_parts, check_zip, run_limited
 
 MAX_SOURCE_BYTES = 20 * 2**20
-# A DOCX is a zip: its declared unpacked sizes are checked before any XML is parsed (zip bombs).
-MAX_DOCX_ENTRIES = 2000
-MAX_DOCX_UNPACKED = 60 * 2**20
-MAX_DOCX_RATIO = 100
 MAX_PDF_PAGES = 200
 MAX_TEXT_CHARS = 200_000  # about 100 pages of a notice; the checker's time grows with the text
 MAX_SENTENCES_PER_ANSWER = 3
@@ -96,42 +93,31 @@ def _decode(data: bytes, name: str) -> str:
     raise BoardError(f"{name} 不是 UTF-8 或 GBK 编码的文本", field="原文")
 
 
-# python-docx and pdfplumber are imported on use: every CLI command loads this module.
-def _check_docx_zip(data: bytes, name: str) -> None:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise BoardError(f"{name} 打不开，不是有效的 Word（.docx）文件（{type(exc).__name__}）", field="原文") from None
-    unpacked = sum(e.file_size for e in entries)
-    packed = sum(e.compress_size for e in entries)
-    if len(entries) > MAX_DOCX_ENTRIES or unpacked > MAX_DOCX_UNPACKED or unpacked > MAX_DOCX_RATIO * max(packed, 1):
-        raise BoardError(
-            f"{name} 解压后过大（{len(entries)} 个部件，{unpacked // 2**20} MB），不像正常的政策文件，"
-            "请另存为普通 Word 文件或直接粘贴文字",
-            field="原文",
-        )
+_ADVICE = "请另存为普通 Word 文件或直接粘贴文字"
+# Word's widest table; python-docx lists a merged cell once per column it spans, so a huge span is a memory bomb.
+_MAX_GRID_SPAN = 63
 
 
 def _docx_text(data: bytes, name: str) -> str:
     from docx import Document
 
-    _check_docx_zip(data, name)
+    check_parts(data, field="原文")
     try:
         document = Document(io.BytesIO(data))
     # python-docx surfaces zip, XML (lxml) and package errors of a damaged file alike.
     except Exception as exc:  # noqa: BLE001
         raise BoardError(f"{name} 打不开，不是有效的 Word（.docx）文件（{type(exc).__name__}）", field="原文") from None
+    spans = [int(v) for v in document.element.xpath(".//w:gridSpan/@w:val") if v.isdigit()]
+    if max(spans, default=1) > _MAX_GRID_SPAN:
+        raise BoardError(
+            f"{name} 的表格里有一格横跨 {max(spans)} 列（Word 最多 {_MAX_GRID_SPAN} 列），结构异常，已拒绝。{_ADVICE}",
+            field="原文",
+        )
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if cell.text not in cells:  # merged cells repeat their text
-                    cells.append(cell.text)
-            lines.append("  ".join(cells))
+            # Merged cells repeat their text; a dict keeps each text once, in order, in linear time.
+            lines.append("  ".join(dict.fromkeys(cell.text for cell in row.cells)))
     return "\n".join(lines)
 
 
@@ -157,23 +143,41 @@ def _pdf_text(data: bytes, name: str) -> str:
 
 
 def extract_text(name: str, data: bytes) -> str:
-    """The text of a DOCX, PDF or text file, as the reader would copy it."""
+    """The text of a DOCX, PDF or text file, as the reader would copy it.
+
+    A DOCX or PDF is parsed in a limited child process (board.untrusted): a crafted file can fail, never the server.
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
         raise BoardError(f"{name}：只能上传 Word（.docx）、PDF 或文本（.txt/.md）文件", field="原文")
     if len(data) > MAX_SOURCE_BYTES:
         raise BoardError(f"{name} 超过 {MAX_SOURCE_BYTES // 2**20} MB", field="原文")
     if suffix == ".docx":
-        text = _docx_text(data, name)
+        check_zip(data, what=f"{name} ", field="原文", advice=_ADVICE)
+        # Imported here, not in the child: each child would import it again, and could wait forever
+        # on an import lock another server thread held when it was forked.
+        import docx  # noqa: F401
     elif suffix == ".pdf":
-        text = _unwrap(_pdf_text(data, name))
+        import pdfplumber  # noqa: F401
+    if suffix in (".docx", ".pdf"):
+        text: str = run_limited(_document_text, data, name, what=f"{name} ", field="原文", advice=_ADVICE)
     else:
-        text = _decode(data, name)
+        text = _within_limit(_decode(data, name), name)
+    return re.sub(r"[ \t\u3000]+\n", "\n", text.replace("\r\n", "\n")).strip()
+
+
+def _document_text(data: bytes, name: str) -> str:
+    """Runs in the limited child process: a DOCX's or PDF's text, refused there if too long to send back."""
+    text = _docx_text(data, name) if name.lower().endswith(".docx") else _unwrap(_pdf_text(data, name))
+    return _within_limit(text, name)
+
+
+def _within_limit(text: str, name: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         raise BoardError(
             f"{name} 的文字有 {len(text)} 个字，最多 {MAX_TEXT_CHARS} 个字：请只上传通知本身", field="原文"
         )
-    return re.sub(r"[ \t\u3000]+\n", "\n", text.replace("\r\n", "\n")).strip()
+    return text
 
 
 def parse_day(value: str, label: str = "日期") -> date | None:

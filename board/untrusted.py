@@ -73,7 +73,10 @@ def _declared_entries(data: bytes) -> int | None:
     return None if total == 0xFFFF else total  # 0xFFFF: a zip64 count; the entry list check covers it
 
 
-def check_zip(data: bytes, *, what: str, field: str) -> None:
+_RESAVE = "请在 Excel/WPS 中打开后另存为新文件再上传"
+
+
+def check_zip(data: bytes, *, what: str, field: str, advice: str = _RESAVE) -> None:
     """Refuse a zip container (xlsx, docx) with too many parts, too much unpacked data or a bomb's ratio."""
     declared = _declared_entries(data)
     if declared is not None and declared > MAX_ZIP_ENTRIES:
@@ -93,8 +96,7 @@ def check_zip(data: bytes, *, what: str, field: str) -> None:
     bomb = any(e.file_size > _RATIO_FLOOR and e.file_size > MAX_RATIO * max(e.compress_size, 1) for e in entries)
     if unpacked > MAX_UNPACKED or bomb:
         raise BoardError(
-            f"{what}解压后有 {unpacked // 2**20} MB，压缩比异常（疑似“压缩炸弹”），已拒绝。"
-            "请在 Excel/WPS 中打开后另存为新文件再上传",
+            f"{what}解压后有 {unpacked // 2**20} MB，压缩比异常（疑似“压缩炸弹”），已拒绝。{advice}",
             field=field,
         )
 
@@ -153,6 +155,21 @@ def check_sheet_area(data: bytes, *, max_rows: int, field: str) -> None:
                 "文件里很长的文字被大量单元格引用，读取时会占用过多内存，已拒绝。请在 Excel/WPS 中打开后另存为新文件再上传",
                 field=field,
             )
+
+
+def check_parts(data: bytes, *, field: str) -> None:
+    """Refuse a zip whose parts do not inflate to their declared sizes (a bomb that lies in its directory).
+
+    Runs in the child, before a parser that trusts the declared sizes reads the parts.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return
+    with archive:
+        for info in archive.infolist():
+            for _ in _inflate(data, info, field):
+                pass
 
 
 def _rows_used(data: bytes, info: zipfile.ZipInfo, field: str) -> int:
@@ -257,6 +274,7 @@ def run_limited(
     field: str,
     memory: int = CHILD_MEMORY,
     seconds: float = CHILD_SECONDS,
+    advice: str = "请在 Excel/WPS 中只复制有数据的区域到新表格，另存后再上传",
 ) -> Any:
     """``fn(*args)`` in a child process limited to ``memory`` bytes more than it starts with and ``seconds``.
 
@@ -288,7 +306,6 @@ def run_limited(
             f"{what}处理超过 {seconds:g} 秒仍未完成，结构异常，已停止。请另存为新文件后再上传", field=field
         )
     raise BoardError(
-        f"{what}处理时所需内存超过上限（{memory // 2**20} MB），结构异常，已拒绝。"
-        "请在 Excel/WPS 中只复制有数据的区域到新表格，另存后再上传",
+        f"{what}处理时所需内存超过上限（{memory // 2**20} MB），结构异常，已拒绝。{advice}",
         field=field,
     )

@@ -13,14 +13,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 from xml.etree import ElementTree
 
 import python_calamine as calamine
 
 from board.errors import BoardError
-from board.untrusted import CHILD_SECONDS, check_sheet_area, check_zip, run_limited
+from board.untrusted import CHILD_SECONDS, check_sheet_area, check_zip, column_number, run_limited
 
 MAX_BYTES = 20 * 1024 * 1024
 # A year of a big village's journal is well under this; MAX_BYTES bounds the work anyway.
@@ -50,8 +49,8 @@ class Table:
     sheet_name: str
     rows: list[list[Any]]  # cells as calamine or the CSV reader give them
     notes: list[str] = field(default_factory=list)
-    data: bytes | None = None  # the .xlsx file, kept to look for formulas only when a row needs it
-    _formulas: set[tuple[int, int]] | None = None
+    # (1-based row, 0-based column) of .xlsx formula cells saved without their result, found in the child.
+    formulas: frozenset[tuple[int, int]] = frozenset()
 
     def uncached_formula(self, row: int, column: int) -> bool:
         """Whether the cell (1-based row, 0-based column) is a formula saved without its result.
@@ -59,11 +58,7 @@ class Table:
         Files written by programs (not Excel) carry formulas with no cached value; calamine
         reads those as empty cells.
         """
-        if self.data is None:
-            return False
-        if self._formulas is None:
-            self._formulas = _uncached_formulas(self.data, self.sheet_name)
-        return (row, column) in self._formulas
+        return (row, column) in self.formulas
 
 
 def _refuse(message: str) -> BoardError:
@@ -95,34 +90,34 @@ def read_tables(
         for magic, what in _NOT_SHEETS.items():
             if head.startswith(magic):
                 raise _refuse(f"这是{what}，不是表格。请上传 .xlsx、.xls 或 .csv 文件")
-    if head.startswith(_ZIP) and _is_xlsx(data):
-        # Checked in the child (every part inflates to its declared size, the cells' area is
-        # bounded), then parsed here: sending 100,000 parsed rows back would cost more than the parse.
-        check = partial(check_sheet_area, data, max_rows=max_rows + _ROW_SLACK, field=_FIELD)
-        run_limited(check, what="文件", field=_FIELD, seconds=seconds)
-        tables = _read_workbook(data, True, max_rows)
-        for table in tables:
-            table.data = data
-        return tables
+    # Parsed in the child, which sends back cell values only: the server never parses the file's XML.
     parsed: list[Table] = run_limited(_parse, data, filename, max_rows, what="文件", field=_FIELD, seconds=seconds)
     return parsed
 
 
-def _is_xlsx(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return False
-
-
 def _parse(data: bytes, filename: str, max_rows: int) -> list[Table]:
-    """Runs in the limited child process (board.untrusted.run_limited): .xls, .ods, other zips and CSV."""
+    """Runs in the limited child process (board.untrusted.run_limited): every format."""
     if data.startswith(_OLE2):
         return _read_workbook(data, False, max_rows)
     if data.startswith(_ZIP):
-        return _read_workbook(data, True, max_rows)
+        archive = _open_zip(data)
+        if archive is None or "xl/workbook.xml" not in archive.namelist():
+            return _read_workbook(data, True, max_rows)
+        # Every part inflates to its declared size and the cells' area is bounded before calamine lays it out.
+        check_sheet_area(data, max_rows=max_rows + _ROW_SLACK, field=_FIELD)
+        tables = _read_workbook(data, True, max_rows)
+        with archive:
+            for table in tables:
+                table.formulas = _uncached_formulas(archive, table.sheet_name)
+        return tables
     return [_read_csv(data, filename, max_rows)]
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile | None:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
 
 
 def _read_workbook(data: bytes, zipped: bool, max_rows: int) -> list[Table]:
@@ -151,30 +146,30 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-# A cell holding only a formula and an empty (or no) value: <c r="F5"><f>1+2</f><v/></c>.
-_UNCACHED = re.compile(rb'<c [^>]*?r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+# A cell holding only a formula and an empty (or no) value: <c r="F5"><f>1+2</f><v/></c>.  No part may
+# run past a "<" or ">" it does not name, so each attempt ends within a few tags: linear in the sheet's size.
+_UNCACHED = re.compile(rb"<c ([^<>]*)>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>")
+_REF = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})(\d{1,7})"')
 
 
-def _uncached_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
+def _uncached_formulas(archive: zipfile.ZipFile, sheet_name: str) -> frozenset[tuple[int, int]]:
     """(row, column) of the formula cells without a cached value in one .xlsx sheet."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            sheet = next(s for s in book.iterfind("m:sheets/m:sheet", _NS) if s.get("name") == sheet_name)
-            rel_id = sheet.get(f"{{{_NS['r']}}}id")
-            target = next(r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            xml = archive.read(path)
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        sheet = next(s for s in book.iterfind("m:sheets/m:sheet", _NS) if s.get("name") == sheet_name)
+        rel_id = sheet.get(f"{{{_NS['r']}}}id")
+        target = next(r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS) if r.get("Id") == rel_id)
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        xml = archive.read(path)
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
-        return set()  # not an Office Open XML workbook (e.g. .ods): nothing to say
+        return frozenset()  # not laid out as Excel lays a workbook out: nothing to say
     found = set()
-    for match in _UNCACHED.finditer(xml):
-        column = 0
-        for letter in match[1]:
-            column = column * 26 + letter - 64
-        found.add((int(match[2]), column - 1))
-    return found
+    for match in _UNCACHED.finditer(xml) if b"<f" in xml else ():
+        ref = _REF.search(match[1])
+        if ref:
+            found.add((int(ref[2]), column_number(ref[1]) - 1))
+    return frozenset(found)
 
 
 def _sheet_rows(book: calamine.CalamineWorkbook, name: str, max_rows: int) -> list[list[Any]]:

@@ -107,14 +107,21 @@ def deflate_bomb_xlsx(unpacked_mb: int = 2_000, *, honest: bool = True) -> bytes
     tail = compressor.compress(b"</sheetData></worksheet>") + compressor.flush()
     stream = head + block * unpacked_mb + tail
     size = unpacked_mb * 1024 * 1024 + 200 if honest else 4096
-    return _zip_with(("xl/worksheets/sheet1.xml", stream, size))
+    return zip_with(_parts(), ("xl/worksheets/sheet1.xml", stream, size))
 
 
-def _zip_with(raw: tuple[str, bytes, int]) -> bytes:
-    """The fixed parts stored normally plus one pre-deflated member with the declared size given."""
+def blank_deflate(unpacked_mb: int) -> bytes:
+    """A raw deflate stream (about 1 KB per unpacked MB) of ``unpacked_mb`` MB of blanks."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(b" " * 1024 * 1024) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return block * unpacked_mb + compressor.flush()
+
+
+def zip_with(parts: list[tuple[str, bytes]], raw: tuple[str, bytes, int]) -> bytes:
+    """``parts`` deflated normally plus one pre-deflated member with the declared size given."""
     out = io.BytesIO()
     central = []
-    members = [(name, zlib.compress(content, 9)[2:-4], zlib.crc32(content), len(content)) for name, content in _parts()]
+    members = [(name, zlib.compress(content, 9)[2:-4], zlib.crc32(content), len(content)) for name, content in parts]
     name, stream, size = raw
     members.append((name, stream, 0, size))
     for filename, data, crc, unpacked in members:
@@ -194,3 +201,14 @@ def many_sparse_sheets_xlsx(sheets: int = 40) -> bytes:
         for i in range(1, sheets + 1):
             archive.writestr(f"xl/worksheets/sheet{i}.xml", sheet)
     return out.getvalue()
+
+
+def backtracking_xlsx(repeats: int = 1_000) -> bytes:
+    """About 1.5 KB: an unclosed ``<c r="A1"`` repeated in a comment, after one formula saved without its result.
+
+    Valid XML that every reader skips, but a formula scan whose attribute pattern may run past a
+    ``<`` tries each cell start against each ``r=`` after it: the regex it replaced took 21 s here.
+    """
+    formula = b'<row r="2"><c r="A2"><v>1</v></c><c r="C2"><f>1+1</f></c></row>'
+    comment = b"<!--" + b'<c r="A1"' * repeats + b"-->"
+    return workbook(SHEET_OPEN + b"<sheetData>" + HEADER_ROW + formula + b"</sheetData>" + comment + b"</worksheet>")

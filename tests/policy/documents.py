@@ -8,6 +8,7 @@ on both, before and after, are quoted in the closing note.
 from __future__ import annotations
 
 import io
+import zipfile
 
 MEDICAL = [
     "青禾镇人民政府",
@@ -178,6 +179,15 @@ def docx_bytes(paragraphs: list[str], *, table: list[list[str]] | None = None) -
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """The zip ``data`` with some members' contents replaced (a DOCX with crafted XML)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, replace.get(item.filename, src.read(item.filename)))
+    return out.getvalue()
 
 
 def pdf_bytes(paragraphs: list[str], *, repeat: int = 1) -> bytes:

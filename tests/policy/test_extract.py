@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date
 
 import pytest
@@ -11,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from board.errors import BoardError
 from board.policy_extract import draft_from_file, extract_text, parse_markdown
-from tests.policy.documents import ELDERLY, FARMLAND, MEDICAL, MEDICAL_PLAIN, docx_bytes, pdf_bytes
+from tests.policy.documents import ELDERLY, FARMLAND, MEDICAL, MEDICAL_PLAIN, docx_bytes, pdf_bytes, rezip
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
@@ -101,24 +100,16 @@ def test_pdf_lines_wrapped_at_the_margin_are_joined_back_into_paragraphs(notice)
     assert extract_text("通知.docx", docx_bytes(notice)) == "\n".join(notice)
 
 
-def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item.filename, replace.get(item.filename, src.read(item.filename)))
-    return out.getvalue()
-
-
 def test_a_docx_with_broken_xml_gets_the_chinese_message():
-    broken = _rezip(docx_bytes(["一、参保对象"]), {"word/document.xml": b"<w:document><w:body><w:p>"})
+    broken = rezip(docx_bytes(["一、参保对象"]), {"word/document.xml": b"<w:document><w:body><w:p>"})
     with pytest.raises(BoardError, match="打不开，不是有效的 Word"):
         extract_text("通知.docx", broken)
 
 
 def test_a_docx_that_unpacks_to_far_more_than_it_weighs_is_refused_before_parsing():
-    bomb = _rezip(docx_bytes(["一、参保对象"]), {"word/document.xml": b"<!--" + b" " * (8 * 2**20) + b"-->"})
+    bomb = rezip(docx_bytes(["一、参保对象"]), {"word/document.xml": b"<!--" + b" " * (8 * 2**20) + b"-->"})
     assert len(bomb) < 100_000
-    with pytest.raises(BoardError, match="解压后过大"):
+    with pytest.raises(BoardError, match="疑似“压缩炸弹”"):
         extract_text("通知.docx", bomb)
 
 
