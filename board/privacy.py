@@ -316,10 +316,11 @@ def _chains(norm: str) -> Iterator[list[tuple[int, int]]]:
 
 
 _USCC_TOKEN = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])")
-# A hash shown to residents (核验码, 64 hex characters, or its first 12) holds long digit runs by
-# chance: one in ~40 chain heads carries eleven digits that read as a mobile. A run inside such
-# a token touches a Latin letter, and phonenumbers rejects it for the same reason.
-_HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z])")
+# A hash shown to residents (核验码: 64 lowercase hex characters, its first 12, or a piece of it
+# where a line wraps) holds long digit runs by chance: one in ~40 chain heads carries eleven digits
+# that read as a mobile. Only those shapes are let through: a typo such as 13800138000abc is still
+# a mobile (a run inside a hash touches a Latin letter, which phonenumbers rejects too).
+_HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])(?:[0-9a-f]{12}|[0-9a-f]{20,})(?![0-9A-Za-z])")
 
 
 def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset()) -> list[PiiMatch]:

@@ -119,3 +119,5 @@ def test_a_hash_shown_to_residents_is_no_mobile_though_it_holds_eleven_digits():
     # Digits next to Chinese text, spaces or punctuation are still read as a number.
     assert find_pii("存证核验码：16846802340（完整）") != []
     assert find_pii("电话 13800138000 联系") != []
+    assert find_pii("电话13800138000abc") != []  # a typo next to a number is no hash
+    assert find_pii("电话13800138000ABCDEF0123") != []  # hashes are printed in lowercase
