@@ -47,6 +47,11 @@ def board_url(
     return _join(base_url, month_path(village_code, period, version))
 
 
+def qr_link(url: str, chain_head: str) -> str:
+    """``url`` as printed in a QR code: with the chain head of the day in its fragment (``#head=…``)."""
+    return f"{url}#head={chain_head}" if chain_head else url
+
+
 def policy_url(base_url: str, village_code: str, explainer_id: int) -> str:
     """A 政策问答 on the village's static 政策问答 page."""
     return f"{_join(base_url, policy_path(village_code))}#policy-{explainer_id}"

@@ -35,7 +35,7 @@ from reportlab.platypus import (
 )
 
 from board.errors import BoardError
-from board.links import board_url
+from board.links import board_url, qr_link
 from board.money import format_wan, format_yuan
 from board.periods import format_partial_date, period_label
 from board.public_record import PublicRecord
@@ -273,7 +273,9 @@ class _Board:
         url = board_url(self.base_url, village.code, s.period, version=s.version)
         qr_size = 30 * mm * k
         qr = Drawing(qr_size, qr_size, initialFontName=self.font)
-        widget = QrCodeWidget(url, barWidth=qr_size, barHeight=qr_size, barBorder=2)
+        # The fragment never reaches the server: the scanned code itself carries the village's chain
+        # head on the day of printing, a witness the township can compare with its witness file.
+        widget = QrCodeWidget(qr_link(url, s.chain_head), barWidth=qr_size, barHeight=qr_size, barBorder=2)
         qr.add(widget)
         left = [
             Paragraph(escape(f"{village.name} 三务公开栏"), self.title),

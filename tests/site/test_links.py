@@ -29,8 +29,9 @@ def test_a_printed_pdf_qr_code_opens_the_static_page_of_that_version(demo_url, t
     subprocess.run([pdftoppm, "-r", "150", "-f", "1", "-l", "1", "-png", "v1.pdf", "page"], cwd=tmp_path, check=True)
     (picture,) = tmp_path.glob("page*.png")
     decoded = subprocess.run([zbarimg, "--raw", "-q", str(picture)], capture_output=True, text=True, check=True)
-    url = decoded.stdout.strip()
+    url, head = decoded.stdout.strip().split("#head=")
     assert url == board_url(BASE, "DEMO", "2026-06", version=1) == f"{BASE}/DEMO/2026-06/v1/"
+    assert head == first.chain_head and len(head) == 64  # the witness travels with the paper
     site = tmp_path / "site"
     export_site(engine, site, village_codes=["DEMO"], period="2026-06", base_url=BASE)
     page = (site / url.removeprefix(BASE + "/") / "index.html").read_text(encoding="utf-8")
