@@ -24,7 +24,7 @@ from board.money import format_yuan
 from board.overview import period_overview
 from board.periods import check_period
 from board.villages import add_category, add_village, get_village, remove_category, township_categories
-from board.workflow import STEPS, committee_only, run_step
+from board.workflow import STEPS, committee_only
 from cli import (
     html_cmd,
     import_cmd,
@@ -46,7 +46,8 @@ from infra.db import unit_of_work
 from infra.demo import DEMO_PASSWORD, DEMO_USERS, DEMO_VILLAGE, seed_demo
 from infra.logging import configure_logging
 from infra.settings import get_settings
-from models import PublishedPeriod, Village
+from models import Village
+from services.workflow import take_step
 
 
 class RootGroup(ZhGroup):
@@ -261,15 +262,10 @@ def _period_step(step: str, label: str) -> None:
         check_period(period)
         committee_step = STEPS[step].label if committee_only(step) else ""
         actor = authenticate_actor(engine, by, as_admin, committee_step=committee_step)
-        with unit_of_work(engine) as session:
-            row = get_village(session, village)
-            result = run_step(
-                session, village=row, period=period, user=actor.user(session), step=step, comment=comment or ""
-            )
-            session.commit()
-        print(f"{row.name} {period}：{_DONE[step]}")
-        if step == "publish" and isinstance(result, PublishedPeriod):
-            print(f"  第{result.version}版  核验码 {result.content_hash}")
+        done = take_step(engine, village, period, actor.username, step, comment or "", as_operator=actor.as_admin)
+        print(f"{done.village_name} {period}：{_DONE[step]}")
+        if done.version is not None:
+            print(f"  第{done.version}版  核验码 {done.content_hash}")
         return 0
 
 
