@@ -316,11 +316,6 @@ def _chains(norm: str) -> Iterator[list[tuple[int, int]]]:
 
 
 _USCC_TOKEN = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])")
-# A hash shown to residents (核验码: 64 lowercase hex characters, its first 12, or a piece of it
-# where a line wraps) holds long digit runs by chance: one in ~40 chain heads carries eleven digits
-# that read as a mobile. Only those shapes are let through: a typo such as 13800138000abc is still
-# a mobile (a run inside a hash touches a Latin letter, which phonenumbers rejects too).
-_HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])(?:[0-9a-f]{12}|[0-9a-f]{20,})(?![0-9A-Za-z])")
 
 
 def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset()) -> list[PiiMatch]:
@@ -344,9 +339,8 @@ def find_pii(text: str, *, public_numbers: frozenset[str] | set[str] = frozenset
         for m in _USCC_TOKEN.finditer(norm.upper())
         if uscc_like(m.group()) and not m.group()[-1].isdigit() and birth_date(m.group()) is None
     ]
-    hashes = [(origin[m.start()], origin[m.end() - 1] + 1) for m in _HEX_TOKEN.finditer(norm)]
     found: list[PiiMatch] = []
-    taken: list[tuple[int, int]] = codes + hashes
+    taken: list[tuple[int, int]] = list(codes)
     for _, _, start, end, (kind, suspect), digits in sorted(candidates):
         if any(start < e and s < end for s, e in taken):
             continue

@@ -111,13 +111,9 @@ def test_a_credit_code_ending_in_a_letter_is_no_card():
     assert find_pii("卡号 6222021234567890128") != []  # a real card next to it is still found
 
 
-def test_a_hash_shown_to_residents_is_no_mobile_though_it_holds_eleven_digits():
-    head = "9c" + "16846802340" + "ab" * 25 + "e"  # a chain head of the failing CI run's shape
-    assert len(head) == 64
-    assert find_pii(f"存证核验码：{head[:12]}（完整 {head}）") == []
-    assert find_pii("核验码 c16846802340。") == []
-    # Digits next to Chinese text, spaces or punctuation are still read as a number.
-    assert find_pii("存证核验码：16846802340（完整）") != []
-    assert find_pii("电话 13800138000 联系") != []
-    assert find_pii("电话13800138000abc") != []  # a typo next to a number is no hash
-    assert find_pii("电话13800138000ABCDEF0123") != []  # hashes are printed in lowercase
+def test_a_number_touching_latin_letters_is_still_personal():
+    # A WeChat ID is often a letter and the mobile; nothing hex-looking is exempt in clerk text
+    # (the published hashes are kept out of masking by the digest itself, see board.digest).
+    for text in ("微信号a13800138000", "电话13800138000abc", "卡号6222021234567890128a"):
+        assert find_pii(text) != [], text
+        assert "13800138000" not in mask_text(text) and "6222021234567890128" not in mask_text(text)
