@@ -13,6 +13,7 @@ import io
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import resource
 import struct
@@ -53,6 +54,8 @@ MAX_TEXT_BYTES = 32_767 * 4
 # What a parser may copy out of the workbook: (cells of every sheet) × (longest text). Calamine and openpyxl
 # copy a shared string into every cell that points at it, so a few cells can point at one huge string.
 MAX_TEXT_COPIES_BYTES = 1024**3
+# What the child may send back (pickled): 200,000 journal rows take about 20 MB.
+MAX_RESULT_BYTES = 64 * 1024**2
 
 
 def column_number(letters: str | bytes) -> int:
@@ -253,11 +256,20 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memo
     cpu = int(seconds) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     try:
-        conn.send(("ok", fn(*args)))
+        outcome: tuple[str, Any] = ("ok", fn(*args))
     except BoardError as error:
-        conn.send(("refused", [(p.row, p.field, p.message) for p in error.problems]))
+        outcome = ("refused", [(p.row, p.field, p.message) for p in error.problems])
     except MemoryError:
-        conn.send(("memory", None))
+        outcome = ("memory", None)
+    try:
+        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        payload = pickle.dumps(("memory", None))
+    if len(payload) > MAX_RESULT_BYTES:
+        # A small file can still expand to much text (one long string in many cells): the server
+        # would hold all of it, so the child refuses before sending.
+        payload = pickle.dumps(("large", len(payload)))
+    conn.send_bytes(payload)
     conn.close()
 
 
@@ -287,8 +299,12 @@ def run_limited(
         process.start()
         sender.close()
         try:
-            outcome = receiver.recv() if receiver.poll(seconds) else ("timeout", None)
-        except EOFError:
+            if receiver.poll(seconds):
+                # Our own forked code pickled this; the length is bounded before anything is read.
+                outcome = pickle.loads(receiver.recv_bytes(maxlength=MAX_RESULT_BYTES + 1024))
+            else:
+                outcome = ("timeout", None)
+        except (EOFError, OSError):
             outcome = ("died", None)
         finally:
             receiver.close()
@@ -301,6 +317,12 @@ def run_limited(
     log.warning("upload refused (%s)", kind)
     if kind == "refused":
         raise BoardError([Problem(*p) for p in value or []])
+    if kind == "large":
+        raise BoardError(
+            f"{what}读出的内容有 {value // 2**20} MB，超过 {MAX_RESULT_BYTES // 2**20} MB 的上限（很长的文字被大量单元格引用），"
+            f"已拒绝。{advice}",
+            field=field,
+        )
     if kind == "timeout":
         raise BoardError(
             f"{what}处理超过 {seconds:g} 秒仍未完成，结构异常，已停止。请另存为新文件后再上传", field=field

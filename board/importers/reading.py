@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 
 import python_calamine as calamine
 
-from board.errors import BoardError
+from board.errors import BoardError, Problem
+from board.importers.columns import column_letter
 from board.untrusted import CHILD_SECONDS, check_sheet_area, check_zip, column_number, run_limited
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -40,6 +41,7 @@ _NOT_SHEETS = {
     b"MZ": "程序文件",
 }
 _FIELD = "文件"
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; the raw check (board.untrusted) counts bytes
 
 
 @dataclass
@@ -180,6 +182,14 @@ def _sheet_rows(book: calamine.CalamineWorkbook, name: str, max_rows: int) -> li
     _check_height(sheet.total_height, max_rows)
     # Keep the empty area above the data so list positions stay Excel's row numbers.
     rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                message = (
+                    f"单元格 {column_letter(column)}{number} 的文字有 {len(value)} 个字，超过 Excel 单元格 "
+                    f"{MAX_CELL_CHARS} 个字的上限，已拒绝。请在 Excel/WPS 中打开后另存为新文件再上传"
+                )
+                raise BoardError([Problem(number, f"工作表“{name}”", message)])
     return rows
 
 

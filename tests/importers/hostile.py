@@ -212,3 +212,35 @@ def backtracking_xlsx(repeats: int = 1_000) -> bytes:
     formula = b'<row r="2"><c r="A2"><v>1</v></c><c r="C2"><f>1+1</f></c></row>'
     comment = b"<!--" + b'<c r="A1"' * repeats + b"-->"
     return workbook(SHEET_OPEN + b"<sheetData>" + HEADER_ROW + formula + b"</sheetData>" + comment + b"</worksheet>")
+
+
+def shared_string_xlsx(characters: int, cells: int, columns: int = 26) -> bytes:
+    """One shared string of ``characters`` referenced by ``cells`` cells: a few KB that a parser
+    expands into ``characters × cells`` of text (calamine copies it per cell, pickle does not share)."""
+    content_types = _CONTENT_TYPES.replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    rels = _WORKBOOK_RELS.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        b' count="1" uniqueCount="1"><si><t>' + b"x" * characters + b"</t></si></sst>"
+    )
+    rows = []
+    for r in range(2, cells // columns + 2):
+        refs = b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (bytes([65 + c]), r) for c in range(columns))
+        rows.append(b'<row r="%d">%s</row>' % (r, refs))
+    sheet = SHEET_OPEN + b"<sheetData>" + HEADER_ROW + b"".join(rows) + b"</sheetData></worksheet>"
+    parts = {**dict(_parts()), "[Content_Types].xml": content_types, "xl/_rels/workbook.xml.rels": rels}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+        archive.writestr("xl/sharedStrings.xml", strings)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()

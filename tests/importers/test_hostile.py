@@ -22,6 +22,7 @@ from tests.importers.hostile import (
     long_text_xlsx,
     many_entries_xlsx,
     many_sparse_sheets_xlsx,
+    shared_string_xlsx,
     slow_xlsx,
 )
 
@@ -127,3 +128,21 @@ def test_a_sheet_crafted_against_the_formula_scan_reads_as_fast_as_a_plain_one()
     plain_time, crafted_time = timings
     # The regex it replaced took 21 s on this file; a linear scan costs what a plain file costs.
     assert crafted_time < 10 * plain_time + 1.0
+
+
+def test_a_text_longer_than_an_excel_cell_is_refused_naming_the_cell():
+    # 40,000 ASCII characters fit the raw byte check (it allows 4 bytes a character); the child counts characters.
+    with pytest.raises(BoardError) as caught:
+        read_tables(shared_string_xlsx(40_000, 1, columns=1), "x.xlsx")
+    [problem] = caught.value.problems
+    assert problem.row == 2 and problem.field == "工作表“Sheet1”"
+    assert "单元格 A2 的文字有 40000 个字，超过 Excel 单元格 32767 个字的上限" in problem.message
+
+
+def test_a_small_file_that_expands_to_much_text_is_refused_in_the_child():
+    pid, before = os.getpid(), _rss_mb()
+    data = shared_string_xlsx(30_000, 2_600)  # 78 MB of text from a few KB
+    assert len(data) < 20_000
+    assert "超过 64 MB 的上限" in _refusal(data)
+    assert os.getpid() == pid and _rss_mb() - before < 100  # nothing of it reached this process
+    assert preview_import("ledger", xlsx(journal_grid()), "ok.xlsx", period=PERIOD).ok
