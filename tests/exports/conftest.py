@@ -107,8 +107,13 @@ def board_db(demo_template, tmp_path_factory) -> str:
                 )
             )
         session.flush()
-        for step in (submit_period, approve_period, publish_period):
-            step(session, village=village, period=DEMO_END, user=admin)
+        # The committee's review is a supervisor's own step, never an administrator's.
+        supervisor = add_user(
+            session, username="jiandu-big", password="a-strong-pass", role=Role.supervisor, village_codes=(BIG_CODE,)
+        )
+        submit_period(session, village=village, period=DEMO_END, user=admin)
+        approve_period(session, village=village, period=DEMO_END, user=supervisor)
+        publish_period(session, village=village, period=DEMO_END, user=admin)
         session.commit()
     engine.dispose()
     return url
