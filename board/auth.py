@@ -116,11 +116,11 @@ def add_user(
 # address pair (guessing one account) and per username (guessing from many addresses).  Each
 # count is free up to a limit, then every further failure doubles the wait after the last one,
 # up to a cap: an attacker is slowed down, the real user waits seconds, never a lockout.  An
-# office shares one address behind its NAT, so the address count holds back unknown names in
-# full but an existing account at most ACCOUNT_ADDRESS_WAIT: other people's failures there never
-# keep a colleague out for longer; guessing that account itself still meets its pair and username
-# counts.  The username count is skipped for an address that logged into that account before,
-# so someone guessing elsewhere cannot shut the real user out of their own office.
+# office shares one address behind its NAT: a username that logged in from this address before
+# (a known pair) waits for the address's count at most ACCOUNT_ADDRESS_WAIT, so a sprayer there
+# never keeps a colleague out for longer; every other name, existing or not, waits in full, so the
+# wait tells nothing about which names exist.  A known pair also skips the username count, so
+# someone guessing elsewhere cannot shut the real user out of their own office.
 FREE_FAILURES = {"addr": 10, "pair": 3, "user": 10}
 MAX_WAIT_SECONDS = {"addr": 300, "pair": 900, "user": 60}
 ACCOUNT_ADDRESS_WAIT = 5.0
@@ -161,14 +161,12 @@ def _known(session: Session, pair_key: str, now: float) -> bool:
     return session.exec(query).first() is not None
 
 
-def login_wait(session: Session, username: str, address: str, now: float, *, account: bool) -> float:
-    """Seconds this username and client address must still wait before a password is checked.
-
-    ``account``: the username is an active account, whose wait for the address's count is bounded.
-    """
+def login_wait(session: Session, username: str, address: str, now: float) -> float:
+    """Seconds this username and client address must still wait before a password is checked."""
     keys = _keys(username, address)
-    kinds = ("addr", "pair") if _known(session, keys["pair"], now) else ("addr", "pair", "user")
-    caps = {"addr": ACCOUNT_ADDRESS_WAIT if account else math.inf, "pair": math.inf, "user": math.inf}
+    known = _known(session, keys["pair"], now)
+    kinds = ("addr", "pair") if known else ("addr", "pair", "user")
+    caps = {"addr": ACCOUNT_ADDRESS_WAIT if known else math.inf, "pair": math.inf, "user": math.inf}
     return max(_wait(session, kind, keys[kind], now, caps[kind]) for kind in kinds)
 
 
@@ -225,7 +223,7 @@ def authenticate(
     username = (username or "").strip()
     now = time.time() if now is None else now
     user = session.exec(select(User).where(User.username == username)).first()
-    wait = login_wait(session, username, address, now, account=user is not None and user.active)
+    wait = login_wait(session, username, address, now)
     if wait > 0:
         raise PermissionDenied(f"尝试次数过多，请 {math.ceil(wait)} 秒后再试", field="登录")
     with password_check_slot(slot_timeout):
