@@ -315,11 +315,24 @@ def require_admin(user: User) -> None:
         raise PermissionDenied("此操作只能由系统管理员进行", field="权限")
 
 
-def set_password(session: Session, *, user: User, password: str) -> None:
+def set_password(session: Session, *, user: User, password: str, temporary: bool) -> None:
+    """``temporary``: someone else (an administrator) chose it, so the user must still set their own."""
     if len(password or "") < 8:
         raise BoardError("密码至少 8 位", field="密码")
+    if not temporary and user.password_temporary and verify_password(user.password_hash, password):
+        raise BoardError("新密码不能与管理员设置的临时密码相同", field="密码")
     user.password_hash = hash_password(password)
+    user.password_temporary = temporary
     session.add(user)
+
+
+def require_own_password(user: User, action: str) -> None:
+    """Refuse the committee's own acts while the password is one an administrator set: an
+    administrator who resets the supervisor's password must not act as the committee with it."""
+    if user.password_temporary:
+        raise PermissionDenied(
+            f"密码由管理员重置后尚未由本人修改，不能{action}：请本人先登录网页，按提示设置自己的新密码", field="密码"
+        )
 
 
 def assign(
