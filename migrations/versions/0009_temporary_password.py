@@ -13,11 +13,10 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, no batch: a batch on SQLite copies and drops "user", which the rows referring to it forbid.
 def upgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("password_temporary", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("user", sa.Column("password_temporary", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("password_temporary")
+    op.drop_column("user", "password_temporary")
