@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "save:beneficiaries": "保存名单",
     "admin:add_user": "新增用户",
     "admin:reset_password": "重设密码",
+    "change_password": "本人修改密码",
     "admin:deactivate": "停用账号",
     "admin:assign": "调整负责的村和角色",
     "admin:add_township": "新增乡镇/街道",

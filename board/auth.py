@@ -116,11 +116,11 @@ def add_user(
 # address pair (guessing one account) and per username (guessing from many addresses).  Each
 # count is free up to a limit, then every further failure doubles the wait after the last one,
 # up to a cap: an attacker is slowed down, the real user waits seconds, never a lockout.  An
-# office shares one address behind its NAT, so the address count holds back unknown names in
-# full but an existing account at most ACCOUNT_ADDRESS_WAIT: other people's failures there never
-# keep a colleague out for longer; guessing that account itself still meets its pair and username
-# counts.  The username count is skipped for an address that logged into that account before,
-# so someone guessing elsewhere cannot shut the real user out of their own office.
+# office shares one address behind its NAT: a username that logged in from this address before
+# (a known pair) waits for the address's count at most ACCOUNT_ADDRESS_WAIT, so a sprayer there
+# never keeps a colleague out for longer; every other name, existing or not, waits in full, so the
+# wait tells nothing about which names exist.  A known pair also skips the username count, so
+# someone guessing elsewhere cannot shut the real user out of their own office.
 FREE_FAILURES = {"addr": 10, "pair": 3, "user": 10}
 MAX_WAIT_SECONDS = {"addr": 300, "pair": 900, "user": 60}
 ACCOUNT_ADDRESS_WAIT = 5.0
@@ -161,14 +161,12 @@ def _known(session: Session, pair_key: str, now: float) -> bool:
     return session.exec(query).first() is not None
 
 
-def login_wait(session: Session, username: str, address: str, now: float, *, account: bool) -> float:
-    """Seconds this username and client address must still wait before a password is checked.
-
-    ``account``: the username is an active account, whose wait for the address's count is bounded.
-    """
+def login_wait(session: Session, username: str, address: str, now: float) -> float:
+    """Seconds this username and client address must still wait before a password is checked."""
     keys = _keys(username, address)
-    kinds = ("addr", "pair") if _known(session, keys["pair"], now) else ("addr", "pair", "user")
-    caps = {"addr": ACCOUNT_ADDRESS_WAIT if account else math.inf, "pair": math.inf, "user": math.inf}
+    known = _known(session, keys["pair"], now)
+    kinds = ("addr", "pair") if known else ("addr", "pair", "user")
+    caps = {"addr": ACCOUNT_ADDRESS_WAIT if known else math.inf, "pair": math.inf, "user": math.inf}
     return max(_wait(session, kind, keys[kind], now, caps[kind]) for kind in kinds)
 
 
@@ -225,7 +223,7 @@ def authenticate(
     username = (username or "").strip()
     now = time.time() if now is None else now
     user = session.exec(select(User).where(User.username == username)).first()
-    wait = login_wait(session, username, address, now, account=user is not None and user.active)
+    wait = login_wait(session, username, address, now)
     if wait > 0:
         raise PermissionDenied(f"尝试次数过多，请 {math.ceil(wait)} 秒后再试", field="登录")
     with password_check_slot(slot_timeout):
@@ -317,11 +315,24 @@ def require_admin(user: User) -> None:
         raise PermissionDenied("此操作只能由系统管理员进行", field="权限")
 
 
-def set_password(session: Session, *, user: User, password: str) -> None:
+def set_password(session: Session, *, user: User, password: str, temporary: bool) -> None:
+    """``temporary``: someone else (an administrator) chose it, so the user must still set their own."""
     if len(password or "") < 8:
         raise BoardError("密码至少 8 位", field="密码")
+    if not temporary and user.password_temporary and verify_password(user.password_hash, password):
+        raise BoardError("新密码不能与管理员设置的临时密码相同", field="密码")
     user.password_hash = hash_password(password)
+    user.password_temporary = temporary
     session.add(user)
+
+
+def require_own_password(user: User, action: str) -> None:
+    """Refuse the committee's own acts while the password is one an administrator set: an
+    administrator who resets the supervisor's password must not act as the committee with it."""
+    if user.password_temporary:
+        raise PermissionDenied(
+            f"密码由管理员重置后尚未由本人修改，不能{action}：请本人先登录网页，按提示设置自己的新密码", field="密码"
+        )
 
 
 def assign(

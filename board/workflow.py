@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from board import audit
-from board.auth import require
+from board.auth import require, require_own_password
 from board.balance import ACCOUNT_LABELS
 from board.errors import BoardError, ConflictError, PermissionDenied, Problem
 from board.money import format_yuan
@@ -67,6 +67,8 @@ def _begin(session: Session, step: str, village: Village, period: str, user: Use
         raise PermissionDenied(
             f"“{rule.label}”是村务监督委员会的职责，须由监督委员会成员本人操作，管理员不能代为审核", field="操作人"
         )
+    if committee_only(step):
+        require_own_password(user, f"进行“{rule.label}”")
     row = require_period(session, village, period)
     _expect(row, *rule.statuses)
     return row

@@ -16,13 +16,23 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Engine
 from sqlmodel import select
 
 from board.errors import BoardError
 from board.snapshot import verify_chain
-from infra.db import create_db_engine, migrate, normalise_url, parse_url, require_database_file, unit_of_work
+from infra.db import (
+    alembic_config,
+    create_db_engine,
+    migrate,
+    normalise_url,
+    parse_url,
+    require_database_file,
+    unit_of_work,
+)
 from models import Village, row_id
 
 log = logging.getLogger(__name__)
@@ -165,8 +175,19 @@ def _checked(engine: Engine) -> RestoreReport:
             "备份里没有三务公开栏的数据（PostgreSQL 备份来自另一个 schema？请在 URL 的 search_path 中写同一个 schema）",
             field="备份文件",
         )
+    unknown = _unknown_revisions(engine)
+    if unknown:
+        raise BoardError(f"备份来自更新的版本（数据库版本 {'、'.join(unknown)}），请先升级本程序", field="备份文件")
     migrate(engine)  # a backup from an older version is brought up to date
     return _verify_all(engine)
+
+
+def _unknown_revisions(engine: Engine) -> list[str]:
+    """The database's migration revisions this program does not have (a backup from a newer version)."""
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return sorted(set(current) - known)
 
 
 def _sqlite_tables(path: Path) -> bool:

@@ -157,6 +157,8 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Seeded with the demo: confined to demo villages, refused once a real village exists.
     is_demo: bool = False
+    # Set by an administrator (reset or new account): the committee's steps wait until the user sets their own.
+    password_temporary: bool = False
 
 
 class UserVillage(SQLModel, table=True):

@@ -111,6 +111,7 @@ def new_user(
             village_codes=village_codes,
             township_code=township_code,
         )
+        user.password_temporary = True  # the administrator chose it
         _record(
             session, admin, "add_user", "user", f"新增{ROLE_LABELS[user.role]} {user.display_name}（{user.username}）"
         )
@@ -121,7 +122,7 @@ def reset_password(engine: Engine, username: str, *, login: str, password: str) 
     with unit_of_work(engine) as session:
         admin = _admin(session, username)
         user = _target(session, login)
-        set_password(session, user=user, password=password)
+        set_password(session, user=user, password=password, temporary=True)
         _record(session, admin, "reset_password", "user", f"重设 {user.display_name}（{user.username}）的密码")
         session.commit()
 

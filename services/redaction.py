@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from board import audit
-from board.auth import authenticate, get_user, operator_user
+from board.auth import authenticate, get_user, operator_user, require_own_password
 from board.commitment import REDACTED
 from board.errors import BoardError, PermissionDenied
 from board.periods import check_period
@@ -112,8 +112,10 @@ def _confirm_supervisor(engine: Engine, signers: Signers, village_code: str) -> 
                 if signers.supervisor_password
                 else "没有输入监督委员会成员的密码"
             )
-        except PermissionDenied as throttled:
-            reason = throttled.problems[0].message
+            if user is not None:
+                require_own_password(user, "确认依法隐去")
+        except PermissionDenied as refusal:
+            user, reason = None, refusal.problems[0].message
     if user is None:
         _refusal(engine, signers, village_code, reason)
         raise PermissionDenied(f"{reason}：依法隐去未执行", field="监督委员会成员")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from board.auth import active_user, authenticate, needs_first_admin
-from board.errors import PermissionDenied
-from infra.db import unit_of_work
+from board import audit
+from board.auth import active_user, authenticate, get_user, needs_first_admin, set_password
+from board.errors import BoardError, PermissionDenied
+from infra.db import transaction, unit_of_work
 from models import Role, User
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ class Identity:
     username: str
     display_name: str
     role: Role
+    # An administrator set the password: the user sets their own before anything else.
+    password_temporary: bool = False
 
 
 def log_in(
@@ -52,7 +55,7 @@ def log_in(
             log.warning("login failed for %s", f"user {username.strip()!r}" if known else "an unknown username")
             session.commit()
             return None
-        identity = Identity(user.username, user.display_name, user.role)
+        identity = _identity(user)
         session.commit()
     log.info("login: %s (%s)", identity.username, identity.role.value)
     return identity
@@ -62,7 +65,24 @@ def current_identity(engine: Engine, username: str, *, demo_logins: bool = False
     """The account as it is now: None once deactivated or, for a demo account, once retired."""
     with unit_of_work(engine) as session:
         user = active_user(session, username, demo_logins=demo_logins)
-        return Identity(user.username, user.display_name, user.role) if user is not None else None
+        return _identity(user) if user is not None else None
+
+
+def _identity(user: User) -> Identity:
+    return Identity(user.username, user.display_name, user.role, user.password_temporary)
+
+
+def set_own_password(engine: Engine, username: str, *, password: str, repeat: str) -> Identity:
+    """The user (logged in) replaces a password an administrator set with their own; audited."""
+    if password != repeat:
+        raise BoardError("两次输入的新密码不一致", field="密码")
+    with transaction(engine) as session:
+        user = get_user(session, username)
+        set_password(session, user=user, password=password, temporary=False)
+        audit.record(session, username=user.username, action="change_password", entity="user")
+        identity = _identity(user)
+    log.info("password changed by its owner: %s", identity.username)
+    return identity
 
 
 def first_admin_missing(engine: Engine) -> bool:

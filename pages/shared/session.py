@@ -17,7 +17,7 @@ from models import Role
 from services.board import published_months
 from services.scope import village_choices
 from services.users import Identity as StaffUser
-from services.users import current_identity, first_admin_missing
+from services.users import current_identity, first_admin_missing, set_own_password
 from services.users import log_in as log_in_service
 from views.entry_form import entry_months
 
@@ -27,6 +27,8 @@ EXPIRED_KEY = "staff_expired"
 # A kiosk or a shared office computer left logged in locks itself after this much inactivity.
 IDLE_SECONDS = 30 * 60
 LANDING_KEY = "staff_landing"  # set at login: the next run opens 我的待办
+# Logged in with a password an administrator set: not logged in until they set their own.
+PENDING_KEY = "staff_password_pending"
 
 
 @st.cache_resource
@@ -71,16 +73,35 @@ def log_in(username: str, password: str) -> StaffUser | None:
         address=browser_address(),
         demo_logins=get_settings().demo_logins,
     )
-    if identity is not None:
-        st.session_state[USER_KEY] = identity
-        st.session_state[SEEN_KEY] = time.time()
-        st.session_state[LANDING_KEY] = True
+    if identity is not None and identity.password_temporary:
+        st.session_state[PENDING_KEY] = identity.username
+    elif identity is not None:
+        _start(identity)
     return identity
+
+
+def _start(identity: StaffUser) -> None:
+    st.session_state[USER_KEY] = identity
+    st.session_state[SEEN_KEY] = time.time()
+    st.session_state[LANDING_KEY] = True
+
+
+def password_pending() -> str | None:
+    """The username that logged in with an administrator's password and must now set its own."""
+    return st.session_state.get(PENDING_KEY)
+
+
+def set_pending_password(password: str, repeat: str) -> None:
+    """Set the pending user's own password, which logs them in."""
+    identity = set_own_password(engine(), st.session_state[PENDING_KEY], password=password, repeat=repeat)
+    st.session_state.pop(PENDING_KEY)
+    _start(identity)
 
 
 def log_out() -> None:
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(SEEN_KEY, None)
+    st.session_state.pop(PENDING_KEY, None)
 
 
 def session_expired() -> bool:
@@ -107,6 +128,9 @@ def require_staff(*roles: Role) -> StaffUser:
         log_out()
         if current is None:
             st.warning("您的账号已停用，请联系管理员。")
+            st.stop()
+        if current.password_temporary:
+            st.warning("管理员重设了您的密码，请用新密码重新登录，并设置自己的密码。")
             st.stop()
         st.session_state[USER_KEY] = user = current
     if roles and user.role not in roles and user.role != Role.admin:

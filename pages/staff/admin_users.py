@@ -60,7 +60,7 @@ with add, st.form("admin_add_user"):
                 village_codes=tuple(chosen),
                 township_code=town or None,
             ),
-            f"已新增用户 {login}。",
+            f"已新增用户 {login}。此密码是临时密码：对方第一次登录时须设置自己的密码。",
         )
 
 with change:
@@ -101,7 +101,7 @@ with change:
         if st.form_submit_button("重设密码"):
             run_action(
                 lambda: admin.reset_password(engine(), user.username, login=login, password=password),
-                f"已重设 {login} 的密码。",
+                f"已重设 {login} 的密码。这是临时密码：对方登录后须先设置自己的密码，在此之前不能审核或确认依法隐去。",
             )
     label = "停用这个账号" if person["active"] else "重新启用这个账号"
     if st.button(label, key="toggle_active"):

@@ -97,16 +97,46 @@ def test_postgresql_backup_restore_into_an_empty_schema(pg_url, tmp_path):
     assert report.villages == 1 and report.snapshots == 3 and report.problems == []
 
 
-def _seeded_tampered_backup(url: str, backup_path):
+def _seeded_tampered_backup(url: str, backup_path, statement: str = TAMPER):
     engine = db.create_db_engine(url)
     db.migrate(engine)
     with unit_of_work(engine) as session:
         seed_demo(session, end_period="2026-10", months=3)
         session.commit()
     with engine.begin() as conn:
-        conn.execute(text(TAMPER))
+        conn.execute(text(statement))
     engine.dispose()
     return backup_url(url, backup_path)
+
+
+FUTURE = "UPDATE alembic_version SET version_num = '0099_future'"
+
+
+def test_a_backup_from_a_newer_version_is_refused_with_exit_2_and_leaves_nothing(demo_url, tmp_path):
+    backup = backup_url(demo_url, tmp_path / "backups" / "sanwu.db")
+    with sqlite3.connect(backup) as conn:
+        conn.execute(FUTURE)
+    target = tmp_path / "restored" / "sanwu.db"
+    target.parent.mkdir()
+    result = run_cli("restore", "-i", str(backup), db=f"sqlite:///{target}")
+    assert result.returncode == 2, result.stderr
+    assert "备份来自更新的版本（数据库版本 0099_future），请先升级本程序" in result.stderr
+    assert "Traceback" not in result.stderr and "已恢复" not in result.stdout
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_postgresql_backup_from_a_newer_version_leaves_the_schema_empty(pg_url, tmp_path):
+    backup = _seeded_tampered_backup(pg_url, tmp_path / "sanwu.dump", FUTURE)
+    schema = pg_url.rsplit("%3D", 1)[1]
+    admin = create_engine(pg_base_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    with pytest.raises(BoardError, match="备份来自更新的版本（数据库版本 0099_future）"):
+        restore_database(pg_url, backup)
+    with pytest.raises(BoardError, match="尚未初始化"):  # empty again
+        backup_url(pg_url, tmp_path / "empty.dump")
 
 
 def test_a_tampered_postgresql_backup_leaves_the_schema_empty(pg_url, tmp_path):

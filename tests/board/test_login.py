@@ -53,19 +53,38 @@ def _retry_until_checked(engine, username, address, now):
     return now
 
 
+def _wait_of(outcome) -> int:
+    return int(re.search(r"(\d+) 秒", outcome)[1])
+
+
 def test_spraying_from_the_office_address_holds_back_the_sprayer_not_the_staff(accounts):
-    now = 0.0
+    assert _try(accounts, "sup", PASSWORD, OFFICE, 0.0).username == "sup"  # the office is a known address
+    now = 1.0
     for i in range(20):
         now = _retry_until_checked(accounts, f"guess{i}", OFFICE, now)
     # Twenty sprayed names from one address: a twenty-first is held back for minutes ...
-    wait = int(re.search(r"(\d+) 秒", _try(accounts, "guess20", "Summer2026!", OFFICE, now + 1))[1])
+    wait = _wait_of(_try(accounts, "guess20", "Summer2026!", OFFICE, now + 1))
     assert wait > 60
-    # ... while the supervisor behind the same office address, who never logged in there before,
-    # waits a few seconds at most and then gets in with the right password.
+    # ... and so is a real name that never logged in there: the wait does not tell which names exist.
+    assert _wait_of(_try(accounts, "u3", "Summer2026!", OFFICE, now + 1)) == wait
+    # The supervisor who logged in from the office before waits a few seconds at most, then gets in.
     refusal = _try(accounts, "sup", PASSWORD, OFFICE, now + 1)
-    assert int(re.search(r"(\d+) 秒", refusal)[1]) <= ACCOUNT_ADDRESS_WAIT
+    assert _wait_of(refusal) <= ACCOUNT_ADDRESS_WAIT
     assert _try(accounts, "sup", PASSWORD, OFFICE, now + ACCOUNT_ADDRESS_WAIT).username == "sup"
-    assert _try(accounts, "u3", "secret-3!", OFFICE, now + ACCOUNT_ADDRESS_WAIT).username == "u3"
+
+
+def test_spraying_real_and_unknown_names_from_one_address_is_throttled_alike(accounts):
+    now = 1000.0
+    for i in range(16):
+        now = _retry_until_checked(accounts, f"nobody{i}", SPRAYER, now)
+    now += 1
+    real = [_wait_of(_try(accounts, name, "guess", SPRAYER, now)) for name in ("sup", "u0", "u3")]
+    unknown = [_wait_of(_try(accounts, name, "guess", SPRAYER, now)) for name in ("ghost", "root", "u9")]
+    assert len(set(real + unknown)) == 1
+    assert real[0] > ACCOUNT_ADDRESS_WAIT
+    # Coming back every ACCOUNT_ADDRESS_WAIT seconds gets no password of a real account checked.
+    outcomes = [_try(accounts, "sup", "guess", SPRAYER, now + ACCOUNT_ADDRESS_WAIT * (k + 1)) for k in range(5)]
+    assert all(isinstance(o, str) and "秒后再试" in o for o in outcomes)
 
 
 def test_wrong_passwords_elsewhere_do_not_lock_the_supervisor_out(accounts):

@@ -1,5 +1,6 @@
 """Migrations from an empty database, on SQLite and on PostgreSQL."""
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -7,7 +8,8 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import models  # noqa: F401
-from infra.db import alembic_config, get_engine, migrate
+from infra.db import alembic_config, get_engine, migrate, unit_of_work
+from infra.demo import seed_demo
 
 
 def test_migrate_from_empty_and_again(db_url):
@@ -37,3 +39,20 @@ def test_sqlite_file_uses_wal_and_foreign_keys(sqlite_url):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_the_temporary_password_column_comes_and_goes_with_users_in_place(db_url):
+    """0009 on a database whose users are referred to (SQLite refuses to drop and copy "user" then)."""
+    engine = get_engine(db_url)
+    migrate(engine)
+    with unit_of_work(engine) as session:
+        seed_demo(session, end_period="2026-10", months=1)
+        session.commit()
+    config = alembic_config()
+    for step in (command.downgrade, command.upgrade):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, "0008_staff" if step is command.downgrade else "head")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql('SELECT count(*) FROM "user" WHERE password_temporary').scalar() == 0
+        assert conn.exec_driver_sql('SELECT count(*) FROM "user"').scalar() > 0

@@ -30,8 +30,11 @@ from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, plan_messages
 from infra.db import unit_of_work
 from models import AuditLog, OutboxMessage, PublishedPeriod, Role, utcnow
+from services.admin import reset_password
 from services.redaction import Signers, redact_part
+from services.users import set_own_password
 from services.witness import export_witnesses, verify_village
+from services.workflow import take_step
 from tests.helpers import as_raw
 from views.board_view import Metrics, Table, Text, load_board
 
@@ -219,6 +222,42 @@ def test_redaction_needs_an_admin_and_a_supervisor(engine, village):
     assert LEAK in view_text(engine)  # nothing was hidden by the refusals
     with unit_of_work(engine) as session:
         assert session.exec(select(AuditLog).where(AuditLog.action == "redact")).first() is None
+
+
+TEMPORARY = "密码由管理员重置后尚未由本人修改"
+
+
+def test_an_admin_who_resets_the_supervisors_password_cannot_act_as_the_committee(engine, village):
+    """One admin alone: reset jiandu's password, then sign a redaction or approve a month as jiandu."""
+    (part,) = parts_containing(stored(engine).content_json, LEAK)
+    reset_password(engine, "admin", login="sup", password="admin-chose-1")
+    signers = Signers("admin", "sup", "admin-chose-1", address="198.51.100.7")
+    with pytest.raises(PermissionDenied, match=f"{TEMPORARY}，不能确认依法隐去"):
+        redact_part(
+            engine, village_code="V1", period="2026-10", version=1, part_id=part, reason="泄露", signers=signers
+        )
+    assert LEAK in view_text(engine)
+    with unit_of_work(engine) as session:
+        refusal = session.exec(select(AuditLog).where(AuditLog.action == "redact_refused")).one()
+        assert TEMPORARY in refusal.after_json
+    take_step(engine, "V1", "2026-10", "clerk", "amend", "更正摘要")
+    take_step(engine, "V1", "2026-10", "clerk", "submit")
+    for step, label in (("approve", "审核通过"), ("reject", "退回修改")):
+        with pytest.raises(PermissionDenied, match=f"{TEMPORARY}，不能进行“{label}”"):
+            take_step(engine, "V1", "2026-10", "sup", step, "意见")
+    # Setting it to the administrator's password again does not count; the owner's own one does.
+    with pytest.raises(BoardError, match="不能与管理员设置的临时密码相同"):
+        set_own_password(engine, "sup", password="admin-chose-1", repeat="admin-chose-1")
+    with pytest.raises(BoardError, match="两次输入的新密码不一致"):
+        set_own_password(engine, "sup", password="my-own-pass-1", repeat="my-own-pass-2")
+    assert set_own_password(engine, "sup", password="my-own-pass-1", repeat="my-own-pass-1").password_temporary is False
+    take_step(engine, "V1", "2026-10", "sup", "approve", "同意")
+    own = Signers("admin", "sup", "my-own-pass-1", address="198.51.100.7")
+    redact_part(engine, village_code="V1", period="2026-10", version=1, part_id=part, reason="泄露", signers=own)
+    assert LEAK not in view_text(engine)
+    with unit_of_work(engine) as session:
+        actions = [a.action for a in session.exec(select(AuditLog).where(AuditLog.username == "sup"))]
+    assert "change_password" in actions
 
 
 def _make_legacy(engine, periods: list[str]) -> None:

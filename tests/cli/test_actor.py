@@ -101,3 +101,18 @@ def test_scheduled_jobs_need_no_user(demo_url):
         assert result.exit_code == 0, result.output
         assert "密码" not in result.output
     assert all(action != REFUSED for _, action, _ in audit(demo_url))
+
+
+def test_a_password_an_admin_reset_cannot_take_the_committees_step(demo_url):
+    from services.admin import reset_password
+    from services.users import set_own_password
+
+    reset_password(get_engine(demo_url), "admin", login="jiandu", password="admin-chose-1")
+    env = {PASSWORD_ENV: "admin-chose-1"}
+    for step in ("approve", "reject"):
+        result = cli(demo_url, step, "--by", "jiandu", "--comment", "意见", env=env)
+        assert result.exit_code == 2, result.output
+        assert "密码由管理员重置后尚未由本人修改，不能进行" in result.stderr and "Traceback" not in result.output
+    set_own_password(get_engine(demo_url), "jiandu", password="jiandu-own-1", repeat="jiandu-own-1")
+    result = cli(demo_url, "approve", "--by", "jiandu", env={PASSWORD_ENV: "jiandu-own-1"})
+    assert result.exit_code == 2 and "只有“待审核”状态才能进行此操作" in result.stderr  # on to the month's own rules

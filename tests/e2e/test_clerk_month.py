@@ -102,8 +102,13 @@ def test_new_clerk_starts_reconciles_and_submits_a_month(streamlit_server, brows
     page.get_by_role("link", name="退出（管理员 周平）").click()
     wait_for_app(page)
 
-    # The clerk lands on 我的待办, which says the month has not started and links to it.
+    # The admin's password is temporary: the clerk sets their own first, then lands on 我的待办,
+    # which says the month has not started and links to it.
     log_in(page, streamlit_server, NEW_CLERK[0], NEW_CLERK[2])
+    page.wait_for_selector("text=临时密码")
+    page.get_by_label("新密码（至少 8 位）").fill("xiaoli-own-1")
+    page.get_by_label("再输入一次新密码").fill("xiaoli-own-1")
+    page.get_by_role("button", name="设置新密码并登录").click()
     page.wait_for_selector("text=我的待办")
     page.wait_for_selector("text=2026年11月还没有开始录入")
     _shot(page, "landing")

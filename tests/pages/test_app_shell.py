@@ -113,3 +113,39 @@ def test_staff_pages_warn_while_public_links_point_at_this_machine(make_app, mon
     # The public board is not a staff page: residents never see the warning.
     at.switch_page("pages/public/board.py").run()
     assert not any("居民的手机上都打不开" in w.value for w in at.warning)
+
+
+def test_a_password_the_admin_reset_must_be_replaced_before_anything_else(make_app, demo_url):
+    from services.admin import reset_password
+
+    reset_password(get_engine(demo_url), "admin", login="wenshu", password="admin-chose-1")
+    at = log_in(make_app(), "wenshu", "admin-chose-1")
+    assert not at.exception
+    assert any("临时密码" in i.value for i in at.info)
+    assert "staff_user" not in at.session_state
+    with pytest.raises(ValueError):  # not logged in yet: no staff page
+        at.switch_page("pages/staff/overview.py")
+    at.text_input(key="own_password").input("admin-chose-1")
+    at.text_input(key="own_password_repeat").input("admin-chose-1")
+    at.button[0].click().run()
+    assert any("不能与管理员设置的临时密码相同" in e.value for e in at.error)
+    at.text_input(key="own_password").input("wenshu-own-1")
+    at.text_input(key="own_password_repeat").input("wenshu-own-1")
+    at.button[0].click().run()
+    assert not at.exception and at.session_state["staff_user"].username == "wenshu"
+    at.switch_page("pages/staff/overview.py").run()
+    assert at.dataframe
+    with unit_of_work(get_engine(demo_url)) as session:
+        assert session.exec(select(User).where(User.username == "wenshu")).one().password_temporary is False
+
+
+def test_an_open_session_ends_when_the_admin_resets_the_password(make_app, demo_url):
+    from services.admin import reset_password
+
+    at = make_app(user=CLERK)
+    at.switch_page("pages/staff/overview.py").run()
+    assert at.dataframe
+    reset_password(get_engine(demo_url), "admin", login="wenshu", password="admin-chose-1")
+    at.run()
+    assert any("管理员重设了您的密码" in w.value for w in at.warning)
+    assert not at.dataframe and "staff_user" not in at.session_state

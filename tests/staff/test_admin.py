@@ -8,6 +8,7 @@ from board.errors import BoardError, PermissionDenied
 from infra.db import get_engine, unit_of_work
 from models import AuditLog, Grid, Role, Township, User
 from services import admin
+from services.users import set_own_password
 from tests.staff.conftest import ADMIN
 
 
@@ -27,9 +28,13 @@ def test_admin_adds_a_clerk_resets_and_deactivates(staff_app, demo_url):
     at.button[0].click().run()  # the form's submit button
     assert not at.exception and "已新增用户 xiaowang" in " ".join(s.value for s in at.success)
 
+    with unit_of_work(engine) as session:  # the admin chose it: temporary
+        assert session.exec(select(User).where(User.username == "xiaowang")).one().password_temporary
+    set_own_password(engine, "xiaowang", password="own-pass-1", repeat="own-pass-1")
     admin.reset_password(engine, ADMIN[0], login="xiaowang", password="second-pass-2")
     with unit_of_work(engine) as session:
-        assert authenticate(session, username="xiaowang", password="second-pass-2") is not None
+        user = authenticate(session, username="xiaowang", password="second-pass-2")
+        assert user is not None and user.password_temporary
     admin.set_active(engine, ADMIN[0], login="xiaowang", active=False)
     with unit_of_work(engine) as session:
         assert session.exec(select(User).where(User.username == "xiaowang")).one().active is False
