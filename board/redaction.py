@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -24,7 +25,23 @@ from board.errors import BoardError, IntegrityFailure, PermissionDenied, Problem
 from board.privacy import normalise, text_problems
 from board.public_record import parse_snapshot
 from board.snapshot import latest_chain_head, row_problems, seal_snapshot
-from models import PublishedPeriod, Role, User, Village, row_id
+from models import (
+    AffairItem,
+    AuditLog,
+    Beneficiary,
+    Debt,
+    FixedAsset,
+    LedgerEntry,
+    PartyItem,
+    Period,
+    PublishedPeriod,
+    Resource,
+    Role,
+    ServiceItem,
+    User,
+    Village,
+    row_id,
+)
 
 
 def text_parts(content_json: str) -> list[tuple[str, dict[str, str]]]:
@@ -50,9 +67,63 @@ def mentions(text: str, needle: str) -> bool:
     return bool(needle) and (needle in text or (bool(_squeezed(needle)) and _squeezed(needle) in _squeezed(text)))
 
 
-def parts_containing(content_json: str, needle: str) -> list[str]:
-    """Ids of the parts of a stored version whose text holds ``needle`` (to find what to withdraw)."""
-    return [pid for pid, fields in text_parts(content_json) if any(mentions(v, needle) for v in fields.values())]
+def distinctive(text: str) -> bool:
+    """Long enough to replace inside a longer text without hitting other words or amounts."""
+    return len(text) >= 6 or (len(text) >= 2 and not text.isascii())
+
+
+def scrubbed(value: str, texts: tuple[str, ...]) -> str:
+    """``value`` with every withdrawn text replaced: a whole field always, inside a text only when distinctive."""
+    if value in texts:
+        return REDACTED
+    for text in filter(distinctive, texts):
+        value = value.replace(text, REDACTED)
+    return value
+
+
+def _scrub_json(value: Any, texts: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return scrubbed(value, texts)
+    if isinstance(value, list):
+        return [_scrub_json(v, texts) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, texts) for k, v in value.items()}
+    return value
+
+
+def _working_rows(session: Session, period_id: int) -> list[Any]:
+    rows: list[Any] = [session.get(Period, period_id)]
+    for table in (LedgerEntry, FixedAsset, Debt, Resource, PartyItem, AffairItem, ServiceItem):
+        rows += session.exec(select(table).where(table.period_id == period_id)).all()
+    affairs = select(AffairItem.id).where(AffairItem.period_id == period_id)
+    rows += session.exec(select(Beneficiary).where(col(Beneficiary.affair_id).in_(affairs))).all()
+    return rows
+
+
+def scrub_working_copies(session: Session, village: Village, period: str, texts: tuple[str, ...]) -> None:
+    """Replace withdrawn texts in the month's draft rows and its audit entries: the next correction is
+    published from the draft (and could be restored from the audit), so the text would come back."""
+    texts = tuple(t for t in texts if t and t != REDACTED)
+    if not texts:
+        return
+    month = session.exec(select(Period).where(Period.village_id == village.id, Period.period == period)).first()
+    for row in _working_rows(session, row_id(month)) if month is not None else ():
+        changed = False
+        for column in type(row).__table__.columns:
+            value = getattr(row, column.key)
+            if type(value) is str and (new := scrubbed(value, texts)) != value:
+                length = getattr(column.type, "length", None)
+                setattr(row, column.key, new[:length] if length else new)
+                changed = True
+        if changed:
+            session.add(row)
+    entries = session.exec(select(AuditLog).where(AuditLog.village_id == village.id, AuditLog.period == period))
+    for entry in entries:
+        for name in ("before_json", "after_json"):
+            stored = getattr(entry, name)
+            if stored and any(t in stored for t in texts):
+                setattr(entry, name, audit.dump(_scrub_json(json.loads(stored), texts)))
+                session.add(entry)
 
 
 @dataclass(frozen=True)

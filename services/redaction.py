@@ -23,7 +23,7 @@ from board.commitment import REDACTED
 from board.errors import BoardError, PermissionDenied
 from board.periods import check_period
 from board.policy import today_shanghai
-from board.redaction import Redacted, mentions, redact_version, text_parts
+from board.redaction import Redacted, distinctive, mentions, redact_version, scrub_working_copies, text_parts
 from board.villages import get_village
 from exports.cache import drop_cached
 from infra.db import transaction, unit_of_work
@@ -132,17 +132,12 @@ def _scrub_outbox(
         )
     ).all()
     for message in copies:
-        for text in filter(_distinctive, texts):
+        for text in filter(distinctive, texts):
             message.payload = message.payload.replace(text, REDACTED)
         if message.status in UNSENT:
             message.status, message.last_error = OutboxStatus.failed, "内容已依法隐去，未发送"
         message.updated_at = now
         session.add(message)
-
-
-def _distinctive(text: str) -> bool:
-    """Long enough to replace inside a message without hitting other words or amounts."""
-    return len(text) >= 6 or (len(text) >= 2 and not text.isascii())
 
 
 def _withdraw(
@@ -177,6 +172,7 @@ def _withdraw(
                     today=today_shanghai(now),
                 )
                 _scrub_outbox(session, village, period, version, result.texts, now)
+                scrub_working_copies(session, village, period, result.texts)
                 done.append((Withdrawn(period, version, part, result.row.content_hash), result))
     except PermissionDenied as refused:
         _refusal(engine, signers, village_code, refused.problems[0].message)
