@@ -174,8 +174,8 @@ def redact_version(
     ).first()
     if row is None:
         raise BoardError(f"{village.name} {period} 没有第{version}版", field="版本")
-    if row_problems(row, village.code):
-        raise IntegrityFailure()  # never re-seal a version that no longer matches its hash
+    if row_problems(row, village.code):  # never re-seal a version that no longer matches its hash
+        raise IntegrityFailure(f"{period} 第{version}版")
     old_hash = row.content_hash
     doc = json.loads(row.content_json)
     if doc.get("schema", 1) < PART_SCHEMA:
@@ -185,13 +185,13 @@ def redact_version(
         fields = dict(parts(doc))[part_id]
         doc = redact(doc, part_id, on=today.isoformat())
     except (KeyError, IndexError, ValueError):
-        raise BoardError(f"第{version}版没有可隐去的部分“{part_id}”", field="部分") from None
+        raise BoardError(f"{period} 第{version}版没有可隐去的部分“{part_id}”", field="部分") from None
     texts = tuple(fields[k] for k in redactable(fields))
     row.content_json = canonical_json(doc)
     session.add(row)
     session.flush()
     if row_problems(row, village.code):  # the commitments must carry the hash unchanged
-        raise IntegrityFailure()
+        raise IntegrityFailure(f"{period} 第{version}版")
     audit.record(
         session,
         username=admin.username,
