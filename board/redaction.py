@@ -44,13 +44,38 @@ from models import (
 )
 
 
-def text_parts(content_json: str) -> list[tuple[str, dict[str, str]]]:
-    """(part id, its free-text fields) of a stored version: what can be withdrawn, in a fixed order."""
-    doc = json.loads(content_json)
+def _part_doc(content_json: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(content_json)
     if doc.get("schema", 1) < PART_SCHEMA:
         # Ids as the re-anchored document will have them (board.redaction._reanchor).
         doc = {**parse_snapshot(doc).model_dump(mode="json", by_alias=True, exclude={"hash"}), "schema": PART_SCHEMA}
-    return [(pid, {k: fields[k] for k in redactable(fields)}) for pid, fields in parts(doc) if redactable(fields)]
+    return doc
+
+
+def text_parts(content_json: str) -> list[tuple[str, dict[str, str]]]:
+    """(part id, its free-text fields) of a stored version: what can be withdrawn, in a fixed order."""
+    found = parts(_part_doc(content_json))
+    return [(pid, {k: fields[k] for k in redactable(fields)}) for pid, fields in found if redactable(fields)]
+
+
+FIXED_REASONS = {
+    "published_by": "公开人的署名是其履职记录，不能隐去",
+    "": "这是分类或汇总表里的文字，不能单独隐去；请提出更正，改正后重新公开，并隐去旧版本中含有它的明细行",
+}
+
+
+def fixed_mentions(content_json: str, needle: str) -> list[tuple[str, str]]:
+    """(part id, why) of the parts that hold ``needle`` only where a redaction cannot reach it: a
+    category kept for the figures to add up, a summary table's label, the publisher's signature."""
+    found = []
+    for pid, fields in parts(_part_doc(content_json)):
+        free = set(redactable(fields))
+        for name, value in fields.items():
+            text = value if isinstance(value, str) else canonical_json(value)
+            if name not in free and value != REDACTED and mentions(text, needle):
+                found.append((pid, FIXED_REASONS.get(name, FIXED_REASONS[""])))
+                break
+    return found
 
 
 _SEPARATORS = re.compile(r"[\s\-./()（）]")

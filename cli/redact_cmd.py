@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from cli.actor import OPERATOR, PASSWORD_ENV, actor_options, authenticate_actor, require_one
 from cli.common import Globals, read_secret
 from cli.zh import ID, command, option
-from services.redaction import Signers, list_parts, redact_part, redact_text
+from services.redaction import PartRow, Signers, list_parts, redact_part, redact_text
 
 SUPERVISOR_PASSWORD_ENV = "SANWU_SUPERVISOR_PASSWORD"
 
@@ -33,10 +33,16 @@ def cmd_parts(g: Globals, village: str, period: str | None, version: int | None,
     if not rows:
         print("没有找到符合条件的内容。")
         return 0
-    for row in rows:
-        print(f"{row['period']} 第{row['version']}版  {row['part']}  {row['text']}")
-    print(f"共 {len(rows)} 处。")
+    _print_rows(rows)
     return 0
+
+
+def _print_rows(rows: list[PartRow]) -> None:
+    for row in rows:
+        fixed = f"  （不能单独隐去：{row['fixed']}）" if row["fixed"] else ""
+        print(f"{row['period']} 第{row['version']}版  {row['part']}  {row['text']}{fixed}")
+    fixed_count = sum(1 for row in rows if row["fixed"])
+    print(f"共 {len(rows)} 处" + (f"，其中 {fixed_count} 处不能单独隐去。" if fixed_count else "。"))
 
 
 @command(
@@ -128,7 +134,7 @@ def cmd_redact(
 def _preview(engine: Engine, village: str, text: str, period: str | None, version: int | None) -> int:
     """What ``--text`` would withdraw, and nothing done: withdrawing is final, so it is confirmed with --yes."""
     rows = list_parts(engine, village_code=village, period=period, version=version, find=text)
-    for row in rows:
-        print(f"{row['period']} 第{row['version']}版  {row['part']}  {row['text']}")
-    print(f"共 {len(rows)} 处含有这段文字，尚未隐去。确认无误后加上 --yes 再运行一次。", file=sys.stderr)
+    _print_rows(rows)
+    count = sum(1 for row in rows if not row["fixed"])
+    print(f"共 {count} 处可以隐去，尚未隐去。确认无误后加上 --yes 再运行一次。", file=sys.stderr)
     return 2

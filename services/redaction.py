@@ -23,7 +23,15 @@ from board.commitment import REDACTED
 from board.errors import INTEGRITY_MESSAGE, BoardError, PermissionDenied
 from board.periods import check_period
 from board.policy import today_shanghai
-from board.redaction import Redacted, distinctive, mentions, redact_version, scrub_working_copies, text_parts
+from board.redaction import (
+    Redacted,
+    distinctive,
+    fixed_mentions,
+    mentions,
+    redact_version,
+    scrub_working_copies,
+    text_parts,
+)
 from board.snapshot import row_problems
 from board.villages import get_village
 from exports.cache import drop_cached
@@ -43,6 +51,7 @@ class PartRow(TypedDict):
     version: int
     part: str
     text: str  # the part's free-text fields, joined with " ｜ "
+    fixed: str  # why the text found there cannot be withdrawn ("" for a part that can)
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,8 @@ def list_parts(
     engine: Engine, *, village_code: str, period: str | None = None, version: int | None = None, find: str = ""
 ) -> list[PartRow]:
     """The parts with text of a village's published versions (every month and version unless narrowed),
-    with the ids a redaction names; with ``find``, only the parts that mention it."""
+    with the ids a redaction names; with ``find``, only the parts that mention it, including those that
+    mention it where it cannot be withdrawn (``fixed`` says why)."""
     if period is not None:
         check_period(period)
     with unit_of_work(engine) as session:
@@ -88,7 +98,14 @@ def list_parts(
         for part, fields in text_parts(row.content_json):
             if find.strip() and not any(mentions(v, find) for v in fields.values()):
                 continue
-            found.append(PartRow(period=row.period, version=row.version, part=part, text=" ｜ ".join(fields.values())))
+            text = " ｜ ".join(fields.values())
+            found.append(PartRow(period=row.period, version=row.version, part=part, text=text, fixed=""))
+        if find.strip():
+            for part, why in fixed_mentions(row.content_json, find):
+                if not any(
+                    f["part"] == part and f["version"] == row.version and f["period"] == row.period for f in found
+                ):
+                    found.append(PartRow(period=row.period, version=row.version, part=part, text=find, fixed=why))
     return found
 
 
@@ -267,6 +284,13 @@ def redact_text(
                 if any(mentions(v, text) for v in fields.values())
             ]
         if not found:
+            fixed = {
+                why
+                for row in _versions(session, village, period, version)
+                for _, why in fixed_mentions(row.content_json, text)
+            }
+            if fixed:
+                raise BoardError(f"这段文字不能单独隐去：{'；'.join(sorted(fixed))}", field="查找内容")
             where = " ".join(x for x in (period or "", f"第{version}版" if version else "") if x) or "已公开的内容"
             checked = f"（{'；'.join(skipped)}）" if skipped else ""
             raise BoardError(f"{village.name} {where}里没有找到要隐去的文字{checked}", field="查找内容")

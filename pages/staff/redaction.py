@@ -28,19 +28,27 @@ if not rows:
     st.info("没有找到含有这段文字的已公开内容。" if find else "这个月份没有可隐去的文字。")
     st.stop()
 st.dataframe(
-    [{"月份": r["period"], "版本": f"第{r['version']}版", "部分编号": r["part"], "内容": r["text"]} for r in rows],
+    [
+        {
+            "月份": r["period"],
+            "版本": f"第{r['version']}版",
+            "部分编号": r["part"],
+            "内容": f"{r['text']}（不能单独隐去：{r['fixed']}）" if r["fixed"] else r["text"],
+        }
+        for r in rows
+    ],
     hide_index=True,
     width="stretch",
 )
 EVERYWHERE = "all"
-choices = {f"{r['period']}|{r['version']}|{r['part']}": r for r in rows}
+choices = {f"{r['period']}|{r['version']}|{r['part']}": r for r in rows if not r["fixed"]}
 options = ([EVERYWHERE] if find else []) + list(choices)
 
 
 def label(key: str) -> str:
     if key == EVERYWHERE:
-        versions = len({(r["period"], r["version"]) for r in rows})
-        return f"所有含有这段文字的部分（{len(rows)} 处，{versions} 个版本，每处分别记入操作日志）"
+        versions = len({(r["period"], r["version"]) for r in choices.values()})
+        return f"所有含有这段文字的部分（{len(choices)} 处，{versions} 个版本，每处分别记入操作日志）"
     r = choices[key]
     return f"{r['period']} 第{r['version']}版 {r['part']}：{r['text'][:40]}"
 

@@ -139,6 +139,14 @@ def test_parts_lists_every_version_or_one(engine, db_url, village):
     assert "finance.ledger/0" in found and "finance.ledger/1" not in found
     unknown = run_cli("parts", "--village", "NOPE", db=db_url)
     assert unknown.returncode == 2
+    # A category is kept for the figures to add up (and copied into the summary by category): found and
+    # reported as not withdrawable, never "not found".
+    category = run_cli("parts", "--village", "V1", "--find", "公益支出", db=db_url)
+    assert "2026-10 第1版  finance.ledger/1  公益支出  （不能单独隐去：这是分类" in category.stdout
+    assert "2026-10 第1版  finance  公益支出  （不能单独隐去" in category.stdout
+    refused = run_cli(*REDACT[:4], "公益支出", *REDACT[5:], "--by", "admin", "--supervisor", "sup", db=db_url,
+                      password="password1", env={SUPERVISOR_ENV: "password1"})  # fmt: skip
+    assert refused.returncode == 2 and "这段文字不能单独隐去" in refused.stderr
 
 
 def test_a_leaked_number_is_found_however_it_was_grouped():
