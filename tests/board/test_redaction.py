@@ -145,14 +145,18 @@ def stored(engine, period: str = "2026-10") -> PublishedPeriod:
 
 
 def redact(engine, part: str, *, admin="admin", supervisor="sup", reason="本人申请删除姓名", period="2026-10") -> str:
-    return redact_part(
-        engine,
-        village_code="V1",
-        period=period,
-        version=1,
-        part_id=part,
-        reason=reason,
-        signers=Signers(admin, supervisor, "password1"),
+    return (
+        redact_part(
+            engine,
+            village_code="V1",
+            period=period,
+            version=1,
+            part_id=part,
+            reason=reason,
+            signers=Signers(admin, supervisor, "password1"),
+        )
+        .withdrawn[0]
+        .hash
     )
 
 
