@@ -59,8 +59,8 @@ def text_parts(content_json: str) -> list[tuple[str, dict[str, str]]]:
 
 
 FIXED_REASONS = {
-    "published_by": "公开人的署名是其履职记录，不能隐去",
-    "": "这是分类或汇总表里的文字，不能单独隐去；请提出更正，改正后重新公开，并隐去旧版本中含有它的明细行",
+    "published_by": "公开人的署名是其履职记录",
+    "": "这是分类或汇总表里的文字；请提出更正，改正后重新公开，并隐去旧版本中含有它的明细行",
 }
 
 
