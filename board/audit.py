@@ -9,7 +9,7 @@ from sqlmodel import Session
 from models import AuditLog
 
 
-def _dump(value: object) -> str:
+def dump(value: object) -> str:
     if value is None or value == "":
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
@@ -36,7 +36,7 @@ def record(
             period=period,
             entity=entity,
             entity_id=entity_id,
-            before_json=_dump(before),
-            after_json=_dump(after),
+            before_json=dump(before),
+            after_json=dump(after),
         )
     )

@@ -77,6 +77,9 @@ KEEP_FIELDS = frozenset(
     }
 )
 
+# Fields that stay because they are someone's accountability, not information about residents.
+SIGNATURE_FIELDS = frozenset({"published_by"})
+
 
 # One encoder for every call: json.dumps builds a new one per call when given options.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -255,7 +258,8 @@ def seal(content: dict[str, Any]) -> dict[str, Any]:
 
 def redactable(fields: dict[str, Any]) -> list[str]:
     """Fields of a part a redaction replaces: free text that is not empty nor already hidden."""
-    return [k for k, v in fields.items() if isinstance(v, str) and v and v != REDACTED and k not in KEEP_FIELDS]
+    kept = KEEP_FIELDS | SIGNATURE_FIELDS
+    return [k for k, v in fields.items() if isinstance(v, str) and v and v != REDACTED and k not in kept]
 
 
 def redact(doc: dict[str, Any], part_id: str, *, on: str) -> dict[str, Any]:

@@ -45,5 +45,5 @@ INTEGRITY_MESSAGE = "核验失败：本月公开内容与存证不一致，请�
 class IntegrityFailure(BoardError):
     """A stored public version no longer matches its hash or its place in the chain: show no figures."""
 
-    def __init__(self) -> None:
-        super().__init__(INTEGRITY_MESSAGE, field="核验")
+    def __init__(self, where: str = "") -> None:
+        super().__init__(f"{where}：{INTEGRITY_MESSAGE}" if where else INTEGRITY_MESSAGE, field="核验")

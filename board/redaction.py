@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -24,16 +25,57 @@ from board.errors import BoardError, IntegrityFailure, PermissionDenied, Problem
 from board.privacy import normalise, text_problems
 from board.public_record import parse_snapshot
 from board.snapshot import latest_chain_head, row_problems, seal_snapshot
-from models import PublishedPeriod, Role, User, Village, row_id
+from models import (
+    AffairItem,
+    AuditLog,
+    Beneficiary,
+    Debt,
+    FixedAsset,
+    LedgerEntry,
+    PartyItem,
+    Period,
+    PublishedPeriod,
+    Resource,
+    Role,
+    ServiceItem,
+    User,
+    Village,
+    row_id,
+)
+
+
+def _part_doc(content_json: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(content_json)
+    if doc.get("schema", 1) < PART_SCHEMA:
+        # Ids as the re-anchored document will have them (board.redaction._reanchor).
+        doc = {**parse_snapshot(doc).model_dump(mode="json", by_alias=True, exclude={"hash"}), "schema": PART_SCHEMA}
+    return doc
 
 
 def text_parts(content_json: str) -> list[tuple[str, dict[str, str]]]:
     """(part id, its free-text fields) of a stored version: what can be withdrawn, in a fixed order."""
-    doc = json.loads(content_json)
-    if doc.get("schema", 1) < PART_SCHEMA:
-        # Ids as the re-anchored document will have them (board.redaction._reanchor).
-        doc = {**parse_snapshot(doc).model_dump(mode="json", by_alias=True, exclude={"hash"}), "schema": PART_SCHEMA}
-    return [(pid, {k: fields[k] for k in redactable(fields)}) for pid, fields in parts(doc) if redactable(fields)]
+    found = parts(_part_doc(content_json))
+    return [(pid, {k: fields[k] for k in redactable(fields)}) for pid, fields in found if redactable(fields)]
+
+
+FIXED_REASONS = {
+    "published_by": "公开人的署名是其履职记录",
+    "": "这是分类或汇总表里的文字；请提出更正，改正后重新公开，并隐去旧版本中含有它的明细行",
+}
+
+
+def fixed_mentions(content_json: str, needle: str) -> list[tuple[str, str]]:
+    """(part id, why) of the parts that hold ``needle`` only where a redaction cannot reach it: a
+    category kept for the figures to add up, a summary table's label, the publisher's signature."""
+    found = []
+    for pid, fields in parts(_part_doc(content_json)):
+        free = set(redactable(fields))
+        for name, value in fields.items():
+            text = value if isinstance(value, str) else canonical_json(value)
+            if name not in free and value != REDACTED and mentions(text, needle):
+                found.append((pid, FIXED_REASONS.get(name, FIXED_REASONS[""])))
+                break
+    return found
 
 
 _SEPARATORS = re.compile(r"[\s\-./()（）]")
@@ -50,9 +92,63 @@ def mentions(text: str, needle: str) -> bool:
     return bool(needle) and (needle in text or (bool(_squeezed(needle)) and _squeezed(needle) in _squeezed(text)))
 
 
-def parts_containing(content_json: str, needle: str) -> list[str]:
-    """Ids of the parts of a stored version whose text holds ``needle`` (to find what to withdraw)."""
-    return [pid for pid, fields in text_parts(content_json) if any(mentions(v, needle) for v in fields.values())]
+def distinctive(text: str) -> bool:
+    """Long enough to replace inside a longer text without hitting other words or amounts."""
+    return len(text) >= 6 or (len(text) >= 2 and not text.isascii())
+
+
+def scrubbed(value: str, texts: tuple[str, ...]) -> str:
+    """``value`` with every withdrawn text replaced: a whole field always, inside a text only when distinctive."""
+    if value in texts:
+        return REDACTED
+    for text in filter(distinctive, texts):
+        value = value.replace(text, REDACTED)
+    return value
+
+
+def _scrub_json(value: Any, texts: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return scrubbed(value, texts)
+    if isinstance(value, list):
+        return [_scrub_json(v, texts) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, texts) for k, v in value.items()}
+    return value
+
+
+def _working_rows(session: Session, period_id: int) -> list[Any]:
+    rows: list[Any] = [session.get(Period, period_id)]
+    for table in (LedgerEntry, FixedAsset, Debt, Resource, PartyItem, AffairItem, ServiceItem):
+        rows += session.exec(select(table).where(table.period_id == period_id)).all()
+    affairs = select(AffairItem.id).where(AffairItem.period_id == period_id)
+    rows += session.exec(select(Beneficiary).where(col(Beneficiary.affair_id).in_(affairs))).all()
+    return rows
+
+
+def scrub_working_copies(session: Session, village: Village, period: str, texts: tuple[str, ...]) -> None:
+    """Replace withdrawn texts in the month's draft rows and its audit entries: the next correction is
+    published from the draft (and could be restored from the audit), so the text would come back."""
+    texts = tuple(t for t in texts if t and t != REDACTED)
+    if not texts:
+        return
+    month = session.exec(select(Period).where(Period.village_id == village.id, Period.period == period)).first()
+    for row in _working_rows(session, row_id(month)) if month is not None else ():
+        changed = False
+        for column in type(row).__table__.columns:
+            value = getattr(row, column.key)
+            if type(value) is str and (new := scrubbed(value, texts)) != value:
+                length = getattr(column.type, "length", None)
+                setattr(row, column.key, new[:length] if length else new)
+                changed = True
+        if changed:
+            session.add(row)
+    entries = session.exec(select(AuditLog).where(AuditLog.village_id == village.id, AuditLog.period == period))
+    for entry in entries:
+        for name in ("before_json", "after_json"):
+            stored = getattr(entry, name)
+            if stored and any(t in stored for t in texts):
+                setattr(entry, name, audit.dump(_scrub_json(json.loads(stored), texts)))
+                session.add(entry)
 
 
 @dataclass(frozen=True)
@@ -103,8 +199,8 @@ def redact_version(
     ).first()
     if row is None:
         raise BoardError(f"{village.name} {period} 没有第{version}版", field="版本")
-    if row_problems(row, village.code):
-        raise IntegrityFailure()  # never re-seal a version that no longer matches its hash
+    if row_problems(row, village.code):  # never re-seal a version that no longer matches its hash
+        raise IntegrityFailure(f"{period} 第{version}版")
     old_hash = row.content_hash
     doc = json.loads(row.content_json)
     if doc.get("schema", 1) < PART_SCHEMA:
@@ -114,13 +210,13 @@ def redact_version(
         fields = dict(parts(doc))[part_id]
         doc = redact(doc, part_id, on=today.isoformat())
     except (KeyError, IndexError, ValueError):
-        raise BoardError(f"第{version}版没有可隐去的部分“{part_id}”", field="部分") from None
+        raise BoardError(f"{period} 第{version}版没有可隐去的部分“{part_id}”", field="部分") from None
     texts = tuple(fields[k] for k in redactable(fields))
     row.content_json = canonical_json(doc)
     session.add(row)
     session.flush()
     if row_problems(row, village.code):  # the commitments must carry the hash unchanged
-        raise IntegrityFailure()
+        raise IntegrityFailure(f"{period} 第{version}版")
     audit.record(
         session,
         username=admin.username,

@@ -17,13 +17,13 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from board.audit import record
 from board.auth import authenticate, get_user, operator_user
 from board.errors import PermissionDenied
 from cli.common import read_secret
 from cli.zh import PROG, TEXT, ZhOption
 from infra.db import unit_of_work
 from models import User
+from services.audit import record_refusal
 
 PASSWORD_ENV = "SANWU_PASSWORD"
 OPERATOR = "服务器管理员（--as-admin）"
@@ -103,8 +103,11 @@ def authenticate_actor(engine: Engine, by: str | None, as_admin: bool, *, commit
 
 
 def _audit_refusal(engine: Engine, username: str, reason: str) -> None:
-    with unit_of_work(engine) as session:
-        record(
-            session, username=username, action=REFUSED, entity="cli", after={"命令": _command_name(), "原因": reason}
-        )
-        session.commit()
+    record_refusal(
+        engine,
+        username=username,
+        action=REFUSED,
+        entity="cli",
+        after={"命令": _command_name(), "原因": reason},
+        operator=username == OPERATOR,
+    )

@@ -56,9 +56,17 @@ def drop_cached(snapshot_hash: str) -> None:
     """Delete every file rendered from one snapshot (after a redaction).
 
     Entries of the earlier layout (``cache_dir/ab/<key>``, not findable by hash) go too: they may
-    hold the withdrawn text and are never read again anyway.
+    hold the withdrawn text and are never read again anyway. Only files named like such a key are
+    deleted there, and a folder only once empty: the cache directory may be shared with other files.
     """
     shutil.rmtree(_folder(snapshot_hash), ignore_errors=True)
     for legacy in get_settings().cache_dir.glob("??"):
-        if legacy.is_dir() and re.fullmatch(r"[0-9a-f]{2}", legacy.name):
-            shutil.rmtree(legacy, ignore_errors=True)
+        if not (legacy.is_dir() and re.fullmatch(r"[0-9a-f]{2}", legacy.name)):
+            continue
+        for entry in legacy.iterdir():
+            if _HASH.fullmatch(entry.name) and entry.is_file():
+                entry.unlink(missing_ok=True)
+        try:
+            legacy.rmdir()
+        except OSError:  # something else still lives there
+            pass

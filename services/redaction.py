@@ -9,6 +9,7 @@ although nothing was withdrawn.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,18 +18,30 @@ from typing import TypedDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from board import audit
 from board.auth import authenticate, get_user, operator_user, require_own_password
 from board.commitment import REDACTED
-from board.errors import BoardError, PermissionDenied
+from board.errors import INTEGRITY_MESSAGE, BoardError, PermissionDenied
 from board.periods import check_period
 from board.policy import today_shanghai
-from board.redaction import Redacted, mentions, redact_version, text_parts
+from board.redaction import (
+    Redacted,
+    distinctive,
+    fixed_mentions,
+    mentions,
+    redact_version,
+    scrub_working_copies,
+    text_parts,
+)
+from board.snapshot import row_problems
 from board.villages import get_village
 from exports.cache import drop_cached
+from exports.site import export_site
 from infra.db import transaction, unit_of_work
+from infra.settings import get_settings
 from models import OutboxMessage, OutboxStatus, PublishedPeriod, User, Village, utcnow
+from services.audit import record_refusal
 
+log = logging.getLogger(__name__)
 UNSENT = ("pending", "retry", "manual_pending")
 REFUSED = "redact_refused"
 
@@ -38,6 +51,7 @@ class PartRow(TypedDict):
     version: int
     part: str
     text: str  # the part's free-text fields, joined with " ｜ "
+    fixed: str  # why the text found there cannot be withdrawn ("" for a part that can)
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,8 @@ def list_parts(
     engine: Engine, *, village_code: str, period: str | None = None, version: int | None = None, find: str = ""
 ) -> list[PartRow]:
     """The parts with text of a village's published versions (every month and version unless narrowed),
-    with the ids a redaction names; with ``find``, only the parts that mention it."""
+    with the ids a redaction names; with ``find``, only the parts that mention it, including those that
+    mention it where it cannot be withdrawn (``fixed`` says why)."""
     if period is not None:
         check_period(period)
     with unit_of_work(engine) as session:
@@ -83,19 +98,27 @@ def list_parts(
         for part, fields in text_parts(row.content_json):
             if find.strip() and not any(mentions(v, find) for v in fields.values()):
                 continue
-            found.append(PartRow(period=row.period, version=row.version, part=part, text=" ｜ ".join(fields.values())))
+            text = " ｜ ".join(fields.values())
+            found.append(PartRow(period=row.period, version=row.version, part=part, text=text, fixed=""))
+        if find.strip():
+            for part, why in fixed_mentions(row.content_json, find):
+                if not any(
+                    f["part"] == part and f["version"] == row.version and f["period"] == row.period for f in found
+                ):
+                    found.append(PartRow(period=row.period, version=row.version, part=part, text=find, fixed=why))
     return found
 
 
 def _refusal(engine: Engine, signers: Signers, village_code: str, reason: str) -> None:
-    with transaction(engine) as session:
-        audit.record(
-            session,
-            username=signers.admin[:50],
-            action=REFUSED,
-            entity="published_period",
-            after={"村/社区": village_code, "监督委员会成员": signers.supervisor[:50], "原因": reason},
-        )
+    record_refusal(
+        engine,
+        username=signers.admin,
+        action=REFUSED,
+        entity="published_period",
+        after={"村/社区": village_code, "原因": reason},
+        typed={"监督委员会成员": signers.supervisor},
+        operator=signers.operator,
+    )
 
 
 def _confirm_supervisor(engine: Engine, signers: Signers, village_code: str) -> None:
@@ -134,7 +157,7 @@ def _scrub_outbox(
         )
     ).all()
     for message in copies:
-        for text in filter(_distinctive, texts):
+        for text in filter(distinctive, texts):
             message.payload = message.payload.replace(text, REDACTED)
         if message.status in UNSENT:
             message.status, message.last_error = OutboxStatus.failed, "内容已依法隐去，未发送"
@@ -142,22 +165,22 @@ def _scrub_outbox(
         session.add(message)
 
 
-def _distinctive(text: str) -> bool:
-    """Long enough to replace inside a message without hitting other words or amounts."""
-    return len(text) >= 6 or (len(text) >= 2 and not text.isascii())
+@dataclass(frozen=True)
+class Outcome:
+    withdrawn: list[Withdrawn]
+    skipped: list[str]  # versions left as they are because they fail verification, each named
+    site: str  # the static site: rebuilt where, or the command that rebuilds it
+
+
+Targets = Callable[[Session, Village], tuple[list[tuple[str, int, str]], list[str]]]
 
 
 def _withdraw(
-    engine: Engine,
-    *,
-    village_code: str,
-    targets: Callable[[Session, Village], list[tuple[str, int, str]]],
-    reason: str,
-    signers: Signers,
-    now: datetime | None,
-) -> list[Withdrawn]:
+    engine: Engine, *, village_code: str, targets: Targets, reason: str, signers: Signers, now: datetime | None
+) -> Outcome:
     """Authenticate the supervisor, then hide every (period, version, part) ``targets(session, village)``
-    names in one transaction (each part audited); the download cache of each version goes afterwards."""
+    names in one transaction (each part audited); afterwards the download cache of each version goes
+    and the village's static site is rebuilt."""
     now = now or utcnow()
     _confirm_supervisor(engine, signers, village_code)
     done: list[tuple[Withdrawn, Redacted]] = []
@@ -166,7 +189,8 @@ def _withdraw(
             village = get_village(session, village_code)
             admin: User = operator_user(signers.admin) if signers.operator else get_user(session, signers.admin)
             supervisor = get_user(session, signers.supervisor)
-            for period, version, part in targets(session, village):
+            found, skipped = targets(session, village)
+            for period, version, part in found:
                 result = redact_version(
                     session,
                     village=village,
@@ -179,6 +203,7 @@ def _withdraw(
                     today=today_shanghai(now),
                 )
                 _scrub_outbox(session, village, period, version, result.texts, now)
+                scrub_working_copies(session, village, period, result.texts)
                 done.append((Withdrawn(period, version, part, result.row.content_hash), result))
     except PermissionDenied as refused:
         _refusal(engine, signers, village_code, refused.problems[0].message)
@@ -186,7 +211,23 @@ def _withdraw(
     for _, result in done:  # after the commit: files rendered before still hold the text
         drop_cached(result.old_hash)
         drop_cached(result.row.content_hash)
-    return [w for w, _ in done]
+    return Outcome([w for w, _ in done], skipped, _rebuild_site(engine, village_code))
+
+
+def _rebuild_site(engine: Engine, village_code: str) -> str:
+    """Every month of the village's static site rendered again where this server serves it (every page
+    may show the withdrawn text: a version page, the month page, the kiosk); elsewhere, the command."""
+    settings = get_settings()
+    out = settings.public_dir
+    command = f"python -m board export html --village {village_code} -o <公开网页目录>"
+    if not (out / village_code / "index.html").is_file():
+        return f"本机公开网页目录（{out}）里没有这个村的网页：请在生成网页的电脑上运行 {command}"
+    try:
+        export_site(engine, out, village_codes=[village_code], base_url=settings.public_base_url)
+    except (OSError, BoardError) as error:
+        log.warning("static site not rebuilt after a redaction: %s", error)
+        return f"静态网页没能重新生成（{error}）：请运行 {command.replace('<公开网页目录>', str(out))}"
+    return f"已重新生成静态网页（全部月份）：{out / village_code}"
 
 
 def redact_part(
@@ -199,37 +240,62 @@ def redact_part(
     reason: str,
     signers: Signers,
     now: datetime | None = None,
-) -> str:
-    """Hide one part of one published version everywhere; the version's hash (unchanged unless re-anchored)."""
+) -> Outcome:
+    """Hide one part of one published version everywhere (its hash unchanged unless re-anchored)."""
     check_period(period)
-    (withdrawn,) = _withdraw(
+    return _withdraw(
         engine,
         village_code=village_code,
-        targets=lambda session, village: [(period, version, part_id)],
+        targets=lambda session, village: ([(period, version, part_id)], []),
         reason=reason,
         signers=signers,
         now=now,
     )
-    return withdrawn.hash
 
 
 def redact_text(
-    engine: Engine, *, village_code: str, text: str, reason: str, signers: Signers, now: datetime | None = None
-) -> list[Withdrawn]:
-    """Hide every part that mentions ``text`` in every published version of the village (a leak repeated
-    from month to month or version to version), all or nothing; each part is audited on its own."""
+    engine: Engine,
+    *,
+    village_code: str,
+    text: str,
+    reason: str,
+    signers: Signers,
+    period: str | None = None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Hide every part that mentions ``text`` in the village's published versions (every month and
+    version unless narrowed): a leak repeated from month to month or version to version, each part
+    audited on its own. A version that fails verification is never re-sealed: it is skipped and named."""
     if len(text.strip()) < 2:
         raise BoardError("请给出要隐去的内容（至少两个字）", field="查找内容")
+    if period is not None:
+        check_period(period)
 
-    def targets(session: Session, village: Village) -> list[tuple[str, int, str]]:
-        found = [
-            (row.period, row.version, part)
-            for row in _versions(session, village, None, None)
-            for part, fields in text_parts(row.content_json)
-            if any(mentions(v, text) for v in fields.values())
-        ]
+    def targets(session: Session, village: Village) -> tuple[list[tuple[str, int, str]], list[str]]:
+        found: list[tuple[str, int, str]] = []
+        skipped: list[str] = []
+        for row in _versions(session, village, period, version):
+            problems = row_problems(row, village.code)
+            if problems:
+                skipped.append(f"{row.period} 第{row.version}版：{INTEGRITY_MESSAGE}，未隐去（{problems[0]}）")
+                continue
+            found += [
+                (row.period, row.version, part)
+                for part, fields in text_parts(row.content_json)
+                if any(mentions(v, text) for v in fields.values())
+            ]
         if not found:
-            raise BoardError(f"{village.name}已公开的内容里没有找到要隐去的文字", field="查找内容")
-        return found
+            fixed = {
+                why
+                for row in _versions(session, village, period, version)
+                for _, why in fixed_mentions(row.content_json, text)
+            }
+            if fixed:
+                raise BoardError(f"这段文字不能单独隐去：{'；'.join(sorted(fixed))}", field="查找内容")
+            where = " ".join(x for x in (period or "", f"第{version}版" if version else "") if x) or "已公开的内容"
+            checked = f"（{'；'.join(skipped)}）" if skipped else ""
+            raise BoardError(f"{village.name} {where}里没有找到要隐去的文字{checked}", field="查找内容")
+        return found, skipped
 
     return _withdraw(engine, village_code=village_code, targets=targets, reason=reason, signers=signers, now=now)

@@ -23,11 +23,17 @@ def share_pack(engine: Engine, village_code: str, period: str, *, base_url: str)
 
 
 def share_status(engine: Engine, village_code: str, period: str) -> dict:
-    """The village's grids and the month's outbox rows."""
+    """The village's grids, the month's outbox rows, and the render key of the month's newest version
+    (a redaction changes it, not the hash: a page caching the share pack keys it by this)."""
     with unit_of_work(engine) as session:
         village = get_village(session, village_code)
         grids = grid_rows(session, village)
-    return {"grids": grids, "messages": outbox.message_rows(engine, village_id=village.id, period=period)}
+        render_key = published_snapshot(session, village, period).render_key
+    return {
+        "grids": grids,
+        "messages": outbox.message_rows(engine, village_id=village.id, period=period),
+        "render_key": render_key,
+    }
 
 
 def mark_forwarded(

@@ -55,8 +55,9 @@ def fresh_streamlit_caches():
 
 @pytest.fixture(autouse=True)
 def private_download_cache(tmp_path_factory, monkeypatch):
-    """Each test renders into its own download cache (exports/cache.py), never the repository's data/."""
+    """Each test renders into its own download cache (exports/cache.py) and public site, never the repository's data/."""
     monkeypatch.setenv("SANWU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("SANWU_PUBLIC_DIR", str(tmp_path_factory.mktemp("public")))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """What the admin pages share: an action's outcome shown once, after the rerun that follows it."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -9,6 +10,7 @@ from pages.shared.plain import md
 from pages.shared.session import show_error
 
 NOTICE_KEY = "admin_notice"
+T = TypeVar("T")
 
 
 def show_notice() -> None:
@@ -17,12 +19,13 @@ def show_notice() -> None:
         st.success(md(notice))
 
 
-def run_action(action: Callable[[], object], notice: str) -> None:
-    """Run one service call; a refusal is shown as a table, a success after the rerun."""
+def run_action(action: Callable[[], T], notice: str | Callable[[T], str]) -> None:
+    """Run one service call; a refusal is shown as a table, a success (``notice``, or made from the
+    call's result) after the rerun."""
     try:
-        action()
+        result = action()
     except BoardError as error:
         show_error(error)
         return
-    st.session_state[NOTICE_KEY] = notice
+    st.session_state[NOTICE_KEY] = notice if isinstance(notice, str) else notice(result)
     st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 from models import Role
 from pages.shared.admin import run_action, show_notice
 from pages.shared.session import browser_address, choose_published_period, choose_village, engine, require_staff
-from services.redaction import Signers, list_parts, redact_part, redact_text
+from services.redaction import Outcome, Signers, list_parts, redact_part, redact_text
 
 user = require_staff(Role.admin)
 st.title("依法隐去")
@@ -28,35 +28,52 @@ if not rows:
     st.info("没有找到含有这段文字的已公开内容。" if find else "这个月份没有可隐去的文字。")
     st.stop()
 st.dataframe(
-    [{"月份": r["period"], "版本": f"第{r['version']}版", "部分编号": r["part"], "内容": r["text"]} for r in rows],
+    [
+        {
+            "月份": r["period"],
+            "版本": f"第{r['version']}版",
+            "部分编号": r["part"],
+            "内容": f"{r['text']}（不能单独隐去：{r['fixed']}）" if r["fixed"] else r["text"],
+        }
+        for r in rows
+    ],
     hide_index=True,
     width="stretch",
 )
 EVERYWHERE = "all"
-choices = {f"{r['period']}|{r['version']}|{r['part']}": r for r in rows}
+choices = {f"{r['period']}|{r['version']}|{r['part']}": r for r in rows if not r["fixed"]}
 options = ([EVERYWHERE] if find else []) + list(choices)
 
 
 def label(key: str) -> str:
     if key == EVERYWHERE:
-        versions = len({(r["period"], r["version"]) for r in rows})
-        return f"所有含有这段文字的部分（{len(rows)} 处，{versions} 个版本，每处分别记入操作日志）"
+        versions = len({(r["period"], r["version"]) for r in choices.values()})
+        return f"所有含有这段文字的部分（{len(choices)} 处，{versions} 个版本，每处分别记入操作日志）"
     r = choices[key]
     return f"{r['period']} 第{r['version']}版 {r['part']}：{r['text'][:40]}"
 
 
+def done(outcome: Outcome) -> str:
+    where = "；".join(f"{w.period} 第{w.version}版 {w.part}" for w in outcome.withdrawn)
+    skipped = f"未隐去（核验失败）：{'；'.join(outcome.skipped)}。" if outcome.skipped else ""
+    return f"已依法隐去 {len(outcome.withdrawn)} 处：{where}。{skipped}{outcome.site}。请重新推送摘要。"
+
+
 with st.form("redact"):
-    target = st.selectbox("要隐去的内容", options, format_func=label, key="redact_target")
+    target = st.selectbox(
+        "要隐去的内容", options, index=None, format_func=label, placeholder="请选择", key="redact_target"
+    )
     reason = st.text_input("理由（如：泄露个人信息、本人申请删除）", key="redact_reason")
     st.markdown("**村务监督委员会成员确认**（本人输入自己的用户名和密码）")
     supervisor = st.text_input("监督委员会成员用户名", key="redact_supervisor")
     password = st.text_input("监督委员会成员密码", type="password", key="redact_password")
     if st.form_submit_button("依法隐去", type="primary"):
         signers = Signers(user.username, supervisor.strip(), password, address=browser_address())
-        if target == EVERYWHERE:
+        if target is None:
+            st.error("请先选择要隐去的内容")
+        elif target == EVERYWHERE:
             run_action(
-                lambda: redact_text(engine(), village_code=code, text=find, reason=reason, signers=signers),
-                f"已依法隐去 {len(rows)} 处。请重新导出静态网页并重新推送摘要。",
+                lambda: redact_text(engine(), village_code=code, text=find, reason=reason, signers=signers), done
             )
         else:
             r = choices[target]
@@ -70,5 +87,5 @@ with st.form("redact"):
                     reason=reason,
                     signers=signers,
                 ),
-                f"已依法隐去：{r['period']} 第{r['version']}版 {r['part']}。请重新导出静态网页并重新推送摘要。",
+                done,
             )

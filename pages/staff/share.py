@@ -22,7 +22,8 @@ st.caption("把本月公开内容转发到网格微信群：复制文字、发 P
 
 
 @st.cache_data(show_spinner="正在生成转发包…", ttl=300, max_entries=16)
-def cached_pack(code: str, period: str, base_url: str):
+def cached_pack(code: str, period: str, base_url: str, render_key: str):
+    """``render_key`` only keys the cache: a redaction changes the pack at once, not after the ttl."""
     return share_pack(engine(), code, period, base_url=base_url)
 
 
@@ -40,8 +41,8 @@ if code:
     period = choose_published_period(code)
     settings = get_settings()
     try:
-        pack = cached_pack(code, period, settings.public_base_url)
         status = share_status(engine(), code, period)
+        pack = cached_pack(code, period, settings.public_base_url, status["render_key"])
     except BoardError as error:
         show_error(error)
         st.stop()

@@ -11,7 +11,7 @@ import json
 import openpyxl
 import pdfplumber
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from board.auth import add_user, get_user
 from board.commitment import PART_SCHEMA, REDACTED, canonical_json, document_hash, legacy_hash
@@ -19,19 +19,18 @@ from board.digest import build_digest
 from board.entry import save_section
 from board.errors import BoardError, PermissionDenied
 from board.public import published_snapshot
-from board.redaction import parts_containing
 from board.snapshot import load_snapshot, verify_chain
 from board.villages import add_village, get_village
-from board.workflow import approve_period, publish_period, submit_period
+from board.workflow import amend_period, approve_period, publish_period, submit_period
 from exports.downloads import snapshot_file
 from exports.pdf import render_pdf
 from exports.site import export_site
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, plan_messages
 from infra.db import unit_of_work
-from models import AuditLog, OutboxMessage, PublishedPeriod, Role, utcnow
+from models import AuditLog, LedgerEntry, OutboxMessage, PublishedPeriod, Role, utcnow
 from services.admin import reset_password
-from services.redaction import Signers, redact_part
+from services.redaction import Signers, list_parts, redact_part
 from services.users import set_own_password
 from services.witness import export_witnesses, verify_village
 from services.workflow import take_step
@@ -149,14 +148,18 @@ def stored(engine, period: str = "2026-10") -> PublishedPeriod:
 
 
 def redact(engine, part: str, *, admin="admin", supervisor="sup", reason="本人申请删除姓名", period="2026-10") -> str:
-    return redact_part(
-        engine,
-        village_code="V1",
-        period=period,
-        version=1,
-        part_id=part,
-        reason=reason,
-        signers=Signers(admin, supervisor, "password1"),
+    return (
+        redact_part(
+            engine,
+            village_code="V1",
+            period=period,
+            version=1,
+            part_id=part,
+            reason=reason,
+            signers=Signers(admin, supervisor, "password1"),
+        )
+        .withdrawn[0]
+        .hash
     )
 
 
@@ -177,7 +180,8 @@ def test_a_redacted_part_leaves_every_output_and_verify_still_passes(engine, vil
     before = every_output(engine, tmp_path)
     assert all(LEAK in text for text in before.values()), [k for k, v in before.items() if LEAK not in v]
     row = stored(engine)
-    (part,) = parts_containing(row.content_json, LEAK)
+    (found,) = list_parts(engine, village_code="V1", find=LEAK)
+    part = found["part"]
     assert part == "finance.ledger/1"
 
     content_hash = redact(engine, part)
@@ -208,7 +212,7 @@ def test_a_redacted_part_leaves_every_output_and_verify_still_passes(engine, vil
 
 
 def test_redaction_needs_an_admin_and_a_supervisor(engine, village):
-    (part,) = parts_containing(stored(engine).content_json, LEAK)
+    part = "finance.ledger/1"
     for admin, supervisor in (("admin", "admin"), ("admin", "clerk"), ("sup", "sup"), ("clerk", "sup")):
         with pytest.raises(PermissionDenied):
             redact(engine, part, admin=admin, supervisor=supervisor)
@@ -229,7 +233,8 @@ TEMPORARY = "密码由管理员重置后尚未由本人修改"
 
 def test_an_admin_who_resets_the_supervisors_password_cannot_act_as_the_committee(engine, village):
     """One admin alone: reset jiandu's password, then sign a redaction or approve a month as jiandu."""
-    (part,) = parts_containing(stored(engine).content_json, LEAK)
+    (found,) = list_parts(engine, village_code="V1", find=LEAK)
+    part = found["part"]
     reset_password(engine, "admin", login="sup", password="admin-chose-1")
     signers = Signers("admin", "sup", "admin-chose-1", address="198.51.100.7")
     with pytest.raises(PermissionDenied, match=f"{TEMPORARY}，不能确认依法隐去"):
@@ -314,3 +319,23 @@ def test_an_old_scheme_version_is_re_anchored_then_redacted(engine, village, tmp
     )
     with unit_of_work(engine) as session:
         assert verify_chain(session, get_village(session, "V1").id).ok
+
+
+def test_a_withdrawn_part_does_not_come_back_in_the_next_correction(engine, village):
+    with unit_of_work(engine) as session:
+        assert session.exec(select(AuditLog).where(col(AuditLog.after_json).contains(LEAK))).first() is not None
+
+    redact(engine, "finance.ledger/1")
+
+    with unit_of_work(engine) as session:
+        v, clerk, sup = get_village(session, "V1"), get_user(session, "clerk"), get_user(session, "sup")
+        assert [e.summary for e in session.exec(select(LedgerEntry)).all()].count(REDACTED) == 1
+        for entry in session.exec(select(AuditLog)).all():
+            assert LEAK not in entry.before_json + entry.after_json, entry.action
+        amend_period(session, village=v, period="2026-10", user=clerk, reason="更正支出摘要")
+        submit_period(session, village=v, period="2026-10", user=clerk)
+        approve_period(session, village=v, period="2026-10", user=sup)
+        second = publish_period(session, village=v, period="2026-10", user=sup)
+        session.commit()
+        assert second.version == 2 and LEAK not in second.content_json
+    assert list_parts(engine, village_code="V1", find=LEAK) == []

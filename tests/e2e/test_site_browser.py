@@ -211,6 +211,7 @@ def test_kiosk_rotates_picks_up_a_new_version_and_keeps_the_board_offline(site, 
     page.clock.run_for(seconds * 1000 + 100)
     assert page.locator("#page").inner_text() == f"第 2 / {count} 页"
 
+    page.evaluate("window.before_reload = true")
     fresh = _publish_correction(site.engine, "补录一笔漏记的收入")
     export_site(site.engine, site.root, village_codes=["DEMO"], period=DEMO_END)
     page.clock.run_for(30_000)  # the poll fetches latest.json, then the page, in the background
@@ -222,7 +223,9 @@ def test_kiosk_rotates_picks_up_a_new_version_and_keeps_the_board_offline(site, 
         if page.locator("#hash").inner_text() == fresh:
             break
     assert fresh != first and page.locator(".slide.on").count() == 1
-    assert page.locator("#page").inner_text() == f"第 1 / {page.locator('.slide').count()} 页"
+    # Reloaded as a whole (so a fixed script reaches running kiosks too), not only the board swapped.
+    assert page.evaluate("window.before_reload") is None
+    assert page.locator("#page").inner_text().endswith(f" / {page.locator('.slide').count()} 页")
 
     site.stop()
     page.clock.run_for(30_000)
@@ -245,6 +248,7 @@ def test_kiosk_picks_up_a_redaction_although_the_hash_stays(site, browser):
     )
     assert page.locator("#redacted").is_hidden()
     first = page.locator("#hash").inner_text()
+    page.evaluate("window.before_reload = true")
 
     signers = Signers("admin", "jiandu", DEMO_PASSWORD)
     redact_part(site.engine, village_code="DEMO", period=DEMO_END, version=part["version"], part_id=part["part"],
@@ -258,6 +262,7 @@ def test_kiosk_picks_up_a_redaction_although_the_hash_stays(site, browser):
             break
     assert "本月公开内容有 1 处已依法隐去" in page.locator("#redacted").inner_text()
     assert text not in page.locator("#board").text_content() and page.locator("#hash").inner_text() == first
+    assert page.evaluate("window.before_reload") is None
     page.close()
 
 

@@ -10,8 +10,10 @@ from board.villages import get_village
 from exports.wechat.grids import add_grid
 from exports.wechat.outbox import enqueue, message_rows, plan_messages, send_due
 from infra.db import get_engine, unit_of_work
+from infra.demo import DEMO_PASSWORD
 from models import AuditLog, Role
 from pages.shared.session import USER_KEY, StaffUser
+from services.redaction import Signers, list_parts, redact_part
 from tests.helpers import DEMO_END, ROOT
 from tests.wechat.conftest import FAST, NOW
 
@@ -70,3 +72,30 @@ def test_grid_worker_copies_parts_marks_forwarded_and_sees_failures(demo_url, we
     with unit_of_work(engine) as session:
         actions = session.exec(select(AuditLog.action).where(AuditLog.username == "wangge")).all()
     assert actions.count("wechat:confirm") == 2  # 已转发 and the task confirmation
+
+
+def test_a_redaction_leaves_the_share_pack_at_once(demo_url, wecom_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    engine = get_engine(demo_url)
+    at = AppTest.from_file(str(ROOT / "pages" / "staff" / "share.py"), default_timeout=60)
+    at.session_state[USER_KEY] = StaffUser("wangge", "网格员", Role.grid)
+    at.run()
+    shown = " ".join(c.value for c in at.code)
+    # A text of the month that the digest quotes (a large expense's summary, an affair's title…).
+    row, text = next(
+        (r, t)
+        for r in list_parts(engine, village_code="DEMO", period=DEMO_END)
+        for t in r["text"].split(" ｜ ")
+        if len(t) >= 4 and t in shown
+    )
+    redact_part(
+        engine,
+        village_code="DEMO",
+        period=DEMO_END,
+        version=row["version"],
+        part_id=row["part"],
+        reason="泄露个人信息",
+        signers=Signers("admin", "jiandu", DEMO_PASSWORD),
+    )
+    at.run()  # within the cache's five minutes
+    assert not at.exception and text not in " ".join(c.value for c in at.code)
