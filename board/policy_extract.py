@@ -133,9 +133,14 @@ def _pdf_text(data: bytes, name: str) -> str:
             pages = [page.extract_text() or "" for page in pdf.pages]
     except BoardError:
         raise
-    # pdfminer raises many types (syntax, encryption, stream and key errors) on damaged files.
+    # pdfminer raises many types (syntax, encryption, stream and key errors) on damaged files,
+    # and wraps the child's MemoryError when a compressed stream inflates past its limit.
     except Exception as exc:  # noqa: BLE001
-        raise BoardError(f"{name} 打不开，不是有效的 PDF 文件（{type(exc).__name__}）", field="原文") from None
+        if isinstance(exc.__cause__ or exc.__context__, MemoryError):
+            message = f"{name} 里的压缩内容解开后超过内存上限（疑似“压缩炸弹”），已拒绝。{_ADVICE}"
+        else:
+            message = f"{name} 打不开，不是有效的 PDF 文件（{type(exc).__name__}）"
+        raise BoardError(message, field="原文") from None
     text = "\n".join(pages)
     if not text.strip():
         raise BoardError(f"{name} 里没有可以复制的文字（可能是扫描件），请粘贴文字或上传 Word 版", field="原文")

@@ -6,6 +6,7 @@ import io
 import os
 import resource
 import zipfile
+import zlib
 
 import pytest
 
@@ -73,3 +74,34 @@ def test_hostile_documents_are_refused_and_this_process_stays_small(build, expec
     assert _peak_mb() - before < 100  # the child took the blow
     # The same process still reads a normal notice.
     assert extract_text("通知.docx", docx_bytes(MEDICAL)).startswith("青禾镇人民政府")
+
+
+def pdf_stream_bomb(megabytes: int = 1_500) -> bytes:
+    """A one-page PDF whose content stream (1.5 MB deflated) inflates to ``megabytes`` of spaces."""
+    deflate, megabyte = zlib.compressobj(9), b" " * 2**20  # built a megabyte at a time, never whole
+    stream = b"".join(deflate.compress(megabyte) for _ in range(megabytes)) + deflate.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_a_pdf_whose_stream_inflates_past_the_limit_is_refused_in_the_child():
+    data = pdf_stream_bomb()
+    assert len(data) < 2 * 2**20
+    pid, before = os.getpid(), _peak_mb()
+    with pytest.raises(BoardError) as caught:
+        extract_text("通知.pdf", data)
+    [problem] = caught.value.problems
+    assert "压缩内容解开后超过内存上限" in problem.message and problem.field == "原文"
+    assert os.getpid() == pid and _peak_mb() - before < 100
