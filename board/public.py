@@ -19,7 +19,7 @@ from board.errors import BoardError, IntegrityFailure
 from board.lru import LRU
 from board.periods import check_period
 from board.public_record import PublicRecord
-from board.snapshot import chain_head_hash, latest_snapshot, load_snapshot, row_problems
+from board.snapshot import chain_head_hash, latest_snapshot, load_snapshot, published_version, row_problems
 from models import PublishedPeriod, Village, row_id
 
 logger = logging.getLogger(__name__)
@@ -59,13 +59,7 @@ def published_snapshot(
     if version is None:
         row = latest_snapshot(session, row_id(village), period)
     else:
-        row = session.exec(
-            select(PublishedPeriod).where(
-                PublishedPeriod.village_id == village.id,
-                PublishedPeriod.period == period,
-                PublishedPeriod.version == version,
-            )
-        ).first()
+        row = published_version(session, row_id(village), period, version)
     if row is None:
         raise BoardError(f"{village.name} {period} 还没有公开", field="月份")
     return verified_snapshot(session, village, row)

@@ -24,7 +24,7 @@ from board.commitment import PART_SCHEMA, REDACTED, canonical_json, parts, redac
 from board.errors import BoardError, IntegrityFailure, PermissionDenied, Problem
 from board.privacy import normalise, text_problems
 from board.public_record import parse_snapshot
-from board.snapshot import latest_chain_head, row_problems, seal_snapshot
+from board.snapshot import latest_chain_head, published_version, row_problems, seal_snapshot
 from models import (
     AffairItem,
     AuditLog,
@@ -190,13 +190,7 @@ def redact_version(
         raise BoardError([Problem(0, "理由", p) for p in problems])
     # Serialise with publishing: a re-anchored version becomes the newest link of the chain.
     session.exec(select(Village.id).where(Village.id == village.id).with_for_update()).one()
-    row = session.exec(
-        select(PublishedPeriod).where(
-            PublishedPeriod.village_id == village.id,
-            PublishedPeriod.period == period,
-            PublishedPeriod.version == version,
-        )
-    ).first()
+    row = published_version(session, row_id(village), period, version)
     if row is None:
         raise BoardError(f"{village.name} {period} 没有第{version}版", field="版本")
     if row_problems(row, village.code):  # never re-seal a version that no longer matches its hash

@@ -111,6 +111,17 @@ def latest_snapshot(session: Session, village_id: int, period: str) -> Published
     ).first()
 
 
+def published_version(session: Session, village_id: int, period: str, version: int) -> PublishedPeriod | None:
+    """One published version of a village-month."""
+    return session.exec(
+        select(PublishedPeriod).where(
+            PublishedPeriod.village_id == village_id,
+            PublishedPeriod.period == period,
+            PublishedPeriod.version == version,
+        )
+    ).first()
+
+
 def latest_chain_head(session: Session, village_id: int) -> PublishedPeriod | None:
     return session.exec(
         select(PublishedPeriod)
